@@ -1,0 +1,10 @@
+//! rehearse: rehearse a WhatsApp business bot with simulated customers.
+//!
+//! Data flows one way: files ([`load`]) → validated [`model`] → the
+//! simulation ([`sim`]) → [`metrics`] → the [`report`] and its renderers.
+
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod outcome;
+pub mod source;

@@ -1,0 +1,162 @@
+//! Durations as users write them: `800ms`, `2s`, `1.5m`, `1h`, `2d`.
+//!
+//! The simulation clock counts whole milliseconds, so a [`Millis`] is the one
+//! time type shared by the model, the engine and the metrics.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, de};
+
+/// A span of virtual time in whole milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Millis(pub u64);
+
+impl Millis {
+    pub const ZERO: Millis = Millis(0);
+
+    /// Seconds as a float, the unit reports use.
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / 1000.0
+    }
+
+    /// Rounds a (non-negative, finite) number of seconds to the nearest millisecond.
+    /// Negative or NaN inputs become zero: a sampled delay is never negative.
+    pub fn from_secs_f64(secs: f64) -> Millis {
+        let ms = (secs * 1000.0).round();
+        if ms.is_nan() || ms <= 0.0 {
+            Millis(0)
+        } else if ms >= u64::MAX as f64 {
+            Millis(u64::MAX)
+        } else {
+            Millis(ms as u64)
+        }
+    }
+
+    pub fn saturating_add(self, other: Millis) -> Millis {
+        Millis(self.0.saturating_add(other.0))
+    }
+
+    pub fn saturating_sub(self, other: Millis) -> Millis {
+        Millis(self.0.saturating_sub(other.0))
+    }
+}
+
+/// Units accepted after a number, with their length in milliseconds.
+const UNITS: [(&str, f64); 5] = [
+    ("ms", 1.0),
+    ("s", 1_000.0),
+    ("m", 60_000.0),
+    ("h", 3_600_000.0),
+    ("d", 86_400_000.0),
+];
+
+/// Parses `800ms`, `2s`, `1.5m`, `1h`, `2d`. Returns a message fit to follow
+/// "invalid duration: " on failure.
+pub fn parse_duration(text: &str) -> Result<Millis, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .ok_or_else(|| {
+            format!("`{text}` has no unit; write it like `800ms`, `30s`, `5m`, `1h` or `2d`")
+        })?;
+    let (number, unit) = text.split_at(split);
+    let factor = UNITS
+        .iter()
+        .find(|(name, _)| *name == unit.trim())
+        .map(|(_, factor)| *factor)
+        .ok_or_else(|| format!("`{text}` has an unknown unit `{unit}`; use ms, s, m, h or d"))?;
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` does not start with a number; write it like `1.5s`"))?;
+    let ms = value * factor;
+    if !ms.is_finite() || ms > 1e15 {
+        return Err(format!("`{text}` is too long"));
+    }
+    Ok(Millis(ms.round() as u64))
+}
+
+impl<'de> Deserialize<'de> for Millis {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = Millis;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration like `800ms`, `30s`, `5m`, `1h` or `2d`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Millis, E> {
+                parse_duration(v).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Millis, E> {
+                Err(E::custom(format!(
+                    "`{v}` has no unit; write it like `{v}s` or `{v}ms`"
+                )))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Millis, E> {
+                Err(E::custom(format!(
+                    "`{v}` has no unit; write it like `{v}s`"
+                )))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Millis, E> {
+                Err(E::custom(format!(
+                    "`{v}` has no unit; write it like `{v}s`"
+                )))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl fmt::Display for Millis {
+    /// Human form used by the text report: `850ms`, `1.2s`, `3m 05s`, `2h 10m`.
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let ms = self.0;
+        if ms < 1_000 {
+            write!(f, "{ms}ms")
+        } else if ms < 60_000 {
+            write!(f, "{:.1}s", ms as f64 / 1000.0)
+        } else if ms < 3_600_000 {
+            let secs = (ms + 500) / 1000;
+            write!(f, "{}m {:02}s", secs / 60, secs % 60)
+        } else {
+            let mins = (ms + 30_000) / 60_000;
+            write!(f, "{}h {:02}m", mins / 60, mins % 60)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_unit() {
+        assert_eq!(parse_duration("800ms"), Ok(Millis(800)));
+        assert_eq!(parse_duration("2s"), Ok(Millis(2_000)));
+        assert_eq!(parse_duration("1.5s"), Ok(Millis(1_500)));
+        assert_eq!(parse_duration("5m"), Ok(Millis(300_000)));
+        assert_eq!(parse_duration("1h"), Ok(Millis(3_600_000)));
+        assert_eq!(parse_duration("2d"), Ok(Millis(172_800_000)));
+        assert_eq!(parse_duration(" 0s "), Ok(Millis(0)));
+    }
+
+    #[test]
+    fn rejects_what_it_cannot_read() {
+        assert!(parse_duration("30").unwrap_err().contains("no unit"));
+        assert!(
+            parse_duration("30 sec")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(parse_duration("s").unwrap_err().contains("number"));
+        assert!(parse_duration("1..2s").unwrap_err().contains("number"));
+        assert!(parse_duration("-2s").is_err());
+    }
+
+    #[test]
+    fn displays_for_people() {
+        assert_eq!(Millis(850).to_string(), "850ms");
+        assert_eq!(Millis(1_240).to_string(), "1.2s");
+        assert_eq!(Millis(185_000).to_string(), "3m 05s");
+        assert_eq!(Millis(7_800_000).to_string(), "2h 10m");
+    }
+}

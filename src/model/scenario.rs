@@ -1,0 +1,283 @@
+//! A scenario: which flow, which personas in which mix, how much traffic, how
+//! many agents, and what the results must be.
+//!
+//! ```yaml
+//! scenario: peak-hour
+//! flow: flow.yaml                 # relative to this file
+//! personas: [personas.yaml]
+//! mix: {returning-buyer: 0.6, new-lead: 0.4}
+//! seed: 42
+//! conversations: 12000
+//! replications: 20                # independent runs, here 20 peak hours of 600
+//! max_turns: 40
+//! arrivals: {poisson: {per_hour: 600}}
+//! agents:
+//!   support: {count: 6, handle_time: {lognormal: {median: 5m, p90: 12m}}}
+//! expect:
+//!   self_resolution: ">= 0.55"
+//! ```
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use super::expectation::Expectation;
+use super::flow::{Flow, NodeKind};
+use super::persona::Persona;
+use super::text::{did_you_mean, list};
+use super::{Distribution, Millis, Problem};
+use crate::source::KeyPath;
+
+/// A conversation that reaches this many customer turns ends as unresolved,
+/// so a flow that loops forever cannot hang a run.
+pub const DEFAULT_MAX_TURNS: u32 = 50;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    pub scenario: String,
+    pub flow: String,
+    pub personas: Vec<String>,
+    /// Share of conversations per persona; equal shares when omitted.
+    #[serde(default)]
+    pub mix: IndexMap<String, f64>,
+    #[serde(default)]
+    pub seed: u64,
+    pub conversations: u64,
+    #[serde(default = "one")]
+    pub replications: u32,
+    #[serde(default = "default_max_turns")]
+    pub max_turns: u32,
+    pub arrivals: Arrivals,
+    #[serde(default)]
+    pub agents: IndexMap<String, AgentSpec>,
+    #[serde(default)]
+    pub expect: IndexMap<String, String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn default_max_turns() -> u32 {
+    DEFAULT_MAX_TURNS
+}
+
+/// How customers arrive. Poisson is the only process for now; it is a key of
+/// its own so that others (a daily profile, bursts) can join it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Arrivals {
+    /// Customers arrive independently at a constant average rate.
+    pub poisson: Poisson,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Poisson {
+    pub per_hour: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentSpec {
+    pub count: u32,
+    /// How long an agent is busy with one conversation.
+    pub handle_time: Distribution,
+    /// From an agent taking the conversation to their first message.
+    #[serde(default)]
+    pub first_reply: Option<Distribution>,
+}
+
+/// Index of an agent pool in [`Scenario::pools`].
+pub type PoolId = usize;
+
+/// A staffed agent queue.
+#[derive(Debug, Clone)]
+pub struct AgentPool {
+    pub name: String,
+    pub count: u32,
+    pub handle_time: Distribution,
+    pub first_reply: Distribution,
+}
+
+/// A scenario whose files are loaded and whose names all resolve.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub seed: u64,
+    pub conversations: u64,
+    pub replications: u32,
+    pub max_turns: u32,
+    pub arrivals_per_hour: f64,
+    pub flow: Flow,
+    /// The personas in the mix, in mix order.
+    pub personas: Vec<Persona>,
+    /// Cumulative mix shares, parallel to `personas` (the last is 1).
+    pub mix: Vec<f64>,
+    pub pools: Vec<AgentPool>,
+    /// For each flow node, the pool its handoff goes to.
+    pub pool_of_node: Vec<Option<PoolId>>,
+    pub expectations: Vec<Expectation>,
+}
+
+/// Shares may be written as 0.6/0.4 or as 0.333 three times; this much slack
+/// covers rounding written by hand without hiding a forgotten persona.
+const MIX_TOLERANCE: f64 = 0.005;
+
+impl Scenario {
+    /// Checks the scenario against its loaded flow and personas. Problems are
+    /// located in the scenario file.
+    pub fn assemble(
+        spec: ScenarioSpec,
+        flow: Flow,
+        personas: Vec<Persona>,
+    ) -> Result<Scenario, Problem> {
+        let root = KeyPath::root();
+        if spec.conversations == 0 {
+            return Err(Problem::new(
+                root.key("conversations"),
+                "must be at least 1",
+            ));
+        }
+        if spec.replications == 0 || u64::from(spec.replications) > spec.conversations {
+            return Err(Problem::new(
+                root.key("replications"),
+                format!(
+                    "must be between 1 and the number of conversations ({})",
+                    spec.conversations
+                ),
+            ));
+        }
+        if spec.max_turns == 0 {
+            return Err(Problem::new(root.key("max_turns"), "must be at least 1"));
+        }
+        let per_hour = spec.arrivals.poisson.per_hour;
+        if !(per_hour.is_finite() && per_hour > 0.0) {
+            return Err(Problem::new(
+                root.key("arrivals").key("poisson").key("per_hour"),
+                format!("the arrival rate must be above 0, got {per_hour}"),
+            ));
+        }
+
+        let (personas, mix) = mix(&spec.mix, personas, &root)?;
+        let pools: Vec<AgentPool> = spec
+            .agents
+            .into_iter()
+            .map(|(name, agent)| AgentPool {
+                name,
+                count: agent.count,
+                handle_time: agent.handle_time,
+                first_reply: agent
+                    .first_reply
+                    .unwrap_or_else(|| Distribution::fixed(Millis::ZERO)),
+            })
+            .collect();
+        let pool_of_node = flow
+            .nodes
+            .iter()
+            .map(|node| match &node.kind {
+                NodeKind::Handoff { queue, .. } => pools
+                    .iter()
+                    .position(|pool| &pool.name == queue)
+                    .map(Some)
+                    .ok_or_else(|| {
+                        Problem::new(
+                            root.key("agents"),
+                            format!(
+                                "node `{}` of the flow hands off to queue `{queue}`, but no agents are staffed for it{}",
+                                node.id,
+                                did_you_mean(queue, pools.iter().map(|pool| pool.name.as_str()))
+                            ),
+                        )
+                        .with_help(format!("add `{queue}: {{count: N, handle_time: ...}}` under `agents:`"))
+                    }),
+                _ => Ok(None),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let expectations = spec
+            .expect
+            .iter()
+            .map(|(name, condition)| {
+                Expectation::parse(name, condition)
+                    .map_err(|message| Problem::new(root.key("expect").key(name), message))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        Ok(Scenario {
+            name: spec.scenario,
+            seed: spec.seed,
+            conversations: spec.conversations,
+            replications: spec.replications,
+            max_turns: spec.max_turns,
+            arrivals_per_hour: per_hour,
+            flow,
+            personas,
+            mix,
+            pools,
+            pool_of_node,
+            expectations,
+        })
+    }
+}
+
+/// Orders the personas as the mix names them and turns shares into
+/// cumulative weights. Without a mix, every persona gets an equal share.
+fn mix(
+    shares: &IndexMap<String, f64>,
+    mut personas: Vec<Persona>,
+    root: &KeyPath,
+) -> Result<(Vec<Persona>, Vec<f64>), Problem> {
+    if shares.is_empty() {
+        let n = personas.len() as f64;
+        let cumulative = (1..=personas.len()).map(|i| i as f64 / n).collect();
+        return Ok((personas, cumulative));
+    }
+    let names: Vec<String> = personas
+        .iter()
+        .map(|persona| persona.name.clone())
+        .collect();
+    let mut chosen = Vec::with_capacity(shares.len());
+    let mut cumulative = Vec::with_capacity(shares.len());
+    let mut total = 0.0;
+    for (name, share) in shares {
+        let path = root.key("mix").key(name);
+        if !(0.0..=1.0).contains(share) {
+            return Err(Problem::new(
+                path,
+                format!("a share is a probability between 0 and 1, got {share}"),
+            ));
+        }
+        let index = personas
+            .iter()
+            .position(|persona| &persona.name == name)
+            .ok_or_else(|| {
+                Problem::new(
+                    path.clone(),
+                    format!(
+                        "no persona is called `{name}`{}",
+                        did_you_mean(name, names.iter().map(String::as_str))
+                    ),
+                )
+                .with_help(format!(
+                    "the persona files define {}",
+                    list(names.iter().map(String::as_str))
+                ))
+            })?;
+        total += share;
+        chosen.push(personas.swap_remove(index));
+        cumulative.push(total);
+    }
+    if (total - 1.0).abs() > MIX_TOLERANCE {
+        return Err(Problem::new(
+            root.key("mix"),
+            format!("the shares add up to {total}, not 1"),
+        )
+        .with_help("each share is the fraction of conversations from that persona"));
+    }
+    let cumulative = cumulative
+        .into_iter()
+        .map(|c| c / total)
+        .collect::<Vec<_>>();
+    Ok((chosen, cumulative))
+}
