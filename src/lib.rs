@@ -3,8 +3,12 @@
 //! Data flows one way: files ([`load`]) → validated [`model`] → the
 //! simulation ([`sim`]) → [`metrics`] → the [`report`] and its renderers.
 
+pub mod cli;
 pub mod error;
 pub mod load;
+pub mod metrics;
 pub mod model;
 pub mod outcome;
+pub mod report;
+pub mod sim;
 pub mod source;

@@ -1,0 +1,313 @@
+//! Streaming, mergeable accumulators. Memory grows with the flow (nodes,
+//! personas) and with the range of times seen, never with the number of
+//! conversations; merging two accumulators gives exactly what one would have
+//! counted, so replications can run on separate threads.
+
+use crate::model::Millis;
+use crate::outcome::Outcome;
+
+/// Values below this many milliseconds get a bucket each, so they are exact.
+const EXACT_BELOW: u64 = 1 << 10;
+/// Each power of two above that is split into this many buckets: a bucket is
+/// at most 1/512 of its value wide, so a quantile is within 0.2% of the truth.
+const SUB_BUCKET_BITS: u32 = 9;
+const SUB_BUCKETS: usize = 1 << SUB_BUCKET_BITS;
+
+/// A log-linear histogram of durations with exact count, sum and max.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Histogram {
+    counts: Vec<u64>,
+    count: u64,
+    sum: u128,
+    min: u64,
+    max: u64,
+}
+
+fn bucket_of(value: u64) -> usize {
+    if value < EXACT_BELOW {
+        return value as usize;
+    }
+    let exponent = 63 - value.leading_zeros(); // at least 10
+    let shift = exponent - SUB_BUCKET_BITS;
+    let mantissa = (value >> shift) as usize; // in [512, 1024)
+    EXACT_BELOW as usize + (exponent as usize - 10) * SUB_BUCKETS + (mantissa - SUB_BUCKETS)
+}
+
+fn lower_bound_of(bucket: usize) -> u64 {
+    if bucket < EXACT_BELOW as usize {
+        return bucket as u64;
+    }
+    let offset = bucket - EXACT_BELOW as usize;
+    let exponent = 10 + (offset / SUB_BUCKETS) as u32;
+    let mantissa = (SUB_BUCKETS + offset % SUB_BUCKETS) as u64;
+    mantissa << (exponent - SUB_BUCKET_BITS)
+}
+
+impl Histogram {
+    pub fn record(&mut self, value: Millis) {
+        let value = value.0;
+        let bucket = bucket_of(value);
+        if bucket >= self.counts.len() {
+            self.counts.resize(bucket + 1, 0);
+        }
+        self.counts[bucket] += 1;
+        self.min = if self.count == 0 {
+            value
+        } else {
+            self.min.min(value)
+        };
+        self.max = self.max.max(value);
+        self.count += 1;
+        self.sum += u128::from(value);
+    }
+
+    pub fn merge(&mut self, other: &Histogram) {
+        if other.count == 0 {
+            return;
+        }
+        if other.counts.len() > self.counts.len() {
+            self.counts.resize(other.counts.len(), 0);
+        }
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+            *mine += theirs;
+        }
+        self.min = if self.count == 0 {
+            other.min
+        } else {
+            self.min.min(other.min)
+        };
+        self.max = self.max.max(other.max);
+        self.count += other.count;
+        self.sum += other.sum;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The exact mean, in milliseconds; `None` without values.
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum as f64 / self.count as f64)
+    }
+
+    pub fn max(&self) -> Option<Millis> {
+        (self.count > 0).then_some(Millis(self.max))
+    }
+
+    /// The nearest-rank `q`-quantile: the smallest recorded value with at
+    /// least `q` of all values at or below it, rounded down to its bucket
+    /// (exact below 1.024s, within 0.2% above). `None` without values.
+    pub fn quantile(&self, q: f64) -> Option<Millis> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
+        let mut seen = 0;
+        for (bucket, count) in self.counts.iter().enumerate() {
+            seen += count;
+            if seen >= rank {
+                return Some(Millis(lower_bound_of(bucket).clamp(self.min, self.max)));
+            }
+        }
+        Some(Millis(self.max))
+    }
+}
+
+/// How many conversations ended each way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutcomeCounts([u64; 5]);
+
+impl OutcomeCounts {
+    pub fn add(&mut self, outcome: Outcome) {
+        self.0[outcome.index()] += 1;
+    }
+
+    pub fn get(&self, outcome: Outcome) -> u64 {
+        self.0[outcome.index()]
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    fn merge(&mut self, other: &OutcomeCounts) {
+        for (mine, theirs) in self.0.iter_mut().zip(other.0) {
+            *mine += theirs;
+        }
+    }
+}
+
+/// Outcomes and understanding for one group of conversations (all of them,
+/// or one persona's).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    pub outcomes: OutcomeCounts,
+    /// Customer messages sent in reply to a bot prompt (taps and typed text).
+    pub replies: u64,
+    /// Replies the bot did not understand (fallback or invalid answer).
+    pub not_understood: u64,
+}
+
+impl Tally {
+    pub fn merge(&mut self, other: &Tally) {
+        self.outcomes.merge(&other.outcomes);
+        self.replies += other.replies;
+        self.not_understood += other.not_understood;
+    }
+}
+
+/// For one node: how many conversations reached it, and how many ended
+/// abandoned there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NodeCounts {
+    pub entered: u64,
+    pub abandoned: u64,
+}
+
+/// What a conversation contributes when it ends.
+#[derive(Debug, Clone, Copy)]
+pub struct Ending {
+    pub persona: usize,
+    pub outcome: Outcome,
+    /// The node the conversation was at when it ended.
+    pub node: usize,
+    /// Customer turns (replies to bot prompts).
+    pub turns: u32,
+    pub replies: u64,
+    pub not_understood: u64,
+    /// From the customer's first message to the outcome.
+    pub duration: Millis,
+}
+
+/// Everything a run measures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    pub all: Tally,
+    pub personas: Vec<Tally>,
+    pub funnel: Vec<NodeCounts>,
+    pub turns_sum: u64,
+    pub turns_max: u32,
+    /// Customer message → first bot message after it.
+    pub bot_response: Histogram,
+    /// Handoff → the agent's first message (queue wait plus first reply).
+    pub agent_first_response: Histogram,
+    /// Time in an agent queue, until pickup or until the customer left.
+    pub queue_wait: Histogram,
+    /// Start → outcome, for conversations that were resolved.
+    pub resolution: Histogram,
+}
+
+impl Metrics {
+    pub fn new(nodes: usize, personas: usize) -> Metrics {
+        Metrics {
+            all: Tally::default(),
+            personas: vec![Tally::default(); personas],
+            funnel: vec![NodeCounts::default(); nodes],
+            turns_sum: 0,
+            turns_max: 0,
+            bot_response: Histogram::default(),
+            agent_first_response: Histogram::default(),
+            queue_wait: Histogram::default(),
+            resolution: Histogram::default(),
+        }
+    }
+
+    pub fn conversations(&self) -> u64 {
+        self.all.outcomes.total()
+    }
+
+    /// A conversation reached `node` for the first time.
+    pub fn entered(&mut self, node: usize) {
+        self.funnel[node].entered += 1;
+    }
+
+    pub fn end(&mut self, ending: Ending) {
+        for tally in [&mut self.all, &mut self.personas[ending.persona]] {
+            tally.outcomes.add(ending.outcome);
+            tally.replies += ending.replies;
+            tally.not_understood += ending.not_understood;
+        }
+        if ending.outcome.is_abandonment() {
+            self.funnel[ending.node].abandoned += 1;
+        }
+        if matches!(
+            ending.outcome,
+            Outcome::SelfResolved | Outcome::AgentResolved
+        ) {
+            self.resolution.record(ending.duration);
+        }
+        self.turns_sum += u64::from(ending.turns);
+        self.turns_max = self.turns_max.max(ending.turns);
+    }
+
+    pub fn merge(&mut self, other: &Metrics) {
+        self.all.merge(&other.all);
+        for (mine, theirs) in self.personas.iter_mut().zip(&other.personas) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.funnel.iter_mut().zip(&other.funnel) {
+            mine.entered += theirs.entered;
+            mine.abandoned += theirs.abandoned;
+        }
+        self.turns_sum += other.turns_sum;
+        self.turns_max = self.turns_max.max(other.turns_max);
+        self.bot_response.merge(&other.bot_response);
+        self.agent_first_response.merge(&other.agent_first_response);
+        self.queue_wait.merge(&other.queue_wait);
+        self.resolution.merge(&other.resolution);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_exact_below_1024_and_tight_above() {
+        for value in [0, 1, 999, 1023] {
+            assert_eq!(lower_bound_of(bucket_of(value)), value);
+        }
+        for value in [1024u64, 1500, 2047, 2048, 60_000, 3_600_000, 1 << 40] {
+            let low = lower_bound_of(bucket_of(value));
+            assert!(
+                low <= value && (value - low) as f64 <= value as f64 / 512.0,
+                "{value} -> {low}"
+            );
+        }
+        // Buckets are ordered like their values.
+        assert!(bucket_of(2047) < bucket_of(2048));
+    }
+
+    #[test]
+    fn quantiles_use_nearest_rank() {
+        let mut h = Histogram::default();
+        for ms in 1..=100 {
+            h.record(Millis(ms));
+        }
+        assert_eq!(h.quantile(0.5), Some(Millis(50)));
+        assert_eq!(h.quantile(0.9), Some(Millis(90)));
+        assert_eq!(h.quantile(0.99), Some(Millis(99)));
+        assert_eq!(h.quantile(1.0), Some(Millis(100)));
+        assert_eq!(h.mean(), Some(50.5));
+        assert_eq!(Histogram::default().quantile(0.5), None);
+    }
+
+    #[test]
+    fn merging_equals_recording_everything_in_one() {
+        let (mut a, mut b, mut both) = (
+            Histogram::default(),
+            Histogram::default(),
+            Histogram::default(),
+        );
+        for ms in (0..5000).step_by(7) {
+            a.record(Millis(ms * 13));
+            both.record(Millis(ms * 13));
+        }
+        for ms in 0..300 {
+            b.record(Millis(ms));
+            both.record(Millis(ms));
+        }
+        a.merge(&b);
+        assert_eq!(a, both);
+    }
+}

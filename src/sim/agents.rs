@@ -1,0 +1,147 @@
+//! Human agent pools: `count` agents per queue, customers served first come,
+//! first served, each customer willing to wait only so long.
+
+use std::collections::BTreeMap;
+
+use super::conversation::Progress;
+use super::events::EventQueue;
+use crate::metrics::{Ending, Metrics};
+use crate::model::Millis;
+use crate::model::flow::NodeId;
+use crate::model::scenario::PoolId;
+use crate::outcome::Outcome;
+
+/// A handed-off customer, with what the queue needs drawn in advance from
+/// the customer's own stream.
+pub(crate) struct Waiting {
+    pub progress: Progress,
+    pub node: NodeId,
+    pub joined: Millis,
+    pub patience: Option<Millis>,
+    pub first_reply: Millis,
+    pub handle_time: Millis,
+}
+
+/// Events of the agent side of the simulation.
+pub(crate) enum QueueEvent {
+    Joins(PoolId, Box<Waiting>),
+    /// The customer holding this ticket runs out of patience.
+    GivesUp(PoolId, u64),
+    /// An agent of this pool finishes a conversation.
+    AgentFree(PoolId),
+}
+
+pub(crate) struct Pool {
+    id: PoolId,
+    free_agents: u32,
+    /// Waiting customers by ticket; tickets rise with arrival, so the first
+    /// entry is the longest waiting (FIFO) and a customer who gives up is
+    /// removed in O(log n).
+    waiting: BTreeMap<u64, Waiting>,
+    next_ticket: u64,
+}
+
+impl Pool {
+    pub fn new(id: PoolId, agents: u32) -> Pool {
+        Pool {
+            id,
+            free_agents: agents,
+            waiting: BTreeMap::new(),
+            next_ticket: 0,
+        }
+    }
+
+    pub fn join(
+        &mut self,
+        now: Millis,
+        customer: Waiting,
+        events: &mut EventQueue<Event>,
+        metrics: &mut Metrics,
+    ) {
+        if self.free_agents > 0 {
+            self.free_agents -= 1;
+            self.serve(now, customer, events, metrics);
+            return;
+        }
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        if let Some(patience) = customer.patience {
+            events.schedule(
+                now.saturating_add(patience),
+                Event::Queue(QueueEvent::GivesUp(self.id, ticket)),
+            );
+        }
+        self.waiting.insert(ticket, customer);
+    }
+
+    /// The customer with `ticket` leaves, unless an agent already took them.
+    pub fn give_up(&mut self, now: Millis, ticket: u64, metrics: &mut Metrics) {
+        if let Some(customer) = self.waiting.remove(&ticket) {
+            leave_queue(now, customer, metrics);
+        }
+    }
+
+    pub fn agent_free(
+        &mut self,
+        now: Millis,
+        events: &mut EventQueue<Event>,
+        metrics: &mut Metrics,
+    ) {
+        match self.waiting.pop_first() {
+            Some((_, customer)) => self.serve(now, customer, events, metrics),
+            None => self.free_agents += 1,
+        }
+    }
+
+    /// Customers still waiting when nothing else can happen (a queue with no
+    /// agents, and customers with endless patience) leave at `now`.
+    pub fn close(&mut self, now: Millis, metrics: &mut Metrics) {
+        while let Some((_, customer)) = self.waiting.pop_first() {
+            leave_queue(now, customer, metrics);
+        }
+    }
+
+    fn serve(
+        &mut self,
+        now: Millis,
+        customer: Waiting,
+        events: &mut EventQueue<Event>,
+        metrics: &mut Metrics,
+    ) {
+        let wait = now.saturating_sub(customer.joined);
+        metrics.queue_wait.record(wait);
+        metrics
+            .agent_first_response
+            .record(wait.saturating_add(customer.first_reply));
+        let done = now.saturating_add(customer.handle_time);
+        events.schedule(done, Event::Queue(QueueEvent::AgentFree(self.id)));
+        end(metrics, &customer, Outcome::AgentResolved, done);
+    }
+}
+
+fn leave_queue(now: Millis, customer: Waiting, metrics: &mut Metrics) {
+    metrics
+        .queue_wait
+        .record(now.saturating_sub(customer.joined));
+    end(metrics, &customer, Outcome::AbandonedInQueue, now);
+}
+
+fn end(metrics: &mut Metrics, customer: &Waiting, outcome: Outcome, at: Millis) {
+    let progress = &customer.progress;
+    metrics.end(Ending {
+        persona: progress.persona,
+        outcome,
+        node: customer.node,
+        turns: progress.turns,
+        replies: progress.replies,
+        not_understood: progress.not_understood,
+        duration: at.saturating_sub(progress.started),
+    });
+}
+
+/// Everything the event queue of a replication holds.
+pub(crate) enum Event {
+    /// The next customer arrives.
+    Arrival,
+    Queue(QueueEvent),
+}
