@@ -55,6 +55,16 @@ impl Source {
                     message = stripped.to_string();
                 }
             }
+            // serde_yaml also starts the message with the path of the enclosing
+            // mapping ("nodes.welcome: unknown field ..."); we show the full
+            // path already, so drop that prefix when it is one of ours.
+            let shown_path = path.to_string();
+            if let Some((head, rest)) = message.split_once(": ")
+                && !head.is_empty()
+                && shown_path.starts_with(head)
+            {
+                message = rest.to_string();
+            }
             if self.text.trim().is_empty() {
                 message = "the file is empty".to_string();
             }

@@ -145,3 +145,89 @@ pub(crate) enum Event {
     Arrival,
     Queue(QueueEvent),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer(joined: u64, patience: Option<u64>) -> Waiting {
+        Waiting {
+            progress: Progress {
+                persona: 0,
+                started: Millis(joined),
+                turns: 0,
+                replies: 0,
+                not_understood: 0,
+            },
+            node: 0,
+            joined: Millis(joined),
+            patience: patience.map(Millis),
+            first_reply: Millis(50),
+            handle_time: Millis(900),
+        }
+    }
+
+    /// Runs the queue's own events after customers joined at the given times.
+    fn run(agents: u32, customers: Vec<Waiting>) -> Metrics {
+        let mut metrics = Metrics::new(1, 1);
+        let mut events = EventQueue::new();
+        for customer in customers {
+            events.schedule(
+                customer.joined,
+                Event::Queue(QueueEvent::Joins(0, Box::new(customer))),
+            );
+        }
+        let mut pool = Pool::new(0, agents);
+        while let Some((now, event)) = events.next() {
+            match event {
+                Event::Queue(QueueEvent::Joins(_, customer)) => {
+                    pool.join(now, *customer, &mut events, &mut metrics)
+                }
+                Event::Queue(QueueEvent::GivesUp(_, ticket)) => {
+                    pool.give_up(now, ticket, &mut metrics)
+                }
+                Event::Queue(QueueEvent::AgentFree(_)) => {
+                    pool.agent_free(now, &mut events, &mut metrics)
+                }
+                Event::Arrival => unreachable!(),
+            }
+        }
+        pool.close(events.now(), &mut metrics);
+        metrics
+    }
+
+    #[test]
+    fn serves_first_come_first_served_with_at_most_count_agents() {
+        // Two agents, four customers a millisecond apart, 900ms each (times
+        // under 1.024s are recorded exactly): the first two are taken at once;
+        // the third gets the first free agent (at 900ms, after waiting 898ms)
+        // and the fourth the second (at 901ms, also 898ms). Last-in-first-out
+        // would give waits of 897 and 899 instead.
+        let metrics = run(2, (0..4).map(|t| customer(t, None)).collect());
+        let waits = &metrics.queue_wait;
+        assert_eq!(waits.count(), 4);
+        assert_eq!(waits.quantile(0.5), Some(Millis(0)));
+        assert_eq!(waits.quantile(0.75), Some(Millis(898)));
+        assert_eq!(waits.max(), Some(Millis(898)));
+        assert_eq!(metrics.all.outcomes.get(Outcome::AgentResolved), 4);
+        // First response adds the agent's first reply to the wait.
+        assert_eq!(metrics.agent_first_response.max(), Some(Millis(948)));
+    }
+
+    #[test]
+    fn a_customer_out_of_patience_leaves_and_is_not_served() {
+        // One agent busy for 900ms; the second customer gives up after 300ms.
+        let metrics = run(1, vec![customer(0, None), customer(0, Some(300))]);
+        assert_eq!(metrics.all.outcomes.get(Outcome::AgentResolved), 1);
+        assert_eq!(metrics.all.outcomes.get(Outcome::AbandonedInQueue), 1);
+        assert_eq!(metrics.funnel[0].abandoned, 1);
+        assert_eq!(metrics.queue_wait.max(), Some(Millis(300)));
+        assert_eq!(metrics.agent_first_response.count(), 1);
+    }
+
+    #[test]
+    fn an_unstaffed_queue_ends_every_wait_when_nothing_else_can_happen() {
+        let metrics = run(0, vec![customer(0, None), customer(5, Some(60_000))]);
+        assert_eq!(metrics.all.outcomes.get(Outcome::AbandonedInQueue), 2);
+    }
+}

@@ -1,0 +1,243 @@
+//! Bad input gets one clear message — file, line and column, key path, what
+//! is expected — and exit code 2, never a panic. Each test breaks one thing
+//! in an otherwise valid scenario and runs the real binary on it.
+
+mod common;
+
+use std::process::Command;
+
+const FLOW: &str = r#"flow: demo
+start: welcome
+nodes:
+  welcome:
+    say: "Hi! How can we help?"
+    buttons: ["Returns", "Talk to us"]
+    routes:
+      "Returns": returns_info
+      "Talk to us": handoff
+      fallback: welcome
+  returns_info:
+    say: "Returns are free for 30 days."
+    next: done
+  handoff:
+    handoff: {queue: support}
+  done:
+    end: resolved
+"#;
+
+const PERSONAS: &str = r#"personas:
+  - name: returner
+    goals:
+      - want: return a parcel
+        taps: ["Returns"]
+    behaviour:
+      drop_per_turn: 0.02
+"#;
+
+const SCENARIO: &str = r#"scenario: demo
+flow: flow.yaml
+personas: [personas.yaml]
+mix: {returner: 1.0}
+conversations: 100
+arrivals: {poisson: {per_hour: 60}}
+agents:
+  support: {count: 2, handle_time: {fixed: 5m}}
+"#;
+
+/// Runs `rehearse run scenario.yaml` in a directory holding the valid files
+/// with `file` replaced by `text`; returns (exit code, stderr).
+fn run_with(name: &str, file: &str, text: &str) -> (i32, String) {
+    let mut files = vec![
+        ("flow.yaml", FLOW),
+        ("personas.yaml", PERSONAS),
+        ("scenario.yaml", SCENARIO),
+    ];
+    files.retain(|(existing, _)| *existing != file);
+    files.push((file, text));
+    let dir = common::write_files(&format!("bad-{name}"), &files);
+    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
+        .args(["run", "scenario.yaml"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn the_valid_files_run() {
+    let (code, stderr) = run_with("valid", "flow.yaml", FLOW);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn malformed_yaml_names_the_line_and_column() {
+    let (code, stderr) = run_with(
+        "malformed",
+        "flow.yaml",
+        &FLOW.replace(
+            r#"["Returns", "Talk to us"]"#,
+            r#"["Returns", "Talk to us""#,
+        ),
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("error: flow.yaml:7:5: "), "{stderr}");
+    assert!(
+        stderr.contains("did not find expected ',' or ']'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_wrong_type_names_the_key_and_what_is_expected() {
+    let (code, stderr) = run_with(
+        "wrong-type",
+        "scenario.yaml",
+        &SCENARIO.replace("conversations: 100", "conversations: many"),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: scenario.yaml:5:16: at `conversations`: invalid type: string \"many\", expected u64\n"
+    );
+}
+
+#[test]
+fn an_unknown_key_is_an_error_not_ignored() {
+    let (code, stderr) = run_with(
+        "unknown-key",
+        "flow.yaml",
+        &FLOW.replace("    buttons:", "    buttns:"),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: flow.yaml:6:5: at `nodes.welcome.buttns`: unknown field `buttns`, expected one of "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let (code, stderr) = run_with(
+        "missing-file",
+        "scenario.yaml",
+        &SCENARIO.replace("[personas.yaml]", "[persons.yaml]"),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: persons.yaml: cannot read the file: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_route_to_a_missing_node_suggests_the_near_miss() {
+    let (code, stderr) = run_with(
+        "dangling-route",
+        "flow.yaml",
+        &FLOW.replace("\"Returns\": returns_info", "\"Returns\": retuns_info"),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: flow.yaml:8:7: at `nodes.welcome.routes.Returns`: no node is called `retuns_info` (did you mean `returns_info`?)\n  \
+         help: a route names a node defined under `nodes:`\n"
+    );
+}
+
+#[test]
+fn a_persona_in_the_mix_must_be_defined() {
+    let (code, stderr) = run_with(
+        "unknown-persona",
+        "scenario.yaml",
+        &SCENARIO.replace("{returner: 1.0}", "{returnr: 1.0}"),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: scenario.yaml:4:7: at `mix.returnr`: no persona is called `returnr` (did you mean `returner`?)\n  \
+         help: the persona files define `returner`\n"
+    );
+}
+
+#[test]
+fn a_probability_outside_zero_to_one_is_rejected_where_it_is_written() {
+    let (code, stderr) = run_with(
+        "probability",
+        "personas.yaml",
+        &PERSONAS.replace("drop_per_turn: 0.02", "drop_per_turn: 2"),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: personas.yaml:7:7: at `personas[0].behaviour.drop_per_turn`: expected a probability between 0 and 1, got 2; write 5% as 0.05\n"
+    );
+}
+
+#[test]
+fn a_duration_without_a_unit_says_how_to_write_it() {
+    let (code, stderr) = run_with(
+        "duration",
+        "scenario.yaml",
+        &SCENARIO.replace("{fixed: 5m}", "{fixed: 300}"),
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("scenario.yaml:8:"), "{stderr}");
+    assert!(
+        stderr.contains("`300` has no unit; write it like `300s` or `300ms`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_handoff_to_an_unstaffed_queue_is_refused() {
+    let (code, stderr) = run_with(
+        "unstaffed",
+        "scenario.yaml",
+        &SCENARIO.replace("  support: {count", "  sales: {count"),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: scenario.yaml:7:1: at `agents`: node `handoff` of the flow hands off to queue `support`, but no agents are staffed for it"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn more_than_three_reply_buttons_is_refused() {
+    let (code, stderr) = run_with(
+        "buttons",
+        "flow.yaml",
+        &FLOW.replace(
+            r#"["Returns", "Talk to us"]"#,
+            r#"["Returns", "Talk to us", "A", "B"]"#,
+        ),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "at `nodes.welcome.buttons`: WhatsApp allows 1 to 3 reply buttons, this node has 4"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_empty_file_says_so() {
+    let (code, stderr) = run_with("empty", "personas.yaml", "");
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("error: personas.yaml"), "{stderr}");
+    assert!(stderr.contains("the file is empty"), "{stderr}");
+}
+
+#[test]
+fn a_bad_flag_exits_2() {
+    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
+        .args(["run", "--format", "pdf", "x.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("invalid value 'pdf'"));
+}

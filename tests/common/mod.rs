@@ -1,0 +1,35 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use rehearse::load::load_scenario;
+use rehearse::model::scenario::Scenario;
+use rehearse::report::Report;
+use rehearse::sim::simulate;
+
+/// Writes `files` into a fresh directory named `name` under cargo's
+/// per-target temporary directory and returns it.
+pub fn write_files(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    dir
+}
+
+/// Loads a scenario file, panicking with the user-facing message on error.
+pub fn load(path: &Path) -> Scenario {
+    load_scenario(path).unwrap_or_else(|error| panic!("{error}"))
+}
+
+pub fn report(scenario: &Scenario) -> Report {
+    Report::new(scenario, &simulate(scenario, &|_| {}))
+}
+
+/// The repository root, for tests that use the bundled scenarios.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
