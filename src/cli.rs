@@ -139,11 +139,17 @@ pub fn run(args: &RunArgs, environment: Environment) -> Result<(), Error> {
         }),
         None => {
             let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`rehearse run ... | head`) is not an error worth reporting.
-            let _ = stdout
+            match stdout
                 .write_all(output.as_bytes())
-                .and_then(|()| stdout.flush());
-            Ok(())
+                .and_then(|()| stdout.flush())
+            {
+                // A closed pipe (`rehearse run ... | head`) is not an error worth reporting.
+                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Write {
+                    path: PathBuf::from("standard output"),
+                    source: error,
+                }),
+                _ => Ok(()),
+            }
         }
     }
 }

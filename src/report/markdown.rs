@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use indexmap::IndexMap;
 
-use super::text::{percent, thousands};
+use super::text::{percent, rate_cells, thousands};
 use super::{Breakdown, Report};
 use crate::model::Millis;
 use crate::model::expectation::{Stat, Timer};
@@ -37,14 +37,11 @@ pub(super) fn render(report: &Report) -> String {
             percent(report.outcomes.get(outcome))
         );
     }
-    let rates = &report.rates;
+    let [self_resolution, escalation, abandonment, fallback] = rate_cells(&report.rates);
     let _ = writeln!(
         out,
-        "\n| self-resolution | escalation | abandonment | fallback |\n|---:|---:|---:|---:|\n| {} | {} | {} | {} |",
-        percent(rates.self_resolution),
-        percent(rates.escalation),
-        percent(rates.abandonment),
-        percent(rates.fallback)
+        "\n| self-resolution | escalation | abandonment | fallback |\n|---:|---:|---:|---:|\n\
+         | {self_resolution} | {escalation} | {abandonment} | {fallback} |",
     );
 
     let header: Vec<&str> = Stat::ALL.iter().map(|stat| stat.key()).collect();
@@ -100,14 +97,11 @@ fn breakdowns(out: &mut String, title: &str, groups: &IndexMap<String, Breakdown
         "\n| {title} | conversations | self-resolution | escalation | abandonment | fallback |\n|---|---:|---:|---:|---:|---:|"
     );
     for (name, group) in groups {
+        let conversations = thousands(group.conversations);
+        let [self_resolution, escalation, abandonment, fallback] = rate_cells(&group.rates);
         let _ = writeln!(
             out,
-            "| {name} | {} | {} | {} | {} | {} |",
-            thousands(group.conversations),
-            percent(group.rates.self_resolution),
-            percent(group.rates.escalation),
-            percent(group.rates.abandonment),
-            percent(group.rates.fallback)
+            "| {name} | {conversations} | {self_resolution} | {escalation} | {abandonment} | {fallback} |"
         );
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{Breakdown, Report, Style, TimeStats};
+use super::{Breakdown, Rates, Report, Style, TimeStats};
 use crate::model::Millis;
 use crate::model::expectation::{Stat, Timer};
 use crate::outcome::Outcome;
@@ -63,15 +63,11 @@ pub(super) fn render(report: &Report, style: Style) -> String {
         );
     }
 
-    let rates = &report.rates;
+    let [self_resolution, escalation, abandonment, fallback] = rate_cells(&report.rates);
     let _ = writeln!(out, "\n{}", paint.heading("Rates"));
     let _ = writeln!(
         out,
-        "  self-resolution {:>6}   escalation {:>6}   abandonment {:>6}   fallback {:>6}",
-        percent(rates.self_resolution),
-        percent(rates.escalation),
-        percent(rates.abandonment),
-        percent(rates.fallback)
+        "  self-resolution {self_resolution:>6}   escalation {escalation:>6}   abandonment {abandonment:>6}   fallback {fallback:>6}"
     );
 
     let _ = write!(
@@ -100,13 +96,7 @@ pub(super) fn render(report: &Report, style: Style) -> String {
         report.turns.max
     );
 
-    let width = report
-        .funnel
-        .keys()
-        .map(|id| id.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(20);
+    let width = name_width(report.funnel.keys());
     let _ = writeln!(
         out,
         "\n{}",
@@ -149,12 +139,7 @@ fn breakdowns(
     if groups.is_empty() {
         return;
     }
-    let width = groups
-        .keys()
-        .map(|name| name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(20);
+    let width = name_width(groups.keys());
     let _ = writeln!(
         out,
         "\n{}",
@@ -170,14 +155,11 @@ fn breakdowns(
         ))
     );
     for (name, group) in groups {
+        let conversations = thousands(group.conversations);
+        let [self_resolution, escalation, abandonment, fallback] = rate_cells(&group.rates);
         let _ = writeln!(
             out,
-            "  {name:<width$}  {:>13}  {:>9}  {:>10}  {:>11}  {:>8}",
-            thousands(group.conversations),
-            percent(group.rates.self_resolution),
-            percent(group.rates.escalation),
-            percent(group.rates.abandonment),
-            percent(group.rates.fallback)
+            "  {name:<width$}  {conversations:>13}  {self_resolution:>9}  {escalation:>10}  {abandonment:>11}  {fallback:>8}"
         );
     }
 }
@@ -190,6 +172,26 @@ fn time_row(stats: &TimeStats, paint: &Painter) -> String {
             None => paint.dim(&format!("{:>9}", "-")),
         })
         .collect()
+}
+
+/// The four rates as percentages, in report order.
+pub(super) fn rate_cells(rates: &Rates) -> [String; 4] {
+    [
+        rates.self_resolution,
+        rates.escalation,
+        rates.abandonment,
+        rates.fallback,
+    ]
+    .map(percent)
+}
+
+/// Width of a name column: the longest name, and at least 20.
+fn name_width<'a>(names: impl Iterator<Item = &'a String>) -> usize {
+    names
+        .map(|name| name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(20)
 }
 
 pub(super) fn percent(fraction: f64) -> String {
