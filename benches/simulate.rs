@@ -33,7 +33,8 @@ fn main() {
     // raise it much, memory does not grow with conversations.
     for conversations in [20_000u64, 2_000_000] {
         for file in &files {
-            let mut scenario = load_scenario(file).expect("the bundled scenarios load");
+            let (mut scenario, _warnings) =
+                load_scenario(file).expect("the bundled scenarios load");
             scenario.conversations = conversations;
             let started = Instant::now();
             let metrics = simulate(&scenario, &|_| {});

@@ -1,6 +1,7 @@
 //! The command line: `rehearse run SCENARIO... [--seed N] [--conversations N]
 //! [--format text|markdown|yaml|json] [--out FILE]`.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -10,7 +11,11 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::error::{EXIT_BAD_INPUT, Error};
-use crate::load::{discover_scenarios, load_scenario};
+use crate::lint::{Diagnostic, deny_warnings, render_json, render_text, summary};
+use crate::load::{
+    FileKind, check_flow, check_personas, check_scenario, discover, discover_scenarios,
+    load_scenario,
+};
 use crate::report::{Format, Report, Style, render};
 use crate::sim::simulate;
 
@@ -29,6 +34,31 @@ pub struct Cli {
 enum Command {
     /// Simulate scenarios and print their reports.
     Run(RunArgs),
+    /// Check flows, personas and scenarios without simulating.
+    Lint(LintArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Flow, persona and scenario files, or directories to search for them.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    pub format: LintFormat,
+    /// `--deny warnings` makes every warning an error.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub deny: Option<Deny>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    Warnings,
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +91,11 @@ pub struct Environment {
 }
 
 impl Environment {
+    /// Whether diagnostics on standard error may be coloured.
+    pub fn stderr_color(self) -> bool {
+        self.stderr_is_terminal && !self.no_color
+    }
+
     pub fn detect() -> Environment {
         let set = |name| std::env::var_os(name).is_some_and(|value| !value.is_empty());
         Environment {
@@ -87,23 +122,84 @@ pub fn main(args: impl IntoIterator<Item = OsString>, environment: Environment) 
         }
     };
     let result = match cli.command {
-        Command::Run(args) => run(&args, environment),
+        Command::Run(args) => run(&args, environment).map(|()| 0),
+        Command::Lint(args) => lint(&args, environment),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(error) => {
+            if let Error::Rejected { diagnostics } = &error {
+                eprint!("{}", render_text(diagnostics, environment.stderr_color()));
+            }
             eprintln!("error: {error}");
             ExitCode::from(error.exit_code())
         }
     }
 }
 
+/// Exit code when `rehearse lint` finds an error.
+pub const EXIT_LINT_ERRORS: u8 = 1;
+
+/// `rehearse lint`: every scenario with its flow and personas, then the flow
+/// and persona files no scenario uses. Exit code 1 when an error is found.
+pub fn lint(args: &LintArgs, environment: Environment) -> Result<u8, Error> {
+    let mut covered = HashSet::new();
+    let mut diagnostics = Vec::new();
+    let files = discover(&args.paths)?;
+    let by_kind = |wanted: FileKind| {
+        files
+            .iter()
+            .filter(move |(_, kind)| *kind == wanted)
+            .map(|(file, _)| file)
+    };
+    for file in by_kind(FileKind::Scenario) {
+        let checked = check_scenario(file)?;
+        covered.extend(checked.files.iter().map(|file| canonical(file)));
+        diagnostics.extend(checked.diagnostics);
+    }
+    for file in by_kind(FileKind::Flow).filter(|file| !covered.contains(&canonical(file))) {
+        diagnostics.extend(check_flow(file)?.diagnostics);
+    }
+    for file in by_kind(FileKind::Personas).filter(|file| !covered.contains(&canonical(file))) {
+        diagnostics.extend(check_personas(file)?.diagnostics);
+    }
+    diagnostics.sort();
+    diagnostics.dedup();
+    if args.deny == Some(Deny::Warnings) {
+        deny_warnings(&mut diagnostics);
+    }
+    let output = match args.format {
+        LintFormat::Json => render_json(&diagnostics),
+        LintFormat::Text => {
+            let color = environment.stdout_is_terminal && !environment.no_color;
+            format!(
+                "{}{}\n",
+                render_text(&diagnostics, color),
+                summary(&diagnostics)
+            )
+        }
+    };
+    write_stdout(&output)?;
+    Ok(if diagnostics.iter().any(Diagnostic::is_error) {
+        EXIT_LINT_ERRORS
+    } else {
+        0
+    })
+}
+
+/// The same file, however it was named.
+fn canonical(file: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf())
+}
+
 /// `rehearse run`: load every scenario first (so a typo in the last file
 /// fails fast), then simulate them in order and write one report each.
 pub fn run(args: &RunArgs, environment: Environment) -> Result<(), Error> {
     let mut scenarios = Vec::new();
+    let mut warnings = Vec::new();
     for path in discover_scenarios(&args.scenarios)? {
-        let mut scenario = load_scenario(&path)?;
+        let (mut scenario, found) = load_scenario(&path)?;
+        warnings.extend(found);
         if let Some(seed) = args.seed {
             scenario.seed = seed;
         }
@@ -115,6 +211,12 @@ pub fn run(args: &RunArgs, environment: Environment) -> Result<(), Error> {
                 .min(u32::try_from(conversations).unwrap_or(u32::MAX));
         }
         scenarios.push(scenario);
+    }
+
+    if !warnings.is_empty() {
+        warnings.sort();
+        warnings.dedup();
+        eprint!("{}", render_text(&warnings, environment.stderr_color()));
     }
 
     let bar = progress_bar(environment, scenarios.iter().map(|s| s.conversations).sum());
@@ -137,20 +239,22 @@ pub fn run(args: &RunArgs, environment: Environment) -> Result<(), Error> {
             path: path.clone(),
             source,
         }),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(output.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
-                // A closed pipe (`rehearse run ... | head`) is not an error worth reporting.
-                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Write {
-                    path: PathBuf::from("standard output"),
-                    source: error,
-                }),
-                _ => Ok(()),
-            }
-        }
+        None => write_stdout(&output),
+    }
+}
+
+fn write_stdout(output: &str) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        // A closed pipe (`rehearse run ... | head`) is not an error worth reporting.
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Write {
+            path: PathBuf::from("standard output"),
+            source: error,
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -13,6 +13,11 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 pub enum Error {
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// Files that parsed but have errors; the diagnostics say which.
+    #[error("the input has {}; nothing was simulated", crate::lint::summary(.diagnostics))]
+    Rejected {
+        diagnostics: Vec<crate::lint::Diagnostic>,
+    },
     #[error("failed to write {path}: {source}")]
     Write {
         path: PathBuf,
@@ -24,7 +29,7 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Load(_) | Error::Write { .. } => EXIT_BAD_INPUT,
+            Error::Load(_) | Error::Rejected { .. } | Error::Write { .. } => EXIT_BAD_INPUT,
         }
     }
 }
@@ -46,11 +51,8 @@ pub enum LoadErrorKind {
     Read(std::io::Error),
     /// The YAML parser or the schema rejected it.
     Parse(String),
-    /// It parsed, but says something that cannot work.
-    Invalid {
-        message: String,
-        help: Option<String>,
-    },
+    /// It is YAML, but not a flow, persona file or scenario.
+    Unrecognised,
 }
 
 impl fmt::Display for LoadError {
@@ -66,12 +68,8 @@ impl fmt::Display for LoadError {
         match &self.kind {
             LoadErrorKind::Read(error) => write!(f, "cannot read the file: {error}"),
             LoadErrorKind::Parse(message) => f.write_str(message),
-            LoadErrorKind::Invalid { message, help } => {
-                f.write_str(message)?;
-                if let Some(help) = help {
-                    write!(f, "\n  help: {help}")?;
-                }
-                Ok(())
+            LoadErrorKind::Unrecognised => {
+                f.write_str("not a flow, persona file or scenario: expected a top-level `flow:`, `personas:` or `scenario:` key")
             }
         }
     }

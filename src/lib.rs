@@ -5,10 +5,12 @@
 
 pub mod cli;
 pub mod error;
+pub mod lint;
 pub mod load;
 pub mod metrics;
 pub mod model;
 pub mod outcome;
 pub mod report;
+pub mod rule;
 pub mod sim;
 pub mod source;

@@ -1,25 +1,42 @@
 //! Reading the user's files into the validated model.
 //!
-//! Parsing is strict (unknown keys are errors) and every error names the
-//! file, the line and column, and the key path, so the user can go straight
-//! to the mistake.
+//! Parsing is strict (unknown keys are errors) and a file that cannot be
+//! parsed is a [`LoadError`] naming the file, line, column and key path.
+//! Files that parse are then checked as a whole — the model's validators and
+//! the lint analyses — and every finding becomes a located
+//! [`Diagnostic`]. `rehearse run` refuses input with errors and shows
+//! warnings; `rehearse lint` shows them all.
 
+use std::cell::OnceCell;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{LoadError, LoadErrorKind};
+use crate::error::{Error, LoadError, LoadErrorKind};
+use crate::lint::{self, Diagnostic};
 use crate::model::Problem;
 use crate::model::flow::{Flow, FlowSpec};
 use crate::model::persona::{Persona, PersonaFileSpec};
 use crate::model::scenario::{Scenario, ScenarioSpec};
-use crate::source::{KeyPath, SourceMap};
+use crate::rule::Rule;
+use crate::source::{KeyPath, Location, SourceMap};
 
-/// A file's text, kept so that later problems can be located in it.
+/// What checking a file produced: the validated value when there were no
+/// errors, and every finding.
+#[derive(Debug)]
+pub struct Checked<T> {
+    pub value: Option<T>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every file that was read, the checked one first.
+    pub files: Vec<PathBuf>,
+}
+
+/// A file's text, kept so that findings can be located in it.
 struct Source {
     file: PathBuf,
     text: String,
+    map: OnceCell<SourceMap>,
 }
 
 impl Source {
@@ -28,6 +45,7 @@ impl Source {
             .map(|text| Source {
                 file: file.to_path_buf(),
                 text,
+                map: OnceCell::new(),
             })
             .map_err(|error| LoadError {
                 file: file.to_path_buf(),
@@ -43,7 +61,7 @@ impl Source {
         serde_path_to_error::deserialize(deserializer).map_err(|error| {
             let path = KeyPath::from_serde(error.path());
             let inner = error.into_inner();
-            let location = inner.location().map(|at| crate::source::Location {
+            let location = inner.location().map(|at| Location {
                 line: at.line(),
                 column: at.column(),
             });
@@ -77,97 +95,213 @@ impl Source {
         })
     }
 
-    /// Turns a problem found after parsing into an error pointing at its key.
-    fn problem(&self, problem: Problem) -> LoadError {
-        let location = SourceMap::parse(&self.text).key(&problem.path);
-        LoadError {
+    /// Locates a finding in this file.
+    fn diagnose(&self, problem: Problem) -> Diagnostic {
+        let location = self
+            .map
+            .get_or_init(|| SourceMap::parse(&self.text))
+            .key(&problem.path);
+        let source_line = location
+            .and_then(|at| self.text.lines().nth(at.line - 1))
+            .map(str::to_string);
+        Diagnostic {
             file: self.file.clone(),
             location,
-            path: Some(problem.path),
-            kind: LoadErrorKind::Invalid {
-                message: problem.message,
-                help: problem.help,
-            },
+            severity: problem.rule.severity(),
+            rule: problem.rule,
+            message: problem.message,
+            path: problem.path,
+            help: problem.help,
+            source_line,
         }
+    }
+
+    fn diagnose_all(&self, problems: Vec<Problem>) -> Vec<Diagnostic> {
+        problems
+            .into_iter()
+            .map(|problem| self.diagnose(problem))
+            .collect()
     }
 }
 
-/// Loads and validates a flow file.
-pub fn load_flow(file: &Path) -> Result<Flow, LoadError> {
+/// Reads and checks a flow file: validation, graph and WhatsApp rules.
+pub fn check_flow(file: &Path) -> Result<Checked<Flow>, LoadError> {
     let source = Source::read(file)?;
     let spec: FlowSpec = source.parse()?;
-    Flow::from_spec(spec).map_err(|problem| source.problem(problem))
+    let mut problems = Vec::new();
+    let flow = Flow::check(spec, &mut problems);
+    if let Some(flow) = &flow {
+        problems.extend(lint::check_flow(flow));
+    }
+    Ok(Checked {
+        value: flow,
+        diagnostics: source.diagnose_all(problems),
+        files: vec![file.to_path_buf()],
+    })
 }
 
-/// Loads and validates a persona file.
-pub fn load_personas(file: &Path) -> Result<Vec<Persona>, LoadError> {
+/// Reads and checks a persona file on its own.
+pub fn check_personas(file: &Path) -> Result<Checked<Vec<Persona>>, LoadError> {
     let source = Source::read(file)?;
+    let (personas, diagnostics) = personas_of(&source)?;
+    Ok(Checked {
+        value: personas,
+        diagnostics,
+        files: vec![file.to_path_buf()],
+    })
+}
+
+fn personas_of(source: &Source) -> Result<(Option<Vec<Persona>>, Vec<Diagnostic>), LoadError> {
     let spec: PersonaFileSpec = source.parse()?;
-    spec.personas
+    let mut problems = Vec::new();
+    let personas: Option<Vec<Persona>> = spec
+        .personas
         .into_iter()
         .enumerate()
-        .map(|(i, persona)| {
-            Persona::from_spec(persona, &KeyPath::root().key("personas").index(i))
-                .map_err(|problem| source.problem(problem))
-        })
-        .collect()
+        .map(|(i, persona)| Persona::check(persona, &persona_path(i), &mut problems))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    Ok((personas, source.diagnose_all(problems)))
 }
 
-/// Loads a scenario with the flow and persona files it names (relative to
-/// the scenario file), and checks that they fit together.
-pub fn load_scenario(file: &Path) -> Result<Scenario, LoadError> {
+fn persona_path(index: usize) -> KeyPath {
+    KeyPath::root().key("personas").index(index)
+}
+
+/// Reads and checks a scenario with the flow and persona files it names
+/// (relative to the scenario file): each file on its own, then personas
+/// against the flow, then the scenario against both.
+pub fn check_scenario(file: &Path) -> Result<Checked<Scenario>, LoadError> {
     let source = Source::read(file)?;
     let spec: ScenarioSpec = source.parse()?;
     let dir = file.parent().unwrap_or(Path::new(""));
-    let flow = load_flow(&dir.join(&spec.flow))?;
+    let flow = check_flow(&dir.join(&spec.flow))?;
+    let mut diagnostics = flow.diagnostics;
+    let mut files = vec![file.to_path_buf()];
+    files.extend(flow.files);
 
-    let mut personas: Vec<Persona> = Vec::new();
+    let mut personas: Option<Vec<Persona>> = Some(Vec::new());
     for persona_file in &spec.personas {
-        let persona_file = dir.join(persona_file);
-        let loaded = load_personas(&persona_file)?;
-        for (i, persona) in loaded.into_iter().enumerate() {
-            if personas.iter().any(|known| known.name == persona.name) {
-                let persona_source = Source::read(&persona_file)?;
-                return Err(persona_source.problem(
-                    Problem::new(
-                        KeyPath::root().key("personas").index(i).key("name"),
-                        format!("persona `{}` is defined twice", persona.name),
-                    )
-                    .with_help("persona names must be unique across the scenario's persona files"),
-                ));
+        let persona_source = Source::read(&dir.join(persona_file))?;
+        let (loaded, found) = personas_of(&persona_source)?;
+        diagnostics.extend(found);
+        match (loaded, personas.as_mut()) {
+            (Some(loaded), Some(all)) => {
+                for (i, persona) in loaded.iter().enumerate() {
+                    if all.iter().any(|known: &Persona| known.name == persona.name) {
+                        diagnostics.push(persona_source.diagnose(
+                            Problem::new(
+                                Rule::InvalidPersona,
+                                persona_path(i).key("name"),
+                                format!("persona `{}` is defined twice", persona.name),
+                            )
+                            .with_help("persona names must be unique across the scenario's persona files"),
+                        ));
+                    }
+                    if let Some(flow) = &flow.value {
+                        diagnostics.extend(persona_source.diagnose_all(lint::check_persona(
+                            flow,
+                            persona,
+                            &persona_path(i),
+                        )));
+                    }
+                }
+                all.extend(loaded);
             }
-            personas.push(persona);
+            _ => personas = None,
         }
+        files.push(persona_source.file.clone());
     }
-    if personas.is_empty() {
-        return Err(source.problem(Problem::new(
+
+    let mut problems = Vec::new();
+    if spec.personas.is_empty() {
+        problems.push(Problem::new(
+            Rule::InvalidScenario,
             KeyPath::root().key("personas"),
-            "the scenario names no personas",
-        )));
+            "the scenario names no persona files",
+        ));
     }
-    Scenario::assemble(spec, flow, personas).map_err(|problem| source.problem(problem))
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error) || !problems.is_empty();
+    let scenario = match (flow.value, personas) {
+        (Some(flow), Some(personas)) if !has_errors => {
+            Scenario::assemble(spec, flow, personas, &mut problems)
+        }
+        _ => None,
+    };
+    if let Some(scenario) = &scenario {
+        problems.extend(lint::check_scenario(scenario));
+    }
+    diagnostics.extend(source.diagnose_all(problems));
+    diagnostics.sort();
+    diagnostics.dedup();
+    let scenario = scenario.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+    Ok(Checked {
+        value: scenario,
+        diagnostics,
+        files,
+    })
 }
 
-/// Expands the paths given on the command line: a file is taken as a
-/// scenario; a directory contributes every YAML file below it that is a
-/// scenario (a mapping with a `scenario:` key), in sorted order.
-pub fn discover_scenarios(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+/// Loads a scenario for simulation. Input with errors is refused (with all
+/// its diagnostics); warnings are returned beside the scenario.
+pub fn load_scenario(file: &Path) -> Result<(Scenario, Vec<Diagnostic>), Error> {
+    let checked = check_scenario(file)?;
+    match checked.value {
+        Some(scenario) => Ok((scenario, checked.diagnostics)),
+        None => Err(Error::Rejected {
+            diagnostics: checked.diagnostics,
+        }),
+    }
+}
+
+/// What a YAML file holds, judged by its top-level key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Scenario,
+    Flow,
+    Personas,
+}
+
+/// Expands the paths given on the command line into files and their kinds:
+/// a directory contributes every YAML file below it, in sorted order.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<(PathBuf, FileKind)>, LoadError> {
     let mut found = Vec::new();
     for path in paths {
+        let mut files = Vec::new();
         if path.is_dir() {
-            let mut files = Vec::new();
             collect_yaml(path, &mut files)?;
             files.sort();
-            for file in files {
-                if is_scenario(&file)? {
-                    found.push(file);
-                }
-            }
         } else {
-            found.push(path.clone());
+            files.push(path.clone());
+        }
+        for file in files {
+            let kind = kind_of(&file)?;
+            found.push((file, kind));
         }
     }
     Ok(found)
+}
+
+/// The scenarios among `paths` (see [`discover`]).
+pub fn discover_scenarios(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    let mut scenarios = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let found = discover(std::slice::from_ref(path))?;
+            scenarios.extend(
+                found
+                    .into_iter()
+                    .filter(|(_, kind)| *kind == FileKind::Scenario)
+                    .map(|(file, _)| file),
+            );
+        } else {
+            // A file named on the command line is taken as a scenario, so its
+            // own errors are reported as such.
+            scenarios.push(path.clone());
+        }
+    }
+    Ok(scenarios)
 }
 
 fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
@@ -191,8 +325,21 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     Ok(())
 }
 
-fn is_scenario(file: &Path) -> Result<bool, LoadError> {
+fn kind_of(file: &Path) -> Result<FileKind, LoadError> {
     let source = Source::read(file)?;
     let value: serde_yaml::Value = source.parse()?;
-    Ok(value.get("scenario").is_some())
+    [
+        ("scenario", FileKind::Scenario),
+        ("flow", FileKind::Flow),
+        ("personas", FileKind::Personas),
+    ]
+    .into_iter()
+    .find(|(key, _)| value.get(key).is_some())
+    .map(|(_, kind)| kind)
+    .ok_or_else(|| LoadError {
+        file: file.to_path_buf(),
+        location: None,
+        path: None,
+        kind: LoadErrorKind::Unrecognised,
+    })
 }

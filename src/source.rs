@@ -21,7 +21,7 @@ pub struct Location {
 }
 
 /// One step into a document: a mapping key or a sequence index.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Segment {
     Key(String),
     Index(usize),
@@ -29,7 +29,7 @@ pub enum Segment {
 
 /// The path of a value in a document, shown as `nodes.welcome.routes` or
 /// `personas[0].goals[1].taps`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KeyPath(Vec<Segment>);
 
 impl KeyPath {
@@ -134,6 +134,10 @@ impl SourceMap {
 enum Frame {
     Mapping {
         pending_key: Option<(String, Location)>,
+        /// Whether a key has been seen yet: a block mapping's start event is
+        /// marked where the parser recognised it (at the first `:`), so the
+        /// mapping is re-anchored at its first key.
+        keyed: bool,
     },
     Sequence {
         next_index: usize,
@@ -152,7 +156,7 @@ impl Builder {
     fn value_starts(&mut self, at: Location) {
         let (segment, key_at) = match self.frames.last_mut() {
             None => return,
-            Some(Frame::Mapping { pending_key }) => match pending_key.take() {
+            Some(Frame::Mapping { pending_key, .. }) => match pending_key.take() {
                 Some((key, key_at)) => (Segment::Key(key), key_at),
                 // A complex (non-scalar) key: YAML allows it, our files never use it.
                 None => (Segment::Key(String::from("?")), at),
@@ -182,7 +186,10 @@ impl Builder {
     fn awaiting_key(&self) -> bool {
         matches!(
             self.frames.last(),
-            Some(Frame::Mapping { pending_key: None })
+            Some(Frame::Mapping {
+                pending_key: None,
+                ..
+            })
         )
     }
 }
@@ -195,8 +202,18 @@ impl MarkedEventReceiver for Builder {
         };
         match event {
             Event::Scalar(text, ..) if self.awaiting_key() => {
-                if let Some(Frame::Mapping { pending_key }) = self.frames.last_mut() {
+                if let Some(Frame::Mapping { pending_key, keyed }) = self.frames.last_mut() {
                     *pending_key = Some((text, at));
+                    if !std::mem::replace(keyed, true)
+                        && let Some(place) = self.places.get_mut(&KeyPath(self.path.clone()))
+                        && at < place.value
+                    {
+                        // A sequence item's key is the item itself.
+                        if place.key == place.value {
+                            place.key = at;
+                        }
+                        place.value = at;
+                    }
                 }
             }
             Event::Scalar(..) | Event::Alias(_) => {
@@ -205,7 +222,10 @@ impl MarkedEventReceiver for Builder {
             }
             Event::MappingStart(..) => {
                 self.value_starts(at);
-                self.frames.push(Frame::Mapping { pending_key: None });
+                self.frames.push(Frame::Mapping {
+                    pending_key: None,
+                    keyed: false,
+                });
             }
             Event::SequenceStart(..) => {
                 self.value_starts(at);
@@ -270,6 +290,13 @@ nodes:
         let map = SourceMap::parse(TEXT);
         let missing = KeyPath::root().key("nodes").key("welcome").key("next");
         assert_eq!(map.key(&missing), Some(Location { line: 3, column: 3 }));
+    }
+
+    #[test]
+    fn anchors_a_block_mapping_in_a_sequence_at_its_first_key() {
+        let map = SourceMap::parse("goals:\n  - want: news\n    taps: [Yes]\n");
+        let item = KeyPath::root().key("goals").index(0);
+        assert_eq!(map.key(&item), Some(Location { line: 2, column: 5 }));
     }
 
     #[test]

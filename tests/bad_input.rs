@@ -1,6 +1,8 @@
 //! Bad input gets one clear message — file, line and column, key path, what
 //! is expected — and exit code 2, never a panic. Each test breaks one thing
-//! in an otherwise valid scenario and runs the real binary on it.
+//! in an otherwise valid scenario and runs the real binary on it. Files that
+//! do not parse get a one-line error; files that parse but cannot work get
+//! the same diagnostics as `rehearse lint`.
 
 mod common;
 
@@ -142,8 +144,15 @@ fn a_route_to_a_missing_node_suggests_the_near_miss() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: flow.yaml:8:7: at `nodes.welcome.routes.Returns`: no node is called `retuns_info` (did you mean `returns_info`?)\n  \
-         help: a route names a node defined under `nodes:`\n"
+        r#"error[F01]: no node is called `retuns_info` (did you mean `returns_info`?)
+ --> flow.yaml:8:7 (at `nodes.welcome.routes.Returns`)
+  |
+8 |       "Returns": retuns_info
+  |       ^^^^^^^^^
+  = help: a route names a node defined under `nodes:`
+
+error: the input has 1 error, 0 warnings; nothing was simulated
+"#
     );
 }
 
@@ -157,8 +166,15 @@ fn a_persona_in_the_mix_must_be_defined() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: scenario.yaml:4:7: at `mix.returnr`: no persona is called `returnr` (did you mean `returner`?)\n  \
-         help: the persona files define `returner`\n"
+        r#"error[S01]: no persona is called `returnr` (did you mean `returner`?)
+ --> scenario.yaml:4:7 (at `mix.returnr`)
+  |
+4 | mix: {returnr: 1.0}
+  |       ^^^^^^^
+  = help: the persona files define `returner`
+
+error: the input has 1 error, 0 warnings; nothing was simulated
+"#
     );
 }
 
@@ -200,7 +216,9 @@ fn a_handoff_to_an_unstaffed_queue_is_refused() {
     );
     assert_eq!(code, 2);
     assert!(
-        stderr.starts_with("error: scenario.yaml:7:1: at `agents`: node `handoff` of the flow hands off to queue `support`, but no agents are staffed for it"),
+        stderr.starts_with(
+            "error[F08]: node `handoff` of the flow hands off to queue `support`, but no agents are staffed for it\n --> scenario.yaml:7:1 (at `agents`)"
+        ),
         "{stderr}"
     );
 }
@@ -217,8 +235,8 @@ fn more_than_three_reply_buttons_is_refused() {
     );
     assert_eq!(code, 2);
     assert!(
-        stderr.contains(
-            "at `nodes.welcome.buttons`: WhatsApp allows 1 to 3 reply buttons, this node has 4"
+        stderr.starts_with(
+            "error[W01]: WhatsApp allows 1 to 3 reply buttons, this node has 4\n --> flow.yaml:6:5 (at `nodes.welcome.buttons`)"
         ),
         "{stderr}"
     );

@@ -28,6 +28,7 @@ use serde::{Deserialize, Deserializer, de};
 
 use super::text::{did_you_mean, list};
 use super::{Distribution, Millis, Probability, Problem};
+use crate::rule::{Rule, Severity};
 use crate::source::KeyPath;
 
 /// Index of a node in [`Flow::nodes`].
@@ -62,6 +63,9 @@ pub struct FlowSpec {
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {
     pub say: Option<String>,
+    /// Interactive messages (buttons, lists) may carry a header and a footer.
+    pub header: Option<String>,
+    pub footer: Option<String>,
     pub buttons: Option<Vec<String>>,
     pub list: Option<ListSpec>,
     pub expect: Option<ExpectSpec>,
@@ -286,6 +290,8 @@ pub enum NodeKind {
 #[derive(Debug, Clone)]
 pub struct Choice {
     pub text: String,
+    pub header: Option<String>,
+    pub footer: Option<String>,
     pub style: ChoiceStyle,
     /// Button titles or list row titles, as the customer sees them.
     pub options: Vec<String>,
@@ -324,35 +330,32 @@ pub struct Call {
 
 impl Flow {
     /// Validates a parsed flow: node kinds, route keys and targets, intents.
-    pub fn from_spec(spec: FlowSpec) -> Result<Flow, Problem> {
+    /// Every problem found is added to `problems`; the flow is built only
+    /// when none of them is an error.
+    pub fn check(spec: FlowSpec, problems: &mut Vec<Problem>) -> Option<Flow> {
+        let mut checker = Checker {
+            spec: &spec,
+            problems: Vec::new(),
+        };
         let root = KeyPath::root();
         if spec.nodes.is_empty() {
-            return Err(Problem::new(root.key("nodes"), "the flow has no nodes"));
+            checker.report(
+                Rule::InvalidNode,
+                root.key("nodes"),
+                "the flow has no nodes",
+            );
         }
-        let ids: Vec<&str> = spec.nodes.keys().map(String::as_str).collect();
-        let resolve = |target: &str, path: KeyPath| -> Result<NodeId, Problem> {
-            spec.nodes.get_index_of(target).ok_or_else(|| {
-                Problem::new(
-                    path,
-                    format!(
-                        "no node is called `{target}`{}",
-                        did_you_mean(target, ids.iter().copied())
-                    ),
-                )
-                .with_help("a route names a node defined under `nodes:`")
-            })
-        };
-        let start = resolve(&spec.start, root.key("start"))?;
-
+        let start = checker.resolve(&spec.start, root.key("start"));
         let mut intents = Vec::with_capacity(spec.intents.len());
         for (name, intent) in &spec.intents {
             if intent.keywords.is_empty() && intent.regex.is_none() {
-                return Err(Problem::new(
+                checker.report(
+                    Rule::UnknownIntent,
                     root.key("intents").key(name),
                     format!(
                         "intent `{name}` has neither keywords nor a regex, so it can never match"
                     ),
-                ));
+                );
             }
             intents.push(Intent {
                 name: name.clone(),
@@ -364,31 +367,34 @@ impl Flow {
                 regex: intent.regex.as_ref().map(|pattern| pattern.0.clone()),
             });
         }
-
-        let mut nodes = Vec::with_capacity(spec.nodes.len());
-        for (id, node) in &spec.nodes {
-            let path = root.key("nodes").key(id);
-            let kind = NodeBuilder {
-                spec: &spec,
-                path: &path,
-                node,
-                resolve: &resolve,
-            }
-            .build()?;
-            nodes.push(Node {
-                id: id.clone(),
-                kind,
-            });
+        let nodes: Vec<Option<Node>> = spec
+            .nodes
+            .iter()
+            .map(|(id, node)| {
+                let kind = checker.node(&root.key("nodes").key(id), node);
+                kind.map(|kind| Node {
+                    id: id.clone(),
+                    kind,
+                })
+            })
+            .collect();
+        let has_errors = checker
+            .problems
+            .iter()
+            .any(|problem| problem.rule.severity() == Severity::Error);
+        problems.append(&mut checker.problems);
+        if has_errors {
+            return None;
         }
-        Ok(Flow {
+        Some(Flow {
             name: spec.flow,
             version: spec.version,
-            start,
+            start: start?,
             latency: spec
                 .latency
                 .unwrap_or_else(|| Distribution::fixed(Millis::ZERO)),
             intents,
-            nodes,
+            nodes: nodes.into_iter().collect::<Option<Vec<_>>>()?,
         })
     }
 
@@ -402,16 +408,34 @@ const KIND_KEYS: [&str; 7] = [
     "buttons", "list", "expect", "call", "handoff", "csat", "end",
 ];
 
-struct NodeBuilder<'a, F> {
+/// Collects the problems of one flow while building its nodes.
+struct Checker<'a> {
     spec: &'a FlowSpec,
-    path: &'a KeyPath,
-    node: &'a NodeSpec,
-    resolve: &'a F,
+    problems: Vec<Problem>,
 }
 
-impl<F: Fn(&str, KeyPath) -> Result<NodeId, Problem>> NodeBuilder<'_, F> {
-    fn build(&self) -> Result<NodeKind, Problem> {
-        let node = self.node;
+impl Checker<'_> {
+    fn report(&mut self, rule: Rule, path: KeyPath, message: impl Into<String>) -> &mut Problem {
+        self.problems.push(Problem::new(rule, path, message));
+        self.problems.last_mut().expect("just pushed")
+    }
+
+    /// The index of the node called `target`, or a problem at `path`.
+    fn resolve(&mut self, target: &str, path: KeyPath) -> Option<NodeId> {
+        let found = self.spec.nodes.get_index_of(target);
+        if found.is_none() {
+            let suggestion = did_you_mean(target, self.spec.nodes.keys().map(String::as_str));
+            self.report(
+                Rule::UnknownNode,
+                path,
+                format!("no node is called `{target}`{suggestion}"),
+            )
+            .help = Some("a route names a node defined under `nodes:`".into());
+        }
+        found
+    }
+
+    fn node(&mut self, path: &KeyPath, node: &NodeSpec) -> Option<NodeKind> {
         let present: Vec<&str> = KIND_KEYS
             .iter()
             .zip([
@@ -426,59 +450,82 @@ impl<F: Fn(&str, KeyPath) -> Result<NodeId, Problem>> NodeBuilder<'_, F> {
             .filter_map(|(key, is_present)| is_present.then_some(*key))
             .collect();
         if present.len() > 1 {
-            return Err(Problem::new(
-                self.path.clone(),
+            self.report(
+                Rule::InvalidNode,
+                path.clone(),
                 format!(
                     "this node has {}, but a node is one kind of step",
                     list(present.iter().copied())
                 ),
             )
-            .with_help("split it into one node per step and link them with `next` or `routes`"));
+            .help = Some(
+                "split it into one node per step and link them with `next` or `routes`".into(),
+            );
+            return None;
         }
         let kind = present.first().copied().unwrap_or("say");
-        self.allow(
-            "say",
-            node.say.is_some(),
-            matches!(
-                kind,
-                "say" | "buttons" | "list" | "expect" | "handoff" | "end"
+        let interactive = matches!(kind, "buttons" | "list");
+        let allowed = [
+            (
+                "say",
+                node.say.is_some(),
+                matches!(
+                    kind,
+                    "say" | "buttons" | "list" | "expect" | "handoff" | "end"
+                ),
             ),
-            kind,
-        )?;
-        self.allow(
-            "next",
-            node.next.is_some(),
-            matches!(kind, "say" | "csat"),
-            kind,
-        )?;
-        self.allow(
-            "routes",
-            node.routes.is_some(),
-            matches!(kind, "buttons" | "list" | "expect" | "call"),
-            kind,
-        )?;
-
-        Ok(match kind {
-            "say" => NodeKind::Message {
-                text: self.required_say("a message")?,
-                next: self.next()?,
-            },
-            "buttons" => self.choice(ChoiceStyle::Buttons, self.buttons()?)?,
-            "list" => {
-                let spec = node.list.as_ref().expect("kind says list is present");
-                let options = self.list_rows(spec)?;
+            ("header", node.header.is_some(), interactive),
+            ("footer", node.footer.is_some(), interactive),
+            ("next", node.next.is_some(), matches!(kind, "say" | "csat")),
+            (
+                "routes",
+                node.routes.is_some(),
+                matches!(kind, "buttons" | "list" | "expect" | "call"),
+            ),
+        ];
+        let mut well_formed = true;
+        for (key, is_present, is_allowed) in allowed {
+            if is_present && !is_allowed {
+                well_formed = false;
+                self.disallowed(path, key, kind);
+            }
+        }
+        let kind = match kind {
+            "say" => {
+                let text = self.required_say(path, node, "a message");
+                let next = self.next(path, node);
+                NodeKind::Message {
+                    text: text?,
+                    next: next?,
+                }
+            }
+            "buttons" => {
+                let buttons = node.buttons.clone().unwrap_or_default();
                 self.choice(
-                    ChoiceStyle::List {
-                        button: spec.button.clone(),
-                        sections: spec.sections.clone(),
-                    },
-                    options,
+                    path,
+                    node,
+                    ChoiceStyle::Buttons,
+                    buttons,
+                    &path.key("buttons"),
                 )?
             }
-            "expect" => self.question()?,
+            "list" => {
+                let spec = node.list.as_ref().expect("kind says list is present");
+                let titles = spec
+                    .sections
+                    .iter()
+                    .flat_map(|section| section.rows.iter().map(|row| row.title.clone()))
+                    .collect();
+                let style = ChoiceStyle::List {
+                    button: spec.button.clone(),
+                    sections: spec.sections.clone(),
+                };
+                self.choice(path, node, style, titles, &path.key("list").key("sections"))?
+            }
+            "expect" => self.question(path, node)?,
             "call" => {
                 let spec = node.call.as_ref().expect("kind says call is present");
-                let routes = self.routes(&["ok", "error"])?;
+                let routes = self.routes(path, node, &["ok", "error"]);
                 NodeKind::Call(Call {
                     name: spec.name.clone(),
                     latency: spec.latency.clone(),
@@ -498,223 +545,229 @@ impl<F: Fn(&str, KeyPath) -> Result<NodeId, Problem>> NodeBuilder<'_, F> {
             },
             "csat" => NodeKind::Survey {
                 question: node.csat.clone().expect("kind says csat is present"),
-                next: self.next()?,
+                next: self.next(path, node)?,
             },
             _ => NodeKind::End {
                 text: node.say.clone(),
                 resolution: node.end.expect("kind says end is present"),
             },
-        })
+        };
+        well_formed.then_some(kind)
     }
 
-    /// Rejects a key this kind of node does not use, instead of ignoring it.
-    fn allow(
-        &self,
-        key: &str,
-        is_present: bool,
-        is_allowed: bool,
-        kind: &str,
-    ) -> Result<(), Problem> {
-        if is_present && !is_allowed {
-            let what = match kind {
-                "say" => "a message node".to_string(),
-                other => format!("a `{other}` node"),
-            };
-            let help = match key {
-                "say" if kind == "csat" => "the survey question is the value of `csat:`",
-                "say" => "a call is silent; put the text in the node before or after it",
-                "next" => "this node moves on through `routes`, or ends the conversation",
-                _ => "a message moves on with `next`; handoff and end nodes are final",
-            };
-            return Err(
-                Problem::new(self.path.key(key), format!("{what} does not take `{key}`"))
-                    .with_help(help),
+    /// A key this kind of node does not use is reported, never ignored.
+    fn disallowed(&mut self, path: &KeyPath, key: &str, kind: &str) {
+        let what = match kind {
+            "say" => "a message node".to_string(),
+            other => format!("a `{other}` node"),
+        };
+        let help = match key {
+            "say" if kind == "csat" => "the survey question is the value of `csat:`",
+            "say" => "a call is silent; put the text in the node before or after it",
+            "header" | "footer" => "only reply buttons and lists carry a header and a footer",
+            "next" => "this node moves on through `routes`, or ends the conversation",
+            _ => "a message moves on with `next`; handoff and end nodes are final",
+        };
+        self.report(
+            Rule::InvalidNode,
+            path.key(key),
+            format!("{what} does not take `{key}`"),
+        )
+        .help = Some(help.into());
+    }
+
+    fn required_say(&mut self, path: &KeyPath, node: &NodeSpec, what: &str) -> Option<String> {
+        if node.say.is_none() {
+            self.report(
+                Rule::InvalidNode,
+                path.clone(),
+                format!("{what} needs `say:`, the text the customer reads"),
             );
         }
-        Ok(())
+        node.say.clone()
     }
 
-    fn required_say(&self, what: &str) -> Result<String, Problem> {
-        self.node.say.clone().ok_or_else(|| {
-            Problem::new(
-                self.path.clone(),
-                format!("{what} needs `say:`, the text the customer reads"),
-            )
-        })
+    /// `Some(None)` without `next`, `None` when `next` does not resolve.
+    fn next(&mut self, path: &KeyPath, node: &NodeSpec) -> Option<Option<NodeId>> {
+        match node.next.as_deref() {
+            None => Some(None),
+            Some(target) => self.resolve(target, path.key("next")).map(Some),
+        }
     }
 
-    fn next(&self) -> Result<Option<NodeId>, Problem> {
-        self.node
-            .next
-            .as_deref()
-            .map(|target| (self.resolve)(target, self.path.key("next")))
-            .transpose()
-    }
-
-    fn buttons(&self) -> Result<Vec<String>, Problem> {
-        let buttons = self.node.buttons.clone().unwrap_or_default();
-        let path = self.path.key("buttons");
-        if buttons.is_empty() || buttons.len() > MAX_REPLY_BUTTONS {
-            return Err(Problem::new(
-                path,
+    fn choice(
+        &mut self,
+        path: &KeyPath,
+        node: &NodeSpec,
+        style: ChoiceStyle,
+        options: Vec<String>,
+        options_path: &KeyPath,
+    ) -> Option<NodeKind> {
+        let text = self.required_say(path, node, "a node with buttons or a list");
+        let mut ok = text.is_some();
+        if matches!(style, ChoiceStyle::Buttons)
+            && (options.is_empty() || options.len() > MAX_REPLY_BUTTONS)
+        {
+            self.report(
+                Rule::ButtonCount,
+                options_path.clone(),
                 format!(
                     "WhatsApp allows 1 to 3 reply buttons, this node has {}",
-                    buttons.len()
+                    options.len()
                 ),
             )
-            .with_help("with more than 3 options, use a `list:` (up to 10 rows)"));
+            .help = Some("with more than 3 options, use a `list:` (up to 10 rows)".into());
+            ok = false;
         }
-        unique_titles(&buttons, &path)?;
-        Ok(buttons)
-    }
-
-    fn list_rows(&self, spec: &ListSpec) -> Result<Vec<String>, Problem> {
-        let titles: Vec<String> = spec
-            .sections
-            .iter()
-            .flat_map(|section| section.rows.iter().map(|row| row.title.clone()))
-            .collect();
-        let path = self.path.key("list").key("sections");
-        if titles.is_empty() {
-            return Err(Problem::new(path, "a list needs at least one row"));
+        for (i, title) in options.iter().enumerate() {
+            if options[..i].iter().any(|earlier| same_text(earlier, title)) {
+                self.report(
+                    Rule::DuplicateOption,
+                    options_path.clone(),
+                    format!("`{title}` is offered twice; the bot could not tell the taps apart"),
+                );
+                ok = false;
+            }
         }
-        unique_titles(&titles, &path)?;
-        Ok(titles)
-    }
-
-    fn choice(&self, style: ChoiceStyle, options: Vec<String>) -> Result<NodeKind, Problem> {
-        let text = self.required_say("a node with buttons or a list")?;
         let mut option_routes = vec![None; options.len()];
         let mut intent_routes = Vec::new();
         let mut fallback = None;
-        let routes_path = self.path.key("routes");
-        for (key, target) in self.node.routes.iter().flatten() {
-            let path = routes_path.key(key);
-            let target = (self.resolve)(target, path.clone())?;
+        let routes_path = path.key("routes");
+        for (key, target) in node.routes.iter().flatten() {
+            let key_path = routes_path.key(key);
+            let target = self.resolve(target, key_path.clone());
+            ok &= target.is_some();
             if key == "fallback" {
-                fallback = Some(target);
-            } else if let Some(intent) = self.intent_key(key, &path)? {
-                intent_routes.push((intent, target));
+                fallback = target;
+            } else if let Some(intent) = self.intent_key(key, &key_path) {
+                match (intent, target) {
+                    (Some(intent), Some(target)) => intent_routes.push((intent, target)),
+                    _ => ok = false,
+                }
             } else if let Some(index) = options.iter().position(|option| option == key) {
-                option_routes[index] = Some(target);
+                option_routes[index] = target;
             } else {
-                return Err(Problem::new(
-                    path,
-                    format!(
-                        "route `{key}` matches no option of this node{}",
-                        did_you_mean(key, options.iter().map(String::as_str))
-                    ),
+                let suggestion = did_you_mean(key, options.iter().map(String::as_str));
+                let offered = list(options.iter().map(String::as_str));
+                self.report(
+                    Rule::UnofferedRoute,
+                    key_path,
+                    format!("route `{key}` matches no option of this node{suggestion}"),
                 )
-                .with_help(format!(
-                    "route keys are an option ({}), `intent NAME` or `fallback`",
-                    list(options.iter().map(String::as_str))
-                )));
+                .help = Some(format!(
+                    "route keys are an option ({offered}), `intent NAME` or `fallback`"
+                ));
+                ok = false;
             }
         }
-        Ok(NodeKind::Choice(Choice {
-            text,
-            style,
-            options,
-            option_routes,
-            intent_routes,
-            fallback,
-        }))
+        ok.then(|| {
+            NodeKind::Choice(Choice {
+                text: text.unwrap_or_default(),
+                header: node.header.clone(),
+                footer: node.footer.clone(),
+                style,
+                options,
+                option_routes,
+                intent_routes,
+                fallback,
+            })
+        })
     }
 
-    fn question(&self) -> Result<NodeKind, Problem> {
-        let text = self.required_say("a question")?;
-        let pattern = self
-            .node
+    fn question(&mut self, path: &KeyPath, node: &NodeSpec) -> Option<NodeKind> {
+        let text = self.required_say(path, node, "a question");
+        let pattern = node
             .expect
             .as_ref()
             .expect("kind says expect is present")
             .pattern
             .0
             .clone();
-        let mut valid = None;
-        let mut invalid = None;
-        let mut intent_routes = Vec::new();
-        for (key, target) in self.node.routes.iter().flatten() {
-            let path = self.path.key("routes").key(key);
-            let target = (self.resolve)(target, path.clone())?;
+        let (mut valid, mut invalid, mut intent_routes, mut ok) =
+            (None, None, Vec::new(), text.is_some());
+        for (key, target) in node.routes.iter().flatten() {
+            let key_path = path.key("routes").key(key);
+            let target = self.resolve(target, key_path.clone());
+            ok &= target.is_some();
             match key.as_str() {
-                "valid" => valid = Some(target),
-                "invalid" => invalid = Some(target),
-                _ => match self.intent_key(key, &path)? {
-                    Some(intent) => intent_routes.push((intent, target)),
+                "valid" => valid = target,
+                "invalid" => invalid = target,
+                _ => match self.intent_key(key, &key_path) {
+                    Some(Some(intent)) => {
+                        intent_routes.extend(target.map(|target| (intent, target)))
+                    }
+                    Some(None) => ok = false,
                     None => {
-                        return Err(Problem::new(
-                            path,
-                            format!(
-                                "a question routes on `valid`, `invalid` or `intent NAME`, not `{key}`"
-                            ),
-                        ));
+                        self.report(
+                            Rule::UnofferedRoute,
+                            key_path,
+                            format!("a question routes on `valid`, `invalid` or `intent NAME`, not `{key}`"),
+                        );
+                        ok = false;
                     }
                 },
             }
         }
-        Ok(NodeKind::Question(Question {
-            text,
-            pattern,
-            valid,
-            invalid,
-            intent_routes,
-        }))
+        ok.then(|| {
+            NodeKind::Question(Question {
+                text: text.unwrap_or_default(),
+                pattern,
+                valid,
+                invalid,
+                intent_routes,
+            })
+        })
     }
 
     /// Routes keyed by a fixed set of outcomes, like a call's `ok` and `error`.
-    fn routes(&self, allowed: &[&str]) -> Result<IndexMap<String, NodeId>, Problem> {
+    fn routes(
+        &mut self,
+        path: &KeyPath,
+        node: &NodeSpec,
+        allowed: &[&str],
+    ) -> IndexMap<String, NodeId> {
         let mut out = IndexMap::new();
-        for (key, target) in self.node.routes.iter().flatten() {
-            let path = self.path.key("routes").key(key);
+        for (key, target) in node.routes.iter().flatten() {
+            let key_path = path.key("routes").key(key);
             if !allowed.contains(&key.as_str()) {
-                return Err(Problem::new(
-                    path,
+                let suggestion = did_you_mean(key, allowed.iter().copied());
+                self.report(
+                    Rule::UnofferedRoute,
+                    key_path,
                     format!(
-                        "this node routes on {}, not `{key}`{}",
-                        list(allowed.iter().copied()),
-                        did_you_mean(key, allowed.iter().copied())
+                        "this node routes on {}, not `{key}`{suggestion}",
+                        list(allowed.iter().copied())
                     ),
-                ));
+                );
+            } else if let Some(target) = self.resolve(target, key_path) {
+                out.insert(key.clone(), target);
             }
-            out.insert(key.clone(), (self.resolve)(target, path)?);
         }
-        Ok(out)
+        out
     }
 
-    /// `intent NAME` resolved to the intent's index; `None` if the key is not of that form.
-    fn intent_key(&self, key: &str, path: &KeyPath) -> Result<Option<IntentId>, Problem> {
-        let Some(name) = key.strip_prefix("intent ") else {
-            return Ok(None);
-        };
-        let name = name.trim();
-        self.spec
-            .intents
-            .get_index_of(name)
-            .map(Some)
-            .ok_or_else(|| {
-                Problem::new(
-                    path.clone(),
-                    format!(
-                        "no intent is called `{name}`{}",
-                        did_you_mean(name, self.spec.intents.keys().map(String::as_str))
-                    ),
-                )
-                .with_help("define it under `intents:` at the top of the flow")
-            })
+    /// For a key of the form `intent NAME`: `Some(Some(index))`, or
+    /// `Some(None)` with a problem when no such intent exists. `None` for
+    /// keys of any other form.
+    fn intent_key(&mut self, key: &str, path: &KeyPath) -> Option<Option<IntentId>> {
+        let name = key.strip_prefix("intent ")?.trim();
+        let found = self.spec.intents.get_index_of(name);
+        if found.is_none() {
+            let suggestion = did_you_mean(name, self.spec.intents.keys().map(String::as_str));
+            self.report(
+                Rule::UnknownIntent,
+                path.clone(),
+                format!("no intent is called `{name}`{suggestion}"),
+            )
+            .help = Some("define it under `intents:` at the top of the flow".into());
+        }
+        Some(found)
     }
 }
 
-fn unique_titles(titles: &[String], path: &KeyPath) -> Result<(), Problem> {
-    for (i, title) in titles.iter().enumerate() {
-        if titles[..i].contains(title) {
-            return Err(Problem::new(
-                path.clone(),
-                format!("`{title}` is offered twice; the bot could not tell the taps apart"),
-            ));
-        }
-    }
-    Ok(())
+/// Titles are told apart as people read them: ignoring case and surrounding spaces.
+pub fn same_text(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 #[cfg(test)]

@@ -12,17 +12,20 @@ pub mod flow;
 pub mod persona;
 pub mod probability;
 pub mod scenario;
-mod text;
+pub(crate) mod text;
 
 pub use distribution::Distribution;
 pub use duration::Millis;
 pub use probability::Probability;
 
+use crate::rule::Rule;
 use crate::source::KeyPath;
 
-/// Something wrong with a file that parsed: where it is and what to do.
+/// Something wrong with a file that parsed: which rule, where it is and
+/// what to do.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
+    pub rule: Rule,
     /// The key the problem is about.
     pub path: KeyPath,
     /// What is wrong, as a lowercase fragment.
@@ -32,8 +35,9 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(path: KeyPath, message: impl Into<String>) -> Problem {
+    pub fn new(rule: Rule, path: KeyPath, message: impl Into<String>) -> Problem {
         Problem {
+            rule,
             path,
             message: message.into(),
             help: None,

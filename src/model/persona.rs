@@ -28,6 +28,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::{Distribution, Probability, Problem};
+use crate::rule::Rule;
 use crate::source::KeyPath;
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +60,10 @@ pub struct GoalSpec {
     pub says: Option<String>,
     #[serde(default)]
     pub answers: IndexMap<String, Template>,
+    /// This customer looks, on purpose, for what the bot does not offer;
+    /// lint does not flag the goal's taps or reachability (rules P01, P02).
+    #[serde(default)]
+    pub off_script: bool,
 }
 
 fn one() -> f64 {
@@ -178,58 +183,71 @@ pub struct Goal {
     /// Replies to questions: the key is matched (case-insensitively) inside
     /// the bot's text, the first match wins.
     pub answers: Vec<(String, Template)>,
+    /// Deliberately off the flow's script (see [`GoalSpec::off_script`]).
+    pub off_script: bool,
 }
 
 impl Persona {
-    /// Validates one persona found at `path` (such as `personas[0]`).
-    pub fn from_spec(spec: PersonaSpec, path: &KeyPath) -> Result<Persona, Problem> {
+    /// Validates one persona found at `path` (such as `personas[0]`), adding
+    /// its problems to `problems`; `None` if any of them is an error.
+    pub fn check(
+        spec: PersonaSpec,
+        path: &KeyPath,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Persona> {
+        let before = problems.len();
+        let mut report = |path: KeyPath, message: String| {
+            problems.push(Problem::new(Rule::InvalidPersona, path, message))
+        };
         if spec.goals.is_empty() {
-            return Err(Problem::new(
+            report(
                 path.key("goals"),
-                format!("persona `{}` has no goals", spec.name),
-            )
-            .with_help("give it at least one goal: what the customer came for"));
+                format!(
+                    "persona `{}` has no goals; give it at least one: what the customer came for",
+                    spec.name
+                ),
+            );
         }
-        let total: f64 = spec.goals.iter().map(|goal| goal.weight).sum();
         for (i, goal) in spec.goals.iter().enumerate() {
             if !(goal.weight.is_finite() && goal.weight >= 0.0) {
-                return Err(Problem::new(
+                report(
                     path.key("goals").index(i).key("weight"),
                     format!("a goal weight must be 0 or more, got {}", goal.weight),
-                ));
+                );
             }
             if goal.taps.is_empty() && goal.says.is_none() && goal.answers.is_empty() {
-                return Err(Problem::new(
+                report(
                     path.key("goals").index(i),
                     format!(
                         "goal `{}` gives the customer nothing to tap, say or answer",
                         goal.want
                     ),
-                ));
+                );
             }
         }
-        if total <= 0.0 {
-            return Err(Problem::new(path.key("goals"), "goal weights are all 0"));
+        let total: f64 = spec.goals.iter().map(|goal| goal.weight).sum();
+        if !spec.goals.is_empty() && total <= 0.0 {
+            report(path.key("goals"), "goal weights are all 0".to_string());
         }
         for (key, speed) in [
             ("reading_wpm", spec.behaviour.reading_wpm),
             ("typing_wpm", spec.behaviour.typing_wpm),
         ] {
-            if speed.is_some_and(|wpm| !(wpm.is_finite() && wpm > 0.0)) {
-                return Err(Problem::new(
+            if let Some(wpm) = speed.filter(|wpm| !(wpm.is_finite() && *wpm > 0.0)) {
+                report(
                     path.key("behaviour").key(key),
-                    format!(
-                        "a speed in words per minute must be above 0, got {}",
-                        speed.unwrap_or_default()
-                    ),
-                ));
+                    format!("a speed in words per minute must be above 0, got {wpm}"),
+                );
             }
         }
         if spec.behaviour.leaves_after_fallbacks == Some(0) {
-            return Err(Problem::new(
+            report(
                 path.key("behaviour").key("leaves_after_fallbacks"),
-                "must be 1 or more: the customer leaves on the n-th message the bot does not understand",
-            ));
+                "must be 1 or more: the customer leaves on the n-th message the bot does not understand".to_string(),
+            );
+        }
+        if problems.len() > before {
+            return None;
         }
         let mut cumulative = 0.0;
         let mut goals: Vec<(f64, Goal)> = spec
@@ -242,21 +260,20 @@ impl Persona {
                     .into_iter()
                     .map(|(key, template)| (key.to_lowercase(), template))
                     .collect();
-                (
-                    cumulative,
-                    Goal {
-                        want: goal.want,
-                        taps: goal.taps,
-                        says: goal.says,
-                        answers,
-                    },
-                )
+                let goal = Goal {
+                    want: goal.want,
+                    taps: goal.taps,
+                    says: goal.says,
+                    answers,
+                    off_script: goal.off_script,
+                };
+                (cumulative, goal)
             })
             .collect();
         if let Some(last) = goals.last_mut() {
             last.0 = 1.0;
         }
-        Ok(Persona {
+        Some(Persona {
             name: spec.name,
             segment: spec.segment,
             goals,

@@ -25,6 +25,7 @@ use super::flow::{Flow, NodeKind};
 use super::persona::Persona;
 use super::text::{did_you_mean, list};
 use super::{Distribution, Millis, Problem};
+use crate::rule::Rule;
 use crate::source::KeyPath;
 
 /// A conversation that reaches this many customer turns ends as unresolved,
@@ -125,41 +126,45 @@ pub struct Scenario {
 const MIX_TOLERANCE: f64 = 0.005;
 
 impl Scenario {
-    /// Checks the scenario against its loaded flow and personas. Problems are
-    /// located in the scenario file.
+    /// Checks the scenario against its loaded flow and personas, adding its
+    /// problems (located in the scenario file) to `problems`; `None` if any
+    /// of them is an error.
     pub fn assemble(
         spec: ScenarioSpec,
         flow: Flow,
         personas: Vec<Persona>,
-    ) -> Result<Scenario, Problem> {
+        problems: &mut Vec<Problem>,
+    ) -> Option<Scenario> {
+        let before = problems.len();
         let root = KeyPath::root();
+        let mut setting = |key: &str, message: String| {
+            problems.push(Problem::new(Rule::InvalidScenario, root.key(key), message))
+        };
         if spec.conversations == 0 {
-            return Err(Problem::new(
-                root.key("conversations"),
-                "must be at least 1",
-            ));
+            setting("conversations", "must be at least 1".into());
         }
-        if spec.replications == 0 || u64::from(spec.replications) > spec.conversations {
-            return Err(Problem::new(
-                root.key("replications"),
+        if spec.replications == 0 || u64::from(spec.replications) > spec.conversations.max(1) {
+            setting(
+                "replications",
                 format!(
                     "must be between 1 and the number of conversations ({})",
                     spec.conversations
                 ),
-            ));
+            );
         }
         if spec.max_turns == 0 {
-            return Err(Problem::new(root.key("max_turns"), "must be at least 1"));
+            setting("max_turns", "must be at least 1".into());
         }
         let per_hour = spec.arrivals.poisson.per_hour;
         if !(per_hour.is_finite() && per_hour > 0.0) {
-            return Err(Problem::new(
+            problems.push(Problem::new(
+                Rule::InvalidScenario,
                 root.key("arrivals").key("poisson").key("per_hour"),
                 format!("the arrival rate must be above 0, got {per_hour}"),
             ));
         }
 
-        let (personas, mix) = mix(&spec.mix, personas, &root)?;
+        let mixed = mix(&spec.mix, personas, &root, problems);
         let pools: Vec<AgentPool> = spec
             .agents
             .into_iter()
@@ -172,39 +177,47 @@ impl Scenario {
                     .unwrap_or_else(|| Distribution::fixed(Millis::ZERO)),
             })
             .collect();
-        let pool_of_node = flow
-            .nodes
-            .iter()
-            .map(|node| match &node.kind {
-                NodeKind::Handoff { queue, .. } => pools
-                    .iter()
-                    .position(|pool| &pool.name == queue)
-                    .map(Some)
-                    .ok_or_else(|| {
-                        Problem::new(
-                            root.key("agents"),
-                            format!(
-                                "node `{}` of the flow hands off to queue `{queue}`, but no agents are staffed for it{}",
-                                node.id,
-                                did_you_mean(queue, pools.iter().map(|pool| pool.name.as_str()))
-                            ),
-                        )
-                        .with_help(format!("add `{queue}: {{count: N, handle_time: ...}}` under `agents:`"))
-                    }),
-                _ => Ok(None),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut pool_of_node = Vec::with_capacity(flow.nodes.len());
+        for node in &flow.nodes {
+            let NodeKind::Handoff { queue, .. } = &node.kind else {
+                pool_of_node.push(None);
+                continue;
+            };
+            let pool = pools.iter().position(|pool| &pool.name == queue);
+            if pool.is_none() {
+                let suggestion = did_you_mean(queue, pools.iter().map(|pool| pool.name.as_str()));
+                problems.push(
+                    Problem::new(
+                        Rule::UnstaffedQueue,
+                        root.key("agents"),
+                        format!(
+                            "node `{}` of the flow hands off to queue `{queue}`, but no agents are staffed for it{suggestion}",
+                            node.id
+                        ),
+                    )
+                    .with_help(format!("add `{queue}: {{count: N, handle_time: ...}}` under `agents:`")),
+                );
+            }
+            pool_of_node.push(pool);
+        }
 
-        let expectations = spec
-            .expect
-            .iter()
-            .map(|(name, condition)| {
-                Expectation::parse(name, condition)
-                    .map_err(|message| Problem::new(root.key("expect").key(name), message))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut expectations = Vec::with_capacity(spec.expect.len());
+        for (name, condition) in &spec.expect {
+            match Expectation::parse(name, condition) {
+                Ok(expectation) => expectations.push(expectation),
+                Err(message) => problems.push(Problem::new(
+                    Rule::InvalidExpectation,
+                    root.key("expect").key(name),
+                    message,
+                )),
+            }
+        }
 
-        Ok(Scenario {
+        if problems.len() > before {
+            return None;
+        }
+        let (personas, mix) = mixed?;
+        Some(Scenario {
             name: spec.scenario,
             seed: spec.seed,
             conversations: spec.conversations,
@@ -227,33 +240,40 @@ fn mix(
     shares: &IndexMap<String, f64>,
     mut personas: Vec<Persona>,
     root: &KeyPath,
-) -> Result<(Vec<Persona>, Vec<f64>), Problem> {
+    problems: &mut Vec<Problem>,
+) -> Option<(Vec<Persona>, Vec<f64>)> {
     if shares.is_empty() {
         let n = personas.len() as f64;
         let cumulative = (1..=personas.len()).map(|i| i as f64 / n).collect();
-        return Ok((personas, cumulative));
+        return Some((personas, cumulative));
     }
     let names: Vec<String> = personas
         .iter()
         .map(|persona| persona.name.clone())
         .collect();
+    let before = problems.len();
     let mut chosen = Vec::with_capacity(shares.len());
     let mut cumulative = Vec::with_capacity(shares.len());
     let mut total = 0.0;
     for (name, share) in shares {
         let path = root.key("mix").key(name);
         if !(0.0..=1.0).contains(share) {
-            return Err(Problem::new(
-                path,
+            problems.push(Problem::new(
+                Rule::ShareRange,
+                path.clone(),
                 format!("a share is a probability between 0 and 1, got {share}"),
             ));
         }
-        let index = personas
-            .iter()
-            .position(|persona| &persona.name == name)
-            .ok_or_else(|| {
+        total += share;
+        match personas.iter().position(|persona| &persona.name == name) {
+            Some(index) => {
+                chosen.push(personas.swap_remove(index));
+                cumulative.push(total);
+            }
+            None => problems.push(
                 Problem::new(
-                    path.clone(),
+                    Rule::UnknownPersona,
+                    path,
                     format!(
                         "no persona is called `{name}`{}",
                         did_you_mean(name, names.iter().map(String::as_str))
@@ -262,22 +282,26 @@ fn mix(
                 .with_help(format!(
                     "the persona files define {}",
                     list(names.iter().map(String::as_str))
-                ))
-            })?;
-        total += share;
-        chosen.push(personas.swap_remove(index));
-        cumulative.push(total);
+                )),
+            ),
+        }
     }
     if (total - 1.0).abs() > MIX_TOLERANCE {
-        return Err(Problem::new(
-            root.key("mix"),
-            format!("the shares add up to {total}, not 1"),
-        )
-        .with_help("each share is the fraction of conversations from that persona"));
+        problems.push(
+            Problem::new(
+                Rule::MixSum,
+                root.key("mix"),
+                format!("the shares add up to {total}, not 1"),
+            )
+            .with_help("each share is the fraction of conversations from that persona"),
+        );
     }
-    let cumulative = cumulative
-        .into_iter()
-        .map(|c| c / total)
-        .collect::<Vec<_>>();
-    Ok((chosen, cumulative))
+    if problems.len() > before {
+        return None;
+    }
+    let mut cumulative: Vec<f64> = cumulative.into_iter().map(|c| c / total).collect();
+    if let Some(last) = cumulative.last_mut() {
+        *last = 1.0;
+    }
+    Some((chosen, cumulative))
 }

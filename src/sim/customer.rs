@@ -161,6 +161,7 @@ mod tests {
                 "order number".into(),
                 Template::try_from("A{digits:6}".to_string()).unwrap(),
             )],
+            off_script: false,
         }
     }
 

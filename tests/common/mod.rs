@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rehearse::error::Error;
+use rehearse::lint::render_text;
 use rehearse::load::load_scenario;
 use rehearse::model::scenario::Scenario;
 use rehearse::report::Report;
@@ -20,9 +22,13 @@ pub fn write_files(name: &str, files: &[(&str, &str)]) -> PathBuf {
     dir
 }
 
-/// Loads a scenario file, panicking with the user-facing message on error.
+/// Loads a scenario file, panicking with the user-facing messages on error.
 pub fn load(path: &Path) -> Scenario {
-    load_scenario(path).unwrap_or_else(|error| panic!("{error}"))
+    match load_scenario(path) {
+        Ok((scenario, _warnings)) => scenario,
+        Err(Error::Rejected { diagnostics }) => panic!("{}", render_text(&diagnostics, false)),
+        Err(error) => panic!("{error}"),
+    }
 }
 
 pub fn report(scenario: &Scenario) -> Report {

@@ -1,0 +1,98 @@
+//! The catalogue of checks. Every problem rehearse finds in a flow, a persona
+//! file or a scenario belongs to one rule with a stable code, a severity and
+//! a one-line explanation; the README documents each with a bad and a fixed
+//! example. Codes never change meaning: tools and CI configurations rely on them.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+macro_rules! rules {
+    ($( $variant:ident => $code:literal, $name:literal, $severity:ident, $summary:literal; )*) => {
+        /// One check.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule { $( $variant, )* }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
+
+            /// The stable code, like `F01`.
+            pub fn code(self) -> &'static str {
+                match self { $( Rule::$variant => $code, )* }
+            }
+
+            /// A short name, like `unknown-node`.
+            pub fn name(self) -> &'static str {
+                match self { $( Rule::$variant => $name, )* }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self { $( Rule::$variant => Severity::$severity, )* }
+            }
+
+            /// What the rule catches, in one line.
+            pub fn summary(self) -> &'static str {
+                match self { $( Rule::$variant => $summary, )* }
+            }
+        }
+    };
+}
+
+rules! {
+    // The flow as a graph.
+    UnknownNode => "F01", "unknown-node", Error, "a route, `next` or `start` names a node that does not exist";
+    UnreachableNode => "F02", "unreachable-node", Warning, "no path from `start` reaches this node";
+    DeadEnd => "F03", "dead-end", Error, "a node that is not an end or a handoff has no way forward";
+    NoWayOut => "F04", "no-way-out", Error, "a loop from which no end or handoff can be reached";
+    UnroutedOption => "F05", "unrouted-option", Error, "a reply button or list row has no route";
+    UnofferedRoute => "F06", "unoffered-route", Error, "a route names an option the node does not offer, or a key the node does not route on";
+    MissingFallback => "F07", "missing-fallback", Warning, "typed text the bot does not understand has nowhere to go";
+    UnstaffedQueue => "F08", "unstaffed-queue", Error, "a handoff to a queue that the scenario does not staff";
+    DuplicateOption => "F09", "duplicate-option", Error, "the same button or row title twice on one node";
+    UnknownIntent => "F10", "unknown-intent", Error, "`intent NAME` names no intent, or an intent can never match";
+    InvalidNode => "F11", "invalid-node", Error, "a node mixes kinds, misses `say`, or has a key its kind does not take";
+    // What WhatsApp accepts (DESIGN.md section 5).
+    ButtonCount => "W01", "button-count", Error, "WhatsApp allows 1 to 3 reply buttons";
+    ButtonTitle => "W02", "button-title", Error, "a reply button title is empty or longer than 20 characters";
+    ListSize => "W03", "list-size", Error, "a list needs 1 to 10 sections and 1 to 10 rows in total";
+    RowTitle => "W04", "row-title", Error, "a list row title is empty or longer than 24 characters";
+    RowDescription => "W05", "row-description", Error, "a list row description is longer than 72 characters";
+    SectionTitle => "W06", "section-title", Error, "a list section title is missing (with more than one section) or longer than 24 characters";
+    ListButton => "W07", "list-button", Error, "the label of the button that opens a list is empty or longer than 20 characters";
+    BodyLength => "W08", "body-length", Error, "a message body is longer than WhatsApp allows (1024 interactive, 4096 text)";
+    HeaderFooterLength => "W09", "header-footer-length", Error, "an interactive header or footer is longer than 60 characters";
+    // Personas against the flow.
+    UnknownTap => "P01", "unknown-tap", Warning, "a persona taps a title that no node offers";
+    UnreachableGoal => "P02", "unreachable-goal", Warning, "no path reaches an end or a handoff with the titles and phrases this goal uses";
+    UnusedAnswer => "P03", "unused-answer", Warning, "a persona answers a question that no node asks";
+    InvalidPersona => "P04", "invalid-persona", Error, "a persona has no goals, an impossible weight or speed, or a duplicate name";
+    // Scenarios.
+    UnknownPersona => "S01", "unknown-persona", Error, "the mix names a persona that no persona file defines";
+    MixSum => "S02", "mix-sum", Error, "the mix shares do not add up to 1";
+    ZeroAgents => "S03", "zero-agents", Warning, "a queue that the flow hands off to has no agents: everyone handed off gives up";
+    ShareRange => "S04", "share-range", Error, "a mix share is not a probability between 0 and 1";
+    InvalidScenario => "S05", "invalid-scenario", Error, "a scenario setting is out of range (conversations, replications, turns, arrivals)";
+    InvalidExpectation => "S06", "invalid-expectation", Error, "an expectation names no report metric, or its condition cannot be read";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let mut codes: Vec<&str> = Rule::ALL.iter().map(|rule| rule.code()).collect();
+        let mut names: Vec<&str> = Rule::ALL.iter().map(|rule| rule.name()).collect();
+        codes.sort();
+        codes.dedup();
+        names.sort();
+        names.dedup();
+        assert_eq!(codes.len(), Rule::ALL.len());
+        assert_eq!(names.len(), Rule::ALL.len());
+    }
+}
