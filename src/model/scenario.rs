@@ -243,6 +243,14 @@ fn mix(
     problems: &mut Vec<Problem>,
 ) -> Option<(Vec<Persona>, Vec<f64>)> {
     if shares.is_empty() {
+        if personas.is_empty() {
+            problems.push(Problem::new(
+                Rule::InvalidScenario,
+                root.key("personas"),
+                "the persona files define no personas, so there is nobody to simulate",
+            ));
+            return None;
+        }
         let n = personas.len() as f64;
         let cumulative = (1..=personas.len()).map(|i| i as f64 / n).collect();
         return Some((personas, cumulative));
