@@ -188,7 +188,7 @@ pub fn check_scenario(file: &Path) -> Result<Checked<Scenario>, LoadError> {
         diagnostics.extend(found);
         match (loaded, personas.as_mut()) {
             (Some(loaded), Some(all)) => {
-                for (i, persona) in loaded.iter().enumerate() {
+                for (i, persona) in loaded.into_iter().enumerate() {
                     if all.iter().any(|known: &Persona| known.name == persona.name) {
                         diagnostics.push(persona_source.diagnose(
                             Problem::new(
@@ -202,12 +202,12 @@ pub fn check_scenario(file: &Path) -> Result<Checked<Scenario>, LoadError> {
                     if let Some(flow) = &flow.value {
                         diagnostics.extend(persona_source.diagnose_all(lint::check_persona(
                             flow,
-                            persona,
+                            &persona,
                             &persona_path(i),
                         )));
                     }
+                    all.push(persona);
                 }
-                all.extend(loaded);
             }
             _ => personas = None,
         }

@@ -259,3 +259,14 @@ fn a_bad_flag_exits_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("invalid value 'pdf'"));
 }
+
+#[test]
+fn a_persona_defined_twice_in_one_file_is_refused() {
+    let twice = format!("{PERSONAS}{}", PERSONAS.trim_start_matches("personas:\n"));
+    let (code, stderr) = run_with("persona-twice", "personas.yaml", &twice);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error[P04]: persona `returner` is defined twice\n --> personas.yaml:8:5 (at `personas[1].name`)"),
+        "{stderr}"
+    );
+}

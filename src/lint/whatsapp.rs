@@ -51,36 +51,28 @@ fn check_length(
 pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
     for node in &flow.nodes {
         let path = KeyPath::root().key("nodes").key(&node.id);
-        let body = |text: &str, max: usize| {
+        let body = |key: &str, text: &str, max: usize| {
             let n = length(text);
             (n > max).then(|| {
                 Problem::new(
                     Rule::BodyLength,
-                    path.key("say"),
+                    path.key(key),
                     format!("the message has {n} characters; WhatsApp allows {max} here"),
                 )
                 .with_help("split it over two nodes, or shorten it")
             })
         };
         match &node.kind {
-            NodeKind::Message { text, .. } => problems.extend(body(text, TEXT_BODY)),
-            NodeKind::Question(question) => problems.extend(body(&question.text, TEXT_BODY)),
-            NodeKind::Handoff { text, .. } | NodeKind::End { text, .. } => {
-                problems.extend(text.as_deref().and_then(|t| body(t, TEXT_BODY)))
-            }
-            NodeKind::Survey { question, .. } => {
-                let n = length(question);
-                if n > TEXT_BODY {
-                    problems.push(Problem::new(
-                        Rule::BodyLength,
-                        path.key("csat"),
-                        format!("the message has {n} characters; WhatsApp allows {TEXT_BODY} here"),
-                    ));
-                }
-            }
+            NodeKind::Message { text, .. } => problems.extend(body("say", text, TEXT_BODY)),
+            NodeKind::Question(question) => problems.extend(body("say", &question.text, TEXT_BODY)),
+            NodeKind::Handoff { text, .. } | NodeKind::End { text, .. } => problems.extend(
+                text.as_deref()
+                    .and_then(|text| body("say", text, TEXT_BODY)),
+            ),
+            NodeKind::Survey { question, .. } => problems.extend(body("csat", question, TEXT_BODY)),
             NodeKind::Call(_) => {}
             NodeKind::Choice(choice) => {
-                problems.extend(body(&choice.text, INTERACTIVE_BODY));
+                problems.extend(body("say", &choice.text, INTERACTIVE_BODY));
                 for (key, text) in [("header", &choice.header), ("footer", &choice.footer)] {
                     if let Some(text) = text {
                         problems.extend(check_length(
