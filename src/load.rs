@@ -154,6 +154,17 @@ pub fn check_personas(file: &Path) -> Result<Checked<Vec<Persona>>, LoadError> {
 fn personas_of(source: &Source) -> Result<(Option<Vec<Persona>>, Vec<Diagnostic>), LoadError> {
     let spec: PersonaFileSpec = source.parse()?;
     let mut problems = Vec::new();
+    for (i, persona) in spec.personas.iter().enumerate() {
+        if spec.personas[..i]
+            .iter()
+            .any(|earlier| earlier.name == persona.name)
+        {
+            problems.push(
+                Problem::new(Rule::InvalidPersona, persona_path(i).key("name"), format!("persona `{}` is defined twice in this file", persona.name))
+                    .with_help("give each persona a name of its own; the mix and the report refer to personas by name"),
+            );
+        }
+    }
     let personas: Option<Vec<Persona>> = spec
         .personas
         .into_iter()
@@ -188,13 +199,17 @@ pub fn check_scenario(file: &Path) -> Result<Checked<Scenario>, LoadError> {
         diagnostics.extend(found);
         match (loaded, personas.as_mut()) {
             (Some(loaded), Some(all)) => {
+                let from_earlier_files = all.len();
                 for (i, persona) in loaded.into_iter().enumerate() {
-                    if all.iter().any(|known: &Persona| known.name == persona.name) {
+                    if all[..from_earlier_files]
+                        .iter()
+                        .any(|known: &Persona| known.name == persona.name)
+                    {
                         diagnostics.push(persona_source.diagnose(
                             Problem::new(
                                 Rule::InvalidPersona,
                                 persona_path(i).key("name"),
-                                format!("persona `{}` is defined twice", persona.name),
+                                format!("persona `{}` is also defined in an earlier persona file", persona.name),
                             )
                             .with_help("persona names must be unique across the scenario's persona files"),
                         ));

@@ -155,7 +155,13 @@ impl Builder {
     /// A value (scalar, alias or the start of a collection) begins here.
     fn value_starts(&mut self, at: Location) {
         let (segment, key_at) = match self.frames.last_mut() {
-            None => return,
+            None => {
+                // The document itself: where a missing top-level key points.
+                self.places
+                    .entry(KeyPath::root())
+                    .or_insert(Place { key: at, value: at });
+                return;
+            }
             Some(Frame::Mapping { pending_key, .. }) => match pending_key.take() {
                 Some((key, key_at)) => (Segment::Key(key), key_at),
                 // A complex (non-scalar) key: YAML allows it, our files never use it.

@@ -266,7 +266,7 @@ fn a_persona_defined_twice_in_one_file_is_refused() {
     let (code, stderr) = run_with("persona-twice", "personas.yaml", &twice);
     assert_eq!(code, 2);
     assert!(
-        stderr.starts_with("error[P04]: persona `returner` is defined twice\n --> personas.yaml:8:5 (at `personas[1].name`)"),
+        stderr.starts_with("error[P04]: persona `returner` is defined twice in this file\n --> personas.yaml:8:5 (at `personas[1].name`)"),
         "{stderr}"
     );
 }

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::model::Problem;
-use crate::model::flow::{ChoiceStyle, Flow, NodeId, NodeKind};
+use crate::model::flow::{Flow, NodeId, NodeKind};
 use crate::rule::Rule;
 use crate::source::KeyPath;
 
@@ -145,14 +145,11 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
         }
         match &node.kind {
             NodeKind::Choice(choice) => {
-                let options_path = match choice.style {
-                    ChoiceStyle::Buttons => path.key("buttons"),
-                    ChoiceStyle::List { .. } => path.key("list").key("sections"),
-                };
-                for (option, route) in choice.options.iter().zip(&choice.option_routes) {
+                let option_paths = choice.style.option_paths(&path, choice.options.len());
+                for ((option, route), option_path) in choice.options.iter().zip(&choice.option_routes).zip(option_paths) {
                     if route.is_none() {
                         problems.push(
-                            Problem::new(Rule::UnroutedOption, options_path.clone(), format!("`{option}` has no route: a tap on it leads nowhere"))
+                            Problem::new(Rule::UnroutedOption, option_path, format!("`{option}` has no route: a tap on it leads nowhere"))
                                 .with_help(format!("add `\"{option}\": NODE` under `routes:`")),
                         );
                     }

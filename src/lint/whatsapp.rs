@@ -18,6 +18,11 @@ pub const ROW_TITLE: usize = 24;
 pub const ROW_DESCRIPTION: usize = 72;
 pub const SECTION_TITLE: usize = 24;
 
+/// `1 section`, `3 rows`.
+fn counted(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 fn length(text: &str) -> usize {
     text.chars().count()
 }
@@ -33,7 +38,10 @@ fn check_length(
 ) -> Option<Problem> {
     let n = length(text);
     if n == 0 && !may_be_empty {
-        Some(Problem::new(rule, path, format!("{what} is empty")))
+        Some(
+            Problem::new(rule, path, format!("{what} is empty"))
+                .with_help("WhatsApp rejects empty titles and labels: write one"),
+        )
     } else if n > max {
         Some(
             Problem::new(
@@ -53,11 +61,16 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
         let path = KeyPath::root().key("nodes").key(&node.id);
         let body = |key: &str, text: &str, max: usize| {
             let n = length(text);
+            let kind = if max == INTERACTIVE_BODY {
+                "a message with buttons or a list"
+            } else {
+                "a text message"
+            };
             (n > max).then(|| {
                 Problem::new(
                     Rule::BodyLength,
                     path.key(key),
-                    format!("the message has {n} characters; WhatsApp allows {max} here"),
+                    format!("the message has {n} characters; WhatsApp allows {max} in {kind}"),
                 )
                 .with_help("split it over two nodes, or shorten it")
             })
@@ -87,10 +100,10 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
                 }
                 match &choice.style {
                     ChoiceStyle::Buttons => {
-                        for title in &choice.options {
+                        for (i, title) in choice.options.iter().enumerate() {
                             problems.extend(check_length(
                                 Rule::ButtonTitle,
-                                path.key("buttons"),
+                                path.key("buttons").index(i),
                                 "a button title",
                                 title,
                                 BUTTON_TITLE,
@@ -115,7 +128,11 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
                                 Problem::new(
                                     Rule::ListSize,
                                     list.key("sections"),
-                                    format!("the list has {} sections and {rows} rows; WhatsApp allows 1 to {LIST_SECTIONS} sections and at most {LIST_ROWS} rows in total", sections.len()),
+                                    format!(
+                                        "the list has {} and {}; WhatsApp allows 1 to {LIST_SECTIONS} sections and at most {LIST_ROWS} rows in total",
+                                        counted(sections.len(), "section"),
+                                        counted(rows, "row")
+                                    ),
                                 )
                                 .with_help("split the choice over two nodes, or group rare options under \"Something else\""),
                             );

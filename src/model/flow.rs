@@ -310,6 +310,33 @@ pub enum ChoiceStyle {
     },
 }
 
+impl ChoiceStyle {
+    /// Where each of the `count` options of the node at `node_path` is
+    /// written: `buttons[i]`, or `list.sections[s].rows[r].title`.
+    pub fn option_paths(&self, node_path: &KeyPath, count: usize) -> Vec<KeyPath> {
+        match self {
+            ChoiceStyle::Buttons => (0..count)
+                .map(|i| node_path.key("buttons").index(i))
+                .collect(),
+            ChoiceStyle::List { sections, .. } => sections
+                .iter()
+                .enumerate()
+                .flat_map(|(s, section)| {
+                    (0..section.rows.len()).map(move |r| {
+                        node_path
+                            .key("list")
+                            .key("sections")
+                            .index(s)
+                            .key("rows")
+                            .index(r)
+                            .key("title")
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Question {
     pub text: String,
@@ -501,13 +528,7 @@ impl Checker<'_> {
             }
             "buttons" => {
                 let buttons = node.buttons.clone().unwrap_or_default();
-                self.choice(
-                    path,
-                    node,
-                    ChoiceStyle::Buttons,
-                    buttons,
-                    &path.key("buttons"),
-                )?
+                self.choice(path, node, ChoiceStyle::Buttons, buttons)?
             }
             "list" => {
                 let spec = node.list.as_ref().expect("kind says list is present");
@@ -520,7 +541,7 @@ impl Checker<'_> {
                     button: spec.button.clone(),
                     sections: spec.sections.clone(),
                 };
-                self.choice(path, node, style, titles, &path.key("list").key("sections"))?
+                self.choice(path, node, style, titles)?
             }
             "expect" => self.question(path, node)?,
             "call" => {
@@ -601,8 +622,8 @@ impl Checker<'_> {
         node: &NodeSpec,
         style: ChoiceStyle,
         options: Vec<String>,
-        options_path: &KeyPath,
     ) -> Option<NodeKind> {
+        let option_paths = style.option_paths(path, options.len());
         let text = self.required_say(path, node, "a node with buttons or a list");
         let mut ok = text.is_some();
         if matches!(style, ChoiceStyle::Buttons)
@@ -610,7 +631,7 @@ impl Checker<'_> {
         {
             self.report(
                 Rule::ButtonCount,
-                options_path.clone(),
+                path.key("buttons"),
                 format!(
                     "WhatsApp allows 1 to 3 reply buttons, this node has {}",
                     options.len()
@@ -623,8 +644,11 @@ impl Checker<'_> {
             if options[..i].iter().any(|earlier| same_text(earlier, title)) {
                 self.report(
                     Rule::DuplicateOption,
-                    options_path.clone(),
+                    option_paths[i].clone(),
                     format!("`{title}` is offered twice; the bot could not tell the taps apart"),
+                )
+                .help = Some(
+                    "give each option a title of its own (case does not tell them apart)".into(),
                 );
                 ok = false;
             }
@@ -644,7 +668,7 @@ impl Checker<'_> {
                     (Some(intent), Some(target)) => intent_routes.push((intent, target)),
                     _ => ok = false,
                 }
-            } else if let Some(index) = options.iter().position(|option| option == key) {
+            } else if let Some(index) = options.iter().position(|option| same_text(option, key)) {
                 option_routes[index] = target;
             } else {
                 let suggestion = did_you_mean(key, options.iter().map(String::as_str));

@@ -196,9 +196,12 @@ impl Persona {
         problems: &mut Vec<Problem>,
     ) -> Option<Persona> {
         let before = problems.len();
-        let mut report = |path: KeyPath, message: String| {
-            problems.push(Problem::new(Rule::InvalidPersona, path, message))
-        };
+        let mut report =
+            |path: KeyPath, message: String| {
+                problems.push(Problem::new(Rule::InvalidPersona, path, message).with_help(
+                    "see the persona format in the README: goals, weights and behaviour",
+                ))
+            };
         if spec.goals.is_empty() {
             report(
                 path.key("goals"),

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use super::expectation::Expectation;
 use super::flow::{Flow, NodeKind};
 use super::persona::Persona;
-use super::text::{did_you_mean, list};
+use super::text::{closest, did_you_mean, list};
 use super::{Distribution, Millis, Problem};
 use crate::rule::Rule;
 use crate::source::KeyPath;
@@ -137,11 +137,22 @@ impl Scenario {
     ) -> Option<Scenario> {
         let before = problems.len();
         let root = KeyPath::root();
-        let mut setting = |key: &str, message: String| {
-            problems.push(Problem::new(Rule::InvalidScenario, root.key(key), message))
+        let mut setting = |key: &str, message: String, help: &str| {
+            problems.push(
+                Problem::new(
+                    Rule::InvalidScenario,
+                    root.key(key),
+                    format!("`{key}` {message}"),
+                )
+                .with_help(help),
+            )
         };
         if spec.conversations == 0 {
-            setting("conversations", "must be at least 1".into());
+            setting(
+                "conversations",
+                "must be at least 1".into(),
+                "how many customers to simulate, in total",
+            );
         }
         if spec.replications == 0 || u64::from(spec.replications) > spec.conversations.max(1) {
             setting(
@@ -150,18 +161,26 @@ impl Scenario {
                     "must be between 1 and the number of conversations ({})",
                     spec.conversations
                 ),
+                "each replication simulates an equal part of the conversations",
             );
         }
         if spec.max_turns == 0 {
-            setting("max_turns", "must be at least 1".into());
+            setting(
+                "max_turns",
+                "must be at least 1".into(),
+                "how many customer turns a conversation may take",
+            );
         }
         let per_hour = spec.arrivals.poisson.per_hour;
         if !(per_hour.is_finite() && per_hour > 0.0) {
-            problems.push(Problem::new(
-                Rule::InvalidScenario,
-                root.key("arrivals").key("poisson").key("per_hour"),
-                format!("the arrival rate must be above 0, got {per_hour}"),
-            ));
+            problems.push(
+                Problem::new(
+                    Rule::InvalidScenario,
+                    root.key("arrivals").key("poisson").key("per_hour"),
+                    format!("the arrival rate must be above 0, got {per_hour}"),
+                )
+                .with_help("customers arriving per hour, like `per_hour: 600`"),
+            );
         }
 
         let mixed = mix(&spec.mix, personas, &root, problems);
@@ -185,18 +204,23 @@ impl Scenario {
             };
             let pool = pools.iter().position(|pool| &pool.name == queue);
             if pool.is_none() {
-                let suggestion = did_you_mean(queue, pools.iter().map(|pool| pool.name.as_str()));
-                problems.push(
-                    Problem::new(
+                // A staffed queue whose name is a near miss is most likely a typo there.
+                let near_miss = closest(queue, pools.iter().map(|pool| pool.name.as_str()));
+                let problem = match near_miss {
+                    Some(staffed) => Problem::new(
+                        Rule::UnstaffedQueue,
+                        root.key("agents").key(staffed),
+                        format!("node `{}` of the flow hands off to queue `{queue}`, but the agents are staffed under `{staffed}`", node.id),
+                    )
+                    .with_help(format!("rename `{staffed}` to `{queue}` (or fix the name in the flow)")),
+                    None => Problem::new(
                         Rule::UnstaffedQueue,
                         root.key("agents"),
-                        format!(
-                            "node `{}` of the flow hands off to queue `{queue}`, but no agents are staffed for it{suggestion}",
-                            node.id
-                        ),
+                        format!("node `{}` of the flow hands off to queue `{queue}`, but no agents are staffed for it", node.id),
                     )
                     .with_help(format!("add `{queue}: {{count: N, handle_time: ...}}` under `agents:`")),
-                );
+                };
+                problems.push(problem);
             }
             pool_of_node.push(pool);
         }
@@ -205,11 +229,10 @@ impl Scenario {
         for (name, condition) in &spec.expect {
             match Expectation::parse(name, condition) {
                 Ok(expectation) => expectations.push(expectation),
-                Err(message) => problems.push(Problem::new(
-                    Rule::InvalidExpectation,
-                    root.key("expect").key(name),
-                    message,
-                )),
+                Err(message) => problems.push(
+                    Problem::new(Rule::InvalidExpectation, root.key("expect").key(name), message)
+                        .with_help("write it like `self_resolution: \">= 0.55\"` or `response_time.bot.p95: \"<= 3s\"`"),
+                ),
             }
         }
 
@@ -266,11 +289,14 @@ fn mix(
     for (name, share) in shares {
         let path = root.key("mix").key(name);
         if !(0.0..=1.0).contains(share) {
-            problems.push(Problem::new(
-                Rule::ShareRange,
-                path.clone(),
-                format!("a share is a probability between 0 and 1, got {share}"),
-            ));
+            problems.push(
+                Problem::new(
+                    Rule::ShareRange,
+                    path.clone(),
+                    format!("a share is a probability between 0 and 1, got {share}"),
+                )
+                .with_help("write each share as the fraction of conversations, like 0.25"),
+            );
         }
         total += share;
         match personas.iter().position(|persona| &persona.name == name) {
