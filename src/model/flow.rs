@@ -424,10 +424,6 @@ impl Flow {
             nodes: nodes.into_iter().collect::<Option<Vec<_>>>()?,
         })
     }
-
-    pub fn node_index(&self, id: &str) -> Option<NodeId> {
-        self.nodes.iter().position(|node| node.id == id)
-    }
 }
 
 /// The keys that decide a node's kind, in the order messages name them.

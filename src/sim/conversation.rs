@@ -9,11 +9,11 @@
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::customer::{self, Decision, Message, Prompt, same_title};
+use super::customer::{self, Decision, Message, Prompt};
 use super::rng::{Purpose, stream};
 use crate::metrics::Metrics;
 use crate::model::Millis;
-use crate::model::flow::{Choice, NodeId, NodeKind, Question, Resolution};
+use crate::model::flow::{Choice, NodeId, NodeKind, Question, Resolution, same_text};
 use crate::model::persona::{Goal, Persona};
 use crate::model::scenario::{PoolId, Scenario};
 use crate::outcome::Outcome;
@@ -342,7 +342,7 @@ impl<'s> Conversation<'s> {
                 let typed_option = choice
                     .options
                     .iter()
-                    .position(|option| same_title(option, text));
+                    .position(|option| same_text(option, text));
                 match typed_option
                     .map(|index| choice.option_routes[index])
                     .or_else(|| by_intent(&choice.intent_routes, text).map(Some))

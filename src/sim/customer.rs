@@ -5,6 +5,7 @@
 use rand::{Rng, RngExt};
 use rand_chacha::ChaCha8Rng;
 
+use crate::model::flow::same_text;
 use crate::model::persona::{Behaviour, Goal, TemplatePart};
 use crate::model::{Distribution, Millis};
 
@@ -63,7 +64,7 @@ pub(crate) fn decide(
             let tap = goal
                 .taps
                 .iter()
-                .find_map(|wanted| options.iter().position(|option| same_title(option, wanted)));
+                .find_map(|wanted| options.iter().position(|option| same_text(option, wanted)));
             match (tap, &goal.says) {
                 (Some(_), Some(says)) if prefers_typing => Some(Message::Text(says.clone())),
                 (Some(index), _) => Some(Message::Tap(index)),
@@ -106,11 +107,6 @@ fn minutes_at(words: f64, words_per_minute: Option<f64>) -> Millis {
     words_per_minute.map_or(Millis::ZERO, |wpm| {
         Millis::from_secs_f64(words / wpm * 60.0)
     })
-}
-
-/// Titles match as people read them: ignoring case and surrounding spaces.
-pub(crate) fn same_title(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 fn render(parts: &[TemplatePart], rng: &mut ChaCha8Rng) -> String {
