@@ -12,12 +12,7 @@ use crate::outcome::Outcome;
 
 pub(super) fn render(report: &Report) -> String {
     let mut out = String::new();
-    let version = report
-        .flow
-        .version
-        .as_deref()
-        .map(|v| format!(" {v}"))
-        .unwrap_or_default();
+    let version = report.flow.version_suffix();
     let _ = writeln!(out, "## {}\n", report.scenario);
     let _ = writeln!(
         out,

@@ -44,6 +44,16 @@ pub struct FlowLabel {
     pub version: Option<String>,
 }
 
+impl FlowLabel {
+    /// ` 2.1` to follow the flow's name, or nothing without a version.
+    fn version_suffix(&self) -> String {
+        self.version
+            .as_deref()
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default()
+    }
+}
+
 /// Shares of all conversations, by outcome (see [`Outcome`] for each definition).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Outcomes {

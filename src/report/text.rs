@@ -32,12 +32,7 @@ impl Painter {
 pub(super) fn render(report: &Report, style: Style) -> String {
     let paint = Painter(style);
     let mut out = String::new();
-    let version = report
-        .flow
-        .version
-        .as_deref()
-        .map(|v| format!(" {v}"))
-        .unwrap_or_default();
+    let version = report.flow.version_suffix();
     let _ = writeln!(
         out,
         "{}",
