@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::conversation::Progress;
 use super::events::EventQueue;
-use crate::metrics::{Ending, Metrics};
+use crate::metrics::Metrics;
 use crate::model::Millis;
 use crate::model::flow::NodeId;
 use crate::model::scenario::PoolId;
@@ -127,16 +127,7 @@ fn leave_queue(now: Millis, customer: Waiting, metrics: &mut Metrics) {
 }
 
 fn end(metrics: &mut Metrics, customer: &Waiting, outcome: Outcome, at: Millis) {
-    let progress = &customer.progress;
-    metrics.end(Ending {
-        persona: progress.persona,
-        outcome,
-        node: customer.node,
-        turns: progress.turns,
-        replies: progress.replies,
-        not_understood: progress.not_understood,
-        duration: at.saturating_sub(progress.started),
-    });
+    metrics.end(customer.progress.ending(outcome, customer.node, at));
 }
 
 /// Everything the event queue of a replication holds.

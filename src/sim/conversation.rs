@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::customer::{self, Decision, Message, Prompt};
 use super::rng::{Purpose, stream};
-use crate::metrics::Metrics;
+use crate::metrics::{Ending, Metrics};
 use crate::model::Millis;
 use crate::model::flow::{Choice, NodeId, NodeKind, Question, Resolution, same_text};
 use crate::model::persona::{Goal, Persona};
@@ -48,10 +48,26 @@ pub(crate) struct Progress {
     pub not_understood: u64,
 }
 
+impl Progress {
+    /// What the conversation contributes to the metrics when it ends with
+    /// `outcome` at `node`, at time `at`.
+    pub fn ending(&self, outcome: Outcome, node: NodeId, at: Millis) -> Ending {
+        Ending {
+            persona: self.persona,
+            outcome,
+            node,
+            turns: self.turns,
+            replies: self.replies,
+            not_understood: self.not_understood,
+            duration: at.saturating_sub(self.started),
+        }
+    }
+}
+
 /// One customer talking to the bot.
 pub(crate) struct Conversation<'s> {
     scenario: &'s Scenario,
-    pub persona_index: usize,
+    persona_index: usize,
     persona: &'s Persona,
     goal: &'s Goal,
     /// The customer's own randomness: persona, goal, patience, timing, text.
@@ -59,10 +75,10 @@ pub(crate) struct Conversation<'s> {
     /// The bot's randomness: latencies and backend failures.
     bot: ChaCha8Rng,
     bot_patience: Option<Millis>,
-    pub started: Millis,
-    pub turns: u32,
-    pub replies: u64,
-    pub not_understood: u64,
+    started: Millis,
+    turns: u32,
+    replies: u64,
+    not_understood: u64,
     /// Nodes this conversation has entered, so the funnel counts each once.
     visited: Vec<bool>,
 }
@@ -77,14 +93,13 @@ impl<'s> Conversation<'s> {
     pub fn new(scenario: &'s Scenario, replication: u32, index: u64, started: Millis) -> Self {
         let mut customer = stream(scenario.seed, replication, index, Purpose::Customer);
         let bot = stream(scenario.seed, replication, index, Purpose::Bot);
-        let persona_index = pick(&scenario.mix, customer.random());
+        let persona_index = pick(scenario.mix.iter().copied(), customer.random());
         let persona = &scenario.personas[persona_index];
-        let goal_shares: Vec<f64> = persona
-            .goals
-            .iter()
-            .map(|(cumulative, _)| *cumulative)
-            .collect();
-        let goal = &persona.goals[pick(&goal_shares, customer.random())].1;
+        let goal_index = pick(
+            persona.goals.iter().map(|(cumulative, _)| *cumulative),
+            customer.random(),
+        );
+        let goal = &persona.goals[goal_index].1;
         let bot_patience = persona
             .behaviour
             .patience
@@ -376,8 +391,9 @@ impl<'s> Conversation<'s> {
                     }
                 }
             }
-            // A tap needs options; the customer module only taps at choices.
-            (_, Message::Tap(_)) | (_, Message::Text(_)) => Interpretation {
+            // The customer module only acts at choices and questions, and
+            // only taps at choices; anything else has nowhere to go.
+            _ => Interpretation {
                 target: None,
                 understood: false,
             },
@@ -410,11 +426,16 @@ impl BotTurn {
 }
 
 /// The index of the first cumulative share above `u` (the last one if none).
-pub(crate) fn pick(cumulative: &[f64], u: f64) -> usize {
-    cumulative
-        .iter()
-        .position(|share| u < *share)
-        .unwrap_or(cumulative.len() - 1)
+/// Takes an iterator so the engine's hot path allocates nothing to choose.
+pub(crate) fn pick(cumulative: impl IntoIterator<Item = f64>, u: f64) -> usize {
+    let mut last = 0;
+    for (index, share) in cumulative.into_iter().enumerate() {
+        if u < share {
+            return index;
+        }
+        last = index;
+    }
+    last
 }
 
 #[cfg(test)]
@@ -424,9 +445,9 @@ mod tests {
     #[test]
     fn picks_by_cumulative_share() {
         let shares = [0.6, 1.0];
-        assert_eq!(pick(&shares, 0.0), 0);
-        assert_eq!(pick(&shares, 0.59), 0);
-        assert_eq!(pick(&shares, 0.6), 1);
-        assert_eq!(pick(&shares, 0.999), 1);
+        assert_eq!(pick(shares, 0.0), 0);
+        assert_eq!(pick(shares, 0.59), 0);
+        assert_eq!(pick(shares, 0.6), 1);
+        assert_eq!(pick(shares, 0.999), 1);
     }
 }

@@ -23,7 +23,7 @@ use rng::{Purpose, stream};
 
 pub use conversation::MAX_BOT_STEPS_PER_TURN;
 
-use crate::metrics::{Ending, Metrics};
+use crate::metrics::Metrics;
 use crate::model::Millis;
 use crate::model::scenario::Scenario;
 
@@ -113,15 +113,9 @@ pub fn run_replication(
                 }
                 let mut conversation = Conversation::new(scenario, replication, index, now);
                 match conversation.run(&mut metrics) {
-                    BotPhaseEnd::Ended { outcome, node, at } => metrics.end(Ending {
-                        persona: conversation.persona_index,
-                        outcome,
-                        node,
-                        turns: conversation.turns,
-                        replies: conversation.replies,
-                        not_understood: conversation.not_understood,
-                        duration: at.saturating_sub(conversation.started),
-                    }),
+                    BotPhaseEnd::Ended { outcome, node, at } => {
+                        metrics.end(conversation.progress().ending(outcome, node, at))
+                    }
                     BotPhaseEnd::HandedOff { node, pool, at } => {
                         let (patience, first_reply, handle_time) = conversation.queue_draws(pool);
                         let waiting = Waiting {
