@@ -192,6 +192,7 @@ pub fn check_scenario(file: &Path) -> Result<Checked<Scenario>, LoadError> {
     let mut files = vec![file.to_path_buf()];
     files.extend(flow.files);
 
+    let persona_check = flow.value.as_ref().map(lint::PersonaCheck::new);
     let mut personas: Option<Vec<Persona>> = Some(Vec::new());
     for persona_file in &spec.personas {
         let persona_source = Source::read(&dir.join(persona_file))?;
@@ -214,12 +215,10 @@ pub fn check_scenario(file: &Path) -> Result<Checked<Scenario>, LoadError> {
                             .with_help("persona names must be unique across the scenario's persona files"),
                         ));
                     }
-                    if let Some(flow) = &flow.value {
-                        diagnostics.extend(persona_source.diagnose_all(lint::check_persona(
-                            flow,
-                            &persona,
-                            &persona_path(i),
-                        )));
+                    if let Some(against) = &persona_check {
+                        diagnostics.extend(
+                            persona_source.diagnose_all(against.check(&persona, &persona_path(i))),
+                        );
                     }
                     all.push(persona);
                 }

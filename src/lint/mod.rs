@@ -10,15 +10,15 @@
 mod graph;
 mod personas;
 mod render;
-pub mod whatsapp;
+mod whatsapp;
 
 use std::path::PathBuf;
 
+pub use personas::PersonaCheck;
 pub use render::{render_json, render_text, summary};
 
 use crate::model::Problem;
 use crate::model::flow::{Flow, NodeKind};
-use crate::model::persona::Persona;
 use crate::model::scenario::Scenario;
 use crate::rule::{Rule, Severity};
 use crate::source::{KeyPath, Location};
@@ -57,13 +57,6 @@ pub fn check_flow(flow: &Flow) -> Vec<Problem> {
     let mut problems = Vec::new();
     graph::check(flow, &mut problems);
     whatsapp::check(flow, &mut problems);
-    problems
-}
-
-/// Findings for one persona (written at `path` of its file) against the flow.
-pub fn check_persona(flow: &Flow, persona: &Persona, path: &KeyPath) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    personas::check(flow, persona, path, &mut problems);
     problems
 }
 

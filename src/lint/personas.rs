@@ -10,25 +10,64 @@ use crate::source::KeyPath;
 
 use super::graph::reachable;
 
-/// Checks one persona, written at `path` (`personas[i]`) of its file.
-pub(crate) fn check(flow: &Flow, persona: &Persona, path: &KeyPath, problems: &mut Vec<Problem>) {
-    let titles: Vec<&str> = flow
-        .nodes
-        .iter()
-        .filter_map(|node| match &node.kind {
-            NodeKind::Choice(choice) => Some(choice.options.iter().map(String::as_str)),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    let questions: Vec<String> = flow
-        .nodes
-        .iter()
-        .filter_map(|node| match &node.kind {
-            NodeKind::Question(question) => Some(question.text.to_lowercase()),
-            _ => None,
-        })
-        .collect();
+/// What personas are checked against: the flow, with the titles it offers
+/// and the questions it asks gathered once for all personas.
+pub struct PersonaCheck<'f> {
+    flow: &'f Flow,
+    titles: Vec<&'f str>,
+    /// Question texts, lowercased: answer keys match inside them.
+    questions: Vec<String>,
+}
+
+impl<'f> PersonaCheck<'f> {
+    pub fn new(flow: &'f Flow) -> Self {
+        let titles = flow
+            .nodes
+            .iter()
+            .filter_map(|node| match &node.kind {
+                NodeKind::Choice(choice) => Some(choice.options.iter().map(String::as_str)),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let questions = flow
+            .nodes
+            .iter()
+            .filter_map(|node| match &node.kind {
+                NodeKind::Question(question) => Some(question.text.to_lowercase()),
+                _ => None,
+            })
+            .collect();
+        PersonaCheck {
+            flow,
+            titles,
+            questions,
+        }
+    }
+
+    /// Findings for one persona, written at `path` (`personas[i]`) of its file.
+    pub fn check(&self, persona: &Persona, path: &KeyPath) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        check(
+            self.flow,
+            &self.titles,
+            &self.questions,
+            persona,
+            path,
+            &mut problems,
+        );
+        problems
+    }
+}
+
+fn check(
+    flow: &Flow,
+    titles: &[&str],
+    questions: &[String],
+    persona: &Persona,
+    path: &KeyPath,
+    problems: &mut Vec<Problem>,
+) {
     for (g, (_, goal)) in persona.goals.iter().enumerate() {
         let goal_path = path.key("goals").index(g);
         for (t, tap) in goal.taps.iter().enumerate() {

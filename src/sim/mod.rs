@@ -21,8 +21,6 @@ use conversation::{BotPhaseEnd, Conversation};
 use events::EventQueue;
 use rng::{Purpose, stream};
 
-pub use conversation::MAX_BOT_STEPS_PER_TURN;
-
 use crate::metrics::Metrics;
 use crate::model::Millis;
 use crate::model::scenario::Scenario;
