@@ -316,8 +316,15 @@ nodes:
     }
 
     #[test]
-    fn survives_broken_yaml() {
-        let map = SourceMap::parse("a: [1, 2\nb: {");
-        let _ = map.key(&KeyPath::root().key("a"));
+    fn keeps_what_parsed_before_a_syntax_error() {
+        let map = SourceMap::parse("a: 1\nb: [1, 2\nc: {");
+        assert_eq!(
+            map.key(&KeyPath::root().key("a")),
+            Some(Location { line: 1, column: 1 })
+        );
+        assert_eq!(
+            map.key(&KeyPath::root().key("b")),
+            Some(Location { line: 2, column: 1 })
+        );
     }
 }

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::process::Command;
-
 const FLOW: &str = r#"flow: demo
 start: welcome
 nodes:
@@ -57,11 +55,7 @@ fn run_with(name: &str, file: &str, text: &str) -> (i32, String) {
     files.retain(|(existing, _)| *existing != file);
     files.push((file, text));
     let dir = common::write_files(&format!("bad-{name}"), &files);
-    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
-        .args(["run", "scenario.yaml"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let output = common::rehearse_in(&dir, &["run", "scenario.yaml"]);
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8(output.stderr).unwrap(),
@@ -252,10 +246,7 @@ fn an_empty_file_says_so() {
 
 #[test]
 fn a_bad_flag_exits_2() {
-    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
-        .args(["run", "--format", "pdf", "x.yaml"])
-        .output()
-        .unwrap();
+    let output = common::rehearse_in(common::root(), &["run", "--format", "pdf", "x.yaml"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("invalid value 'pdf'"));
 }

@@ -2,18 +2,16 @@
 
 mod common;
 
-use std::process::Command;
-
 use rehearse::metrics::Metrics;
 use rehearse::sim::{run_replication, simulate};
 
 fn run_all(extra: &[&str]) -> Vec<u8> {
-    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
-        .args(["run", "scenarios", "--format", "yaml"])
-        .args(extra)
-        .current_dir(common::root())
-        .output()
-        .unwrap();
+    let args: Vec<&str> = ["run", "scenarios", "--format", "yaml"]
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect();
+    let output = common::rehearse_in(common::root(), &args);
     assert!(
         output.status.success(),
         "{}",

@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use rehearse::rule::Rule;
 
@@ -19,13 +18,10 @@ fn lint(dir: &Path) -> (i32, String) {
         .filter(|name| name.ends_with(".yaml"))
         .collect();
     files.sort();
-    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
-        .arg("lint")
-        .args(&files)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
+    let args: Vec<&str> = std::iter::once("lint")
+        .chain(files.iter().map(String::as_str))
+        .collect();
+    let output = common::rehearse_in(dir, &args);
     let mut text = String::from_utf8(output.stdout).unwrap();
     text.push_str(&String::from_utf8(output.stderr).unwrap());
     (output.status.code().unwrap_or(-1), text)
@@ -69,11 +65,7 @@ fn every_rule_has_a_fixture_that_triggers_it() {
 
 #[test]
 fn the_bundled_examples_lint_clean() {
-    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
-        .args(["lint", "scenarios", "--deny", "warnings"])
-        .current_dir(common::root())
-        .output()
-        .unwrap();
+    let output = common::rehearse_in(common::root(), &["lint", "scenarios", "--deny", "warnings"]);
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "no problems found\n"
@@ -84,11 +76,7 @@ fn the_bundled_examples_lint_clean() {
 #[test]
 fn deny_warnings_turns_warnings_into_errors() {
     let dir = common::root().join("tests/lint/F02-unreachable-node");
-    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
-        .args(["lint", ".", "--deny", "warnings"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let output = common::rehearse_in(&dir, &["lint", ".", "--deny", "warnings"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stdout).contains("error[F02]"));
 }
@@ -96,11 +84,7 @@ fn deny_warnings_turns_warnings_into_errors() {
 #[test]
 fn json_output_is_one_object_per_finding() {
     let dir = common::root().join("tests/lint/F01-unknown-node");
-    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
-        .args(["lint", "flow.yaml", "--format", "json"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let output = common::rehearse_in(&dir, &["lint", "flow.yaml", "--format", "json"]);
     assert_eq!(output.status.code(), Some(1));
     let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let first = &findings[0];
@@ -117,11 +101,7 @@ fn a_file_that_does_not_parse_exits_2() {
         "lint-unparsable",
         &[("flow.yaml", "flow: x\nnodes: [unclosed\n")],
     );
-    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
-        .args(["lint", "flow.yaml"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let output = common::rehearse_in(&dir, &["lint", "flow.yaml"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: flow.yaml:"));
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use rehearse::error::Error;
 use rehearse::lint::render_text;
@@ -38,4 +39,16 @@ pub fn report(scenario: &Scenario) -> Report {
 /// The repository root, for tests that use the bundled scenarios.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the `rehearse` binary with `args` from `dir`, as a user would from a
+/// shell there. `NO_COLOR` is cleared so the output does not depend on the
+/// caller's environment (it is not a terminal, so there is no colour anyway).
+pub fn rehearse_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rehearse"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
 }
