@@ -1,35 +1,74 @@
-//! Errors a user can meet, each knowing its exit code.
+//! What can stop a command, and the exit status each gives.
 
 use std::fmt;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use crate::source::{KeyPath, Location};
+use crate::diagnostic::Diagnostic;
+use crate::source::{KeyPath, Location, printable};
 
-/// Exit code for input that could not be used (bad YAML, missing file, bad flag).
-pub const EXIT_BAD_INPUT: u8 = 2;
+/// How a command ended, as its exit code tells CI (DESIGN.md section 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: everything asked for was done and passed.
+    Success,
+    /// 1: a check, an expectation, a comparison gate or a lint error failed,
+    /// or the output could not be written.
+    Failed,
+    /// 2: the input could not be used (bad YAML, a missing file, a bad flag).
+    BadInput,
+}
+
+impl ExitStatus {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failed => 1,
+            ExitStatus::BadInput => 2,
+        }
+    }
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> ExitCode {
+        ExitCode::from(status.code())
+    }
+}
 
 /// Everything that can stop a command.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A file could not be read or parsed.
     #[error(transparent)]
     Load(#[from] LoadError),
     /// Files that parsed but have errors; the diagnostics say which.
-    #[error("the input has {}; nothing was simulated", crate::lint::summary(.diagnostics))]
+    #[error("the input has {}; nothing was simulated", crate::diagnostic::summary(.diagnostics))]
     Rejected {
-        diagnostics: Vec<crate::lint::Diagnostic>,
+        /// Every finding, errors and warnings.
+        diagnostics: Vec<Diagnostic>,
     },
-    #[error("failed to write {path}: {source}")]
+    /// A flag or a combination of flags that cannot work.
+    #[error("{0}")]
+    Usage(String),
+    /// An output could not be written.
+    #[error("failed to write {}: {source}", printable(&.path.display().to_string()))]
     Write {
+        /// The file, or "standard output".
         path: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
 }
 
 impl Error {
-    pub fn exit_code(&self) -> u8 {
+    /// The exit status this error gives: bad input is 2; an output that
+    /// could not be written is 1, since the input was fine.
+    pub fn exit_status(&self) -> ExitStatus {
         match self {
-            Error::Load(_) | Error::Rejected { .. } | Error::Write { .. } => EXIT_BAD_INPUT,
+            Error::Load(_) | Error::Rejected { .. } | Error::Usage(_) => ExitStatus::BadInput,
+            Error::Write { .. } => ExitStatus::Failed,
         }
     }
 }
@@ -39,12 +78,17 @@ impl Error {
 pub struct LoadError {
     /// The file as the user named it (or as resolved from a scenario).
     pub file: PathBuf,
+    /// Where in the file, when known.
     pub location: Option<Location>,
     /// The key the problem is about, when known.
     pub path: Option<KeyPath>,
+    /// What is wrong.
     pub kind: LoadErrorKind,
+    /// What to do about it, when there is something specific to say.
+    pub help: Option<String>,
 }
 
+/// What is wrong with a file that could not be used.
 #[derive(Debug)]
 pub enum LoadErrorKind {
     /// The file could not be read.
@@ -53,11 +97,26 @@ pub enum LoadErrorKind {
     Parse(String),
     /// It is YAML, but not a flow, persona file or scenario.
     Unrecognised,
+    /// A scenario was expected, and this is a flow or a persona file.
+    NotAScenario(&'static str),
+}
+
+impl LoadError {
+    /// An error about the whole file.
+    pub fn new(file: impl Into<PathBuf>, kind: LoadErrorKind) -> LoadError {
+        LoadError {
+            file: file.into(),
+            location: None,
+            path: None,
+            kind,
+            help: None,
+        }
+    }
 }
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", printable(&self.file.display().to_string()))?;
         if let Some(Location { line, column }) = self.location {
             write!(f, ":{line}:{column}")?;
         }
@@ -66,11 +125,19 @@ impl fmt::Display for LoadError {
             write!(f, "at `{path}`: ")?;
         }
         match &self.kind {
-            LoadErrorKind::Read(error) => write!(f, "cannot read the file: {error}"),
-            LoadErrorKind::Parse(message) => f.write_str(message),
-            LoadErrorKind::Unrecognised => {
-                f.write_str("not a flow, persona file or scenario: expected a top-level `flow:`, `personas:` or `scenario:` key")
-            }
+            LoadErrorKind::Read(error) => write!(f, "cannot read the file: {error}")?,
+            LoadErrorKind::Parse(message) => f.write_str(&printable(message))?,
+            LoadErrorKind::Unrecognised => f.write_str(
+                "not a flow, persona file or scenario: expected a top-level `flow:`, `personas:` or `scenario:` key",
+            )?,
+            LoadErrorKind::NotAScenario(kind) => write!(
+                f,
+                "this is a {kind}, not a scenario: run the scenario that uses it"
+            )?,
         }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {}", printable(help))?;
+        }
+        Ok(())
     }
 }

@@ -1,16 +1,60 @@
-//! rehearse: rehearse a WhatsApp business bot with simulated customers.
+//! rehearse: rehearse a WhatsApp business bot with simulated customers
+//! before it goes live.
 //!
-//! Data flows one way: files ([`load`]) → validated [`model`] → the
-//! simulation ([`sim`]) → [`metrics`] → the [`report`] and its renderers.
+//! A **flow** (YAML) describes the bot, **personas** describe the customers,
+//! and a **scenario** sets traffic, the persona mix, agent staffing and
+//! expectations. rehearse replays the personas against the flow in a seeded
+//! discrete-event simulation and reports what businesses measure after
+//! launch: self-resolution, escalation, abandonment and where it happens,
+//! response times, per persona and segment, with 95% intervals over
+//! independent replications.
+//!
+//! ```no_run
+//! use rehearse::{Loader, RunOptions, simulate};
+//!
+//! let (scenario, _warnings) = Loader::new()
+//!     .scenario("scenarios/shop/peak-hour.yaml".as_ref())
+//!     .expect("the scenario loads");
+//! let simulation = simulate(&scenario, &RunOptions::new().seed(7), &|| {});
+//! let report = simulation.report();
+//! println!("self-resolution: {:.1}%", report.rates.self_resolution * 100.0);
+//! ```
+//!
+//! Files can be given from memory ([`Loader::with_file`]), runs can change
+//! the seed and the number of replications ([`RunOptions`]) but never what
+//! one replication simulates, and a [`Report`] renders in several formats
+//! ([`Format`]). Input that cannot work is refused with located
+//! [`Diagnostic`]s.
+//!
+//! Data flows one way: files ([`load`]) → validated model → the simulation
+//! (`sim`, playing `conversation`s) → tallies → the [`report`] and its
+//! renderers. `diagnostic`, `metric` and `whatsapp` sit at the bottom.
 
 pub mod cli;
+pub mod diagnostic;
 pub mod error;
-pub mod lint;
 pub mod load;
-pub mod metrics;
-pub mod model;
-pub mod outcome;
+pub mod metric;
 pub mod report;
-pub mod rule;
-pub mod sim;
 pub mod source;
+
+pub(crate) mod conversation;
+pub(crate) mod lint;
+pub(crate) mod model;
+pub(crate) mod sim;
+pub(crate) mod stats;
+pub(crate) mod tally;
+pub(crate) mod whatsapp;
+pub(crate) mod yaml;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::{Error, ExitStatus, LoadError};
+pub use load::Loader;
+pub use metric::Metric;
+pub use model::Millis;
+pub use model::expectation::{Comparison, Expectation};
+pub use model::flow::Flow;
+pub use model::scenario::Scenario;
+pub use report::{Format, Report};
+pub use sim::{RunOptions, Simulation, simulate};
+pub use stats::Interval;

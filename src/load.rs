@@ -1,112 +1,610 @@
 //! Reading the user's files into the validated model.
 //!
-//! Parsing is strict (unknown keys are errors) and a file that cannot be
-//! parsed is a [`LoadError`] naming the file, line, column and key path.
-//! Files that parse are then checked as a whole — the model's validators and
-//! the lint analyses — and every finding becomes a located
-//! [`Diagnostic`]. `rehearse run` refuses input with errors and shows
-//! warnings; `rehearse lint` shows them all.
+//! A file is read (only if it is a regular file within the size limit),
+//! parsed once into a located YAML tree and deserialised
+//! strictly: unknown keys are errors. A file that cannot be read or parsed
+//! is a [`LoadError`] naming the file, line, column and key path. Files that
+//! parse are then checked as a whole — the model's validators and the lint
+//! analyses — and every finding becomes a located [`Diagnostic`]. `run`
+//! refuses input with errors and shows warnings; `lint` shows them all.
+//!
+//! Files can also come from memory ([`Loader::with_file`]): `compare
+//! --against` loads a flow as it is in git without checking anything out.
 
-use std::cell::OnceCell;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
 
+use crate::diagnostic::{Diagnostic, Problem, Rule};
 use crate::error::{Error, LoadError, LoadErrorKind};
-use crate::lint::{self, Diagnostic};
-use crate::model::Problem;
-use crate::model::flow::{Flow, FlowSpec};
+use crate::lint;
+use crate::model::flow::Flow;
+use crate::model::flow::spec::FlowSpec;
 use crate::model::persona::{Persona, PersonaFileSpec};
 use crate::model::scenario::{Scenario, ScenarioSpec};
-use crate::rule::Rule;
-use crate::source::{KeyPath, Location, SourceMap};
+use crate::source::{KeyPath, excerpt};
+use crate::yaml::{self, Document, Value};
+
+/// Files larger than this are refused unless the limit is raised: rehearse
+/// files are a few kilobytes, and reading a runaway file (or `/dev/zero`)
+/// must not exhaust memory.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
 /// What checking a file produced: the validated value when there were no
 /// errors, and every finding.
 #[derive(Debug)]
 pub struct Checked<T> {
+    /// The validated value, when there were no errors.
     pub value: Option<T>,
+    /// Every finding, errors and warnings.
     pub diagnostics: Vec<Diagnostic>,
     /// Every file that was read, the checked one first.
     pub files: Vec<PathBuf>,
 }
 
-/// A file's text, kept so that findings can be located in it.
+/// What a YAML file holds, judged by its top-level key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Has `scenario:`.
+    Scenario,
+    /// Has `flow:`.
+    Flow,
+    /// Has `personas:`.
+    Personas,
+}
+
+impl FileKind {
+    fn name(self) -> &'static str {
+        match self {
+            FileKind::Scenario => "scenario",
+            FileKind::Flow => "flow",
+            FileKind::Personas => "persona file",
+        }
+    }
+}
+
+/// The files found under the paths given on the command line.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// YAML files with their kinds, each once, in sorted order per path.
+    pub files: Vec<(PathBuf, FileKind)>,
+    /// Files found in directories and skipped, with why (a saved report, a
+    /// CI file): worth a note, not an error.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// Reads, parses and checks the user's files.
+#[derive(Debug)]
+pub struct Loader {
+    max_file_size: u64,
+    memory: BTreeMap<PathBuf, String>,
+    /// Each file is read and parsed once, however often it is referenced.
+    sources: RefCell<HashMap<PathBuf, Rc<Source>>>,
+}
+
+impl Default for Loader {
+    fn default() -> Loader {
+        Loader::new()
+    }
+}
+
+/// A parsed file, kept so that findings can be located in it.
+#[derive(Debug)]
 struct Source {
     file: PathBuf,
     text: String,
-    map: OnceCell<SourceMap>,
+    document: Document,
+}
+
+impl Loader {
+    /// A loader that reads from disk with the default size limit.
+    pub fn new() -> Loader {
+        Loader {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            memory: BTreeMap::new(),
+            sources: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Refuses files larger than `bytes`.
+    pub fn max_file_size(mut self, bytes: u64) -> Loader {
+        self.max_file_size = bytes;
+        self
+    }
+
+    /// Serves `path` from `text` instead of the disk.
+    pub fn with_file(mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> Loader {
+        self.memory.insert(path.into(), text.into());
+        self
+    }
+
+    /// Loads a scenario for simulation. Input with errors is refused (with
+    /// all its diagnostics); warnings are returned beside the scenario.
+    pub fn scenario(&self, file: &Path) -> Result<(Scenario, Vec<Diagnostic>), Error> {
+        let checked = self.check_scenario(file)?;
+        match checked.value {
+            Some(scenario) => Ok((scenario, checked.diagnostics)),
+            None => Err(Error::Rejected {
+                diagnostics: checked.diagnostics,
+            }),
+        }
+    }
+
+    /// Loads a flow on its own (for `compare --flow`), refusing errors.
+    pub fn flow(&self, file: &Path) -> Result<(Flow, Vec<Diagnostic>), Error> {
+        let checked = self.check_flow(file)?;
+        match checked.value {
+            Some(flow) => Ok((flow, checked.diagnostics)),
+            None => Err(Error::Rejected {
+                diagnostics: checked.diagnostics,
+            }),
+        }
+    }
+
+    /// Reads and checks a flow file: validation, graph and WhatsApp rules.
+    pub fn check_flow(&self, file: &Path) -> Result<Checked<Flow>, LoadError> {
+        let source = self.source(file)?;
+        let spec: FlowSpec = source.deserialize()?;
+        let mut problems = Vec::new();
+        let flow = Flow::validate(spec, &mut problems);
+        if let Some(flow) = &flow {
+            problems.extend(lint::check_flow(flow));
+        }
+        Ok(Checked {
+            value: flow,
+            diagnostics: source.diagnose_all(problems),
+            files: vec![file.to_path_buf()],
+        })
+    }
+
+    /// Reads and checks a persona file on its own.
+    pub fn check_personas(&self, file: &Path) -> Result<Checked<Vec<Persona>>, LoadError> {
+        let source = self.source(file)?;
+        let (personas, diagnostics) = personas_of(&source)?;
+        Ok(Checked {
+            value: personas,
+            diagnostics,
+            files: vec![file.to_path_buf()],
+        })
+    }
+
+    /// Reads and checks a scenario with the flow and persona files it names
+    /// (relative to the scenario file): each file on its own, then personas
+    /// against the flow, then the scenario against both.
+    pub fn check_scenario(&self, file: &Path) -> Result<Checked<Scenario>, LoadError> {
+        let source = self.source(file)?;
+        if let Some(kind) = source.kind().filter(|kind| *kind != FileKind::Scenario) {
+            return Err(LoadError::new(
+                file,
+                LoadErrorKind::NotAScenario(kind.name()),
+            ));
+        }
+        let spec: ScenarioSpec = source.deserialize()?;
+        let dir = file.parent().unwrap_or(Path::new(""));
+        // A file the scenario names but that cannot be read is reported
+        // where the scenario names it.
+        let referenced = |path: KeyPath, name: &str| {
+            let target = dir.join(name);
+            self.source(&target).map_err(|error| match error.kind {
+                LoadErrorKind::Read(_) if error.location.is_none() => {
+                    source.locate_error(error, &path, name)
+                }
+                _ => error,
+            })
+        };
+        let flow_source = referenced(KeyPath::root().key("flow"), &spec.flow)?;
+        let flow_spec: FlowSpec = flow_source.deserialize()?;
+        let mut problems = Vec::new();
+        let flow = Flow::validate(flow_spec, &mut problems);
+        if let Some(flow) = &flow {
+            problems.extend(lint::check_flow(flow));
+        }
+        let mut diagnostics = flow_source.diagnose_all(problems);
+        let mut files = vec![file.to_path_buf(), flow_source.file.clone()];
+
+        let persona_check = flow.as_ref().map(lint::PersonaCheck::new);
+        let mut personas: Option<Vec<Persona>> = Some(Vec::new());
+        for (index, persona_file) in spec.personas.iter().enumerate() {
+            let persona_source =
+                referenced(KeyPath::root().key("personas").index(index), persona_file)?;
+            let (loaded, found) = personas_of(&persona_source)?;
+            diagnostics.extend(found);
+            match (loaded, personas.as_mut()) {
+                (Some(loaded), Some(all)) => {
+                    let from_earlier_files = all.len();
+                    for (i, persona) in loaded.into_iter().enumerate() {
+                        if all[..from_earlier_files]
+                            .iter()
+                            .any(|known: &Persona| known.name == persona.name)
+                        {
+                            diagnostics.push(persona_source.diagnose(
+                                Problem::new(
+                                    Rule::InvalidPersona,
+                                    persona_path(i).key("name"),
+                                    format!("persona `{}` is also defined in an earlier persona file", persona.name),
+                                )
+                                .with_help("persona names must be unique across the scenario's persona files"),
+                            ));
+                        }
+                        if let Some(against) = &persona_check {
+                            diagnostics.extend(
+                                persona_source
+                                    .diagnose_all(against.check(&persona, &persona_path(i))),
+                            );
+                        }
+                        all.push(persona);
+                    }
+                }
+                _ => personas = None,
+            }
+            files.push(persona_source.file.clone());
+        }
+
+        let mut problems = Vec::new();
+        if spec.personas.is_empty() {
+            problems.push(Problem::new(
+                Rule::InvalidScenario,
+                KeyPath::root().key("personas"),
+                "the scenario names no persona files",
+            ));
+        }
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error) || !problems.is_empty();
+        let scenario = match (flow, personas) {
+            (Some(flow), Some(personas)) if !has_errors => {
+                Scenario::validate(spec, flow, personas, &mut problems)
+            }
+            _ => None,
+        };
+        if let Some(scenario) = &scenario {
+            problems.extend(lint::check_scenario(scenario));
+        }
+        diagnostics.extend(source.diagnose_all(problems));
+        diagnostics.sort();
+        diagnostics.dedup();
+        let scenario = scenario.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+        Ok(Checked {
+            value: scenario,
+            diagnostics,
+            files,
+        })
+    }
+
+    /// Expands the paths given on the command line into files and their
+    /// kinds: a directory contributes every YAML file below it, in sorted
+    /// order. Directory symlinks are not followed (a link to `.` would
+    /// otherwise loop), and a file reached twice is listed once.
+    pub fn discover(&self, paths: &[PathBuf]) -> Result<Discovered, LoadError> {
+        let mut discovered = Discovered::default();
+        let mut seen = HashSet::new();
+        for path in paths {
+            let is_dir = fs::metadata(path).is_ok_and(|meta| meta.is_dir());
+            if !is_dir {
+                // Named on the command line: its own errors are reported.
+                if seen.insert(canonical(path)) {
+                    let kind = self
+                        .source(path)?
+                        .kind()
+                        .ok_or_else(|| LoadError::new(path.clone(), LoadErrorKind::Unrecognised))?;
+                    discovered.files.push((path.clone(), kind));
+                }
+                continue;
+            }
+            let mut files = Vec::new();
+            collect_yaml(path, &mut files, &mut discovered.skipped)?;
+            files.sort();
+            for file in files {
+                if !seen.insert(canonical(&file)) {
+                    continue;
+                }
+                match self.source(&file) {
+                    Ok(source) => match source.kind() {
+                        Some(kind) => discovered.files.push((file, kind)),
+                        None => discovered
+                            .skipped
+                            .push((file, "not a flow, persona file or scenario".to_string())),
+                    },
+                    Err(error) => match error.kind {
+                        // A file that is there but cannot be used as YAML
+                        // could be anything; one that looks like ours is an error.
+                        LoadErrorKind::Read(_) => {
+                            discovered.skipped.push((file, error.to_string()))
+                        }
+                        _ if looks_like_ours(&file) => return Err(error),
+                        _ => discovered
+                            .skipped
+                            .push((file, "not YAML that rehearse reads".to_string())),
+                    },
+                }
+            }
+        }
+        Ok(discovered)
+    }
+
+    /// The scenarios among `paths` (see [`Loader::discover`]); a file named
+    /// on the command line is taken as a scenario, so a flow named there is
+    /// told to run its scenario instead.
+    pub fn discover_scenarios(&self, paths: &[PathBuf]) -> Result<Discovered, LoadError> {
+        let mut scenarios = Discovered::default();
+        for path in paths {
+            if fs::metadata(path).is_ok_and(|meta| meta.is_dir()) {
+                let found = self.discover(std::slice::from_ref(path))?;
+                scenarios.files.extend(
+                    found
+                        .files
+                        .into_iter()
+                        .filter(|(_, kind)| *kind == FileKind::Scenario),
+                );
+                scenarios.skipped.extend(found.skipped);
+            } else {
+                scenarios.files.push((path.clone(), FileKind::Scenario));
+            }
+        }
+        Ok(scenarios)
+    }
+
+    fn source(&self, file: &Path) -> Result<Rc<Source>, LoadError> {
+        if let Some(source) = self.sources.borrow().get(file) {
+            return Ok(Rc::clone(source));
+        }
+        let text = match self.memory.get(file) {
+            Some(text) => text.clone(),
+            None => read_file(file, self.max_file_size)?,
+        };
+        let source = Rc::new(Source::parse(file, text)?);
+        self.sources
+            .borrow_mut()
+            .insert(file.to_path_buf(), Rc::clone(&source));
+        Ok(source)
+    }
+}
+
+/// Loads a scenario from disk with the default limits (see [`Loader`]).
+pub fn load_scenario(file: &Path) -> Result<(Scenario, Vec<Diagnostic>), Error> {
+    Loader::new().scenario(file)
+}
+
+/// Whether a file's name says it is one of ours, so that its errors matter
+/// even when found in a directory.
+fn looks_like_ours(file: &Path) -> bool {
+    file.file_stem()
+        .and_then(|stem| stem.to_str())
+        .is_some_and(|stem| stem == "flow" || stem == "personas")
+}
+
+/// Reads a regular file of at most `limit` bytes as UTF-8. A FIFO, a device
+/// or a directory is refused before it is opened, so nothing blocks or
+/// streams forever.
+fn read_file(file: &Path, limit: u64) -> Result<String, LoadError> {
+    let refuse = |message: String, help: &str| {
+        let mut error = LoadError::new(file, LoadErrorKind::Parse(message));
+        error.help = Some(help.to_string());
+        error
+    };
+    let meta =
+        fs::metadata(file).map_err(|error| LoadError::new(file, LoadErrorKind::Read(error)))?;
+    if meta.is_dir() {
+        return Err(refuse(
+            "this is a directory, not a file".into(),
+            "name a YAML file here",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(refuse(
+            "not a regular file (a pipe, socket or device), so it is not read".into(),
+            "name a YAML file here",
+        ));
+    }
+    let too_large = || {
+        refuse(
+            format!("the file is larger than {} bytes, the limit", limit),
+            "rehearse files are a few kilobytes; raise the limit with `--max-file-size BYTES` if this one is meant to be large",
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(file)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|error| LoadError::new(file, LoadErrorKind::Read(error)))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = String::from_utf8_lossy(
+            &valid[valid
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |at| at + 1)..],
+        )
+        .chars()
+        .count()
+            + 1;
+        let mut refused = refuse(
+            "the file is not valid UTF-8 text".into(),
+            "save the file as UTF-8",
+        );
+        refused.location = Some(crate::source::Location { line, column });
+        refused
+    })
+}
+
+fn canonical(file: &Path) -> PathBuf {
+    fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf())
+}
+
+/// Every `.yaml`/`.yml` regular file below `dir`, not following symlinks to
+/// directories; other entries a user would expect to be read are noted.
+fn collect_yaml(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    skipped: &mut Vec<(PathBuf, String)>,
+) -> Result<(), LoadError> {
+    let read_error = |error| LoadError::new(dir, LoadErrorKind::Read(error));
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(read_error)?
+        .map(|entry| entry.map(|entry| entry.path()))
+        .collect::<Result<_, _>>()
+        .map_err(read_error)?;
+    entries.sort();
+    for path in entries {
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let is_yaml = path
+            .extension()
+            .is_some_and(|ext| ext == "yaml" || ext == "yml");
+        if meta.is_dir() {
+            collect_yaml(&path, out, skipped)?;
+        } else if meta.file_type().is_symlink() {
+            match fs::metadata(&path) {
+                Ok(target) if target.is_file() && is_yaml => out.push(path),
+                Ok(target) if target.is_dir() => skipped.push((
+                    path,
+                    "a link to a directory: not followed (name it on the command line to use it)"
+                        .to_string(),
+                )),
+                _ => {}
+            }
+        } else if is_yaml {
+            if meta.is_file() {
+                out.push(path);
+            } else {
+                skipped.push((
+                    path,
+                    "not a regular file (a pipe, socket or device)".to_string(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn personas_of(source: &Source) -> Result<(Option<Vec<Persona>>, Vec<Diagnostic>), LoadError> {
+    let spec: PersonaFileSpec = source.deserialize()?;
+    let mut problems = Vec::new();
+    let mut first_with_name: HashMap<&str, usize> = HashMap::new();
+    for (i, persona) in spec.personas.iter().enumerate() {
+        if first_with_name.insert(persona.name.as_str(), i).is_some() {
+            problems.push(
+                Problem::new(Rule::InvalidPersona, persona_path(i).key("name"), format!("persona `{}` is defined twice in this file", persona.name))
+                    .with_help("give each persona a name of its own; the mix and the report refer to personas by name"),
+            );
+        }
+    }
+    let personas: Option<Vec<Persona>> = spec
+        .personas
+        .into_iter()
+        .enumerate()
+        .map(|(i, persona)| Persona::validate(persona, &persona_path(i), &mut problems))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    Ok((personas, source.diagnose_all(problems)))
+}
+
+fn persona_path(index: usize) -> KeyPath {
+    KeyPath::root().key("personas").index(index)
 }
 
 impl Source {
-    fn read(file: &Path) -> Result<Source, LoadError> {
-        fs::read_to_string(file)
-            .map(|text| Source {
+    fn parse(file: &Path, text: String) -> Result<Source, LoadError> {
+        match Document::parse(&text) {
+            Ok(document) => Ok(Source {
                 file: file.to_path_buf(),
                 text,
-                map: OnceCell::new(),
-            })
-            .map_err(|error| LoadError {
+                document,
+            }),
+            Err(error) => Err(LoadError {
                 file: file.to_path_buf(),
-                location: None,
+                location: Some(error.at),
                 path: None,
-                kind: LoadErrorKind::Read(error),
-            })
+                kind: LoadErrorKind::Parse(error.message),
+                help: error.help,
+            }),
+        }
     }
 
-    /// Deserialises the whole file, recording the key path of any error.
-    fn parse<T: DeserializeOwned>(&self) -> Result<T, LoadError> {
-        let deserializer = serde_yaml::Deserializer::from_str(&self.text);
-        serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            let path = KeyPath::from_serde(error.path());
-            let inner = error.into_inner();
-            let location = inner.location().map(|at| Location {
-                line: at.line(),
-                column: at.column(),
-            });
-            // serde_yaml appends " at line L column C"; we show the place up front.
-            let mut message = inner.to_string();
-            if let Some(at) = inner.location() {
-                let suffix = format!(" at line {} column {}", at.line(), at.column());
-                if let Some(stripped) = message.strip_suffix(&suffix) {
-                    message = stripped.to_string();
-                }
-            }
-            // serde_yaml also starts the message with the path of the enclosing
-            // mapping ("nodes.welcome: unknown field ..."); we show the full
-            // path already, so drop that prefix when it is one of ours.
-            let shown_path = path.to_string();
-            if let Some((head, rest)) = message.split_once(": ")
-                && !head.is_empty()
-                && shown_path.starts_with(head)
-            {
-                message = rest.to_string();
-            }
-            if self.text.trim().is_empty() {
-                message = "the file is empty".to_string();
-            }
-            LoadError {
-                file: self.file.clone(),
-                location,
-                path: Some(path),
-                kind: LoadErrorKind::Parse(message),
-            }
-        })
+    /// What the file holds, by its top-level keys.
+    fn kind(&self) -> Option<FileKind> {
+        let root = &self.document.root;
+        [
+            ("scenario", FileKind::Scenario),
+            ("flow", FileKind::Flow),
+            ("personas", FileKind::Personas),
+        ]
+        .into_iter()
+        .find(|(key, _)| root.get(key).is_some())
+        .map(|(_, kind)| kind)
+    }
+
+    /// Deserialises the whole file. A file whose top level is not a mapping
+    /// is not one of ours: its text is not quoted (it may be anything, such
+    /// as a file a scenario names by mistake).
+    fn deserialize<T: DeserializeOwned>(&self) -> Result<T, LoadError> {
+        let error = |location, path, message: String, help: Option<String>| LoadError {
+            file: self.file.clone(),
+            location,
+            path,
+            kind: LoadErrorKind::Parse(message),
+            help,
+        };
+        if self.text.trim_start_matches('\u{feff}').trim().is_empty() {
+            return Err(error(None, None, "the file is empty".into(), None));
+        }
+        if !matches!(self.document.root.value, Value::Mapping(_)) {
+            return Err(error(
+                None,
+                None,
+                "this is not a rehearse file: it is not a mapping of keys like `flow:`, `personas:` or `scenario:`".into(),
+                Some("check that the path names the file you meant".into()),
+            ));
+        }
+        yaml::de::from_node(&self.document.root)
+            .map_err(|e| error(e.at, Some(e.path()), e.message, None))
+    }
+
+    /// A read error of a file this one names, placed where it is named.
+    fn locate_error(&self, mut error: LoadError, path: &KeyPath, name: &str) -> LoadError {
+        let node = self.document.node(path);
+        let reason = match &error.kind {
+            LoadErrorKind::Read(io) => io.to_string(),
+            _ => String::new(),
+        };
+        let resolved = if error.file == Path::new(name) {
+            String::new()
+        } else {
+            format!(" (resolved to {})", error.file.display())
+        };
+        error.kind = LoadErrorKind::Parse(format!(
+            "cannot read `{}`{resolved}: {reason}",
+            crate::source::cut(name, 80)
+        ));
+        error.location = node.map(|node| node.at);
+        error.path = Some(path.clone());
+        error.file = self.file.clone();
+        error.help = Some("paths are relative to the scenario file".into());
+        error
     }
 
     /// Locates a finding in this file.
     fn diagnose(&self, problem: Problem) -> Diagnostic {
-        let location = self
-            .map
-            .get_or_init(|| SourceMap::parse(&self.text))
-            .key(&problem.path);
-        let source_line = location
-            .and_then(|at| self.text.lines().nth(at.line - 1))
-            .map(str::to_string);
+        let location = self.document.key_location(&problem.path);
+        let source_line = self
+            .text
+            .lines()
+            .nth(location.line - 1)
+            .map(|line| excerpt(line.trim_start_matches('\u{feff}'), location.column));
         Diagnostic {
             file: self.file.clone(),
-            location,
+            location: Some(location),
             severity: problem.rule.severity(),
             rule: problem.rule,
             message: problem.message,
@@ -122,238 +620,4 @@ impl Source {
             .map(|problem| self.diagnose(problem))
             .collect()
     }
-}
-
-/// Reads and checks a flow file: validation, graph and WhatsApp rules.
-pub fn check_flow(file: &Path) -> Result<Checked<Flow>, LoadError> {
-    let source = Source::read(file)?;
-    let spec: FlowSpec = source.parse()?;
-    let mut problems = Vec::new();
-    let flow = Flow::check(spec, &mut problems);
-    if let Some(flow) = &flow {
-        problems.extend(lint::check_flow(flow));
-    }
-    Ok(Checked {
-        value: flow,
-        diagnostics: source.diagnose_all(problems),
-        files: vec![file.to_path_buf()],
-    })
-}
-
-/// Reads and checks a persona file on its own.
-pub fn check_personas(file: &Path) -> Result<Checked<Vec<Persona>>, LoadError> {
-    let source = Source::read(file)?;
-    let (personas, diagnostics) = personas_of(&source)?;
-    Ok(Checked {
-        value: personas,
-        diagnostics,
-        files: vec![file.to_path_buf()],
-    })
-}
-
-fn personas_of(source: &Source) -> Result<(Option<Vec<Persona>>, Vec<Diagnostic>), LoadError> {
-    let spec: PersonaFileSpec = source.parse()?;
-    let mut problems = Vec::new();
-    for (i, persona) in spec.personas.iter().enumerate() {
-        if spec.personas[..i]
-            .iter()
-            .any(|earlier| earlier.name == persona.name)
-        {
-            problems.push(
-                Problem::new(Rule::InvalidPersona, persona_path(i).key("name"), format!("persona `{}` is defined twice in this file", persona.name))
-                    .with_help("give each persona a name of its own; the mix and the report refer to personas by name"),
-            );
-        }
-    }
-    let personas: Option<Vec<Persona>> = spec
-        .personas
-        .into_iter()
-        .enumerate()
-        .map(|(i, persona)| Persona::check(persona, &persona_path(i), &mut problems))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect();
-    Ok((personas, source.diagnose_all(problems)))
-}
-
-fn persona_path(index: usize) -> KeyPath {
-    KeyPath::root().key("personas").index(index)
-}
-
-/// Reads and checks a scenario with the flow and persona files it names
-/// (relative to the scenario file): each file on its own, then personas
-/// against the flow, then the scenario against both.
-pub fn check_scenario(file: &Path) -> Result<Checked<Scenario>, LoadError> {
-    let source = Source::read(file)?;
-    let spec: ScenarioSpec = source.parse()?;
-    let dir = file.parent().unwrap_or(Path::new(""));
-    let flow = check_flow(&dir.join(&spec.flow))?;
-    let mut diagnostics = flow.diagnostics;
-    let mut files = vec![file.to_path_buf()];
-    files.extend(flow.files);
-
-    let persona_check = flow.value.as_ref().map(lint::PersonaCheck::new);
-    let mut personas: Option<Vec<Persona>> = Some(Vec::new());
-    for persona_file in &spec.personas {
-        let persona_source = Source::read(&dir.join(persona_file))?;
-        let (loaded, found) = personas_of(&persona_source)?;
-        diagnostics.extend(found);
-        match (loaded, personas.as_mut()) {
-            (Some(loaded), Some(all)) => {
-                let from_earlier_files = all.len();
-                for (i, persona) in loaded.into_iter().enumerate() {
-                    if all[..from_earlier_files]
-                        .iter()
-                        .any(|known: &Persona| known.name == persona.name)
-                    {
-                        diagnostics.push(persona_source.diagnose(
-                            Problem::new(
-                                Rule::InvalidPersona,
-                                persona_path(i).key("name"),
-                                format!("persona `{}` is also defined in an earlier persona file", persona.name),
-                            )
-                            .with_help("persona names must be unique across the scenario's persona files"),
-                        ));
-                    }
-                    if let Some(against) = &persona_check {
-                        diagnostics.extend(
-                            persona_source.diagnose_all(against.check(&persona, &persona_path(i))),
-                        );
-                    }
-                    all.push(persona);
-                }
-            }
-            _ => personas = None,
-        }
-        files.push(persona_source.file.clone());
-    }
-
-    let mut problems = Vec::new();
-    if spec.personas.is_empty() {
-        problems.push(Problem::new(
-            Rule::InvalidScenario,
-            KeyPath::root().key("personas"),
-            "the scenario names no persona files",
-        ));
-    }
-    let has_errors = diagnostics.iter().any(Diagnostic::is_error) || !problems.is_empty();
-    let scenario = match (flow.value, personas) {
-        (Some(flow), Some(personas)) if !has_errors => {
-            Scenario::assemble(spec, flow, personas, &mut problems)
-        }
-        _ => None,
-    };
-    if let Some(scenario) = &scenario {
-        problems.extend(lint::check_scenario(scenario));
-    }
-    diagnostics.extend(source.diagnose_all(problems));
-    diagnostics.sort();
-    diagnostics.dedup();
-    let scenario = scenario.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
-    Ok(Checked {
-        value: scenario,
-        diagnostics,
-        files,
-    })
-}
-
-/// Loads a scenario for simulation. Input with errors is refused (with all
-/// its diagnostics); warnings are returned beside the scenario.
-pub fn load_scenario(file: &Path) -> Result<(Scenario, Vec<Diagnostic>), Error> {
-    let checked = check_scenario(file)?;
-    match checked.value {
-        Some(scenario) => Ok((scenario, checked.diagnostics)),
-        None => Err(Error::Rejected {
-            diagnostics: checked.diagnostics,
-        }),
-    }
-}
-
-/// What a YAML file holds, judged by its top-level key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    Scenario,
-    Flow,
-    Personas,
-}
-
-/// Expands the paths given on the command line into files and their kinds:
-/// a directory contributes every YAML file below it, in sorted order.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<(PathBuf, FileKind)>, LoadError> {
-    let mut found = Vec::new();
-    for path in paths {
-        let mut files = Vec::new();
-        if path.is_dir() {
-            collect_yaml(path, &mut files)?;
-            files.sort();
-        } else {
-            files.push(path.clone());
-        }
-        for file in files {
-            let kind = kind_of(&file)?;
-            found.push((file, kind));
-        }
-    }
-    Ok(found)
-}
-
-/// The scenarios among `paths` (see [`discover`]).
-pub fn discover_scenarios(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
-    let mut scenarios = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let found = discover(std::slice::from_ref(path))?;
-            scenarios.extend(
-                found
-                    .into_iter()
-                    .filter(|(_, kind)| *kind == FileKind::Scenario)
-                    .map(|(file, _)| file),
-            );
-        } else {
-            // A file named on the command line is taken as a scenario, so its
-            // own errors are reported as such.
-            scenarios.push(path.clone());
-        }
-    }
-    Ok(scenarios)
-}
-
-fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let read_error = |error| LoadError {
-        file: dir.to_path_buf(),
-        location: None,
-        path: None,
-        kind: LoadErrorKind::Read(error),
-    };
-    for entry in fs::read_dir(dir).map_err(read_error)? {
-        let path = entry.map_err(read_error)?.path();
-        if path.is_dir() {
-            collect_yaml(&path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|ext| ext == "yaml" || ext == "yml")
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn kind_of(file: &Path) -> Result<FileKind, LoadError> {
-    let source = Source::read(file)?;
-    let value: serde_yaml::Value = source.parse()?;
-    [
-        ("scenario", FileKind::Scenario),
-        ("flow", FileKind::Flow),
-        ("personas", FileKind::Personas),
-    ]
-    .into_iter()
-    .find(|(key, _)| value.get(key).is_some())
-    .map(|(_, kind)| kind)
-    .ok_or_else(|| LoadError {
-        file: file.to_path_buf(),
-        location: None,
-        path: None,
-        kind: LoadErrorKind::Unrecognised,
-    })
 }

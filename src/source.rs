@@ -1,29 +1,24 @@
-//! Where things are in the files users write.
-//!
-//! serde_yaml reports line and column for syntax and type errors only. Problems
-//! found after parsing (a route to a missing node, a persona nobody defined)
-//! are found by key path, and [`SourceMap`] turns that path into a line and
-//! column. It is built from the YAML parser's own event stream — the same
-//! document structure serde saw — so a location is never guessed by searching
-//! the text, and it is only built when a message needs it.
+//! Places in the files users write: key paths, lines and columns, and the
+//! one safe way to show a piece of a file in a message.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::fmt;
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
-
 /// A line and column, both counted from 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
+    /// The line, from 1.
     pub line: usize,
+    /// The column, from 1, in characters.
     pub column: usize,
 }
 
 /// One step into a document: a mapping key or a sequence index.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Segment {
+    /// A key of a mapping.
     Key(String),
+    /// An item of a list, from 0.
     Index(usize),
 }
 
@@ -33,10 +28,12 @@ pub enum Segment {
 pub struct KeyPath(Vec<Segment>);
 
 impl KeyPath {
+    /// The document itself.
     pub fn root() -> KeyPath {
         KeyPath(Vec::new())
     }
 
+    /// Whether this is the document itself.
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
@@ -55,19 +52,9 @@ impl KeyPath {
         KeyPath(segments)
     }
 
-    /// The path serde_path_to_error recorded for a deserialisation error.
-    pub fn from_serde(path: &serde_path_to_error::Path) -> KeyPath {
-        use serde_path_to_error::Segment as S;
-        KeyPath(
-            path.iter()
-                .filter_map(|segment| match segment {
-                    S::Seq { index } => Some(Segment::Index(*index)),
-                    S::Map { key } => Some(Segment::Key(key.clone())),
-                    S::Enum { variant } => Some(Segment::Key(variant.clone())),
-                    S::Unknown => None,
-                })
-                .collect(),
-        )
+    /// The steps from the document down to the value.
+    pub fn segments(&self) -> &[Segment] {
+        &self.0
     }
 }
 
@@ -75,8 +62,8 @@ impl fmt::Display for KeyPath {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         for (i, segment) in self.0.iter().enumerate() {
             match segment {
-                Segment::Key(key) if i == 0 => write!(f, "{key}")?,
-                Segment::Key(key) => write!(f, ".{key}")?,
+                Segment::Key(key) if i == 0 => write!(f, "{}", printable(&cut(key, 60)))?,
+                Segment::Key(key) => write!(f, ".{}", printable(&cut(key, 60)))?,
                 Segment::Index(index) => write!(f, "[{index}]")?,
             }
         }
@@ -84,226 +71,89 @@ impl fmt::Display for KeyPath {
     }
 }
 
-/// The place of each key (and each sequence item) of one YAML document.
-#[derive(Debug, Default)]
-pub struct SourceMap {
-    places: HashMap<KeyPath, Place>,
-}
-
-/// Where a key and its value start. For a sequence item both are the item.
-#[derive(Debug, Clone, Copy)]
-struct Place {
-    key: Location,
-    value: Location,
-}
-
-impl SourceMap {
-    /// Indexes `text`. Text the YAML parser rejects yields a partial (possibly
-    /// empty) map: locations are a help for messages, never a reason to fail.
-    pub fn parse(text: &str) -> SourceMap {
-        let mut builder = Builder::default();
-        // An error here was already reported by serde_yaml with its location.
-        let _ = Parser::new_from_str(text).load(&mut builder, false);
-        SourceMap {
-            places: builder.places,
-        }
-    }
-
-    /// Where the key at `path` is written; falls back to the nearest ancestor
-    /// that is written, so a missing key points at its parent.
-    pub fn key(&self, path: &KeyPath) -> Option<Location> {
-        self.nearest(path).map(|place| place.key)
-    }
-
-    /// Where the value at `path` starts; falls back like [`SourceMap::key`].
-    pub fn value(&self, path: &KeyPath) -> Option<Location> {
-        self.nearest(path).map(|place| place.value)
-    }
-
-    fn nearest(&self, path: &KeyPath) -> Option<Place> {
-        let mut segments = path.0.clone();
-        loop {
-            if let Some(place) = self.places.get(&KeyPath(segments.clone())) {
-                return Some(*place);
-            }
-            segments.pop()?;
-        }
+/// `text` cut to at most `max` characters, with `…` where it was cut. A
+/// message quotes names and values from the user's files; a 50 MB value
+/// must not become a 50 MB message.
+pub fn cut(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
     }
 }
 
-enum Frame {
-    Mapping {
-        pending_key: Option<(String, Location)>,
-        /// Whether a key has been seen yet: a block mapping's start event is
-        /// marked where the parser recognised it (at the first `:`), so the
-        /// mapping is re-anchored at its first key.
-        keyed: bool,
-    },
-    Sequence {
-        next_index: usize,
-    },
-}
-
-#[derive(Default)]
-struct Builder {
-    places: HashMap<KeyPath, Place>,
-    frames: Vec<Frame>,
-    path: Vec<Segment>,
-}
-
-impl Builder {
-    /// A value (scalar, alias or the start of a collection) begins here.
-    fn value_starts(&mut self, at: Location) {
-        let (segment, key_at) = match self.frames.last_mut() {
-            None => {
-                // The document itself: where a missing top-level key points.
-                self.places
-                    .entry(KeyPath::root())
-                    .or_insert(Place { key: at, value: at });
-                return;
-            }
-            Some(Frame::Mapping { pending_key, .. }) => match pending_key.take() {
-                Some((key, key_at)) => (Segment::Key(key), key_at),
-                // A complex (non-scalar) key: YAML allows it, our files never use it.
-                None => (Segment::Key(String::from("?")), at),
-            },
-            Some(Frame::Sequence { next_index }) => {
-                let index = *next_index;
-                *next_index += 1;
-                (Segment::Index(index), at)
-            }
-        };
-        self.path.push(segment);
-        self.places
-            .entry(KeyPath(self.path.clone()))
-            .or_insert(Place {
-                key: key_at,
-                value: at,
-            });
+/// `text` with control characters (ANSI escapes, bidirectional overrides,
+/// newlines) written as `\u{..}` escapes, so that a name from a file can
+/// neither recolour a terminal nor reorder what a reader sees.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return Cow::Borrowed(text);
     }
-
-    /// The value that began last is complete.
-    fn value_ends(&mut self) {
-        if !self.frames.is_empty() {
-            self.path.pop();
-        }
-    }
-
-    fn awaiting_key(&self) -> bool {
-        matches!(
-            self.frames.last(),
-            Some(Frame::Mapping {
-                pending_key: None,
-                ..
-            })
-        )
-    }
-}
-
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        let at = Location {
-            line: mark.line(),
-            column: mark.col() + 1,
-        };
-        match event {
-            Event::Scalar(text, ..) if self.awaiting_key() => {
-                if let Some(Frame::Mapping { pending_key, keyed }) = self.frames.last_mut() {
-                    *pending_key = Some((text, at));
-                    if !std::mem::replace(keyed, true)
-                        && let Some(place) = self.places.get_mut(&KeyPath(self.path.clone()))
-                        && at < place.value
-                    {
-                        // A sequence item's key is the item itself.
-                        if place.key == place.value {
-                            place.key = at;
-                        }
-                        place.value = at;
-                    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if is_unprintable(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
                 }
-            }
-            Event::Scalar(..) | Event::Alias(_) => {
-                self.value_starts(at);
-                self.value_ends();
-            }
-            Event::MappingStart(..) => {
-                self.value_starts(at);
-                self.frames.push(Frame::Mapping {
-                    pending_key: None,
-                    keyed: false,
-                });
-            }
-            Event::SequenceStart(..) => {
-                self.value_starts(at);
-                self.frames.push(Frame::Sequence { next_index: 0 });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.frames.pop();
-                self.value_ends();
-            }
-            _ => {}
-        }
+            })
+            .collect(),
+    )
+}
+
+/// A line of a file as a message shows it: at most [`EXCERPT_WIDTH`]
+/// characters around the place it is about, made [`printable`], with the
+/// place's column within what is shown.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Excerpt {
+    /// What is shown of the line.
+    pub text: String,
+    /// The column of the place within `text`, from 1.
+    pub column: usize,
+}
+
+/// The most characters of a source line a message shows.
+pub const EXCERPT_WIDTH: usize = 120;
+
+/// The excerpt of `line` around `column` (from 1).
+pub fn excerpt(line: &str, column: usize) -> Excerpt {
+    let chars: Vec<char> = line.chars().collect();
+    let column = column.clamp(1, chars.len().max(1));
+    let start = if chars.len() <= EXCERPT_WIDTH {
+        0
+    } else {
+        (column - 1)
+            .saturating_sub(EXCERPT_WIDTH / 4)
+            .min(chars.len() - EXCERPT_WIDTH)
+    };
+    let end = (start + EXCERPT_WIDTH).min(chars.len());
+    let mut text = String::new();
+    if start > 0 {
+        text.push('…');
     }
+    let before: String = chars[start..column - 1].iter().collect();
+    let shown_before = printable(&before);
+    let marker = text.chars().count() + shown_before.chars().count() + 1;
+    text.push_str(&shown_before);
+    let after: String = chars[column - 1..end].iter().collect();
+    text.push_str(&printable(&after));
+    if end < chars.len() {
+        text.push('…');
+    }
+    Excerpt {
+        text,
+        column: marker,
+    }
+}
+
+fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const TEXT: &str = "\
-flow: demo
-nodes:
-  welcome:
-    say: Hi
-    routes:
-      \"Track order\": ask
-      fallback: welcome
-  list:
-    items: [a, {b: 1}]
-";
-
-    #[test]
-    fn finds_keys_values_and_items() {
-        let map = SourceMap::parse(TEXT);
-        let routes = KeyPath::root().key("nodes").key("welcome").key("routes");
-        assert_eq!(map.key(&routes), Some(Location { line: 5, column: 5 }));
-        let track = routes.key("Track order");
-        assert_eq!(map.key(&track), Some(Location { line: 6, column: 7 }));
-        assert_eq!(
-            map.value(&track),
-            Some(Location {
-                line: 6,
-                column: 22
-            })
-        );
-        let item = KeyPath::root()
-            .key("nodes")
-            .key("list")
-            .key("items")
-            .index(1)
-            .key("b");
-        assert_eq!(
-            map.key(&item),
-            Some(Location {
-                line: 9,
-                column: 17
-            })
-        );
-    }
-
-    #[test]
-    fn falls_back_to_the_nearest_written_ancestor() {
-        let map = SourceMap::parse(TEXT);
-        let missing = KeyPath::root().key("nodes").key("welcome").key("next");
-        assert_eq!(map.key(&missing), Some(Location { line: 3, column: 3 }));
-    }
-
-    #[test]
-    fn anchors_a_block_mapping_in_a_sequence_at_its_first_key() {
-        let map = SourceMap::parse("goals:\n  - want: news\n    taps: [Yes]\n");
-        let item = KeyPath::root().key("goals").index(0);
-        assert_eq!(map.key(&item), Some(Location { line: 2, column: 5 }));
-    }
 
     #[test]
     fn shows_paths_as_users_write_them() {
@@ -316,15 +166,32 @@ nodes:
     }
 
     #[test]
-    fn keeps_what_parsed_before_a_syntax_error() {
-        let map = SourceMap::parse("a: 1\nb: [1, 2\nc: {");
-        assert_eq!(
-            map.key(&KeyPath::root().key("a")),
-            Some(Location { line: 1, column: 1 })
-        );
-        assert_eq!(
-            map.key(&KeyPath::root().key("b")),
-            Some(Location { line: 2, column: 1 })
-        );
+    fn cuts_long_text_on_character_boundaries() {
+        assert_eq!(cut("short", 10), "short");
+        assert_eq!(cut("ééééé", 3), "ééé…");
+    }
+
+    #[test]
+    fn an_excerpt_shows_a_readable_window_around_the_place() {
+        let short = excerpt("  welcome: hi", 3);
+        assert_eq!((short.text.as_str(), short.column), ("  welcome: hi", 3));
+        let long = format!("say: \"{}\"", "x".repeat(50_000_000 / 1000));
+        let shown = excerpt(&long, 1);
+        assert_eq!(shown.text.chars().count(), EXCERPT_WIDTH + 1);
+        assert!(shown.text.ends_with('…'));
+        let far = excerpt(&long, 40_000);
+        assert!(far.text.starts_with('…') && far.text.ends_with('…'));
+        assert_eq!(far.text.chars().nth(far.column - 1), Some('x'));
+        // A control character shown escaped keeps the marker on its place.
+        let escaped = excerpt("a\x1bb: 1", 3);
+        assert_eq!(escaped.text, "a\\u{1b}b: 1");
+        assert_eq!(escaped.text.chars().nth(escaped.column - 1), Some('b'));
+    }
+
+    #[test]
+    fn escapes_what_would_act_on_a_terminal() {
+        assert_eq!(printable("plain"), "plain");
+        assert_eq!(printable("red\x1b[31m"), "red\\u{1b}[31m");
+        assert_eq!(printable("abc\u{202e}def"), "abc\\u{202e}def");
     }
 }

@@ -24,8 +24,8 @@ fn json_has_exactly_the_report_keys() {
         "scenarios/shop/peak-hour.yaml",
         "--format",
         "json",
-        "--conversations",
-        "500",
+        "--replications",
+        "2",
     ]);
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     // serde_json::Value sorts keys; the order on output is the struct's.
@@ -44,6 +44,7 @@ fn json_has_exactly_the_report_keys() {
             "outcomes",
             "personas",
             "rates",
+            "replications",
             "response_time",
             "scenario",
             "seed",
@@ -51,7 +52,7 @@ fn json_has_exactly_the_report_keys() {
             "turns"
         ]
     );
-    assert_eq!(report["conversations"], 500);
+    assert_eq!(report["replications"], 2);
     let outcomes: f64 = report["outcomes"]
         .as_object()
         .unwrap()
@@ -80,8 +81,8 @@ fn a_directory_runs_every_scenario_in_it() {
         "scenarios",
         "--format",
         "json",
-        "--conversations",
-        "200",
+        "--replications",
+        "1",
     ]);
     let reports: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert!(reports.as_array().unwrap().len() >= 3);
@@ -92,8 +93,8 @@ fn text_for_a_pipe_has_no_colour_codes() {
     let text = stdout(&rehearse(&[
         "run",
         "scenarios/shop/peak-hour.yaml",
-        "--conversations",
-        "200",
+        "--replications",
+        "1",
     ]));
     assert!(text.contains("Outcomes") && text.contains("Funnel") && text.contains("Personas"));
     assert!(!text.contains('\x1b'));
@@ -104,8 +105,8 @@ fn markdown_renders_tables() {
     let text = stdout(&rehearse(&[
         "run",
         "scenarios/shop/peak-hour.yaml",
-        "--conversations",
-        "200",
+        "--replications",
+        "1",
         "--format",
         "markdown",
     ]));
@@ -120,8 +121,8 @@ fn out_writes_the_report_to_a_file() {
     let output = rehearse(&[
         "run",
         "scenarios/shop/peak-hour.yaml",
-        "--conversations",
-        "200",
+        "--replications",
+        "1",
         "--format",
         "yaml",
         "--out",
@@ -130,7 +131,7 @@ fn out_writes_the_report_to_a_file() {
     assert!(stdout(&output).is_empty());
     let written = std::fs::read_to_string(&path).unwrap();
     assert!(written.starts_with("scenario: "));
-    assert!(written.contains("conversations: 200\n"));
+    assert!(written.contains("replications: 1\n"));
 }
 
 #[test]
@@ -141,4 +142,99 @@ fn a_missing_scenario_exits_2() {
         String::from_utf8_lossy(&output.stderr)
             .starts_with("error: scenarios/nope.yaml: cannot read the file")
     );
+}
+
+#[test]
+fn several_outputs_in_one_run_each_take_the_format_of_their_extension() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-outs");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (json, markdown) = (dir.join("report.json"), dir.join("summary.md"));
+    let output = rehearse(&[
+        "run",
+        "scenarios/shop/peak-hour.yaml",
+        "--replications",
+        "1",
+        "--out",
+        json.to_str().unwrap(),
+        "--out",
+        markdown.to_str().unwrap(),
+        "--out",
+        "-",
+    ]);
+    assert!(
+        stdout(&output).contains("Outcomes"),
+        "standard output gets text"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["replications"], 1);
+    assert!(
+        std::fs::read_to_string(&markdown)
+            .unwrap()
+            .starts_with("## peak-hour")
+    );
+    // No temporary file is left beside the outputs.
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+}
+
+#[test]
+fn a_format_that_contradicts_the_file_extension_is_a_usage_error() {
+    let output = rehearse(&[
+        "run",
+        "scenarios/shop/peak-hour.yaml",
+        "--format",
+        "yaml",
+        "--out",
+        "report.json",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("conflicts with the extension"));
+}
+
+#[test]
+fn a_flow_given_to_run_says_to_run_its_scenario() {
+    let output = rehearse(&["run", "scenarios/shop/flow.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: scenarios/shop/flow.yaml: this is a flow, not a scenario: run the scenario that uses it\n"
+    );
+}
+
+#[test]
+fn a_directory_with_other_yaml_skips_it_with_a_note() {
+    let dir = common::write_files(
+        "cli-foreign-yaml",
+        &[("ci.yaml", "jobs: {test: {runs-on: ubuntu}}\n")],
+    );
+    let shop = common::root().join("scenarios/shop");
+    for file in ["flow.yaml", "personas.yaml", "peak-hour.yaml"] {
+        std::fs::copy(shop.join(file), dir.join(file)).unwrap();
+    }
+    let output = common::rehearse_in(
+        &dir,
+        &["run", ".", "--replications", "1", "--format", "json"],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("note: skipped ./ci.yaml: not a flow, persona file or scenario")
+    );
+}
+
+#[test]
+fn a_directory_without_scenarios_is_an_error() {
+    let dir = common::write_files("cli-no-scenarios", &[("notes.yaml", "a: 1\n")]);
+    let output = common::rehearse_in(&dir, &["run", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no scenario found in ."));
 }

@@ -1,9 +1,10 @@
-//! Same inputs and seed: a byte-identical report. Another seed: a different one.
+//! Same inputs and seed: a byte-identical report, on one thread or many.
+//! Another seed: a different one.
 
 mod common;
 
-use rehearse::metrics::Metrics;
-use rehearse::sim::{run_replication, simulate};
+use rehearse::report::{Style, render_to_string};
+use rehearse::{Format, RunOptions, simulate};
 
 fn run_all(extra: &[&str]) -> Vec<u8> {
     let args: Vec<&str> = ["run", "scenarios", "--format", "yaml"]
@@ -29,17 +30,41 @@ fn the_same_seed_gives_a_byte_identical_report() {
 
 #[test]
 fn another_seed_gives_another_report() {
-    assert_ne!(run_all(&["--seed", "1"]), run_all(&["--seed", "2"]));
+    assert_ne!(
+        run_all(&["--seed", "1", "--replications", "2"]),
+        run_all(&["--seed", "2", "--replications", "2"])
+    );
 }
 
 #[test]
-fn results_do_not_depend_on_how_replications_are_spread_over_threads() {
+fn results_do_not_depend_on_the_number_of_threads() {
     let scenario = common::load(&common::root().join("scenarios/shop/peak-hour.yaml"));
-    let parallel = simulate(&scenario, &|_| {});
-    let mut sequential = Metrics::new(scenario.flow.nodes.len(), scenario.personas.len());
-    for replication in (0..scenario.replications).rev() {
-        sequential.merge(&run_replication(&scenario, replication, &|_| {}));
+    let yaml = |threads| {
+        let simulation = simulate(&scenario, &RunOptions::new().threads(threads), &|| {});
+        render_to_string(&[simulation.into_report()], Format::Yaml, Style::default())
+    };
+    let one = yaml(1);
+    for threads in [2, 3, 7] {
+        assert_eq!(one, yaml(threads), "{threads} threads");
     }
-    assert_eq!(parallel, sequential);
-    assert_eq!(parallel.conversations(), scenario.conversations);
+}
+
+#[test]
+fn the_number_of_replications_never_changes_what_one_replication_simulates() {
+    // Each replication is the scenario's hour of traffic at 180 arrivals an
+    // hour, however many run: R replications count Poisson(180 R)
+    // conversations, within 5 standard deviations (sqrt(180 R)) of 180 R.
+    let scenario = common::load(&common::root().join("scenarios/clinic/monday-8am.yaml"));
+    assert_eq!(scenario.arrivals_per_hour(), 180.0);
+    for replications in [2u32, 8] {
+        let options = RunOptions::new().replications(replications).unwrap();
+        let report = simulate(&scenario, &options, &|| {}).into_report();
+        let expected = 180.0 * f64::from(replications);
+        let counted = report.conversations as f64;
+        assert_eq!(report.replications, replications);
+        assert!(
+            (counted - expected).abs() <= 5.0 * expected.sqrt(),
+            "{replications} replications counted {counted}, expected about {expected}"
+        );
+    }
 }

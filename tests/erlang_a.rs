@@ -16,8 +16,8 @@
 
 mod common;
 
-use rehearse::outcome::Outcome;
-use rehearse::sim::run_replication;
+use rehearse::Metric;
+use rehearse::metric::{Outcome, Stat, Timer};
 
 struct ErlangA {
     arrivals_per_minute: f64,
@@ -63,13 +63,6 @@ impl ErlangA {
     }
 }
 
-fn mean_and_standard_error(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, (variance / n).sqrt())
-}
-
 #[test]
 fn abandonment_and_queue_wait_match_erlang_a() {
     // 3 agents, 4-minute mean handling, 0.8 arrivals a minute (48 an hour):
@@ -96,27 +89,30 @@ fn abandonment_and_queue_wait_match_erlang_a() {
             ),
             (
                 "scenario.yaml",
-                "scenario: erlang-a\nflow: flow.yaml\npersonas: [personas.yaml]\nseed: 11\nconversations: 200000\nreplications: 20\n\
+                "scenario: erlang-a\nflow: flow.yaml\npersonas: [personas.yaml]\nseed: 11\nduration: 12500m\nreplications: 20\n\
                  arrivals: {poisson: {per_hour: 48}}\nagents: {support: {count: 3, handle_time: {exponential: {mean: 4m}}}}\n",
             ),
         ],
     );
     let scenario = common::load(&dir.join("scenario.yaml"));
 
-    // Each replication is 10,000 customers (about 208 hours of traffic)
-    // starting from an empty queue; the queue forgets its start within an
-    // hour or so, so the start-up bias is far below the tolerance. The 20
-    // replications are independent, so their spread gives an honest standard
-    // error even though waits within a replication are correlated.
-    let (mut abandon_shares, mut mean_waits) = (Vec::new(), Vec::new());
-    for replication in 0..scenario.replications {
-        let metrics = run_replication(&scenario, replication, &|_| {});
-        let total = metrics.conversations() as f64;
-        abandon_shares.push(metrics.all.outcomes.get(Outcome::AbandonedInQueue) as f64 / total);
-        mean_waits.push(metrics.queue_wait.mean().unwrap() / 60_000.0);
-    }
-    let (simulated_abandonment, abandonment_se) = mean_and_standard_error(&abandon_shares);
-    let (simulated_wait, wait_se) = mean_and_standard_error(&mean_waits);
+    // Each replication is 12,500 minutes of traffic (about 10,000
+    // customers) starting from an empty queue; the queue forgets its start
+    // within an hour or so, so the start-up bias is far below the
+    // tolerance. The 20 replications are independent, so their spread gives
+    // an honest standard error even though waits within a replication are
+    // correlated.
+    let simulation = common::simulation(&scenario);
+    let standard_error = |metric: &Metric| {
+        let (mean, sd, n) = simulation.spread(metric).unwrap();
+        assert_eq!(n, 20);
+        (mean, sd / f64::from(n).sqrt())
+    };
+    let (simulated_abandonment, abandonment_se) =
+        standard_error(&Metric::Outcome(Outcome::AbandonedInQueue));
+    let (wait_seconds, wait_se_seconds) =
+        standard_error(&Metric::Time(Timer::QueueWait, Stat::Mean));
+    let (simulated_wait, wait_se) = (wait_seconds / 60.0, wait_se_seconds / 60.0);
 
     // Tolerance: 5 standard errors. For a correct simulation the chance of a
     // larger deviation is below 1 in 10,000 (Student t, 19 degrees of

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use rehearse::rule::Rule;
+use rehearse::diagnostic::Rule;
 
 /// Runs `rehearse lint` on the YAML files of `dir` (by file name, from
 /// inside `dir`, so paths in the output are short and stable).
@@ -30,37 +30,45 @@ fn lint(dir: &Path) -> (i32, String) {
 #[test]
 fn every_rule_has_a_fixture_that_triggers_it() {
     let fixtures = common::root().join("tests/lint");
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(common::root().join("tests/snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    let mut missing = Vec::new();
-    settings.bind(|| {
-        for rule in Rule::ALL {
-            let name = format!("{}-{}", rule.code(), rule.name());
-            let dir = fixtures.join(&name);
-            if !dir.is_dir() {
-                missing.push(name);
-                continue;
-            }
-            let (code, output) = lint(&dir);
-            assert!(
-                output.contains(&format!("[{}]", rule.code())),
-                "{name} does not trigger its rule:\n{output}"
-            );
-            // Errors fail the lint (1); warnings alone do not (0).
-            let expected = if output.contains("error[") { 1 } else { 0 };
-            assert_eq!(code, expected, "{name}:\n{output}");
-            insta::assert_snapshot!(
-                format!("lint-{name}"),
-                format!("exit code: {code}\n\n{output}")
-            );
-        }
-    });
+    let missing: Vec<String> = Rule::ALL
+        .iter()
+        .map(|rule| format!("{}-{}", rule.code(), rule.name()))
+        .filter(|name| !fixtures.join(name).is_dir())
+        .collect();
     assert!(
         missing.is_empty(),
         "rules without a fixture under tests/lint/: {missing:?}"
     );
+
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(common::root().join("tests/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| {
+        // Every fixture has a flow; `glob!` checks them all before failing.
+        insta::glob!("lint", "*/flow.yaml", |flow| {
+            let dir = flow.parent().unwrap();
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            let code = name.split('-').next().unwrap();
+            let (exit, output) = lint(dir);
+            assert!(
+                output.contains(&format!("[{code}]")),
+                "{name} does not trigger its rule:\n{output}"
+            );
+            // Errors fail the lint (1); warnings alone do not (0).
+            let expected = if output.contains("error[") { 1 } else { 0 };
+            assert_eq!(exit, expected, "{name}:\n{output}");
+            let mut plain = insta::Settings::clone_current();
+            plain.remove_snapshot_suffix();
+            plain.remove_input_file();
+            plain.bind(|| {
+                insta::assert_snapshot!(
+                    format!("lint-{name}"),
+                    format!("exit code: {exit}\n\n{output}")
+                )
+            });
+        });
+    });
 }
 
 #[test]

@@ -7,8 +7,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use rehearse::load::{check_flow, check_personas, check_scenario};
-use rehearse::sim::simulate;
+use rehearse::diagnostic::{render_json, render_text};
+use rehearse::{Loader, RunOptions, simulate};
 use serde_yaml::{Mapping, Value};
 
 const FLOW: &str = r#"flow: demo
@@ -44,7 +44,9 @@ const PERSONAS: &str = r#"personas:
 const SCENARIO: &str = r#"scenario: demo
 flow: flow.yaml
 personas: [personas.yaml]
-conversations: 20
+duration: 2m
+replications: 2
+warm_up: 1m
 arrivals: {poisson: {per_hour: 600}}
 agents: {support: {count: 1, handle_time: {fixed: 5m}}}
 "#;
@@ -109,7 +111,8 @@ const KEYS: &[&str] = &[
     "scenario",
     "mix",
     "seed",
-    "conversations",
+    "duration",
+    "warm_up",
     "replications",
     "max_turns",
     "arrivals",
@@ -240,18 +243,21 @@ fn check_all(dir: &Path, replaced: &str, text: &[u8]) {
         };
         std::fs::write(dir.join(name), contents).unwrap();
     }
-    let _ = check_flow(&dir.join("flow.yaml"));
-    let _ = check_personas(&dir.join("personas.yaml"));
-    if let Ok(checked) = check_scenario(&dir.join("scenario.yaml")) {
+    let _ = Loader::new().check_flow(&dir.join("flow.yaml"));
+    let _ = Loader::new().check_personas(&dir.join("personas.yaml"));
+    if let Ok(checked) = Loader::new().check_scenario(&dir.join("scenario.yaml")) {
         // Findings must render, whatever their content.
-        let _ = rehearse::lint::render_text(&checked.diagnostics, true);
-        let _ = rehearse::lint::render_json(&checked.diagnostics);
-        if let Some(mut scenario) = checked.value {
-            // Keep runs short: what matters is that nothing panics.
-            scenario.conversations = scenario.conversations.min(20);
-            scenario.replications = 1;
-            scenario.max_turns = scenario.max_turns.min(20);
-            let _ = simulate(&scenario, &|_| {});
+        let _ = render_text(&checked.diagnostics, true);
+        let _ = render_json(&checked.diagnostics);
+        if let Some(scenario) = checked.value {
+            // Keep runs short: what matters is that nothing panics, so only
+            // scenarios of at most a few hundred customers are simulated.
+            let customers =
+                scenario.duration().as_secs_f64() / 3600.0 * scenario.arrivals_per_hour();
+            if customers <= 500.0 {
+                let options = RunOptions::new().replications(2).unwrap();
+                let _ = simulate(&scenario, &options, &|| {});
+            }
         }
     }
 }
@@ -264,11 +270,13 @@ fn dir(name: &str) -> PathBuf {
 fn the_fixed_files_load_and_run() {
     let dir = dir("no-panic-valid");
     check_all(&dir, "", b"");
-    let checked = check_scenario(&dir.join("scenario.yaml")).unwrap();
+    let checked = Loader::new()
+        .check_scenario(&dir.join("scenario.yaml"))
+        .unwrap();
     assert!(
         checked.value.is_some(),
         "{}",
-        rehearse::lint::render_text(&checked.diagnostics, false)
+        render_text(&checked.diagnostics, false)
     );
 }
 

@@ -1,37 +1,46 @@
 //! Every scenario bundled in `scenarios/` runs with its own seed and its
-//! report must match the approved snapshot in `snapshots/`. A flow change
-//! that moves any number shows up here as a diff to review (`cargo insta
-//! review`, or `INSTA_UPDATE=always cargo test` to accept everything).
+//! report must match the approved snapshot `snapshots/<bot>-<scenario>.snap`
+//! (the file `rehearse check` reads too). A flow change that moves any
+//! number shows up here as a diff to review (`cargo insta review`, or
+//! `INSTA_UPDATE=always cargo test` to accept everything). `glob!` runs
+//! every scenario before failing, so one mismatch does not hide another.
 
 mod common;
 
-use rehearse::load::discover_scenarios;
-use rehearse::report::{Format, Style, render};
+use rehearse::Format;
+use rehearse::load::FileKind;
+use rehearse::report::{Style, render_to_string};
 
 #[test]
 fn every_bundled_scenario_matches_its_approved_report() {
     let scenarios_dir = common::root().join("scenarios");
-    let files = discover_scenarios(std::slice::from_ref(&scenarios_dir)).unwrap();
-    assert!(
-        files.len() >= 3,
-        "expected the three example bots, found {files:?}"
-    );
-
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(common::root().join("snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
+    let mut seen = 0;
     settings.bind(|| {
-        for file in files {
-            let relative = file.strip_prefix(&scenarios_dir).unwrap();
+        insta::glob!("../scenarios", "*/*.yaml", |file| {
+            let loader = rehearse::Loader::new();
+            let discovered = loader.discover(&[file.to_path_buf()]).unwrap();
+            if discovered.files.first().map(|(_, kind)| *kind) != Some(FileKind::Scenario) {
+                return;
+            }
+            seen += 1;
             // scenarios/shop/peak-hour.yaml -> snapshots/shop-peak-hour.snap
-            let name = relative
+            let name = file
+                .strip_prefix(&scenarios_dir)
+                .unwrap()
                 .with_extension("")
                 .to_string_lossy()
                 .replace(['/', '\\'], "-");
-            let scenario = common::load(&file);
-            let yaml = render(&[common::report(&scenario)], Format::Yaml, Style::default());
-            insta::assert_snapshot!(name, yaml);
-        }
+            let report = common::report(&common::load(file));
+            let yaml = render_to_string(&[report], Format::Yaml, Style::default());
+            let mut plain = insta::Settings::clone_current();
+            plain.remove_snapshot_suffix();
+            plain.remove_input_file();
+            plain.bind(|| insta::assert_snapshot!(name, yaml));
+        });
     });
+    assert!(seen >= 3, "expected the three example bots, found {seen}");
 }

@@ -3,40 +3,9 @@
 
 use std::collections::VecDeque;
 
-use crate::model::Problem;
+use crate::diagnostic::{Problem, Rule};
 use crate::model::flow::{Flow, NodeId, NodeKind};
-use crate::rule::Rule;
 use crate::source::KeyPath;
-
-/// Where each node can lead, as written.
-pub(crate) fn successors(kind: &NodeKind) -> Vec<NodeId> {
-    match kind {
-        NodeKind::Message { next, .. } | NodeKind::Survey { next, .. } => {
-            next.iter().copied().collect()
-        }
-        NodeKind::Choice(choice) => choice
-            .option_routes
-            .iter()
-            .flatten()
-            .copied()
-            .chain(choice.intent_routes.iter().map(|(_, target)| *target))
-            .chain(choice.fallback)
-            .collect(),
-        NodeKind::Question(question) => question
-            .valid
-            .into_iter()
-            .chain(question.invalid)
-            .chain(question.intent_routes.iter().map(|(_, target)| *target))
-            .collect(),
-        NodeKind::Call(call) => call.ok.into_iter().chain(call.error).collect(),
-        NodeKind::Handoff { .. } | NodeKind::End { .. } => Vec::new(),
-    }
-}
-
-/// Ends and handoffs: where a conversation leaves the bot.
-pub(crate) fn is_final(kind: &NodeKind) -> bool {
-    matches!(kind, NodeKind::Handoff { .. } | NodeKind::End { .. })
-}
 
 /// Nodes reachable from `from` following `edges`.
 pub(crate) fn reachable(edges: &[Vec<NodeId>], from: &[NodeId]) -> Vec<bool> {
@@ -61,7 +30,7 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
     let edges: Vec<Vec<NodeId>> = flow
         .nodes
         .iter()
-        .map(|node| successors(&node.kind))
+        .map(|node| node.kind.successors())
         .collect();
     let from_start = reachable(&edges, &[flow.start]);
 
@@ -73,7 +42,7 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
         }
     }
     let finals: Vec<NodeId> = (0..flow.nodes.len())
-        .filter(|id| is_final(&flow.nodes[*id].kind))
+        .filter(|id| flow.nodes[*id].kind.is_final())
         .collect();
     let can_finish = reachable(&reverse, &finals);
 
@@ -90,7 +59,7 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
                 .with_help("route to it from another node, or remove it"),
             );
         }
-        if !is_final(&node.kind) && edges[id].is_empty() {
+        if !node.kind.is_final() && edges[id].is_empty() {
             problems.push(
                 Problem::new(
                     Rule::DeadEnd,
@@ -149,8 +118,8 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
                 for ((option, route), option_path) in choice.options.iter().zip(&choice.option_routes).zip(option_paths) {
                     if route.is_none() {
                         problems.push(
-                            Problem::new(Rule::UnroutedOption, option_path, format!("`{option}` has no route: a tap on it leads nowhere"))
-                                .with_help(format!("add `\"{option}\": NODE` under `routes:`")),
+                            Problem::new(Rule::UnroutedOption, option_path, format!("`{}` has no route: a tap on it leads nowhere", option.text))
+                                .with_help(format!("add `\"{}\": NODE` under `routes:`", option.text)),
                         );
                     }
                 }

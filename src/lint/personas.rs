@@ -1,20 +1,19 @@
 //! Personas against the flow: do they look for titles the bot offers, answer
 //! questions it asks, and can their goals be reached at all?
 
-use crate::model::Problem;
-use crate::model::flow::{Flow, NodeId, NodeKind, same_text};
+use crate::diagnostic::{Problem, Rule};
+use crate::model::flow::{Flow, NodeId, NodeKind, Title};
 use crate::model::persona::{Goal, Persona, TemplatePart};
 use crate::model::text::did_you_mean;
-use crate::rule::Rule;
 use crate::source::KeyPath;
 
 use super::graph::reachable;
 
 /// What personas are checked against: the flow, with the titles it offers
 /// and the questions it asks gathered once for all personas.
-pub struct PersonaCheck<'f> {
+pub(crate) struct PersonaCheck<'f> {
     flow: &'f Flow,
-    titles: Vec<&'f str>,
+    titles: Vec<&'f Title>,
     /// Question texts, lowercased: answer keys match inside them.
     questions: Vec<String>,
 }
@@ -25,7 +24,7 @@ impl<'f> PersonaCheck<'f> {
             .nodes
             .iter()
             .filter_map(|node| match &node.kind {
-                NodeKind::Choice(choice) => Some(choice.options.iter().map(String::as_str)),
+                NodeKind::Choice(choice) => Some(choice.options.iter()),
                 _ => None,
             })
             .flatten()
@@ -34,7 +33,7 @@ impl<'f> PersonaCheck<'f> {
             .nodes
             .iter()
             .filter_map(|node| match &node.kind {
-                NodeKind::Question(question) => Some(question.text.to_lowercase()),
+                NodeKind::Question(question) => Some(question.text.lower.clone()),
                 _ => None,
             })
             .collect();
@@ -62,21 +61,21 @@ impl<'f> PersonaCheck<'f> {
 
 fn check(
     flow: &Flow,
-    titles: &[&str],
+    titles: &[&Title],
     questions: &[String],
     persona: &Persona,
     path: &KeyPath,
     problems: &mut Vec<Problem>,
 ) {
-    for (g, (_, goal)) in persona.goals.iter().enumerate() {
+    for (g, goal) in persona.goals.items().iter().enumerate() {
         let goal_path = path.key("goals").index(g);
         for (t, tap) in goal.taps.iter().enumerate() {
-            if !goal.off_script && !titles.iter().any(|title| same_text(title, tap)) {
+            if !goal.off_script && !titles.iter().any(|title| title.key == tap.key) {
                 problems.push(
                     Problem::new(
                         Rule::UnknownTap,
                         goal_path.key("taps").index(t),
-                        format!("persona `{}` taps `{tap}`, which no node offers{}", persona.name, did_you_mean(tap, titles.iter().copied())),
+                        format!("persona `{}` taps `{}`, which no node offers{}", persona.name, tap.text, did_you_mean(&tap.text, titles.iter().map(|title| title.text.as_str()))),
                     )
                     .with_help("personas tap titles exactly as the flow shows them (case does not matter); mark a goal `off_script: true` if this is on purpose"),
                 );
@@ -123,16 +122,18 @@ fn can_finish(flow: &Flow, goal: &Goal) -> bool {
         .map(|node| understood_moves(flow, &node.kind, goal))
         .collect();
     let seen = reachable(&edges, &[flow.start]);
-    flow.nodes.iter().zip(seen).any(|(node, seen)| {
-        seen && matches!(node.kind, NodeKind::Handoff { .. } | NodeKind::End { .. })
-    })
+    flow.nodes
+        .iter()
+        .zip(seen)
+        .any(|(node, seen)| seen && node.kind.is_final())
 }
 
 fn understood_moves(flow: &Flow, kind: &NodeKind, goal: &Goal) -> Vec<NodeId> {
     let by_intent = |routes: &[(usize, NodeId)], text: &str| -> Vec<NodeId> {
+        let lower = crate::model::flow::normalize(text);
         routes
             .iter()
-            .filter(|(intent, _)| flow.intents[*intent].matches(text))
+            .filter(|(intent, _)| flow.intents[*intent].matches(&lower, text))
             .map(|(_, target)| *target)
             .collect()
     };
@@ -140,28 +141,28 @@ fn understood_moves(flow: &Flow, kind: &NodeKind, goal: &Goal) -> Vec<NodeId> {
         NodeKind::Choice(choice) => {
             let mut moves = Vec::new();
             for (option, route) in choice.options.iter().zip(&choice.option_routes) {
-                let tapped = goal.taps.iter().any(|tap| same_text(tap, option));
+                let tapped = goal.taps.iter().any(|tap| tap.key == option.key);
                 let typed = goal
                     .says
-                    .as_deref()
-                    .is_some_and(|says| same_text(says, option));
+                    .as_ref()
+                    .is_some_and(|says| says.key == option.key);
                 if tapped || typed {
                     moves.extend(*route);
                 }
             }
             if let Some(says) = &goal.says {
-                moves.extend(by_intent(&choice.intent_routes, says));
+                moves.extend(by_intent(&choice.intent_routes, &says.text));
             }
             moves
         }
         NodeKind::Question(question) => {
-            let text = question.text.to_lowercase();
+            let text = &question.text.lower;
             let typed: Vec<String> = goal
                 .answers
                 .iter()
                 .filter(|(key, _)| text.contains(key.as_str()))
                 .map(|(_, template)| sample_answer(&template.0))
-                .chain(goal.says.clone())
+                .chain(goal.says.as_ref().map(|says| says.text.clone()))
                 .collect();
             let mut moves = Vec::new();
             for reply in typed {
@@ -172,7 +173,7 @@ fn understood_moves(flow: &Flow, kind: &NodeKind, goal: &Goal) -> Vec<NodeId> {
             }
             moves
         }
-        other => super::graph::successors(other),
+        other => other.successors(),
     }
 }
 

@@ -1,30 +1,17 @@
-//! What the WhatsApp Cloud API accepts (DESIGN.md section 5). Lengths are
-//! counted as WhatsApp counts them, in Unicode scalar values (`chars`), so
-//! emoji and Arabic text are measured right, not in bytes.
+//! What the WhatsApp Cloud API accepts, checked on a flow (the limits live in
+//! [`crate::whatsapp`]).
 
-use crate::model::Problem;
+use crate::diagnostic::{Problem, Rule};
 use crate::model::flow::{ChoiceStyle, Flow, NodeKind};
-use crate::rule::Rule;
 use crate::source::KeyPath;
-
-pub const TEXT_BODY: usize = 4096;
-pub const INTERACTIVE_BODY: usize = 1024;
-pub const HEADER_FOOTER: usize = 60;
-pub const BUTTON_TITLE: usize = 20;
-pub const LIST_BUTTON: usize = 20;
-pub const LIST_ROWS: usize = 10;
-pub const LIST_SECTIONS: usize = 10;
-pub const ROW_TITLE: usize = 24;
-pub const ROW_DESCRIPTION: usize = 72;
-pub const SECTION_TITLE: usize = 24;
+use crate::whatsapp::{
+    BUTTON_TITLE, HEADER_FOOTER, INTERACTIVE_BODY, LIST_BUTTON, LIST_ROWS, LIST_SECTIONS,
+    ROW_DESCRIPTION, ROW_TITLE, SECTION_TITLE, TEXT_BODY, length,
+};
 
 /// `1 section`, `3 rows`.
 fn counted(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
-fn length(text: &str) -> usize {
-    text.chars().count()
 }
 
 /// A problem when `text` is empty (if that is not allowed) or longer than `max`.
@@ -76,16 +63,21 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
             })
         };
         match &node.kind {
-            NodeKind::Message { text, .. } => problems.extend(body("say", text, TEXT_BODY)),
-            NodeKind::Question(question) => problems.extend(body("say", &question.text, TEXT_BODY)),
-            NodeKind::Handoff { text, .. } | NodeKind::End { text, .. } => problems.extend(
-                text.as_deref()
-                    .and_then(|text| body("say", text, TEXT_BODY)),
+            NodeKind::Message { text, .. } => problems.extend(body("say", &text.text, TEXT_BODY)),
+            NodeKind::Question(question) => {
+                problems.extend(body("say", &question.text.text, TEXT_BODY))
+            }
+            NodeKind::Handoff(crate::model::flow::Handoff { text, .. })
+            | NodeKind::End(crate::model::flow::End { text, .. }) => problems.extend(
+                text.as_ref()
+                    .and_then(|text| body("say", &text.text, TEXT_BODY)),
             ),
-            NodeKind::Survey { question, .. } => problems.extend(body("csat", question, TEXT_BODY)),
+            NodeKind::Survey(survey) => {
+                problems.extend(body("csat", &survey.question.text, TEXT_BODY))
+            }
             NodeKind::Call(_) => {}
             NodeKind::Choice(choice) => {
-                problems.extend(body("say", &choice.text, INTERACTIVE_BODY));
+                problems.extend(body("say", &choice.text.text, INTERACTIVE_BODY));
                 for (key, text) in [("header", &choice.header), ("footer", &choice.footer)] {
                     if let Some(text) = text {
                         problems.extend(check_length(
@@ -105,13 +97,13 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
                                 Rule::ButtonTitle,
                                 path.key("buttons").index(i),
                                 "a button title",
-                                title,
+                                &title.text,
                                 BUTTON_TITLE,
                                 false,
                             ));
                         }
                     }
-                    ChoiceStyle::List { button, sections } => {
+                    ChoiceStyle::List(crate::model::flow::List { button, sections }) => {
                         let list = path.key("list");
                         problems.extend(check_length(
                             Rule::ListButton,
@@ -191,40 +183,5 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_characters_not_bytes() {
-        // 20 emoji are 80 bytes but 20 characters: allowed.
-        let emoji = "😀".repeat(20);
-        assert!(
-            check_length(
-                Rule::ButtonTitle,
-                KeyPath::root(),
-                "t",
-                &emoji,
-                BUTTON_TITLE,
-                false
-            )
-            .is_none()
-        );
-        // 21 Arabic letters are 42 bytes and 21 characters: too long.
-        let arabic = "ب".repeat(21);
-        assert!(
-            check_length(
-                Rule::ButtonTitle,
-                KeyPath::root(),
-                "t",
-                &arabic,
-                BUTTON_TITLE,
-                false
-            )
-            .is_some()
-        );
     }
 }

@@ -19,6 +19,7 @@ use rand_distr::{Distribution as _, Exp1, StandardNormal};
 use serde::Deserialize;
 
 use super::duration::Millis;
+use super::weighted::Weighted;
 
 /// The standard normal quantile at 0.9: `p90 = median * exp(Z90 * sigma)`.
 const Z90: f64 = 1.281_551_565_544_600_5;
@@ -47,15 +48,17 @@ enum Kind {
         scale_secs: f64,
         shape: f64,
     },
-    /// Parts with their cumulative share of the total weight, the last being 1.
-    Mixture(Vec<(f64, Distribution)>),
+    /// One of the parts, chosen by weight.
+    Mixture(Weighted<Distribution>),
 }
 
 impl Distribution {
+    /// Always `value`.
     pub fn fixed(value: Millis) -> Distribution {
         Distribution(Kind::Fixed(value))
     }
 
+    /// One draw.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Millis {
         match &self.0 {
             Kind::Fixed(value) => *value,
@@ -75,11 +78,7 @@ impl Distribution {
             }
             Kind::Mixture(parts) => {
                 let u: f64 = rng.random();
-                let chosen = parts
-                    .iter()
-                    .find(|(cumulative, _)| u < *cumulative)
-                    .unwrap_or_else(|| &parts[parts.len() - 1]);
-                chosen.1.sample(rng)
+                parts.get(parts.pick(u)).sample(rng)
             }
         }
     }
@@ -92,17 +91,12 @@ impl Distribution {
             Kind::Exponential { mean_secs } => *mean_secs,
             Kind::Lognormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
             Kind::Weibull { scale_secs, shape } => scale_secs * gamma(1.0 + 1.0 / shape),
-            Kind::Mixture(parts) => {
-                let mut previous = 0.0;
-                parts
-                    .iter()
-                    .map(|(cumulative, part)| {
-                        let share = cumulative - previous;
-                        previous = *cumulative;
-                        share * part.mean_secs()
-                    })
-                    .sum()
-            }
+            Kind::Mixture(parts) => parts
+                .items()
+                .iter()
+                .enumerate()
+                .map(|(index, part)| parts.share(index) * part.mean_secs())
+                .sum(),
         }
     }
 }
@@ -262,18 +256,8 @@ fn mixture(parts: Vec<MixturePartSpec>) -> Result<Kind, String> {
     if parts.is_empty() {
         return Err("a mixture needs at least one part".into());
     }
-    let total: f64 = parts.iter().map(|part| part.weight).sum();
-    if parts
-        .iter()
-        .any(|part| !(part.weight.is_finite() && part.weight >= 0.0))
-        || total <= 0.0
-    {
-        return Err("mixture weights must be 0 or more, and not all 0".into());
-    }
-    let mut cumulative = 0.0;
-    let mut out = Vec::with_capacity(parts.len());
+    let mut weighted = Vec::with_capacity(parts.len());
     for (index, part) in parts.into_iter().enumerate() {
-        cumulative += part.weight / total;
         let simple = SimpleKinds {
             fixed: part.fixed,
             uniform: part.uniform,
@@ -286,42 +270,16 @@ fn mixture(parts: Vec<MixturePartSpec>) -> Result<Kind, String> {
                 "mixture part {index} needs exactly one of fixed, uniform, exponential, lognormal or weibull beside its weight"
             ));
         }
-        out.push((cumulative, Distribution(simple.build()?)));
+        weighted.push((part.weight, Distribution(simple.build()?)));
     }
-    // Guard against rounding: the last part must catch every draw below 1.
-    if let Some(last) = out.last_mut() {
-        last.0 = 1.0;
-    }
-    Ok(Kind::Mixture(out))
+    Weighted::new(weighted)
+        .map(Kind::Mixture)
+        .map_err(|error| format!("mixture weights: {error}"))
 }
 
-/// Lanczos approximation of the gamma function (g = 7, n = 9), accurate to
-/// about 15 significant digits: enough for the Weibull mean.
+/// The gamma function for x > 0 (the Weibull mean needs Γ(1 + 1/shape)).
 fn gamma(x: f64) -> f64 {
-    const COEFFICIENTS: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        std::f64::consts::PI / ((std::f64::consts::PI * x).sin() * gamma(1.0 - x))
-    } else {
-        let x = x - 1.0;
-        let t = x + 7.5;
-        let series = COEFFICIENTS[1..]
-            .iter()
-            .enumerate()
-            .fold(COEFFICIENTS[0], |sum, (i, c)| {
-                sum + c / (x + i as f64 + 1.0)
-            });
-        (2.0 * std::f64::consts::PI).sqrt() * t.powf(x + 0.5) * (-t).exp() * series
-    }
+    crate::stats::ln_gamma(x).exp()
 }
 
 #[cfg(test)]
@@ -337,7 +295,12 @@ mod tests {
     const N: usize = 200_000;
 
     fn parse(yaml: &str) -> Distribution {
-        serde_yaml::from_str(yaml).unwrap()
+        try_parse(yaml).unwrap()
+    }
+
+    fn try_parse(yaml: &str) -> Result<Distribution, String> {
+        let document = crate::yaml::Document::parse(yaml).map_err(|error| error.message)?;
+        crate::yaml::de::from_node(&document.root).map_err(|error| error.message)
     }
 
     fn samples(distribution: &Distribution) -> Vec<f64> {
@@ -439,6 +402,7 @@ mod tests {
     fn gamma_matches_known_values() {
         assert!((gamma(5.0) - 24.0).abs() < 1e-9);
         assert!((gamma(0.5) - std::f64::consts::PI.sqrt()).abs() < 1e-12);
+        assert!((gamma(1.0 + 1.0 / 1.5) - 0.902_745_292_950_934).abs() < 1e-12);
     }
 
     #[test]
@@ -448,19 +412,22 @@ mod tests {
             ("lognormal: {median: 2s, p90: 1s}", "p90 >= median"),
             ("weibull: {scale: 1s, shape: 0}", "shape above 0"),
             ("mixture: []", "at least one part"),
+            ("mixture: [{weight: 0, fixed: 1s}]", "all 0"),
+            (
+                "mixture: [{weight: 1e308, fixed: 1s}, {weight: 1e308, fixed: 2s}]",
+                "more than a number can hold",
+            ),
             ("{fixed: 1s, exponential: {mean: 1s}}", "exactly one of"),
             ("mixture: [{weight: 1}]", "exactly one of"),
             (
                 "mixture: [{weight: 1, fixed: 1s, exponential: {mean: 1s}}]",
                 "exactly one of",
             ),
-            ("gaussian: {mean: 1s}", "unknown field `gaussian`"),
-            ("exponential: {mean: 1s, sd: 2s}", "unknown field"),
+            ("gaussian: {mean: 1s}", "unknown key `gaussian`"),
+            ("exponential: {mean: 1s, sd: 2s}", "unknown key"),
         ];
         for (yaml, expected) in bad {
-            let error = serde_yaml::from_str::<Distribution>(yaml)
-                .unwrap_err()
-                .to_string();
+            let error = try_parse(yaml).unwrap_err();
             assert!(error.contains(expected), "{yaml}: {error}");
         }
     }

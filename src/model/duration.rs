@@ -1,17 +1,56 @@
-//! Durations as users write them: `800ms`, `2s`, `1.5m`, `1h`, `2d`.
-//!
-//! The simulation clock counts whole milliseconds, so a [`Millis`] is the one
-//! time type shared by the model, the engine and the metrics.
+//! Time as users write it (`800ms`, `2s`, `1.5m`, `1h`, `2d`) and as the
+//! engine counts it: whole milliseconds. A [`Millis`] is a duration and a
+//! [`SimTime`] an instant on a replication's clock; keeping them apart means
+//! an instant is never added to an instant by mistake.
 
 use std::fmt;
+use std::ops::{Add, Sub};
 
 use serde::{Deserialize, Deserializer, de};
 
-/// A span of virtual time in whole milliseconds.
+/// A duration in whole milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Millis(pub u64);
 
+/// An instant on a replication's clock: milliseconds since it started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SimTime(pub u64);
+
+impl SimTime {
+    /// The start of a replication.
+    pub const ZERO: SimTime = SimTime(0);
+
+    /// The time elapsed since `earlier` (zero if `earlier` is later).
+    pub fn since(self, earlier: SimTime) -> Millis {
+        Millis(self.0.saturating_sub(earlier.0))
+    }
+}
+
+/// Saturating: the loader bounds every duration and rate, so a sum never
+/// comes near the limit; saturating keeps even a bug from panicking.
+impl Add<Millis> for SimTime {
+    type Output = SimTime;
+    fn add(self, duration: Millis) -> SimTime {
+        SimTime(self.0.saturating_add(duration.0))
+    }
+}
+
+impl Sub<SimTime> for SimTime {
+    type Output = Millis;
+    fn sub(self, earlier: SimTime) -> Millis {
+        self.since(earlier)
+    }
+}
+
+impl Add for Millis {
+    type Output = Millis;
+    fn add(self, other: Millis) -> Millis {
+        Millis(self.0.saturating_add(other.0))
+    }
+}
+
 impl Millis {
+    /// No time at all.
     pub const ZERO: Millis = Millis(0);
 
     /// Seconds as a float, the unit reports use.
@@ -32,12 +71,9 @@ impl Millis {
         }
     }
 
-    pub fn saturating_add(self, other: Millis) -> Millis {
-        Millis(self.0.saturating_add(other.0))
-    }
-
-    pub fn saturating_sub(self, other: Millis) -> Millis {
-        Millis(self.0.saturating_sub(other.0))
+    /// The longer of the two.
+    pub fn max(self, other: Millis) -> Millis {
+        Ord::max(self, other)
     }
 }
 

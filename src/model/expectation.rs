@@ -1,167 +1,37 @@
 //! CI gates written in a scenario's `expect:` block, such as
-//! `self_resolution: ">= 0.55"` or `response_time.bot.p95: "<= 3s"`.
-//! They are parsed and checked for typos now; `rehearse check` enforces them.
+//! `self_resolution: ">= 0.55"`, `response_time.bot.p95: "<= 3s"` or
+//! `abandonment: "<= 0.12 at 95%"` (on the interval, not the point estimate).
 
 use std::fmt;
 
 use super::duration::parse_duration;
-use crate::outcome::Outcome;
+use super::scenario::Scenario;
+use super::text::did_you_mean;
+use crate::metric::{Group, Metric};
 
-/// A number in a report that an expectation can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Metric {
-    /// `outcomes.<outcome>`
-    Outcome(Outcome),
-    /// `self_resolution`, `escalation`, `abandonment`, `fallback` (or `rates.<name>`)
-    Rate(Rate),
-    /// `response_time.<timer>.<stat>`, in seconds
-    Time(Timer, Stat),
-    /// `turns.mean`
-    TurnsMean,
-    /// `turns.max`
-    TurnsMax,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rate {
-    SelfResolution,
-    Escalation,
-    Abandonment,
-    Fallback,
-}
-
-impl Rate {
-    pub const ALL: [Rate; 4] = [
-        Rate::SelfResolution,
-        Rate::Escalation,
-        Rate::Abandonment,
-        Rate::Fallback,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Rate::SelfResolution => "self_resolution",
-            Rate::Escalation => "escalation",
-            Rate::Abandonment => "abandonment",
-            Rate::Fallback => "fallback",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Timer {
-    Bot,
-    AgentFirstResponse,
-    QueueWait,
-    Resolution,
-}
-
-impl Timer {
-    pub const ALL: [Timer; 4] = [
-        Timer::Bot,
-        Timer::AgentFirstResponse,
-        Timer::QueueWait,
-        Timer::Resolution,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Timer::Bot => "bot",
-            Timer::AgentFirstResponse => "agent_first_response",
-            Timer::QueueWait => "queue_wait",
-            Timer::Resolution => "resolution",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stat {
-    Mean,
-    P50,
-    P90,
-    P95,
-    P99,
-    Max,
-}
-
-impl Stat {
-    pub const ALL: [Stat; 6] = [
-        Stat::Mean,
-        Stat::P50,
-        Stat::P90,
-        Stat::P95,
-        Stat::P99,
-        Stat::Max,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Stat::Mean => "mean",
-            Stat::P50 => "p50",
-            Stat::P90 => "p90",
-            Stat::P95 => "p95",
-            Stat::P99 => "p99",
-            Stat::Max => "max",
-        }
-    }
-}
-
-impl Metric {
-    /// Every name an expectation may use, for messages and documentation.
-    pub fn names() -> Vec<String> {
-        let mut names: Vec<String> = Rate::ALL
-            .iter()
-            .map(|rate| rate.key().to_string())
-            .collect();
-        names.extend(
-            Outcome::ALL
-                .iter()
-                .map(|outcome| format!("outcomes.{}", outcome.key())),
-        );
-        for timer in Timer::ALL {
-            names.extend(
-                Stat::ALL
-                    .iter()
-                    .map(|stat| format!("response_time.{}.{}", timer.key(), stat.key())),
-            );
-        }
-        names.extend(["turns.mean".to_string(), "turns.max".to_string()]);
-        names
-    }
-
-    pub fn parse(name: &str) -> Option<Metric> {
-        let parts: Vec<&str> = name.trim().split('.').collect();
-        match parts.as_slice() {
-            [rate] | ["rates", rate] => Rate::ALL
-                .into_iter()
-                .find(|r| r.key() == *rate)
-                .map(Metric::Rate),
-            ["outcomes", outcome] => Outcome::ALL
-                .into_iter()
-                .find(|o| o.key() == *outcome)
-                .map(Metric::Outcome),
-            ["response_time", timer, stat] => {
-                let timer = Timer::ALL.into_iter().find(|t| t.key() == *timer)?;
-                let stat = Stat::ALL.into_iter().find(|s| s.key() == *stat)?;
-                Some(Metric::Time(timer, stat))
-            }
-            ["turns", "mean"] => Some(Metric::TurnsMean),
-            ["turns", "max"] => Some(Metric::TurnsMax),
-            _ => None,
-        }
-    }
-
-    fn is_fraction(self) -> bool {
-        matches!(self, Metric::Outcome(_) | Metric::Rate(_))
-    }
-}
-
+/// How a measured value is compared with the threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparison {
+    /// `>=`
     AtLeast,
+    /// `<=`
     AtMost,
+    /// `>`
     Above,
+    /// `<`
     Below,
+}
+
+impl Comparison {
+    /// Whether `value` satisfies `value <op> threshold`.
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::AtLeast => value >= threshold,
+            Comparison::AtMost => value <= threshold,
+            Comparison::Above => value > threshold,
+            Comparison::Below => value < threshold,
+        }
+    }
 }
 
 impl fmt::Display for Comparison {
@@ -175,25 +45,38 @@ impl fmt::Display for Comparison {
     }
 }
 
-/// `metric op threshold`; times are in seconds, rates are fractions.
+/// `metric op threshold [at 95%]`; times are in seconds, rates are fractions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
+    /// The name as written.
     pub name: String,
+    /// The number it is about.
     pub metric: Metric,
+    /// How it is compared.
     pub comparison: Comparison,
+    /// With what.
     pub threshold: f64,
+    /// Gate on the 95% interval rather than on the point estimate.
+    pub on_interval: bool,
 }
 
 impl Expectation {
     /// Parses one `expect:` entry. The error is a message fit for the user.
     pub fn parse(name: &str, condition: &str) -> Result<Expectation, String> {
-        let metric = Metric::parse(name).ok_or_else(|| {
-            format!(
-                "`{name}` is not a report metric{}",
-                super::text::did_you_mean(name, Metric::names().iter().map(String::as_str))
-            )
-        })?;
+        let metric = Metric::parse(name)?;
         let condition = condition.trim();
+        let (condition, on_interval) = match condition.rsplit_once(" at ") {
+            Some((head, level)) => {
+                let level = level.trim();
+                if level != "95%" {
+                    return Err(format!(
+                        "`at {level}`: intervals are 95%, so write `at 95%` or nothing"
+                    ));
+                }
+                (head.trim(), true)
+            }
+            None => (condition, false),
+        };
         let (comparison, rest) = [
             (">=", Comparison::AtLeast),
             ("<=", Comparison::AtMost),
@@ -217,14 +100,14 @@ impl Expectation {
                 .ok()
         } else if let Ok(number) = rest.parse::<f64>() {
             Some(number)
-        } else if matches!(metric, Metric::Time(..)) {
+        } else if metric.is_time() {
             parse_duration(rest).ok().map(|ms| ms.as_secs_f64())
         } else {
             None
         }
         .filter(|value| value.is_finite())
         .ok_or_else(|| {
-            let example = if matches!(metric, Metric::Time(..)) {
+            let example = if metric.is_time() {
                 "a duration like 3s"
             } else {
                 "a number like 0.55 or 55%"
@@ -241,23 +124,67 @@ impl Expectation {
             metric,
             comparison,
             threshold,
+            on_interval,
         })
+    }
+
+    /// Checks that a persona, segment or node the metric names exists in
+    /// `scenario`: a typo must not make an expectation silently vacuous.
+    pub(crate) fn names_what_exists(&self, scenario: &Scenario) -> Result<(), String> {
+        let (what, wanted, known): (&str, &str, Vec<&str>) = match &self.metric {
+            Metric::Group(Group::Persona, name, _) => (
+                "persona",
+                name,
+                scenario
+                    .personas
+                    .items()
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect(),
+            ),
+            Metric::Group(Group::Segment, name, _) => (
+                "segment",
+                name,
+                scenario
+                    .personas
+                    .items()
+                    .iter()
+                    .filter_map(|p| p.segment.as_deref())
+                    .collect(),
+            ),
+            Metric::Funnel(node, _) => (
+                "node",
+                node,
+                scenario.flow.nodes.iter().map(|n| n.id.as_str()).collect(),
+            ),
+            _ => return Ok(()),
+        };
+        if known.contains(&wanted) {
+            Ok(())
+        } else {
+            Err(format!(
+                "no {what} is called `{wanted}`{}",
+                did_you_mean(wanted, known.iter().copied())
+            ))
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metric::{Rate, Stat, Timer};
 
     #[test]
     fn parses_the_forms_users_write() {
         let e = Expectation::parse("self_resolution", ">= 0.55").unwrap();
         assert_eq!(
-            (e.metric, e.comparison, e.threshold),
+            (&e.metric, e.comparison, e.threshold, e.on_interval),
             (
-                Metric::Rate(Rate::SelfResolution),
+                &Metric::Rate(Rate::SelfResolution),
                 Comparison::AtLeast,
-                0.55
+                0.55,
+                false
             )
         );
         let e = Expectation::parse("response_time.bot.p95", "<= 3s").unwrap();
@@ -267,7 +194,9 @@ mod tests {
         );
         let e = Expectation::parse("outcomes.unresolved", "< 5%").unwrap();
         assert!((e.threshold - 0.05).abs() < 1e-12);
-        assert_eq!(Metric::names().len(), 4 + 5 + 24 + 2);
+        let e = Expectation::parse("abandonment", "<= 0.12 at 95%").unwrap();
+        assert!(e.on_interval);
+        assert_eq!(e.threshold, 0.12);
     }
 
     #[test]
@@ -288,5 +217,10 @@ mod tests {
                 .contains("fraction")
         );
         assert!(Expectation::parse("abandonment", "<= 3s").is_err());
+        assert!(
+            Expectation::parse("abandonment", "<= 0.1 at 90%")
+                .unwrap_err()
+                .contains("95%")
+        );
     }
 }

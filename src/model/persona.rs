@@ -27,30 +27,32 @@
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use super::{Distribution, Probability, Problem};
-use crate::rule::Rule;
+use super::flow::{Title, normalize};
+use super::weighted::Weighted;
+use super::{Distribution, Probability};
+use crate::diagnostic::{Problem, Rule};
 use crate::source::KeyPath;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PersonaFileSpec {
+pub(crate) struct PersonaFileSpec {
     pub personas: Vec<PersonaSpec>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PersonaSpec {
+pub(crate) struct PersonaSpec {
     pub name: String,
     #[serde(default)]
     pub segment: Option<String>,
     pub goals: Vec<GoalSpec>,
     #[serde(default)]
-    pub behaviour: Behaviour,
+    pub behaviour: BehaviourSpec,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct GoalSpec {
+pub(crate) struct GoalSpec {
     pub want: String,
     #[serde(default = "one")]
     pub weight: f64,
@@ -70,11 +72,36 @@ fn one() -> f64 {
     1.0
 }
 
-/// How a customer reads, types and gives up. Every field is optional, and an
-/// omitted behaviour is simply not simulated: no delay, no typos, endless
-/// patience. That keeps small test personas small and explicit.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// How a customer reads, types and gives up, as written.
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(crate) struct BehaviourSpec {
+    pub read: Option<Distribution>,
+    pub think: Option<Distribution>,
+    pub reading_wpm: Option<f64>,
+    pub typing_wpm: Option<f64>,
+    #[serde(default)]
+    pub types_instead_of_tapping: Probability,
+    #[serde(default)]
+    pub typo_rate: Probability,
+    #[serde(default)]
+    pub patience: PatienceSpec,
+    pub leaves_after_fallbacks: Option<u32>,
+    #[serde(default)]
+    pub drop_per_turn: Probability,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PatienceSpec {
+    pub bot: Option<Distribution>,
+    pub queue: Option<Distribution>,
+}
+
+/// How a customer reads, types and gives up. An omitted behaviour is simply
+/// not simulated: no delay, no typos, endless patience. That keeps small
+/// test personas small and explicit.
+#[derive(Debug, Clone, Default)]
 pub struct Behaviour {
     /// Time until the customer looks at a new bot message.
     pub read: Option<Distribution>,
@@ -84,27 +111,18 @@ pub struct Behaviour {
     pub reading_wpm: Option<f64>,
     /// Typing speed for free text, in words per minute (taps take no typing).
     pub typing_wpm: Option<f64>,
-    #[serde(default)]
+    /// Chance of typing a title instead of tapping it.
     pub types_instead_of_tapping: Probability,
     /// Chance that a typed message carries one typo.
-    #[serde(default)]
     pub typo_rate: Probability,
-    #[serde(default)]
-    pub patience: Patience,
+    /// The longest wait for a bot reply before leaving; endless when omitted.
+    pub bot_patience: Option<Distribution>,
+    /// The longest wait in an agent queue before leaving; endless when omitted.
+    pub queue_patience: Option<Distribution>,
     /// Leave on the n-th message the bot does not understand.
     pub leaves_after_fallbacks: Option<u32>,
     /// Chance of silently leaving at each turn.
-    #[serde(default)]
     pub drop_per_turn: Probability,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Patience {
-    /// The longest wait for a bot reply before leaving; endless when omitted.
-    pub bot: Option<Distribution>,
-    /// The longest wait in an agent queue before leaving; endless when omitted.
-    pub queue: Option<Distribution>,
 }
 
 /// A reply pattern such as `A{digits:6}`: literal text with generated parts.
@@ -112,8 +130,10 @@ pub struct Patience {
 #[serde(try_from = "String")]
 pub struct Template(pub Vec<TemplatePart>);
 
+/// A piece of a [`Template`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum TemplatePart {
+    /// Literal text.
     Text(String),
     /// `{digits:N}`: N random digits.
     Digits(usize),
@@ -164,123 +184,151 @@ impl TryFrom<String> for Template {
 // ---------------------------------------------------------------------------
 // The validated form
 
+/// One customer segment: what they come for and how they behave.
 #[derive(Debug, Clone)]
 pub struct Persona {
+    /// Its name, as in the mix and the report.
     pub name: String,
+    /// The segment the report groups it under, if any.
     pub segment: Option<String>,
-    /// Goals with their cumulative share of the total weight (the last is 1).
-    pub goals: Vec<(f64, Goal)>,
+    /// What they come for, by weight.
+    pub goals: Weighted<Goal>,
+    /// How they read, type and give up.
     pub behaviour: Behaviour,
 }
 
+/// What one customer came for.
 #[derive(Debug, Clone)]
 pub struct Goal {
+    /// A description, for messages.
     pub want: String,
     /// Titles the customer looks for, in order of preference.
-    pub taps: Vec<String>,
+    pub taps: Vec<Title>,
     /// What the customer types when typing instead of tapping.
-    pub says: Option<String>,
-    /// Replies to questions: the key is matched (case-insensitively) inside
-    /// the bot's text, the first match wins.
+    pub says: Option<Said>,
+    /// Replies to questions: the key (lower-cased) is matched inside the
+    /// bot's text, the first match wins.
     pub answers: Vec<(String, Template)>,
-    /// Deliberately off the flow's script (see [`GoalSpec::off_script`]).
+    /// Deliberately off the flow's script (lint rules P01 and P02 skip it).
     pub off_script: bool,
+}
+
+/// A phrase a customer types, with the key the bot matches it by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Said {
+    /// As typed.
+    pub text: String,
+    /// [`normalize`]d.
+    pub key: String,
 }
 
 impl Persona {
     /// Validates one persona found at `path` (such as `personas[0]`), adding
     /// its problems to `problems`; `None` if any of them is an error.
-    pub fn check(
+    pub(crate) fn validate(
         spec: PersonaSpec,
         path: &KeyPath,
         problems: &mut Vec<Problem>,
     ) -> Option<Persona> {
-        let before = problems.len();
-        let mut report =
-            |path: KeyPath, message: String| {
-                problems.push(Problem::new(Rule::InvalidPersona, path, message).with_help(
-                    "see the persona format in the README: goals, weights and behaviour",
-                ))
-            };
+        let mut found = Vec::new();
+        let invalid = |path: KeyPath, message: String| {
+            Problem::new(Rule::InvalidPersona, path, message)
+                .with_help("see the persona format in the README: goals, weights and behaviour")
+        };
         if spec.goals.is_empty() {
-            report(
+            found.push(invalid(
                 path.key("goals"),
                 format!(
                     "persona `{}` has no goals; give it at least one: what the customer came for",
                     spec.name
                 ),
-            );
+            ));
         }
         for (i, goal) in spec.goals.iter().enumerate() {
             if !(goal.weight.is_finite() && goal.weight >= 0.0) {
-                report(
+                found.push(invalid(
                     path.key("goals").index(i).key("weight"),
                     format!("a goal weight must be 0 or more, got {}", goal.weight),
-                );
+                ));
             }
             if goal.taps.is_empty() && goal.says.is_none() && goal.answers.is_empty() {
-                report(
+                found.push(invalid(
                     path.key("goals").index(i),
                     format!(
                         "goal `{}` gives the customer nothing to tap, say or answer",
                         goal.want
                     ),
-                );
+                ));
             }
-        }
-        let total: f64 = spec.goals.iter().map(|goal| goal.weight).sum();
-        if !spec.goals.is_empty() && total <= 0.0 {
-            report(path.key("goals"), "goal weights are all 0".to_string());
         }
         for (key, speed) in [
             ("reading_wpm", spec.behaviour.reading_wpm),
             ("typing_wpm", spec.behaviour.typing_wpm),
         ] {
             if let Some(wpm) = speed.filter(|wpm| !(wpm.is_finite() && *wpm > 0.0)) {
-                report(
+                found.push(invalid(
                     path.key("behaviour").key(key),
                     format!("a speed in words per minute must be above 0, got {wpm}"),
-                );
+                ));
             }
         }
         if spec.behaviour.leaves_after_fallbacks == Some(0) {
-            report(
+            found.push(invalid(
                 path.key("behaviour").key("leaves_after_fallbacks"),
                 "must be 1 or more: the customer leaves on the n-th message the bot does not understand".to_string(),
-            );
+            ));
         }
-        if problems.len() > before {
-            return None;
-        }
-        let mut cumulative = 0.0;
-        let mut goals: Vec<(f64, Goal)> = spec
+        let goals = spec
             .goals
             .into_iter()
             .map(|goal| {
-                cumulative += goal.weight / total;
                 let answers = goal
                     .answers
                     .into_iter()
                     .map(|(key, template)| (key.to_lowercase(), template))
                     .collect();
-                let goal = Goal {
+                let goal_value = Goal {
                     want: goal.want,
-                    taps: goal.taps,
-                    says: goal.says,
+                    taps: goal.taps.iter().map(|tap| Title::new(tap)).collect(),
+                    says: goal.says.map(|text| Said {
+                        key: normalize(&text),
+                        text,
+                    }),
                     answers,
                     off_script: goal.off_script,
                 };
-                (cumulative, goal)
+                (goal.weight, goal_value)
             })
             .collect();
-        if let Some(last) = goals.last_mut() {
-            last.0 = 1.0;
+        let goals = Weighted::new(goals);
+        if let Err(error) = &goals {
+            // Empty goals and negative weights are reported above already.
+            if found.is_empty() {
+                found.push(invalid(path.key("goals"), format!("goal weights: {error}")));
+            }
         }
+        let valid = found.is_empty();
+        problems.append(&mut found);
+        if !valid {
+            return None;
+        }
+        let behaviour = spec.behaviour;
         Some(Persona {
             name: spec.name,
             segment: spec.segment,
-            goals,
-            behaviour: spec.behaviour,
+            goals: goals.ok()?,
+            behaviour: Behaviour {
+                read: behaviour.read,
+                think: behaviour.think,
+                reading_wpm: behaviour.reading_wpm,
+                typing_wpm: behaviour.typing_wpm,
+                types_instead_of_tapping: behaviour.types_instead_of_tapping,
+                typo_rate: behaviour.typo_rate,
+                bot_patience: behaviour.patience.bot,
+                queue_patience: behaviour.patience.queue,
+                leaves_after_fallbacks: behaviour.leaves_after_fallbacks,
+                drop_per_turn: behaviour.drop_per_turn,
+            },
         })
     }
 }

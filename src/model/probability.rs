@@ -9,8 +9,10 @@ use serde::Deserialize;
 pub struct Probability(f64);
 
 impl Probability {
+    /// Never.
     pub const ZERO: Probability = Probability(0.0);
 
+    /// A probability, or a message saying how to write one.
     pub fn new(value: f64) -> Result<Probability, String> {
         if (0.0..=1.0).contains(&value) {
             Ok(Probability(value))
@@ -21,6 +23,7 @@ impl Probability {
         }
     }
 
+    /// The chance, in [0, 1].
     pub fn get(self) -> f64 {
         self.0
     }

@@ -7,8 +7,9 @@
 //! personas: [personas.yaml]
 //! mix: {returning-buyer: 0.6, new-lead: 0.4}
 //! seed: 42
-//! conversations: 12000
-//! replications: 20                # independent runs, here 20 peak hours of 600
+//! duration: 1h                    # what one replication simulates: an hour of traffic
+//! replications: 20                # twenty such hours (default 10)
+//! warm_up: 30m                    # traffic before counting starts, to load the queues
 //! max_turns: 40
 //! arrivals: {poisson: {per_hour: 600}}
 //! agents:
@@ -21,20 +22,36 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::expectation::Expectation;
-use super::flow::{Flow, NodeKind};
+use super::flow::{Flow, NodeKind, QueueId};
 use super::persona::Persona;
 use super::text::{closest, did_you_mean, list};
-use super::{Distribution, Millis, Problem};
-use crate::rule::Rule;
+use super::weighted::Weighted;
+use super::{Distribution, Millis};
+use crate::diagnostic::{Problem, Rule};
 use crate::source::KeyPath;
 
 /// A conversation that reaches this many customer turns ends as unresolved,
 /// so a flow that loops forever cannot hang a run.
 pub const DEFAULT_MAX_TURNS: u32 = 50;
 
+/// Replications run when a scenario does not say: enough for a 95%
+/// interval with 9 degrees of freedom, few enough to stay quick.
+pub const DEFAULT_REPLICATIONS: u32 = 10;
+
+/// At most this many replications: the random streams give each
+/// replication its own 20-bit number (see `sim::rng`).
+pub const MAX_REPLICATIONS: u32 = 1 << 20;
+
+/// The longest `duration` and `warm_up`: a year of simulated traffic.
+pub const MAX_DURATION: Millis = Millis(366 * 24 * 3_600_000);
+
+/// The highest arrival rate: ten million customers an hour (about 2,800 a
+/// second), far beyond any WhatsApp number's throughput limit.
+pub const MAX_ARRIVALS_PER_HOUR: f64 = 1e7;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ScenarioSpec {
+pub(crate) struct ScenarioSpec {
     pub scenario: String,
     pub flow: String,
     pub personas: Vec<String>,
@@ -43,9 +60,13 @@ pub struct ScenarioSpec {
     pub mix: IndexMap<String, f64>,
     #[serde(default)]
     pub seed: u64,
-    pub conversations: u64,
-    #[serde(default = "one")]
-    pub replications: u32,
+    /// How much traffic one replication simulates.
+    #[serde(default)]
+    pub duration: Option<Millis>,
+    #[serde(default)]
+    pub warm_up: Option<Millis>,
+    #[serde(default)]
+    pub replications: Option<u32>,
     #[serde(default = "default_max_turns")]
     pub max_turns: u32,
     pub arrivals: Arrivals,
@@ -53,10 +74,10 @@ pub struct ScenarioSpec {
     pub agents: IndexMap<String, AgentSpec>,
     #[serde(default)]
     pub expect: IndexMap<String, String>,
-}
-
-fn one() -> u32 {
-    1
+    /// Earlier versions took the total number of conversations; it is read
+    /// only to say what to write instead.
+    #[serde(default)]
+    pub conversations: Option<f64>,
 }
 
 fn default_max_turns() -> u32 {
@@ -67,20 +88,20 @@ fn default_max_turns() -> u32 {
 /// its own so that others (a daily profile, bursts) can join it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Arrivals {
+pub(crate) struct Arrivals {
     /// Customers arrive independently at a constant average rate.
     pub poisson: Poisson,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Poisson {
+pub(crate) struct Poisson {
     pub per_hour: f64,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AgentSpec {
+pub(crate) struct AgentSpec {
     pub count: u32,
     /// How long an agent is busy with one conversation.
     pub handle_time: Distribution,
@@ -89,36 +110,49 @@ pub struct AgentSpec {
     pub first_reply: Option<Distribution>,
 }
 
-/// Index of an agent pool in [`Scenario::pools`].
-pub type PoolId = usize;
+/// Index of an agent pool in a scenario's pools.
+pub(crate) type PoolId = usize;
 
 /// A staffed agent queue.
 #[derive(Debug, Clone)]
-pub struct AgentPool {
+pub(crate) struct AgentPool {
+    /// The queue's name, as flows hand off to it.
     pub name: String,
+    /// How many agents serve it.
     pub count: u32,
+    /// How long an agent is busy with one conversation.
     pub handle_time: Distribution,
+    /// From an agent taking the conversation to their first message.
     pub first_reply: Distribution,
 }
 
 /// A scenario whose files are loaded and whose names all resolve.
 #[derive(Debug, Clone)]
 pub struct Scenario {
-    pub name: String,
-    pub seed: u64,
-    pub conversations: u64,
-    pub replications: u32,
-    pub max_turns: u32,
-    pub arrivals_per_hour: f64,
-    pub flow: Flow,
-    /// The personas in the mix, in mix order.
-    pub personas: Vec<Persona>,
-    /// Cumulative mix shares, parallel to `personas` (the last is 1).
-    pub mix: Vec<f64>,
-    pub pools: Vec<AgentPool>,
-    /// For each flow node, the pool its handoff goes to.
-    pub pool_of_node: Vec<Option<PoolId>>,
-    pub expectations: Vec<Expectation>,
+    /// Its name, as in `scenario:`.
+    pub(crate) name: String,
+    /// The seed of every random stream.
+    pub(crate) seed: u64,
+    /// How many replications run (see `RunOptions` to change it).
+    pub(crate) replications: u32,
+    /// The stretch of traffic one replication counts.
+    pub(crate) duration: Millis,
+    /// Traffic before counting starts.
+    pub(crate) warm_up: Millis,
+    /// Customer turns before a conversation ends unresolved.
+    pub(crate) max_turns: u32,
+    /// The Poisson arrival rate.
+    pub(crate) arrivals_per_hour: f64,
+    /// The bot.
+    pub(crate) flow: Flow,
+    /// Who talks to it, by mix share.
+    pub(crate) personas: Weighted<Persona>,
+    /// The staffed queues, in file order.
+    pub(crate) pools: Vec<AgentPool>,
+    /// For each queue of the flow, the pool that staffs it.
+    pool_of_queue: Vec<PoolId>,
+    /// What the results must be.
+    pub(crate) expectations: Vec<Expectation>,
 }
 
 /// Shares may be written as 0.6/0.4 or as 0.333 three times; this much slack
@@ -129,7 +163,7 @@ impl Scenario {
     /// Checks the scenario against its loaded flow and personas, adding its
     /// problems (located in the scenario file) to `problems`; `None` if any
     /// of them is an error.
-    pub fn assemble(
+    pub(crate) fn validate(
         spec: ScenarioSpec,
         flow: Flow,
         personas: Vec<Persona>,
@@ -137,7 +171,7 @@ impl Scenario {
     ) -> Option<Scenario> {
         let before = problems.len();
         let root = KeyPath::root();
-        let mut setting = |key: &str, message: String, help: &str| {
+        let mut setting = |key: &str, message: String, help: String| {
             problems.push(
                 Problem::new(
                     Rule::InvalidScenario,
@@ -147,37 +181,62 @@ impl Scenario {
                 .with_help(help),
             )
         };
-        if spec.conversations == 0 {
+        let per_hour = spec.arrivals.poisson.per_hour;
+        let replications = spec.replications.unwrap_or(DEFAULT_REPLICATIONS);
+        if let Some(total) = spec.conversations {
+            let hours = total / f64::from(replications.max(1)) / per_hour.max(1e-9);
             setting(
                 "conversations",
-                "must be at least 1".into(),
-                "how many customers to simulate, in total",
+                "is no longer used: a replication is now a stretch of time, so that running more replications never changes what one simulates".into(),
+                format!(
+                    "write the length of one replication instead: at {per_hour} arrivals an hour, `duration: {}` gives about {} conversations in each of {replications} replications",
+                    readable_hours(hours),
+                    (total / f64::from(replications.max(1))).round()
+                ),
+            );
+        } else if spec.duration.is_none() {
+            setting(
+                "duration",
+                "is missing: how much traffic one replication simulates".into(),
+                "write it like `duration: 1h` (one peak hour) or `duration: 1d`".into(),
             );
         }
-        if spec.replications == 0 || u64::from(spec.replications) > spec.conversations.max(1) {
+        if spec.duration == Some(Millis::ZERO) {
+            setting(
+                "duration",
+                "must be longer than 0".into(),
+                "write it like `duration: 1h`".into(),
+            );
+        }
+        for (key, value) in [("duration", spec.duration), ("warm_up", spec.warm_up)] {
+            if value.is_some_and(|value| value > MAX_DURATION) {
+                setting(
+                    key,
+                    "is longer than a year".into(),
+                    "simulate shorter stretches, and more replications of them".into(),
+                );
+            }
+        }
+        if !(1..=MAX_REPLICATIONS).contains(&replications) {
             setting(
                 "replications",
-                format!(
-                    "must be between 1 and the number of conversations ({})",
-                    spec.conversations
-                ),
-                "each replication simulates an equal part of the conversations",
+                format!("must be between 1 and {MAX_REPLICATIONS}"),
+                "each replication is an independent run of `duration`; 10 to 50 give good intervals".into(),
             );
         }
         if spec.max_turns == 0 {
             setting(
                 "max_turns",
                 "must be at least 1".into(),
-                "how many customer turns a conversation may take",
+                "how many customer turns a conversation may take".into(),
             );
         }
-        let per_hour = spec.arrivals.poisson.per_hour;
-        if !(per_hour.is_finite() && per_hour > 0.0) {
+        if !(per_hour.is_finite() && per_hour > 0.0 && per_hour <= MAX_ARRIVALS_PER_HOUR) {
             problems.push(
                 Problem::new(
                     Rule::InvalidScenario,
                     root.key("arrivals").key("poisson").key("per_hour"),
-                    format!("the arrival rate must be above 0, got {per_hour}"),
+                    format!("the arrival rate must be above 0 and at most {MAX_ARRIVALS_PER_HOUR:e} an hour, got {per_hour}"),
                 )
                 .with_help("customers arriving per hour, like `per_hour: 600`"),
             );
@@ -196,34 +255,7 @@ impl Scenario {
                     .unwrap_or_else(|| Distribution::fixed(Millis::ZERO)),
             })
             .collect();
-        let mut pool_of_node = Vec::with_capacity(flow.nodes.len());
-        for node in &flow.nodes {
-            let NodeKind::Handoff { queue, .. } = &node.kind else {
-                pool_of_node.push(None);
-                continue;
-            };
-            let pool = pools.iter().position(|pool| &pool.name == queue);
-            if pool.is_none() {
-                // A staffed queue whose name is a near miss is most likely a typo there.
-                let near_miss = closest(queue, pools.iter().map(|pool| pool.name.as_str()));
-                let problem = match near_miss {
-                    Some(staffed) => Problem::new(
-                        Rule::UnstaffedQueue,
-                        root.key("agents").key(staffed),
-                        format!("node `{}` of the flow hands off to queue `{queue}`, but the agents are staffed under `{staffed}`", node.id),
-                    )
-                    .with_help(format!("rename `{staffed}` to `{queue}` (or fix the name in the flow)")),
-                    None => Problem::new(
-                        Rule::UnstaffedQueue,
-                        root.key("agents"),
-                        format!("node `{}` of the flow hands off to queue `{queue}`, but no agents are staffed for it", node.id),
-                    )
-                    .with_help(format!("add `{queue}: {{count: N, handle_time: ...}}` under `agents:`")),
-                };
-                problems.push(problem);
-            }
-            pool_of_node.push(pool);
-        }
+        let pool_of_queue = staff(&flow, &pools, problems);
 
         let mut expectations = Vec::with_capacity(spec.expect.len());
         for (name, condition) in &spec.expect {
@@ -239,32 +271,142 @@ impl Scenario {
         if problems.len() > before {
             return None;
         }
-        let (personas, mix) = mixed?;
-        Some(Scenario {
+        let scenario = Scenario {
             name: spec.scenario,
             seed: spec.seed,
-            conversations: spec.conversations,
-            replications: spec.replications,
+            replications,
+            duration: spec.duration?,
+            warm_up: spec.warm_up.unwrap_or(Millis::ZERO),
             max_turns: spec.max_turns,
             arrivals_per_hour: per_hour,
             flow,
-            personas,
-            mix,
+            personas: mixed?,
             pools,
-            pool_of_node,
+            pool_of_queue: pool_of_queue?,
             expectations,
-        })
+        };
+        for (expectation, name) in scenario.expectations.iter().zip(spec.expect.keys()) {
+            if let Err(message) = expectation.names_what_exists(&scenario) {
+                problems.push(Problem::new(
+                    Rule::InvalidExpectation,
+                    root.key("expect").key(name),
+                    message,
+                ));
+            }
+        }
+        (problems.len() == before).then_some(scenario)
+    }
+
+    /// The same scenario with another flow, for comparing two versions on
+    /// the same customers. Fails when the flow hands off to a queue the
+    /// scenario does not staff; the problems are located in the scenario.
+    pub fn with_flow(&self, flow: Flow) -> Result<Scenario, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let pool_of_queue = staff(&flow, &self.pools, &mut problems);
+        match pool_of_queue {
+            Some(pool_of_queue) if problems.is_empty() => Ok(Scenario {
+                flow,
+                pool_of_queue,
+                ..self.clone()
+            }),
+            _ => Err(problems),
+        }
+    }
+
+    /// The pool that staffs queue `queue` of the flow.
+    pub(crate) fn pool_of(&self, queue: QueueId) -> PoolId {
+        self.pool_of_queue[queue]
+    }
+
+    /// Its name, as in `scenario:`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The seed of every random stream.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// How many replications a run has unless told otherwise.
+    pub fn replications(&self) -> u32 {
+        self.replications
+    }
+
+    /// The stretch of traffic one replication counts.
+    pub fn duration(&self) -> Millis {
+        self.duration
+    }
+
+    /// Customers arriving per hour.
+    pub fn arrivals_per_hour(&self) -> f64 {
+        self.arrivals_per_hour
+    }
+
+    /// The bot.
+    pub fn flow(&self) -> &Flow {
+        &self.flow
+    }
+
+    /// What the results must be.
+    pub fn expectations(&self) -> &[Expectation] {
+        &self.expectations
     }
 }
 
-/// Orders the personas as the mix names them and turns shares into
-/// cumulative weights. Without a mix, every persona gets an equal share.
+/// `1h`, `90m`, `2.5h`: a duration for a help message.
+fn readable_hours(hours: f64) -> String {
+    if hours >= 1.0 && (hours - hours.round()).abs() < 0.05 {
+        format!("{}h", hours.round())
+    } else {
+        format!("{}m", (hours * 60.0).round().max(1.0))
+    }
+}
+
+/// Finds the pool of every queue the flow hands off to, by name. A queue no
+/// pool staffs is a problem, located at the near-miss pool name when there
+/// is one (most likely a typo there).
+fn staff(flow: &Flow, pools: &[AgentPool], problems: &mut Vec<Problem>) -> Option<Vec<PoolId>> {
+    let root = KeyPath::root();
+    let mut pool_of_queue = Vec::with_capacity(flow.queues.len());
+    for (queue_id, queue) in flow.queues.iter().enumerate() {
+        match pools.iter().position(|pool| &pool.name == queue) {
+            Some(pool) => pool_of_queue.push(pool),
+            None => {
+                let node = flow
+                    .nodes
+                    .iter()
+                    .find(|node| matches!(&node.kind, NodeKind::Handoff(handoff) if handoff.queue == queue_id))
+                    .map_or("?", |node| node.id.as_str());
+                let near_miss = closest(queue, pools.iter().map(|pool| pool.name.as_str()));
+                problems.push(match near_miss {
+                    Some(staffed) => Problem::new(
+                        Rule::UnstaffedQueue,
+                        root.key("agents").key(staffed),
+                        format!("node `{node}` of the flow hands off to queue `{queue}`, but the agents are staffed under `{staffed}`"),
+                    )
+                    .with_help(format!("rename `{staffed}` to `{queue}` (or fix the name in the flow)")),
+                    None => Problem::new(
+                        Rule::UnstaffedQueue,
+                        root.key("agents"),
+                        format!("node `{node}` of the flow hands off to queue `{queue}`, but no agents are staffed for it"),
+                    )
+                    .with_help(format!("add `{queue}: {{count: N, handle_time: ...}}` under `agents:`")),
+                });
+            }
+        }
+    }
+    (pool_of_queue.len() == flow.queues.len()).then_some(pool_of_queue)
+}
+
+/// Orders the personas as the mix names them, weighted by their shares.
+/// Without a mix, every persona gets an equal share.
 fn mix(
     shares: &IndexMap<String, f64>,
     mut personas: Vec<Persona>,
     root: &KeyPath,
     problems: &mut Vec<Problem>,
-) -> Option<(Vec<Persona>, Vec<f64>)> {
+) -> Option<Weighted<Persona>> {
     if shares.is_empty() {
         if personas.is_empty() {
             problems.push(Problem::new(
@@ -274,9 +416,7 @@ fn mix(
             ));
             return None;
         }
-        let n = personas.len() as f64;
-        let cumulative = (1..=personas.len()).map(|i| i as f64 / n).collect();
-        return Some((personas, cumulative));
+        return Weighted::equal(personas).ok();
     }
     let names: Vec<String> = personas
         .iter()
@@ -284,7 +424,6 @@ fn mix(
         .collect();
     let before = problems.len();
     let mut chosen = Vec::with_capacity(shares.len());
-    let mut cumulative = Vec::with_capacity(shares.len());
     let mut total = 0.0;
     for (name, share) in shares {
         let path = root.key("mix").key(name);
@@ -300,10 +439,7 @@ fn mix(
         }
         total += share;
         match personas.iter().position(|persona| &persona.name == name) {
-            Some(index) => {
-                chosen.push(personas.swap_remove(index));
-                cumulative.push(total);
-            }
+            Some(index) => chosen.push((*share, personas.swap_remove(index))),
             None => problems.push(
                 Problem::new(
                     Rule::UnknownPersona,
@@ -333,9 +469,11 @@ fn mix(
     if problems.len() > before {
         return None;
     }
-    let mut cumulative: Vec<f64> = cumulative.into_iter().map(|c| c / total).collect();
-    if let Some(last) = cumulative.last_mut() {
-        *last = 1.0;
+    match Weighted::new(chosen) {
+        Ok(weighted) => Some(weighted),
+        Err(error) => {
+            problems.push(Problem::new(Rule::MixSum, root.key("mix"), error));
+            None
+        }
     }
-    Some((chosen, cumulative))
 }

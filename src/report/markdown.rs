@@ -1,102 +1,112 @@
 //! Markdown, for pull-request comments and CI summaries.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 
-use indexmap::IndexMap;
+use super::Report;
+use super::render::Renderer;
+use super::table::{self, Align, Table, percent, thousands};
+use crate::metric::Outcome;
 
-use super::text::{percent, rate_cells, thousands};
-use super::{Breakdown, Report};
-use crate::model::Millis;
-use crate::model::expectation::{Stat, Timer};
-use crate::outcome::Outcome;
+pub(super) struct Markdown;
 
-pub(super) fn render(report: &Report) -> String {
-    let mut out = String::new();
-    let version = report.flow.version_suffix();
-    let _ = writeln!(out, "## {}\n", report.scenario);
-    let _ = writeln!(
+impl Renderer for Markdown {
+    fn render(&self, reports: &[Report], out: &mut dyn Write) -> io::Result<()> {
+        for (i, report) in reports.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            render(report, out)?;
+        }
+        Ok(())
+    }
+}
+
+fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "## {}\n", escape(&report.scenario))?;
+    writeln!(
         out,
-        "Flow **{}**{} · seed {} · {} conversations\n",
-        report.flow.name,
-        version,
+        "Flow **{}**{} · seed {} · {} conversations in {} replications\n",
+        escape(&report.flow.name),
+        escape(&report.flow.version_suffix()),
         report.seed,
-        thousands(report.conversations)
-    );
-
-    let _ = writeln!(out, "| outcome | share |\n|---|---:|");
+        thousands(report.conversations),
+        report.replications
+    )?;
+    writeln!(out, "| outcome | share |\n|---|---:|")?;
     for outcome in Outcome::ALL {
-        let _ = writeln!(
+        writeln!(
             out,
             "| {} | {} |",
             outcome.key().replace('_', " "),
             percent(report.outcomes.get(outcome))
-        );
+        )?;
     }
-    let [self_resolution, escalation, abandonment, fallback] = rate_cells(&report.rates);
-    let _ = writeln!(
+    let headers: Vec<&str> = table::rates().iter().map(|(_, header)| *header).collect();
+    let cells: Vec<String> = table::rates()
+        .iter()
+        .map(|(rate, _)| percent(report.rates.get(*rate)))
+        .collect();
+    writeln!(
         out,
-        "\n| self-resolution | escalation | abandonment | fallback |\n|---:|---:|---:|---:|\n\
-         | {self_resolution} | {escalation} | {abandonment} | {fallback} |",
-    );
-
-    let header: Vec<&str> = Stat::ALL.iter().map(|stat| stat.key()).collect();
-    let _ = writeln!(
-        out,
-        "\n| response time | {} |\n|---|{}",
-        header.join(" | "),
-        "---:|".repeat(header.len())
-    );
-    for timer in Timer::ALL {
-        let stats = report.response_time.get(timer);
-        let cells: Vec<String> = Stat::ALL
-            .iter()
-            .map(|stat| {
-                stats
-                    .get(*stat)
-                    .map_or("–".to_string(), |s| Millis::from_secs_f64(s).to_string())
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} |",
-            timer.key().replace('_', " "),
-            cells.join(" | ")
-        );
-    }
-    let _ = writeln!(
+        "\n| {} |\n|{}\n| {} |",
+        headers.join(" | "),
+        "---:|".repeat(headers.len()),
+        cells.join(" | ")
+    )?;
+    draw(&table::response_times(report), out)?;
+    writeln!(
         out,
         "\nTurns: mean {}, max {}.",
         report.turns.mean, report.turns.max
-    );
-
-    let _ = writeln!(out, "\n| node | entered | abandoned |\n|---|---:|---:|");
-    for (node, step) in &report.funnel {
-        let _ = writeln!(
-            out,
-            "| `{node}` | {} | {} |",
-            thousands(step.entered),
-            thousands(step.abandoned)
-        );
+    )?;
+    draw(&table::funnel(report), out)?;
+    for (title, groups) in [("persona", &report.personas), ("segment", &report.segments)] {
+        if !groups.is_empty() {
+            draw(&table::breakdowns(title, groups), out)?;
+        }
     }
-    breakdowns(&mut out, "persona", &report.personas);
-    breakdowns(&mut out, "segment", &report.segments);
-    out
+    Ok(())
 }
 
-fn breakdowns(out: &mut String, title: &str, groups: &IndexMap<String, Breakdown>) {
-    if groups.is_empty() {
-        return;
+fn draw(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+    let headers: Vec<String> = table.headers.iter().map(|h| escape(h)).collect();
+    let rule: String = table
+        .align
+        .iter()
+        .map(|align| match align {
+            Align::Left => "---|",
+            Align::Right => "---:|",
+        })
+        .collect();
+    writeln!(out, "\n| {} |\n|{rule}", headers.join(" | "))?;
+    for row in &table.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|cell| {
+                if cell.muted && cell.text == "-" {
+                    "–".to_string()
+                } else {
+                    escape(&cell.text)
+                }
+            })
+            .collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
     }
-    let _ = writeln!(
-        out,
-        "\n| {title} | conversations | self-resolution | escalation | abandonment | fallback |\n|---|---:|---:|---:|---:|---:|"
-    );
-    for (name, group) in groups {
-        let conversations = thousands(group.conversations);
-        let [self_resolution, escalation, abandonment, fallback] = rate_cells(&group.rates);
-        let _ = writeln!(
-            out,
-            "| {name} | {conversations} | {self_resolution} | {escalation} | {abandonment} | {fallback} |"
-        );
+    Ok(())
+}
+
+/// Names from the user's files must not break the table or inject markup.
+fn escape(text: &str) -> String {
+    let text = crate::source::printable(text);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '|' | '\\' | '`' | '*' | '_' | '<' | '>' | '[' | ']' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
     }
+    out
 }

@@ -1,31 +1,45 @@
 //! The report: one struct with the contract keys of DESIGN.md section 3,
 //! serialised as YAML or JSON and rendered as text or markdown for people.
 //!
-//! Every number is defined once, here, next to its formula; the renderers
-//! only read it. Fractions are rounded to 4 decimals and seconds to the
-//! millisecond, so a report prints identically on every platform.
+//! Every number is computed here from the engine's tallies, by the formulas
+//! in [`crate::metric`]; the renderers ([`Renderer`]) only read it. Fractions
+//! are rounded to 4 decimals and seconds to the millisecond, so a report
+//! prints identically on every platform.
 
 mod markdown;
+pub(crate) mod render;
+pub(crate) mod table;
 mod text;
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::metrics::{Histogram, Metrics, Tally};
-use crate::model::expectation::{Metric, Rate, Stat, Timer};
-use crate::model::scenario::Scenario;
-use crate::outcome::Outcome;
+pub use render::{Format, Renderer, Style, render_to_string};
 
+use crate::metric::{FunnelCount, Group, GroupMetric, Metric, Outcome, Rate, Stat, Timer};
+use crate::model::scenario::Scenario;
+use crate::tally::{Histogram, Tallies, Tally};
+
+/// What a run measured (DESIGN.md section 3). Keys are only ever added.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// The scenario's name.
     pub scenario: String,
+    /// The flow's name and version.
     pub flow: FlowLabel,
+    /// The seed of every random stream.
     pub seed: u64,
+    /// Independent runs of the scenario's `duration`.
+    pub replications: u32,
+    /// Conversations counted, over all replications.
     pub conversations: u64,
     /// A partition: every conversation has exactly one outcome.
     pub outcomes: Outcomes,
+    /// Rates over all conversations.
     pub rates: Rates,
+    /// Durations, in seconds.
     pub response_time: ResponseTimes,
+    /// Customer turns per conversation.
     pub turns: Turns,
     /// Per node, in flow order.
     pub funnel: IndexMap<String, FunnelStep>,
@@ -37,16 +51,19 @@ pub struct Report {
     pub segments: IndexMap<String, Breakdown>,
 }
 
+/// Which flow was run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FlowLabel {
+    /// As in `flow:`.
     pub name: String,
+    /// As in `version:`, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
 impl FlowLabel {
     /// ` 2.1` to follow the flow's name, or nothing without a version.
-    fn version_suffix(&self) -> String {
+    pub fn version_suffix(&self) -> String {
         self.version
             .as_deref()
             .map(|v| format!(" {v}"))
@@ -56,6 +73,7 @@ impl FlowLabel {
 
 /// Shares of all conversations, by outcome (see [`Outcome`] for each definition).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)] // each is the share of the Outcome of the same name
 pub struct Outcomes {
     pub self_resolved: f64,
     pub agent_resolved: f64,
@@ -64,21 +82,20 @@ pub struct Outcomes {
     pub unresolved: f64,
 }
 
+/// The rates (see [`Rate`] for each formula).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)] // each is the Rate of the same name
 pub struct Rates {
-    /// `self_resolved`: solved by the bot alone.
     pub self_resolution: f64,
-    /// `agent_resolved + abandoned_in_queue`: every conversation handed to a human.
     pub escalation: f64,
-    /// `abandoned_in_bot + abandoned_in_queue`: every customer who left unserved.
     pub abandonment: f64,
-    /// Replies the bot did not understand (fallback or invalid answer) /
-    /// all customer replies to bot prompts (taps and typed text).
     pub fallback: f64,
 }
 
-/// Seconds. `null` when nothing was measured (e.g. no handoffs).
+/// Statistics of one timer (see [`Stat`]), in seconds. `null` when nothing
+/// was measured (e.g. no handoffs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)] // each is the Stat of the same name
 pub struct TimeStats {
     pub mean: Option<f64>,
     pub p50: Option<f64>,
@@ -88,55 +105,45 @@ pub struct TimeStats {
     pub max: Option<f64>,
 }
 
+/// The timers (see [`Timer`] for what each measures).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)] // each is the Timer of the same name
 pub struct ResponseTimes {
-    /// Customer message → the first bot message after it, for every customer
-    /// message the customer stayed to see answered.
     pub bot: TimeStats,
-    /// Handoff → an agent's first message: queue wait plus the agent's first
-    /// reply time, for customers an agent picked up.
     pub agent_first_response: TimeStats,
-    /// Time in an agent queue, for everyone who queued: until an agent took
-    /// them, or until they gave up.
     pub queue_wait: TimeStats,
-    /// Customer's first message → outcome, for resolved conversations
-    /// (self- or agent-resolved; an agent resolves when the handling ends).
     pub resolution: TimeStats,
 }
 
 /// Customer turns (replies to bot prompts) per conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Turns {
+    /// The mean.
     pub mean: f64,
+    /// The most in one conversation.
     pub max: u32,
 }
 
+/// One node of the funnel (see [`FunnelCount`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)] // each is the FunnelCount of the same name
 pub struct FunnelStep {
-    /// Conversations that reached this node (each counted once).
     pub entered: u64,
-    /// Conversations abandoned while at this node (in the bot, or in the
-    /// queue of a handoff node).
     pub abandoned: u64,
 }
 
 /// Outcomes and rates for a group of conversations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Breakdown {
+    /// For a persona, its segment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<String>,
+    /// Conversations in the group.
     pub conversations: u64,
+    /// The group's outcome shares.
     pub outcomes: Outcomes,
+    /// The group's rates.
     pub rates: Rates,
-}
-
-/// Output formats of `rehearse run`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Markdown,
-    Yaml,
-    Json,
 }
 
 fn round_to(value: f64, decimals: i32) -> f64 {
@@ -165,6 +172,7 @@ impl Outcomes {
         }
     }
 
+    /// The share of `outcome`.
     pub fn get(&self, outcome: Outcome) -> f64 {
         match outcome {
             Outcome::SelfResolved => self.self_resolved,
@@ -194,6 +202,7 @@ impl Rates {
         }
     }
 
+    /// The value of `rate`.
     pub fn get(&self, rate: Rate) -> f64 {
         match rate {
             Rate::SelfResolution => self.self_resolution,
@@ -207,17 +216,22 @@ impl Rates {
 impl TimeStats {
     fn from_histogram(histogram: &Histogram) -> TimeStats {
         let seconds = |ms: f64| round_to(ms / 1000.0, 3);
-        let quantile = |q| histogram.quantile(q).map(|ms| seconds(ms.0 as f64));
+        let stat = |stat: Stat| match stat.quantile() {
+            Some(q) => histogram.quantile(q).map(|ms| seconds(ms.0 as f64)),
+            None if stat == Stat::Mean => histogram.mean().map(seconds),
+            None => histogram.max().map(|ms| seconds(ms.0 as f64)),
+        };
         TimeStats {
-            mean: histogram.mean().map(seconds),
-            p50: quantile(0.50),
-            p90: quantile(0.90),
-            p95: quantile(0.95),
-            p99: quantile(0.99),
-            max: histogram.max().map(|ms| seconds(ms.0 as f64)),
+            mean: stat(Stat::Mean),
+            p50: stat(Stat::P50),
+            p90: stat(Stat::P90),
+            p95: stat(Stat::P95),
+            p99: stat(Stat::P99),
+            max: stat(Stat::Max),
         }
     }
 
+    /// The value of `stat`, when measured.
     pub fn get(&self, stat: Stat) -> Option<f64> {
         match stat {
             Stat::Mean => self.mean,
@@ -231,6 +245,7 @@ impl TimeStats {
 }
 
 impl ResponseTimes {
+    /// The statistics of `timer`.
     pub fn get(&self, timer: Timer) -> &TimeStats {
         match timer {
             Timer::Bot => &self.bot,
@@ -253,13 +268,20 @@ impl Breakdown {
 }
 
 impl Report {
-    pub fn new(scenario: &Scenario, metrics: &Metrics) -> Report {
-        let conversations = metrics.conversations();
+    /// The report of `replications` replications of `scenario` with `seed`,
+    /// whose tallies are `tallies`.
+    pub(crate) fn new(
+        scenario: &Scenario,
+        seed: u64,
+        replications: u32,
+        tallies: &Tallies,
+    ) -> Report {
+        let conversations = tallies.conversations();
         let funnel = scenario
             .flow
             .nodes
             .iter()
-            .zip(&metrics.funnel)
+            .zip(&tallies.funnel)
             .map(|(node, counts)| {
                 (
                     node.id.clone(),
@@ -272,8 +294,9 @@ impl Report {
             .collect();
         let personas = scenario
             .personas
+            .items()
             .iter()
-            .zip(&metrics.personas)
+            .zip(&tallies.personas)
             .map(|(persona, tally)| {
                 (
                     persona.name.clone(),
@@ -282,7 +305,7 @@ impl Report {
             })
             .collect();
         let mut segment_tallies: IndexMap<String, Tally> = IndexMap::new();
-        for (persona, tally) in scenario.personas.iter().zip(&metrics.personas) {
+        for (persona, tally) in scenario.personas.items().iter().zip(&tallies.personas) {
             if let Some(segment) = &persona.segment {
                 segment_tallies
                     .entry(segment.clone())
@@ -296,23 +319,24 @@ impl Report {
                 name: scenario.flow.name.clone(),
                 version: scenario.flow.version.clone(),
             },
-            seed: scenario.seed,
+            seed,
+            replications,
             conversations,
-            outcomes: Outcomes::from_tally(&metrics.all),
-            rates: Rates::from_tally(&metrics.all),
+            outcomes: Outcomes::from_tally(&tallies.all),
+            rates: Rates::from_tally(&tallies.all),
             response_time: ResponseTimes {
-                bot: TimeStats::from_histogram(&metrics.bot_response),
-                agent_first_response: TimeStats::from_histogram(&metrics.agent_first_response),
-                queue_wait: TimeStats::from_histogram(&metrics.queue_wait),
-                resolution: TimeStats::from_histogram(&metrics.resolution),
+                bot: TimeStats::from_histogram(&tallies.bot_response),
+                agent_first_response: TimeStats::from_histogram(&tallies.agent_first_response),
+                queue_wait: TimeStats::from_histogram(&tallies.queue_wait),
+                resolution: TimeStats::from_histogram(&tallies.resolution),
             },
             turns: Turns {
                 mean: if conversations == 0 {
                     0.0
                 } else {
-                    round_to(metrics.turns_sum as f64 / conversations as f64, 2)
+                    round_to(tallies.turns_sum as f64 / conversations as f64, 2)
                 },
-                max: metrics.turns_max,
+                max: tallies.turns_max,
             },
             funnel,
             personas,
@@ -323,49 +347,65 @@ impl Report {
         }
     }
 
-    /// The value an expectation names; `None` when it was not measured.
-    pub fn value(&self, metric: Metric) -> Option<f64> {
+    /// The value a metric names; `None` when it was not measured or the
+    /// report has no such persona, segment or node.
+    pub fn value(&self, metric: &Metric) -> Option<f64> {
+        let group_value = |group: &Breakdown, metric: &GroupMetric| match metric {
+            GroupMetric::Conversations => group.conversations as f64,
+            GroupMetric::Outcome(outcome) => group.outcomes.get(*outcome),
+            GroupMetric::Rate(rate) => group.rates.get(*rate),
+        };
         match metric {
-            Metric::Outcome(outcome) => Some(self.outcomes.get(outcome)),
-            Metric::Rate(rate) => Some(self.rates.get(rate)),
-            Metric::Time(timer, stat) => self.response_time.get(timer).get(stat),
+            Metric::Conversations => Some(self.conversations as f64),
+            Metric::Outcome(outcome) => Some(self.outcomes.get(*outcome)),
+            Metric::Rate(rate) => Some(self.rates.get(*rate)),
+            Metric::Time(timer, stat) => self.response_time.get(*timer).get(*stat),
             Metric::TurnsMean => Some(self.turns.mean),
             Metric::TurnsMax => Some(f64::from(self.turns.max)),
+            Metric::Group(group, name, metric) => self
+                .groups(*group)
+                .get(name)
+                .map(|breakdown| group_value(breakdown, metric)),
+            Metric::Funnel(node, count) => self.funnel.get(node).map(|step| match count {
+                FunnelCount::Entered => step.entered as f64,
+                FunnelCount::Abandoned => step.abandoned as f64,
+            }),
         }
     }
-}
 
-/// How text output may be decorated; decided once by the caller.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Style {
-    pub color: bool,
-}
-
-/// Renders reports in `format`. Several YAML reports become a multi-document
-/// stream and several JSON reports an array; one is a plain document.
-pub fn render(reports: &[Report], format: Format, style: Style) -> String {
-    match format {
-        Format::Text => reports
-            .iter()
-            .map(|report| text::render(report, style))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Format::Markdown => reports
-            .iter()
-            .map(markdown::render)
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Format::Yaml => reports
-            .iter()
-            .map(|report| serde_yaml::to_string(report).expect("a report always serialises"))
-            .collect::<Vec<_>>()
-            .join("---\n"),
-        Format::Json => {
-            let json = match reports {
-                [one] => serde_json::to_string_pretty(one),
-                many => serde_json::to_string_pretty(many),
-            };
-            json.expect("a report always serialises") + "\n"
+    /// The per-persona or per-segment block.
+    pub fn groups(&self, group: Group) -> &IndexMap<String, Breakdown> {
+        match group {
+            Group::Persona => &self.personas,
+            Group::Segment => &self.segments,
         }
+    }
+
+    /// Every number of the report with its name, in report order: what
+    /// intervals, expectations, snapshot diffs and comparisons read.
+    pub fn metrics(&self) -> Vec<(Metric, f64)> {
+        let mut names = vec![Metric::Conversations];
+        names.extend(Outcome::ALL.map(Metric::Outcome));
+        names.extend(Rate::ALL.map(Metric::Rate));
+        for timer in Timer::ALL {
+            names.extend(Stat::ALL.map(|stat| Metric::Time(timer, stat)));
+        }
+        names.extend([Metric::TurnsMean, Metric::TurnsMax]);
+        for node in self.funnel.keys() {
+            names.push(Metric::Funnel(node.clone(), FunnelCount::Entered));
+            names.push(Metric::Funnel(node.clone(), FunnelCount::Abandoned));
+        }
+        for group in [Group::Persona, Group::Segment] {
+            for name in self.groups(group).keys() {
+                let metric = |m| Metric::Group(group, name.clone(), m);
+                names.push(metric(GroupMetric::Conversations));
+                names.extend(Outcome::ALL.map(|o| metric(GroupMetric::Outcome(o))));
+                names.extend(Rate::ALL.map(|r| metric(GroupMetric::Rate(r))));
+            }
+        }
+        names
+            .into_iter()
+            .filter_map(|metric| self.value(&metric).map(|value| (metric, value)))
+            .collect()
     }
 }

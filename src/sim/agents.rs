@@ -3,23 +3,26 @@
 
 use std::collections::BTreeMap;
 
-use super::conversation::Progress;
 use super::events::EventQueue;
-use crate::metrics::Metrics;
-use crate::model::Millis;
+use crate::conversation::Progress;
+use crate::metric::Outcome;
 use crate::model::flow::NodeId;
 use crate::model::scenario::PoolId;
-use crate::outcome::Outcome;
+use crate::model::{Millis, SimTime};
+use crate::tally::{Ending, Tallies};
 
 /// A handed-off customer, with what the queue needs drawn in advance from
-/// the customer's own stream.
+/// the conversation's queue stream.
 pub(crate) struct Waiting {
     pub progress: Progress,
+    /// The handoff node, where an abandonment in the queue is counted.
     pub node: NodeId,
-    pub joined: Millis,
+    pub joined: SimTime,
     pub patience: Option<Millis>,
     pub first_reply: Millis,
     pub handle_time: Millis,
+    /// Warm-up traffic loads the queue but is not counted.
+    pub counted: bool,
 }
 
 /// Events of the agent side of the simulation.
@@ -29,6 +32,13 @@ pub(crate) enum QueueEvent {
     GivesUp(PoolId, u64),
     /// An agent of this pool finishes a conversation.
     AgentFree(PoolId),
+}
+
+/// Everything the event queue of a replication holds.
+pub(crate) enum Event {
+    /// The next customer arrives.
+    Arrival,
+    Queue(QueueEvent),
 }
 
 pub(crate) struct Pool {
@@ -53,21 +63,21 @@ impl Pool {
 
     pub fn join(
         &mut self,
-        now: Millis,
+        now: SimTime,
         customer: Waiting,
         events: &mut EventQueue<Event>,
-        metrics: &mut Metrics,
+        tallies: &mut Tallies,
     ) {
         if self.free_agents > 0 {
             self.free_agents -= 1;
-            self.serve(now, customer, events, metrics);
+            self.serve(now, customer, events, tallies);
             return;
         }
         let ticket = self.next_ticket;
         self.next_ticket += 1;
         if let Some(patience) = customer.patience {
             events.schedule(
-                now.saturating_add(patience),
+                now + patience,
                 Event::Queue(QueueEvent::GivesUp(self.id, ticket)),
             );
         }
@@ -75,66 +85,76 @@ impl Pool {
     }
 
     /// The customer with `ticket` leaves, unless an agent already took them.
-    pub fn give_up(&mut self, now: Millis, ticket: u64, metrics: &mut Metrics) {
+    pub fn give_up(&mut self, now: SimTime, ticket: u64, tallies: &mut Tallies) {
         if let Some(customer) = self.waiting.remove(&ticket) {
-            leave_queue(now, customer, metrics);
+            leave_queue(now, customer, tallies);
         }
     }
 
     pub fn agent_free(
         &mut self,
-        now: Millis,
+        now: SimTime,
         events: &mut EventQueue<Event>,
-        metrics: &mut Metrics,
+        tallies: &mut Tallies,
     ) {
         match self.waiting.pop_first() {
-            Some((_, customer)) => self.serve(now, customer, events, metrics),
+            Some((_, customer)) => self.serve(now, customer, events, tallies),
             None => self.free_agents += 1,
         }
     }
 
     /// Customers still waiting when nothing else can happen (a queue with no
     /// agents, and customers with endless patience) leave at `now`.
-    pub fn close(&mut self, now: Millis, metrics: &mut Metrics) {
+    pub fn close(&mut self, now: SimTime, tallies: &mut Tallies) {
         while let Some((_, customer)) = self.waiting.pop_first() {
-            leave_queue(now, customer, metrics);
+            leave_queue(now, customer, tallies);
         }
     }
 
     fn serve(
         &mut self,
-        now: Millis,
+        now: SimTime,
         customer: Waiting,
         events: &mut EventQueue<Event>,
-        metrics: &mut Metrics,
+        tallies: &mut Tallies,
     ) {
-        let wait = now.saturating_sub(customer.joined);
-        metrics.queue_wait.record(wait);
-        metrics
-            .agent_first_response
-            .record(wait.saturating_add(customer.first_reply));
-        let done = now.saturating_add(customer.handle_time);
+        let done = now + customer.handle_time;
         events.schedule(done, Event::Queue(QueueEvent::AgentFree(self.id)));
-        end(metrics, &customer, Outcome::AgentResolved, done);
+        if customer.counted {
+            let wait = now.since(customer.joined);
+            tallies.queue_wait.record(wait);
+            tallies
+                .agent_first_response
+                .record(wait + customer.first_reply);
+        }
+        end(tallies, &customer, Outcome::AgentResolved, done);
     }
 }
 
-fn leave_queue(now: Millis, customer: Waiting, metrics: &mut Metrics) {
-    metrics
-        .queue_wait
-        .record(now.saturating_sub(customer.joined));
-    end(metrics, &customer, Outcome::AbandonedInQueue, now);
+fn leave_queue(now: SimTime, customer: Waiting, tallies: &mut Tallies) {
+    if customer.counted {
+        tallies.queue_wait.record(now.since(customer.joined));
+    }
+    end(tallies, &customer, Outcome::AbandonedInQueue, now);
 }
 
-fn end(metrics: &mut Metrics, customer: &Waiting, outcome: Outcome, at: Millis) {
-    metrics.end(customer.progress.ending(outcome, customer.node, at));
+fn end(tallies: &mut Tallies, customer: &Waiting, outcome: Outcome, at: SimTime) {
+    if customer.counted {
+        tallies.end(ending(customer.progress, outcome, customer.node, at));
+    }
 }
 
-/// Everything the event queue of a replication holds.
-pub(crate) enum Event {
-    /// The next customer arrives.
-    Arrival,
-    Queue(QueueEvent),
+/// What a conversation contributes to the tallies when it ends with
+/// `outcome` at `node`, at time `at`.
+pub(crate) fn ending(progress: Progress, outcome: Outcome, node: NodeId, at: SimTime) -> Ending {
+    Ending {
+        persona: progress.persona,
+        outcome,
+        node,
+        turns: progress.turns,
+        not_understood: progress.not_understood,
+        duration: at.since(progress.started),
+    }
 }
 
 #[cfg(test)]
@@ -145,22 +165,22 @@ mod tests {
         Waiting {
             progress: Progress {
                 persona: 0,
-                started: Millis(joined),
+                started: SimTime(joined),
                 turns: 0,
-                replies: 0,
                 not_understood: 0,
             },
             node: 0,
-            joined: Millis(joined),
+            joined: SimTime(joined),
             patience: patience.map(Millis),
             first_reply: Millis(50),
             handle_time: Millis(900),
+            counted: true,
         }
     }
 
     /// Runs the queue's own events after customers joined at the given times.
-    fn run(agents: u32, customers: Vec<Waiting>) -> Metrics {
-        let mut metrics = Metrics::new(1, 1);
+    fn run(agents: u32, customers: Vec<Waiting>) -> Tallies {
+        let mut tallies = Tallies::new(1, 1);
         let mut events = EventQueue::new();
         for customer in customers {
             events.schedule(
@@ -172,19 +192,19 @@ mod tests {
         while let Some((now, event)) = events.next() {
             match event {
                 Event::Queue(QueueEvent::Joins(_, customer)) => {
-                    pool.join(now, *customer, &mut events, &mut metrics)
+                    pool.join(now, *customer, &mut events, &mut tallies)
                 }
                 Event::Queue(QueueEvent::GivesUp(_, ticket)) => {
-                    pool.give_up(now, ticket, &mut metrics)
+                    pool.give_up(now, ticket, &mut tallies)
                 }
                 Event::Queue(QueueEvent::AgentFree(_)) => {
-                    pool.agent_free(now, &mut events, &mut metrics)
+                    pool.agent_free(now, &mut events, &mut tallies)
                 }
                 Event::Arrival => unreachable!(),
             }
         }
-        pool.close(events.now(), &mut metrics);
-        metrics
+        pool.close(events.now(), &mut tallies);
+        tallies
     }
 
     #[test]
@@ -194,31 +214,43 @@ mod tests {
         // the third gets the first free agent (at 900ms, after waiting 898ms)
         // and the fourth the second (at 901ms, also 898ms). Last-in-first-out
         // would give waits of 897 and 899 instead.
-        let metrics = run(2, (0..4).map(|t| customer(t, None)).collect());
-        let waits = &metrics.queue_wait;
+        let tallies = run(2, (0..4).map(|t| customer(t, None)).collect());
+        let waits = &tallies.queue_wait;
         assert_eq!(waits.count(), 4);
         assert_eq!(waits.quantile(0.5), Some(Millis(0)));
         assert_eq!(waits.quantile(0.75), Some(Millis(898)));
         assert_eq!(waits.max(), Some(Millis(898)));
-        assert_eq!(metrics.all.outcomes.get(Outcome::AgentResolved), 4);
+        assert_eq!(tallies.all.outcomes.get(Outcome::AgentResolved), 4);
         // First response adds the agent's first reply to the wait.
-        assert_eq!(metrics.agent_first_response.max(), Some(Millis(948)));
+        assert_eq!(tallies.agent_first_response.max(), Some(Millis(948)));
     }
 
     #[test]
     fn a_customer_out_of_patience_leaves_and_is_not_served() {
         // One agent busy for 900ms; the second customer gives up after 300ms.
-        let metrics = run(1, vec![customer(0, None), customer(0, Some(300))]);
-        assert_eq!(metrics.all.outcomes.get(Outcome::AgentResolved), 1);
-        assert_eq!(metrics.all.outcomes.get(Outcome::AbandonedInQueue), 1);
-        assert_eq!(metrics.funnel[0].abandoned, 1);
-        assert_eq!(metrics.queue_wait.max(), Some(Millis(300)));
-        assert_eq!(metrics.agent_first_response.count(), 1);
+        let tallies = run(1, vec![customer(0, None), customer(0, Some(300))]);
+        assert_eq!(tallies.all.outcomes.get(Outcome::AgentResolved), 1);
+        assert_eq!(tallies.all.outcomes.get(Outcome::AbandonedInQueue), 1);
+        assert_eq!(tallies.funnel[0].abandoned, 1);
+        assert_eq!(tallies.queue_wait.max(), Some(Millis(300)));
+        assert_eq!(tallies.agent_first_response.count(), 1);
     }
 
     #[test]
     fn an_unstaffed_queue_ends_every_wait_when_nothing_else_can_happen() {
-        let metrics = run(0, vec![customer(0, None), customer(5, Some(60_000))]);
-        assert_eq!(metrics.all.outcomes.get(Outcome::AbandonedInQueue), 2);
+        let tallies = run(0, vec![customer(0, None), customer(5, Some(60_000))]);
+        assert_eq!(tallies.all.outcomes.get(Outcome::AbandonedInQueue), 2);
+    }
+
+    #[test]
+    fn warm_up_customers_load_the_queue_but_are_not_counted() {
+        let mut early = customer(0, None);
+        early.counted = false;
+        // The uncounted customer holds the only agent for 900ms; the counted
+        // one waits for it, and only that wait is recorded.
+        let tallies = run(1, vec![early, customer(100, None)]);
+        assert_eq!(tallies.conversations(), 1);
+        assert_eq!(tallies.queue_wait.count(), 1);
+        assert_eq!(tallies.queue_wait.max(), Some(Millis(800)));
     }
 }

@@ -4,10 +4,10 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use crate::model::Millis;
+use crate::model::SimTime;
 
 struct Entry<E> {
-    at: Millis,
+    at: SimTime,
     sequence: u64,
     event: E,
 }
@@ -32,7 +32,7 @@ impl<E> Ord for Entry<E> {
 pub(crate) struct EventQueue<E> {
     heap: BinaryHeap<Reverse<Entry<E>>>,
     next_sequence: u64,
-    now: Millis,
+    now: SimTime,
 }
 
 impl<E> EventQueue<E> {
@@ -40,12 +40,12 @@ impl<E> EventQueue<E> {
         EventQueue {
             heap: BinaryHeap::new(),
             next_sequence: 0,
-            now: Millis::ZERO,
+            now: SimTime::ZERO,
         }
     }
 
     /// Schedules `event` at `at`; the past is clamped to now, so time never runs backwards.
-    pub fn schedule(&mut self, at: Millis, event: E) {
+    pub fn schedule(&mut self, at: SimTime, event: E) {
         let at = at.max(self.now);
         self.heap.push(Reverse(Entry {
             at,
@@ -56,13 +56,13 @@ impl<E> EventQueue<E> {
     }
 
     /// The next event, advancing the clock to its time.
-    pub fn next(&mut self) -> Option<(Millis, E)> {
+    pub fn next(&mut self) -> Option<(SimTime, E)> {
         let Reverse(entry) = self.heap.pop()?;
         self.now = entry.at;
         Some((entry.at, entry.event))
     }
 
-    pub fn now(&self) -> Millis {
+    pub fn now(&self) -> SimTime {
         self.now
     }
 }
@@ -74,9 +74,9 @@ mod tests {
     #[test]
     fn orders_by_time_then_first_in_first_out() {
         let mut queue = EventQueue::new();
-        queue.schedule(Millis(20), "late");
-        queue.schedule(Millis(10), "first at 10");
-        queue.schedule(Millis(10), "second at 10");
+        queue.schedule(SimTime(20), "late");
+        queue.schedule(SimTime(10), "first at 10");
+        queue.schedule(SimTime(10), "second at 10");
         let order: Vec<_> = std::iter::from_fn(|| queue.next())
             .map(|(_, e)| e)
             .collect();

@@ -2,153 +2,136 @@
 //! be handed to agent queues, on a virtual clock counted in milliseconds.
 //!
 //! Conversations that share an agent queue interact, so one replication runs
-//! on one thread; replications run in parallel and are merged in a fixed
-//! order, so the result does not depend on the number of threads.
+//! on one thread; replications run in parallel and are folded in a fixed
+//! order ([`parallel`]), so the result does not depend on the number of
+//! threads. Each replication's report feeds the intervals; nothing else is
+//! kept per replication.
 
 mod agents;
-mod conversation;
-mod customer;
 mod events;
-mod rng;
+pub(crate) mod parallel;
+mod replication;
+pub(crate) mod rng;
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+pub(crate) use replication::replicate;
 
-use rand_distr::{Distribution as _, Exp1};
+use crate::metric::Metric;
+use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
+use crate::report::Report;
+use crate::stats::{Interval, Intervals};
+use crate::tally::Tallies;
 
-use agents::{Event, Pool, QueueEvent, Waiting};
-use conversation::{BotPhaseEnd, Conversation};
-use events::EventQueue;
-use rng::{Purpose, stream};
+/// How to run a scenario: what may differ from the scenario file without
+/// changing what one replication simulates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    seed: Option<u64>,
+    replications: Option<u32>,
+    threads: Option<usize>,
+}
 
-use crate::metrics::Metrics;
-use crate::model::Millis;
-use crate::model::scenario::Scenario;
-
-/// How many conversations pass between two progress reports.
-const PROGRESS_EVERY: u64 = 1024;
-
-/// Runs every replication of `scenario` and merges their metrics.
-/// `progress` is called with the number of conversations just finished.
-pub fn simulate(scenario: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Metrics {
-    let replications = scenario.replications as usize;
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(replications);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Metrics>>> = Mutex::new(vec![None; replications]);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let replication = next.fetch_add(1, Ordering::Relaxed);
-                    if replication >= replications {
-                        break;
-                    }
-                    let metrics = run_replication(scenario, replication as u32, progress);
-                    results.lock().expect("a replication thread panicked")[replication] =
-                        Some(metrics);
-                }
-            });
-        }
-    });
-    let mut merged = Metrics::new(scenario.flow.nodes.len(), scenario.personas.len());
-    for metrics in results
-        .into_inner()
-        .expect("a replication thread panicked")
-        .into_iter()
-        .flatten()
-    {
-        merged.merge(&metrics);
+impl RunOptions {
+    /// The scenario's own settings.
+    pub fn new() -> RunOptions {
+        RunOptions::default()
     }
-    merged
+
+    /// Another seed: other customers, other timings.
+    pub fn seed(mut self, seed: u64) -> RunOptions {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Another number of replications, from 1 to 2^20: more replications
+    /// narrow the intervals; each still simulates the scenario's `duration`.
+    pub fn replications(mut self, replications: u32) -> Result<RunOptions, String> {
+        if !(1..=MAX_REPLICATIONS).contains(&replications) {
+            return Err(format!(
+                "replications must be between 1 and {MAX_REPLICATIONS}, got {replications}"
+            ));
+        }
+        self.replications = Some(replications);
+        Ok(self)
+    }
+
+    /// Run on at most `threads` threads (at least one). Results never
+    /// depend on it: replications are folded in a fixed order.
+    pub fn threads(mut self, threads: usize) -> RunOptions {
+        self.threads = Some(threads.max(1));
+        self
+    }
+
+    /// The seed a run of `scenario` uses.
+    pub fn seed_for(&self, scenario: &Scenario) -> u64 {
+        self.seed.unwrap_or(scenario.seed)
+    }
+
+    /// The number of replications a run of `scenario` uses.
+    pub fn replications_for(&self, scenario: &Scenario) -> u32 {
+        self.replications.unwrap_or(scenario.replications)
+    }
 }
 
-/// The conversation indices of one replication: `conversations` split as
-/// evenly as possible, in order.
-fn conversation_range(scenario: &Scenario, replication: u32) -> std::ops::Range<u64> {
-    let total = u128::from(scenario.conversations);
-    let replications = u128::from(scenario.replications);
-    let bound = |r: u128| (total * r / replications) as u64;
-    bound(u128::from(replication))..bound(u128::from(replication) + 1)
+/// A finished run: the report of all replications together, and the spread
+/// of every number between replications.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    report: Report,
+    intervals: Intervals,
 }
 
-/// One replication: an independent stretch of traffic starting with empty queues.
-pub fn run_replication(
+impl Simulation {
+    /// The report.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// The report, owned.
+    pub fn into_report(self) -> Report {
+        self.report
+    }
+
+    /// The 95% interval of `metric` over replications (DESIGN.md section 6);
+    /// `None` with fewer than two replications that measured it.
+    pub fn interval(&self, metric: &Metric) -> Option<Interval> {
+        self.intervals.interval(metric)
+    }
+
+    /// The mean and sample standard deviation of `metric` over the
+    /// replications that measured it, and how many did.
+    pub fn spread(&self, metric: &Metric) -> Option<(f64, f64, u32)> {
+        self.intervals
+            .summary(metric)
+            .map(|summary| (summary.mean(), summary.variance().sqrt(), summary.count()))
+    }
+}
+
+/// Runs every replication of `scenario` and reports. `progress` is called
+/// once per finished replication.
+pub fn simulate(
     scenario: &Scenario,
-    replication: u32,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Metrics {
-    let mut metrics = Metrics::new(scenario.flow.nodes.len(), scenario.personas.len());
-    let mut pools: Vec<Pool> = scenario
-        .pools
-        .iter()
-        .enumerate()
-        .map(|(id, pool)| Pool::new(id, pool.count))
-        .collect();
-    let mut events = EventQueue::new();
-    // Arrival times come from their own stream, so every flow version sees
-    // the same customers at the same moments.
-    let mut arrivals = stream(scenario.seed, replication, 0, Purpose::Arrivals);
-    let mean_gap_secs = 3600.0 / scenario.arrivals_per_hour;
-    let mut gap = || {
-        let unit: f64 = Exp1.sample(&mut arrivals);
-        Millis::from_secs_f64(unit * mean_gap_secs)
-    };
-    let range = conversation_range(scenario, replication);
-    let mut next_index = range.start;
-    if next_index < range.end {
-        events.schedule(gap(), Event::Arrival);
+    options: &RunOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Simulation {
+    let seed = options.seed_for(scenario);
+    let replications = options.replications_for(scenario);
+    let mut merged = Tallies::new(scenario.flow.nodes.len(), scenario.personas.len());
+    let mut intervals = Intervals::default();
+    let threads = options
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    parallel::in_order_on(
+        threads.min(replications as usize),
+        replications,
+        |replication| replicate(scenario, seed, replication),
+        |_, tallies| {
+            intervals.add(Report::new(scenario, seed, 1, &tallies).metrics());
+            merged.merge(&tallies);
+            progress();
+        },
+    );
+    Simulation {
+        report: Report::new(scenario, seed, replications, &merged),
+        intervals,
     }
-    let mut finished_since_report = 0;
-    while let Some((now, event)) = events.next() {
-        match event {
-            Event::Arrival => {
-                let index = next_index;
-                next_index += 1;
-                if next_index < range.end {
-                    events.schedule(now.saturating_add(gap()), Event::Arrival);
-                }
-                let mut conversation = Conversation::new(scenario, replication, index, now);
-                match conversation.run(&mut metrics) {
-                    BotPhaseEnd::Ended { outcome, node, at } => {
-                        metrics.end(conversation.progress().ending(outcome, node, at))
-                    }
-                    BotPhaseEnd::HandedOff { node, pool, at } => {
-                        let (patience, first_reply, handle_time) = conversation.queue_draws(pool);
-                        let waiting = Waiting {
-                            progress: conversation.progress(),
-                            node,
-                            joined: at,
-                            patience,
-                            first_reply,
-                            handle_time,
-                        };
-                        events
-                            .schedule(at, Event::Queue(QueueEvent::Joins(pool, Box::new(waiting))));
-                    }
-                }
-                finished_since_report += 1;
-                if finished_since_report == PROGRESS_EVERY {
-                    progress(finished_since_report);
-                    finished_since_report = 0;
-                }
-            }
-            Event::Queue(QueueEvent::Joins(pool, waiting)) => {
-                pools[pool].join(now, *waiting, &mut events, &mut metrics)
-            }
-            Event::Queue(QueueEvent::GivesUp(pool, ticket)) => {
-                pools[pool].give_up(now, ticket, &mut metrics)
-            }
-            Event::Queue(QueueEvent::AgentFree(pool)) => {
-                pools[pool].agent_free(now, &mut events, &mut metrics)
-            }
-        }
-    }
-    let now = events.now();
-    for pool in &mut pools {
-        pool.close(now, &mut metrics);
-    }
-    progress(finished_since_report);
-    metrics
 }

@@ -4,12 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use rehearse::error::Error;
-use rehearse::lint::render_text;
-use rehearse::load::load_scenario;
-use rehearse::model::scenario::Scenario;
-use rehearse::report::Report;
-use rehearse::sim::simulate;
+use rehearse::diagnostic::render_text;
+use rehearse::{Error, Loader, Report, RunOptions, Scenario, Simulation, simulate};
 
 /// Writes `files` into a fresh directory named `name` under cargo's
 /// per-target temporary directory and returns it.
@@ -25,15 +21,19 @@ pub fn write_files(name: &str, files: &[(&str, &str)]) -> PathBuf {
 
 /// Loads a scenario file, panicking with the user-facing messages on error.
 pub fn load(path: &Path) -> Scenario {
-    match load_scenario(path) {
+    match Loader::new().scenario(path) {
         Ok((scenario, _warnings)) => scenario,
         Err(Error::Rejected { diagnostics }) => panic!("{}", render_text(&diagnostics, false)),
         Err(error) => panic!("{error}"),
     }
 }
 
+pub fn simulation(scenario: &Scenario) -> Simulation {
+    simulate(scenario, &RunOptions::new(), &|| {})
+}
+
 pub fn report(scenario: &Scenario) -> Report {
-    Report::new(scenario, &simulate(scenario, &|_| {}))
+    simulation(scenario).into_report()
 }
 
 /// The repository root, for tests that use the bundled scenarios.
@@ -42,13 +42,15 @@ pub fn root() -> &'static Path {
 }
 
 /// Runs the `rehearse` binary with `args` from `dir`, as a user would from a
-/// shell there. `NO_COLOR` is cleared so the output does not depend on the
-/// caller's environment (it is not a terminal, so there is no colour anyway).
+/// shell there. `NO_COLOR` and `CI` are cleared so the output does not
+/// depend on the caller's environment (it is not a terminal, so there is no
+/// colour anyway).
 pub fn rehearse_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rehearse"))
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .env_remove("CI")
         .output()
         .unwrap()
 }

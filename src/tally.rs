@@ -1,10 +1,11 @@
-//! Streaming, mergeable accumulators. Memory grows with the flow (nodes,
-//! personas) and with the range of times seen, never with the number of
-//! conversations; merging two accumulators gives exactly what one would have
-//! counted, so replications can run on separate threads.
+//! The engine's tallies: streaming, mergeable accumulators. Memory grows
+//! with the flow (nodes, personas) and with the range of times seen, never
+//! with the number of conversations; merging two tallies gives exactly what
+//! one would have counted, so replications can run on separate threads.
+//! The report computes its numbers from these ([`crate::report`]).
 
+use crate::metric::Outcome;
 use crate::model::Millis;
-use crate::outcome::Outcome;
 
 /// Values below this many milliseconds get a bucket each, so they are exact.
 const EXACT_BELOW: u64 = 1 << 10;
@@ -44,6 +45,7 @@ fn lower_bound_of(bucket: usize) -> u64 {
 }
 
 impl Histogram {
+    /// Counts one duration.
     pub fn record(&mut self, value: Millis) {
         let value = value.0;
         let bucket = bucket_of(value);
@@ -61,6 +63,7 @@ impl Histogram {
         self.sum += u128::from(value);
     }
 
+    /// Adds everything `other` counted.
     pub fn merge(&mut self, other: &Histogram) {
         if other.count == 0 {
             return;
@@ -81,6 +84,8 @@ impl Histogram {
         self.sum += other.sum;
     }
 
+    /// How many durations were counted.
+    #[cfg(test)]
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -90,6 +95,7 @@ impl Histogram {
         (self.count > 0).then(|| self.sum as f64 / self.count as f64)
     }
 
+    /// The longest duration counted.
     pub fn max(&self) -> Option<Millis> {
         (self.count > 0).then_some(Millis(self.max))
     }
@@ -118,14 +124,17 @@ impl Histogram {
 pub struct OutcomeCounts([u64; 5]);
 
 impl OutcomeCounts {
+    /// Counts one conversation with `outcome`.
     pub fn add(&mut self, outcome: Outcome) {
         self.0[outcome.index()] += 1;
     }
 
+    /// How many conversations had `outcome`.
     pub fn get(&self, outcome: Outcome) -> u64 {
         self.0[outcome.index()]
     }
 
+    /// How many conversations were counted.
     pub fn total(&self) -> u64 {
         self.0.iter().sum()
     }
@@ -141,6 +150,7 @@ impl OutcomeCounts {
 /// or one persona's).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
+    /// How conversations ended.
     pub outcomes: OutcomeCounts,
     /// Customer messages sent in reply to a bot prompt (taps and typed text).
     pub replies: u64,
@@ -149,6 +159,7 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Adds everything `other` counted.
     pub fn merge(&mut self, other: &Tally) {
         self.outcomes.merge(&other.outcomes);
         self.replies += other.replies;
@@ -160,32 +171,38 @@ impl Tally {
 /// abandoned there.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NodeCounts {
+    /// Conversations that reached the node (each counted once).
     pub entered: u64,
+    /// Conversations abandoned while at the node.
     pub abandoned: u64,
 }
 
 /// What a conversation contributes when it ends.
 #[derive(Debug, Clone, Copy)]
-pub struct Ending {
+pub(crate) struct Ending {
     pub persona: usize,
     pub outcome: Outcome,
     /// The node the conversation was at when it ended.
     pub node: usize,
     /// Customer turns (replies to bot prompts).
     pub turns: u32,
-    pub replies: u64,
-    pub not_understood: u64,
+    pub not_understood: u32,
     /// From the customer's first message to the outcome.
     pub duration: Millis,
 }
 
-/// Everything a run measures.
+/// Everything a run counts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Metrics {
+pub struct Tallies {
+    /// Every conversation.
     pub all: Tally,
+    /// Per persona, in mix order.
     pub personas: Vec<Tally>,
+    /// Per node, in flow order.
     pub funnel: Vec<NodeCounts>,
+    /// Customer turns over all conversations.
     pub turns_sum: u64,
+    /// The most turns in one conversation.
     pub turns_max: u32,
     /// Customer message → first bot message after it.
     pub bot_response: Histogram,
@@ -197,9 +214,10 @@ pub struct Metrics {
     pub resolution: Histogram,
 }
 
-impl Metrics {
-    pub fn new(nodes: usize, personas: usize) -> Metrics {
-        Metrics {
+impl Tallies {
+    /// Empty tallies for a flow of `nodes` nodes and `personas` personas.
+    pub fn new(nodes: usize, personas: usize) -> Tallies {
+        Tallies {
             all: Tally::default(),
             personas: vec![Tally::default(); personas],
             funnel: vec![NodeCounts::default(); nodes],
@@ -212,20 +230,22 @@ impl Metrics {
         }
     }
 
+    /// How many conversations were counted.
     pub fn conversations(&self) -> u64 {
         self.all.outcomes.total()
     }
 
     /// A conversation reached `node` for the first time.
-    pub fn entered(&mut self, node: usize) {
+    pub(crate) fn entered(&mut self, node: usize) {
         self.funnel[node].entered += 1;
     }
 
-    pub fn end(&mut self, ending: Ending) {
+    /// Counts a conversation that ended.
+    pub(crate) fn end(&mut self, ending: Ending) {
         for tally in [&mut self.all, &mut self.personas[ending.persona]] {
             tally.outcomes.add(ending.outcome);
-            tally.replies += ending.replies;
-            tally.not_understood += ending.not_understood;
+            tally.replies += u64::from(ending.turns);
+            tally.not_understood += u64::from(ending.not_understood);
         }
         if ending.outcome.is_abandonment() {
             self.funnel[ending.node].abandoned += 1;
@@ -240,7 +260,8 @@ impl Metrics {
         self.turns_max = self.turns_max.max(ending.turns);
     }
 
-    pub fn merge(&mut self, other: &Metrics) {
+    /// Adds everything `other` counted.
+    pub fn merge(&mut self, other: &Tallies) {
         self.all.merge(&other.all);
         for (mine, theirs) in self.personas.iter_mut().zip(&other.personas) {
             mine.merge(theirs);

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::Diagnostic;
-use crate::rule::Severity;
+use super::{Diagnostic, Severity};
+use crate::source::printable;
 
 /// rustc-style text:
 ///
@@ -34,11 +34,13 @@ pub fn render_text(diagnostics: &[Diagnostic], color: bool) -> String {
             "{}{} {}",
             paint(colour, &format!("{label}[{}]", diagnostic.rule.code())),
             paint("1", ":"),
-            paint("1", &diagnostic.message)
+            paint("1", &printable(&diagnostic.message))
         );
+        let file = diagnostic.file.display().to_string();
+        let file = printable(&file);
         let place = match diagnostic.location {
-            Some(at) => format!("{}:{}:{}", diagnostic.file.display(), at.line, at.column),
-            None => diagnostic.file.display().to_string(),
+            Some(at) => format!("{file}:{}:{}", at.line, at.column),
+            None => file.to_string(),
         };
         let gutter = diagnostic
             .location
@@ -52,20 +54,31 @@ pub fn render_text(diagnostics: &[Diagnostic], color: bool) -> String {
             diagnostic.path
         );
         if let (Some(at), Some(line)) = (diagnostic.location, &diagnostic.source_line) {
-            let marker = "^".repeat(token_width(line, at.column));
+            let marker = "^".repeat(token_width(&line.text, line.column));
             let _ = writeln!(out, "{:gutter$} {bar}", "");
-            let _ = writeln!(out, "{} {bar} {line}", paint("1;34", &at.line.to_string()));
+            let _ = writeln!(
+                out,
+                "{} {bar} {}",
+                paint("1;34", &at.line.to_string()),
+                line.text
+            );
             let _ = writeln!(
                 out,
                 "{:gutter$} {bar} {:pad$}{}",
                 "",
                 "",
                 paint(colour, &marker),
-                pad = at.column - 1
+                pad = line.column - 1
             );
         }
         if let Some(help) = &diagnostic.help {
-            let _ = writeln!(out, "{:gutter$} {} help: {help}", "", paint("1;34", "="));
+            let _ = writeln!(
+                out,
+                "{:gutter$} {} help: {}",
+                "",
+                paint("1;34", "="),
+                printable(help)
+            );
         }
         out.push('\n');
     }

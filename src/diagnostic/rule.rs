@@ -3,22 +3,17 @@
 //! a one-line explanation; the README documents each with a bad and a fixed
 //! example. Codes never change meaning: tools and CI configurations rely on them.
 
-use serde::Serialize;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
+use super::Severity;
 
 macro_rules! rules {
     ($( $variant:ident => $code:literal, $name:literal, $severity:ident, $summary:literal; )*) => {
         /// One check.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[allow(missing_docs)] // each rule is documented by its summary and the README
         pub enum Rule { $( $variant, )* }
 
         impl Rule {
+            /// Every rule, in catalogue order.
             pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
 
             /// The stable code, like `F01`.
@@ -31,6 +26,7 @@ macro_rules! rules {
                 match self { $( Rule::$variant => $name, )* }
             }
 
+            /// How serious a finding under this rule is.
             pub fn severity(self) -> Severity {
                 match self { $( Rule::$variant => Severity::$severity, )* }
             }

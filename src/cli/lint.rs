@@ -1,0 +1,92 @@
+//! `rehearse lint`: every scenario with its flow and personas, then the flow
+//! and persona files no scenario uses. Exit code 1 when an error is found.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use super::output::write_stdout;
+use super::{Environment, note};
+use crate::diagnostic::{Diagnostic, deny_warnings, render_json, render_text, summary};
+use crate::error::{Error, ExitStatus};
+use crate::load::{FileKind, Loader};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Flow, persona and scenario files, or directories to search for them.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    format: LintFormat,
+    /// `--deny warnings` makes every warning an error.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    deny: Option<Deny>,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LintFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+pub(super) fn lint(args: &Args, environment: Environment) -> Result<ExitStatus, Error> {
+    let loader = Loader::new().max_file_size(args.max_file_size);
+    let mut covered = HashSet::new();
+    let mut diagnostics = Vec::new();
+    let discovered = loader.discover(&args.paths)?;
+    for (file, reason) in &discovered.skipped {
+        note(&format!(
+            "note: skipped {}: {reason}\n",
+            crate::source::printable(&file.display().to_string())
+        ));
+    }
+    let by_kind = |wanted: FileKind| {
+        discovered
+            .files
+            .iter()
+            .filter(move |(_, kind)| *kind == wanted)
+            .map(|(file, _)| file)
+    };
+    for file in by_kind(FileKind::Scenario) {
+        let checked = loader.check_scenario(file)?;
+        covered.extend(checked.files.iter().map(|file| canonical(file)));
+        diagnostics.extend(checked.diagnostics);
+    }
+    for file in by_kind(FileKind::Flow).filter(|file| !covered.contains(&canonical(file))) {
+        diagnostics.extend(loader.check_flow(file)?.diagnostics);
+    }
+    for file in by_kind(FileKind::Personas).filter(|file| !covered.contains(&canonical(file))) {
+        diagnostics.extend(loader.check_personas(file)?.diagnostics);
+    }
+    diagnostics.sort();
+    diagnostics.dedup();
+    if args.deny == Some(Deny::Warnings) {
+        deny_warnings(&mut diagnostics);
+    }
+    let output = match args.format {
+        LintFormat::Json => render_json(&diagnostics),
+        LintFormat::Text => format!(
+            "{}{}\n",
+            render_text(&diagnostics, environment.stdout_color()),
+            summary(&diagnostics)
+        ),
+    };
+    write_stdout(output.as_bytes())?;
+    Ok(if diagnostics.iter().any(Diagnostic::is_error) {
+        ExitStatus::Failed
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// The same file, however it was named.
+fn canonical(file: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf())
+}

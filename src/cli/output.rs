@@ -1,0 +1,90 @@
+//! Where a command's output goes: standard output, files, or both, each in
+//! its own format.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// One destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Destination {
+    Stdout,
+    File(PathBuf),
+}
+
+impl Destination {
+    /// `-` is standard output.
+    pub fn parse(path: &Path) -> Destination {
+        if path == Path::new("-") {
+            Destination::Stdout
+        } else {
+            Destination::File(path.to_path_buf())
+        }
+    }
+
+    /// Writes `bytes`; a file is written whole or not at all.
+    pub fn write(&self, bytes: &[u8]) -> Result<(), Error> {
+        match self {
+            Destination::Stdout => write_stdout(bytes),
+            Destination::File(path) => {
+                write_atomically(path, bytes).map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })
+            }
+        }
+    }
+}
+
+/// Writes to standard output; a closed pipe (`rehearse run ... | head`) is
+/// not an error worth reporting.
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(Error::Write {
+            path: PathBuf::from("standard output"),
+            source: error,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it over
+/// `path`, so an interrupted run never leaves half a report.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other("the path names no file"))?;
+    let mut temporary = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    // Another run in the same process (tests) must not share the name.
+    for attempt in 0.. {
+        if !temporary.exists() {
+            break;
+        }
+        temporary = dir.join(format!(
+            ".{}.{}.{attempt}.tmp",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+    }
+    let written = std::fs::File::create(&temporary).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&temporary, path)) {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            let _ = std::fs::remove_file(&temporary);
+            Err(error)
+        }
+    }
+}

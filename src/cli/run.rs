@@ -1,0 +1,163 @@
+//! `rehearse run`: load every scenario first (so a typo in the last file
+//! fails fast), then simulate them and write the reports.
+
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::output::Destination;
+use super::{Environment, note};
+use crate::diagnostic::render_text;
+use crate::error::{Error, ExitStatus};
+use crate::load::Loader;
+use crate::model::scenario::MAX_REPLICATIONS;
+use crate::report::{Format, Report, Style};
+use crate::sim::{RunOptions, simulate};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Scenario files, or directories to search for them.
+    #[arg(required = true, value_name = "SCENARIO")]
+    scenarios: Vec<PathBuf>,
+    /// Use this seed instead of the scenario's.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Run this many replications instead of the scenario's number; each
+    /// still simulates the scenario's `duration`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPLICATIONS)))]
+    replications: Option<u32>,
+    /// The format of standard output, and of `--out` files whose extension
+    /// names none (.txt, .md, .yaml, .json).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write the report to this file (repeatable; `-` is standard output).
+    /// Each file's format follows its extension.
+    #[arg(long, value_name = "FILE")]
+    out: Vec<PathBuf>,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+}
+
+/// Where the reports go, each in its format.
+fn destinations(args: &Args) -> Result<Vec<(Destination, Format)>, Error> {
+    if args.out.is_empty() {
+        return Ok(vec![(
+            Destination::Stdout,
+            args.format.unwrap_or(Format::Text),
+        )]);
+    }
+    args.out
+        .iter()
+        .map(|path| {
+            let destination = Destination::parse(path);
+            let by_extension = path
+                .extension()
+                .and_then(|ext| ext.to_str())
+                .and_then(Format::from_extension)
+                .filter(|_| destination != Destination::Stdout);
+            let format = match (by_extension, args.format) {
+                (Some(ext), Some(flag)) if ext != flag => {
+                    return Err(Error::Usage(format!(
+                        "--format {} conflicts with the extension of {}; drop one of them",
+                        name(flag),
+                        path.display()
+                    )));
+                }
+                (Some(format), _) | (None, Some(format)) => format,
+                (None, None) => Format::Text,
+            };
+            Ok((destination, format))
+        })
+        .collect()
+}
+
+fn name(format: Format) -> &'static str {
+    Format::ALL
+        .iter()
+        .find(|(f, _)| *f == format)
+        .map_or("?", |(_, name)| name)
+}
+
+pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, Error> {
+    let destinations = destinations(args)?;
+    let mut options = RunOptions::new();
+    if let Some(seed) = args.seed {
+        options = options.seed(seed);
+    }
+    if let Some(replications) = args.replications {
+        options = options.replications(replications).map_err(Error::Usage)?;
+    }
+    let loader = Loader::new().max_file_size(args.max_file_size);
+    let discovered = loader.discover_scenarios(&args.scenarios)?;
+    for (file, reason) in &discovered.skipped {
+        note(&format!(
+            "note: skipped {}: {reason}\n",
+            crate::source::printable(&file.display().to_string())
+        ));
+    }
+    if discovered.files.is_empty() {
+        return Err(Error::Usage(format!(
+            "no scenario found in {}: a scenario is a YAML file with a top-level `scenario:` key",
+            args.scenarios
+                .iter()
+                .map(|path| crate::source::printable(&path.display().to_string()).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let mut scenarios = Vec::new();
+    let mut warnings = Vec::new();
+    for (file, _) in &discovered.files {
+        let (scenario, found) = loader.scenario(file)?;
+        warnings.extend(found);
+        scenarios.push(scenario);
+    }
+    if !warnings.is_empty() {
+        warnings.sort();
+        warnings.dedup();
+        note(&render_text(&warnings, environment.stderr_color()));
+    }
+
+    let total: u64 = scenarios
+        .iter()
+        .map(|scenario| u64::from(options.replications_for(scenario)))
+        .sum();
+    let bar = progress_bar(environment, total);
+    let reports: Vec<Report> = scenarios
+        .iter()
+        .map(|scenario| {
+            bar.set_message(scenario.name.clone());
+            simulate(scenario, &options, &|| bar.inc(1)).into_report()
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    for (destination, format) in &destinations {
+        let color = *destination == Destination::Stdout && environment.stdout_color();
+        let mut bytes = Vec::new();
+        format
+            .renderer(Style { color })
+            .render(&reports, &mut bytes)
+            .map_err(|source| Error::Write {
+                path: PathBuf::from("memory"),
+                source,
+            })?;
+        destination.write(&bytes)?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// A progress bar over replications on a terminal, outside CI; hidden otherwise.
+fn progress_bar(environment: Environment, total: u64) -> ProgressBar {
+    if !environment.stderr_is_terminal || environment.ci {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg:>16} {wide_bar} {pos}/{len} replications ({eta})")
+    {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -1,0 +1,320 @@
+//! What a simulated customer does with what they see. Customers react to the
+//! text, button and row titles on screen — never to node ids — so the same
+//! personas talk to a simulated flow and to a live bot.
+
+use std::borrow::Cow;
+
+use rand::{Rng, RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::bot::{Prompt, Reply, Typed};
+use crate::model::flow::normalize;
+use crate::model::persona::{Behaviour, Goal, Persona, TemplatePart};
+use crate::model::{Distribution, Millis, Weighted};
+
+/// A "word" for typing speed is five characters, as in typing tests.
+const CHARS_PER_TYPED_WORD: f64 = 5.0;
+
+/// The customer's decision for one turn.
+pub(crate) enum Decision<'p> {
+    /// Sends `reply` after `delay` (reading, thinking and typing).
+    Sends { delay: Millis, reply: Reply<'p> },
+    /// Leaves after `delay` without a word: dropped off, or saw nothing for them.
+    Leaves { delay: Millis },
+}
+
+/// One simulated customer: who they are, what they want, and their own
+/// random stream (persona, goal, patience, timing, text).
+pub(crate) struct Customer<'p> {
+    pub persona_index: usize,
+    pub persona: &'p Persona,
+    pub goal: &'p Goal,
+    rng: ChaCha8Rng,
+    /// How long they wait for a silent bot; endless when `None`.
+    pub bot_patience: Option<Millis>,
+}
+
+impl<'p> Customer<'p> {
+    /// Draws a customer from `personas` with their own stream `rng`: the
+    /// persona by mix share, the goal by weight, then their patience.
+    pub fn draw(personas: &'p Weighted<Persona>, mut rng: ChaCha8Rng) -> Customer<'p> {
+        let persona_index = personas.pick(rng.random());
+        let persona = personas.get(persona_index);
+        let goal = persona.goals.get(persona.goals.pick(rng.random()));
+        let bot_patience = persona
+            .behaviour
+            .bot_patience
+            .as_ref()
+            .map(|d| d.sample(&mut rng));
+        Customer {
+            persona_index,
+            persona,
+            goal,
+            rng,
+            bot_patience,
+        }
+    }
+
+    /// Decides one turn. `unread_words` is how much bot text arrived since
+    /// the customer last wrote.
+    pub fn decide(&mut self, prompt: Prompt<'_>, unread_words: u32) -> Decision<'p> {
+        // A fresh stream per turn keeps later turns aligned even when this
+        // one draws more or fewer numbers (a longer answer, a typo).
+        let mut turn_rng = ChaCha8Rng::seed_from_u64(self.rng.next_u64());
+        decide(
+            &self.persona.behaviour,
+            self.goal,
+            prompt,
+            unread_words,
+            &mut turn_rng,
+        )
+    }
+}
+
+fn sample(distribution: Option<&Distribution>, rng: &mut ChaCha8Rng) -> Millis {
+    distribution.map_or(Millis::ZERO, |d| d.sample(rng))
+}
+
+/// Decides one turn.
+fn decide<'p>(
+    behaviour: &Behaviour,
+    goal: &'p Goal,
+    prompt: Prompt<'_>,
+    unread_words: u32,
+    rng: &mut ChaCha8Rng,
+) -> Decision<'p> {
+    let noticed = sample(behaviour.read.as_ref(), rng);
+    if rng.random::<f64>() < behaviour.drop_per_turn.get() {
+        return Decision::Leaves { delay: noticed };
+    }
+    let reading = minutes_at(f64::from(unread_words), behaviour.reading_wpm);
+    let thinking = sample(behaviour.think.as_ref(), rng);
+    let before_acting = noticed + reading + thinking;
+
+    let prefers_typing = rng.random::<f64>() < behaviour.types_instead_of_tapping.get();
+    let said = |said: &'p crate::model::persona::Said| {
+        Reply::Typed(Typed {
+            text: Cow::Borrowed(said.text.as_str()),
+            key: Cow::Borrowed(said.key.as_str()),
+        })
+    };
+    let reply = match prompt {
+        Prompt::Options(options) => {
+            let tap = goal
+                .taps
+                .iter()
+                .find_map(|wanted| options.iter().position(|option| option.key == wanted.key));
+            match (tap, &goal.says) {
+                (Some(_), Some(says)) if prefers_typing => Some(said(says)),
+                (Some(index), _) => Some(Reply::Tap(index)),
+                (None, Some(says)) => Some(said(says)),
+                (None, None) => None,
+            }
+        }
+        Prompt::Question(question) => goal
+            .answers
+            .iter()
+            .find(|(key, _)| question.lower.contains(key.as_str()))
+            .map(|(_, template)| {
+                let text = render(&template.0, rng);
+                Reply::Typed(Typed {
+                    key: Cow::Owned(normalize(&text)),
+                    text: Cow::Owned(text),
+                })
+            })
+            .or_else(|| goal.says.as_ref().map(said)),
+    };
+    let Some(mut reply) = reply else {
+        return Decision::Leaves {
+            delay: before_acting,
+        };
+    };
+    let mut typing = Millis::ZERO;
+    if let Reply::Typed(typed) = &mut reply {
+        if rng.random::<f64>() < behaviour.typo_rate.get() {
+            let text = with_typo(&typed.text, rng);
+            typed.key = Cow::Owned(normalize(&text));
+            typed.text = Cow::Owned(text);
+        }
+        typing = minutes_at(
+            typed.text.chars().count() as f64 / CHARS_PER_TYPED_WORD,
+            behaviour.typing_wpm,
+        );
+    }
+    Decision::Sends {
+        delay: before_acting + typing,
+        reply,
+    }
+}
+
+/// How long `words` take at `words_per_minute`; instant when no speed is set.
+fn minutes_at(words: f64, words_per_minute: Option<f64>) -> Millis {
+    words_per_minute.map_or(Millis::ZERO, |wpm| {
+        Millis::from_secs_f64(words / wpm * 60.0)
+    })
+}
+
+fn render(parts: &[TemplatePart], rng: &mut ChaCha8Rng) -> String {
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            TemplatePart::Text(text) => out.push_str(text),
+            TemplatePart::Digits(n) => {
+                out.extend((0..*n).map(|_| char::from(b'0' + rng.random_range(0..10u8))))
+            }
+            TemplatePart::Letters(n) => {
+                out.extend((0..*n).map(|_| char::from(b'A' + rng.random_range(0..26u8))))
+            }
+        }
+    }
+    out
+}
+
+/// One slip of the thumb: two neighbouring characters swapped, or one
+/// dropped when the text is a single character.
+fn with_typo(text: &str, rng: &mut impl Rng) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    match chars.len() {
+        0 => {}
+        1 => {
+            chars.clear();
+        }
+        n => {
+            let at = rng.random_range(0..n - 1);
+            chars.swap(at, at + 1);
+        }
+    }
+    chars.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::flow::{Text, Title};
+    use crate::model::persona::{Said, Template};
+
+    fn goal(taps: &[&str], says: Option<&str>) -> Goal {
+        Goal {
+            want: "test".into(),
+            taps: taps.iter().map(|t| Title::new(t)).collect(),
+            says: says.map(|text| Said {
+                text: text.to_string(),
+                key: normalize(text),
+            }),
+            answers: vec![(
+                "order number".into(),
+                Template::try_from("A{digits:6}".to_string()).unwrap(),
+            )],
+            off_script: false,
+        }
+    }
+
+    fn sends(decision: Decision) -> Reply {
+        match decision {
+            Decision::Sends { reply, .. } => reply,
+            Decision::Leaves { .. } => panic!("expected a message"),
+        }
+    }
+
+    fn titles(texts: &[&str]) -> Vec<Title> {
+        texts.iter().map(|t| Title::new(t)).collect()
+    }
+
+    fn typed(text: &str) -> Reply<'static> {
+        Reply::Typed(Typed {
+            text: Cow::Owned(text.to_string()),
+            key: Cow::Owned(normalize(text)),
+        })
+    }
+
+    #[test]
+    fn taps_the_first_wanted_title_on_offer() {
+        let options = titles(&["Returns", "Track order"]);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let goal = goal(&["Order status", "track ORDER"], None);
+        let decision = decide(
+            &Behaviour::default(),
+            &goal,
+            Prompt::Options(&options),
+            0,
+            &mut rng,
+        );
+        assert_eq!(sends(decision), Reply::Tap(1));
+    }
+
+    #[test]
+    fn types_when_nothing_matches_and_leaves_with_nothing_to_say() {
+        let options = titles(&["Returns"]);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let talker = goal(&["Track order"], Some("where is it"));
+        let decision = decide(
+            &Behaviour::default(),
+            &talker,
+            Prompt::Options(&options),
+            0,
+            &mut rng,
+        );
+        assert_eq!(sends(decision), typed("where is it"));
+        let silent = goal(&["Track order"], None);
+        let decision = decide(
+            &Behaviour::default(),
+            &silent,
+            Prompt::Options(&options),
+            0,
+            &mut rng,
+        );
+        assert!(matches!(decision, Decision::Leaves { .. }));
+    }
+
+    #[test]
+    fn answers_a_question_it_recognises() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let question = Text::new("Please send your Order Number");
+        let answerer = goal(&[], None);
+        let decision = decide(
+            &Behaviour::default(),
+            &answerer,
+            Prompt::Question(&question),
+            0,
+            &mut rng,
+        );
+        let Reply::Typed(answer) = sends(decision) else {
+            panic!("expected text")
+        };
+        assert!(
+            regex::Regex::new("^A[0-9]{6}$")
+                .unwrap()
+                .is_match(&answer.text),
+            "{answer:?}"
+        );
+    }
+
+    #[test]
+    fn reading_and_typing_take_time_at_the_given_speeds() {
+        let behaviour = Behaviour {
+            reading_wpm: Some(240.0),
+            typing_wpm: Some(36.0),
+            ..Behaviour::default()
+        };
+        let options = titles(&["Returns"]);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        // 40 words at 240 wpm = 10s; "where is my order" is 17 characters =
+        // 3.4 typed words at 36 wpm = 5.667s.
+        let typist = goal(&[], Some("where is my order"));
+        let decision = decide(&behaviour, &typist, Prompt::Options(&options), 40, &mut rng);
+        let Decision::Sends { delay, .. } = decision else {
+            panic!()
+        };
+        assert_eq!(delay, Millis(10_000 + 5_667));
+    }
+
+    #[test]
+    fn a_typo_swaps_neighbours() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let typo = with_typo("agent", &mut rng);
+        assert_ne!(typo, "agent");
+        let mut sorted: Vec<char> = typo.chars().collect();
+        sorted.sort();
+        assert_eq!(sorted, vec!['a', 'e', 'g', 'n', 't']);
+    }
+}

@@ -1,0 +1,375 @@
+//! The bot under test: its nodes, routes and free-text understanding.
+//!
+//! ```yaml
+//! flow: acme-support
+//! version: "2.1"
+//! start: welcome
+//! latency: {lognormal: {median: 600ms, p90: 1.5s}}
+//! intents:
+//!   track: ["track", "where is my order"]
+//!   order_number: {regex: "[A-Z][0-9]{6}"}
+//! nodes:
+//!   welcome:
+//!     say: "Hi! What can I do for you?"
+//!     buttons: ["Track order", "Talk to us"]
+//!     routes: {"Track order": lookup, "Talk to us": handoff, intent track: lookup, fallback: welcome}
+//!   lookup:
+//!     call: {name: orders-api, latency: {fixed: 300ms}, fails: 0.02}
+//!     routes: {ok: done, error: handoff}
+//!   handoff:
+//!     handoff: {queue: support}
+//!   done:
+//!     end: resolved
+//! ```
+//!
+//! Three files: [`spec`] is the file as written, [`validate`] checks it, and
+//! this module is the validated form the engine runs. The validated form is
+//! compiled for the engine's hot path: texts know their word counts, titles
+//! and keywords are lower-cased once, routes are node indices.
+
+pub(crate) mod spec;
+mod validate;
+
+use regex::Regex;
+
+pub use spec::Resolution;
+
+use crate::model::{Distribution, Probability};
+use crate::source::KeyPath;
+
+/// Index of a node in [`Flow::nodes`].
+pub type NodeId = usize;
+/// Index of an intent in [`Flow::intents`].
+pub type IntentId = usize;
+/// Index of a queue name in [`Flow::queues`].
+pub type QueueId = usize;
+
+/// A flow whose routes all lead to existing nodes. Built only by the
+/// loader, so every index in it is valid.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    /// The flow's name, as in `flow:`.
+    pub(crate) name: String,
+    /// Its version label, if any.
+    pub(crate) version: Option<String>,
+    /// Where the bot answers a customer's first message.
+    pub(crate) start: NodeId,
+    /// The bot's processing time per reply.
+    pub(crate) latency: Distribution,
+    /// Free-text understanding.
+    pub(crate) intents: Vec<Intent>,
+    /// Every node, in file order.
+    pub(crate) nodes: Vec<Node>,
+    /// The agent queues the flow hands off to, in order of first mention.
+    pub(crate) queues: Vec<String>,
+}
+
+impl Flow {
+    /// The flow's name, as in `flow:`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its version label, if any.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+
+    /// The names of its nodes, in file order.
+    pub fn node_names(&self) -> impl Iterator<Item = &str> {
+        self.nodes.iter().map(|node| node.id.as_str())
+    }
+}
+
+/// Text the bot shows, compiled for the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// As written.
+    pub text: String,
+    /// Lower-cased, for the customer to find what a question asks about.
+    pub lower: String,
+    /// Words to read, for reading time.
+    pub words: u32,
+}
+
+impl Text {
+    /// Compiles `text`.
+    pub fn new(text: &str) -> Text {
+        Text {
+            text: text.to_string(),
+            lower: text.to_lowercase(),
+            words: u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// A title the customer can tap (a reply button or a list row), with the key
+/// it is matched by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Title {
+    /// As written.
+    pub text: String,
+    /// [`normalize`]d: titles are told apart as people read them.
+    pub key: String,
+}
+
+impl Title {
+    /// Compiles a title.
+    pub fn new(text: &str) -> Title {
+        Title {
+            text: text.to_string(),
+            key: normalize(text),
+        }
+    }
+}
+
+/// How titles and typed text are compared: ignoring case and surrounding spaces.
+pub fn normalize(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+/// A named piece of free-text understanding.
+#[derive(Debug, Clone)]
+pub struct Intent {
+    /// Lower-cased; matched as whole words.
+    pub keywords: Vec<String>,
+    /// Matched against the text as typed.
+    pub regex: Option<Regex>,
+}
+
+impl Intent {
+    /// Whether the bot understands typed text as this intent; `lower` is the
+    /// text lower-cased, `typed` as typed.
+    pub fn matches(&self, lower: &str, typed: &str) -> bool {
+        self.keywords
+            .iter()
+            .any(|keyword| contains_words(lower, keyword))
+            || self
+                .regex
+                .as_ref()
+                .is_some_and(|regex| regex.is_match(typed))
+    }
+}
+
+/// Whether `phrase` occurs in `text` on word boundaries ("agent" is not in "agenda").
+pub(crate) fn contains_words(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(start, _)| {
+        let before = text[..start].chars().next_back();
+        let after = text[start + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// One step of the flow.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Its name in the file.
+    pub id: String,
+    /// What it does.
+    pub kind: NodeKind,
+}
+
+/// What a node does.
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    /// Says something and moves on; without `next` the conversation is stuck.
+    Message {
+        /// What the customer reads.
+        text: Text,
+        /// Where the bot goes next.
+        next: Option<NodeId>,
+    },
+    /// Offers reply buttons or a list and waits for the customer.
+    Choice(Choice),
+    /// Asks for free text and checks it against a pattern.
+    Question(Question),
+    /// Calls a backend; the bot is silent while it waits.
+    Call(Call),
+    /// Hands the conversation to a human agent queue.
+    Handoff(Handoff),
+    /// Asks for a rating. It never holds the conversation: the bot moves on at once.
+    Survey(Survey),
+    /// Ends the conversation.
+    End(End),
+}
+
+impl NodeKind {
+    /// Where this node can lead, as written.
+    pub fn successors(&self) -> Vec<NodeId> {
+        match self {
+            NodeKind::Message { next, .. } | NodeKind::Survey(Survey { next, .. }) => {
+                next.iter().copied().collect()
+            }
+            NodeKind::Choice(choice) => choice
+                .option_routes
+                .iter()
+                .flatten()
+                .copied()
+                .chain(choice.intent_routes.iter().map(|(_, target)| *target))
+                .chain(choice.fallback)
+                .collect(),
+            NodeKind::Question(question) => question
+                .valid
+                .into_iter()
+                .chain(question.invalid)
+                .chain(question.intent_routes.iter().map(|(_, target)| *target))
+                .collect(),
+            NodeKind::Call(call) => call.ok.into_iter().chain(call.error).collect(),
+            NodeKind::Handoff(_) | NodeKind::End(_) => Vec::new(),
+        }
+    }
+
+    /// Ends and handoffs: where a conversation leaves the bot.
+    pub fn is_final(&self) -> bool {
+        matches!(self, NodeKind::Handoff(_) | NodeKind::End(_))
+    }
+}
+
+/// Reply buttons or a list.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// The message body.
+    pub text: Text,
+    /// An optional header.
+    pub header: Option<String>,
+    /// An optional footer.
+    pub footer: Option<String>,
+    /// Buttons or a list.
+    pub style: ChoiceStyle,
+    /// Button titles or list row titles, as the customer sees them.
+    pub options: Vec<Title>,
+    /// Where each option leads, in the order of `options`.
+    pub option_routes: Vec<Option<NodeId>>,
+    /// Typed text matching an intent, in route order.
+    pub intent_routes: Vec<(IntentId, NodeId)>,
+    /// Typed text the bot does not understand.
+    pub fallback: Option<NodeId>,
+}
+
+impl Choice {
+    /// The option whose title is typed (already [`normalize`]d) text.
+    pub fn option_typed(&self, key: &str) -> Option<usize> {
+        self.options.iter().position(|option| option.key == key)
+    }
+}
+
+/// How a choice is shown.
+#[derive(Debug, Clone)]
+pub enum ChoiceStyle {
+    /// Up to three reply buttons.
+    Buttons,
+    /// A list behind a button.
+    List(List),
+}
+
+/// A list message's layout.
+#[derive(Debug, Clone)]
+pub struct List {
+    /// The label of the button that opens the list.
+    pub button: String,
+    /// Its sections.
+    pub sections: Vec<Section>,
+}
+
+/// A section of a list.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Required when the list has more than one section.
+    pub title: Option<String>,
+    /// Its rows.
+    pub rows: Vec<Row>,
+}
+
+/// A row of a list.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// What the customer taps.
+    pub title: String,
+    /// A line under the title.
+    pub description: Option<String>,
+}
+
+impl ChoiceStyle {
+    /// Where each of the `count` options of the node at `node_path` is
+    /// written: `buttons[i]`, or `list.sections[s].rows[r].title`.
+    pub fn option_paths(&self, node_path: &KeyPath, count: usize) -> Vec<KeyPath> {
+        match self {
+            ChoiceStyle::Buttons => (0..count)
+                .map(|i| node_path.key("buttons").index(i))
+                .collect(),
+            ChoiceStyle::List(list) => list
+                .sections
+                .iter()
+                .enumerate()
+                .flat_map(|(s, section)| {
+                    (0..section.rows.len()).map(move |r| {
+                        node_path
+                            .key("list")
+                            .key("sections")
+                            .index(s)
+                            .key("rows")
+                            .index(r)
+                            .key("title")
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A free-text question.
+#[derive(Debug, Clone)]
+pub struct Question {
+    /// What the bot asks.
+    pub text: Text,
+    /// What a valid answer looks like.
+    pub pattern: Regex,
+    /// Where a valid answer leads.
+    pub valid: Option<NodeId>,
+    /// Where anything else leads.
+    pub invalid: Option<NodeId>,
+    /// Typed text matching an intent, tried before the pattern.
+    pub intent_routes: Vec<(IntentId, NodeId)>,
+}
+
+/// A backend call.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The backend, for messages.
+    pub name: String,
+    /// How long it takes.
+    pub latency: Distribution,
+    /// The chance that it fails.
+    pub fails: Probability,
+    /// Where success leads.
+    pub ok: Option<NodeId>,
+    /// Where failure leads.
+    pub error: Option<NodeId>,
+}
+
+/// A handoff to human agents.
+#[derive(Debug, Clone)]
+pub struct Handoff {
+    /// An optional message before the handoff.
+    pub text: Option<Text>,
+    /// The queue, looked up by name in the scenario's staffing.
+    pub queue: QueueId,
+}
+
+/// A satisfaction survey.
+#[derive(Debug, Clone)]
+pub struct Survey {
+    /// The question.
+    pub question: Text,
+    /// Where the bot goes next.
+    pub next: Option<NodeId>,
+}
+
+/// The end of a conversation.
+#[derive(Debug, Clone)]
+pub struct End {
+    /// An optional closing message.
+    pub text: Option<Text>,
+    /// Resolved or not.
+    pub resolution: Resolution,
+}

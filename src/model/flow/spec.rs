@@ -1,0 +1,281 @@
+//! The flow file as written: serde types, strict (unknown keys are errors).
+//! [`super::validate`] turns them into the validated [`super::Flow`].
+
+use indexmap::IndexMap;
+use regex::Regex;
+use serde::{Deserialize, Deserializer, de};
+
+use crate::model::{Distribution, Probability};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FlowSpec {
+    pub flow: String,
+    /// A label: read as written, so `2.10` stays `2.10`.
+    #[serde(default)]
+    pub version: Option<String>,
+    pub start: String,
+    /// Bot processing time per reply; no delay when omitted.
+    #[serde(default)]
+    pub latency: Option<Distribution>,
+    #[serde(default)]
+    pub intents: IndexMap<String, IntentSpec>,
+    pub nodes: IndexMap<String, NodeSpec>,
+}
+
+/// One node as written. Its kind follows from which kind key is present
+/// ([`NodeSpec::kinds`]); the other keys are checked against what that kind
+/// takes ([`Kind::takes`]).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NodeSpec {
+    pub say: Option<String>,
+    /// Interactive messages (buttons, lists) may carry a header and a footer.
+    pub header: Option<String>,
+    pub footer: Option<String>,
+    pub buttons: Option<Vec<String>>,
+    pub list: Option<ListSpec>,
+    pub expect: Option<ExpectSpec>,
+    pub call: Option<CallSpec>,
+    pub handoff: Option<HandoffSpec>,
+    pub csat: Option<String>,
+    pub end: Option<Resolution>,
+    pub next: Option<String>,
+    pub routes: Option<IndexMap<String, String>>,
+}
+
+/// The kind of a node, with its kind key's value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind<'a> {
+    /// No kind key: says something and moves on.
+    Message,
+    Buttons(&'a [String]),
+    List(&'a ListSpec),
+    Question(&'a ExpectSpec),
+    Call(&'a CallSpec),
+    Handoff(&'a HandoffSpec),
+    Survey(&'a str),
+    End(Resolution),
+}
+
+/// The keys a node may have beside its kind key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Extra {
+    Say,
+    Header,
+    Footer,
+    Next,
+    Routes,
+}
+
+impl Extra {
+    pub const ALL: [Extra; 5] = [
+        Extra::Say,
+        Extra::Header,
+        Extra::Footer,
+        Extra::Next,
+        Extra::Routes,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Extra::Say => "say",
+            Extra::Header => "header",
+            Extra::Footer => "footer",
+            Extra::Next => "next",
+            Extra::Routes => "routes",
+        }
+    }
+}
+
+impl Kind<'_> {
+    /// The key that decides the kind, for messages.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Message => "say",
+            Kind::Buttons(_) => "buttons",
+            Kind::List(_) => "list",
+            Kind::Question(_) => "expect",
+            Kind::Call(_) => "call",
+            Kind::Handoff(_) => "handoff",
+            Kind::Survey(_) => "csat",
+            Kind::End(_) => "end",
+        }
+    }
+
+    /// Whether this kind of node takes `extra`.
+    pub fn takes(self, extra: Extra) -> bool {
+        let interactive = matches!(self, Kind::Buttons(_) | Kind::List(_));
+        match extra {
+            Extra::Say => !matches!(self, Kind::Call(_) | Kind::Survey(_)),
+            Extra::Header | Extra::Footer => interactive,
+            Extra::Next => matches!(self, Kind::Message | Kind::Survey(_)),
+            Extra::Routes => interactive || matches!(self, Kind::Question(_) | Kind::Call(_)),
+        }
+    }
+
+    /// Why this kind does not take `extra`, as help for the user.
+    pub fn why_not(self, extra: Extra) -> &'static str {
+        match (self, extra) {
+            (Kind::Survey(_), Extra::Say) => "the survey question is the value of `csat:`",
+            (_, Extra::Say) => "a call is silent; put the text in the node before or after it",
+            (_, Extra::Header | Extra::Footer) => {
+                "only reply buttons and lists carry a header and a footer"
+            }
+            (_, Extra::Next) => "this node moves on through `routes`, or ends the conversation",
+            (_, Extra::Routes) => "a message moves on with `next`; handoff and end nodes are final",
+        }
+    }
+}
+
+impl NodeSpec {
+    /// Every kind key present: exactly one is a valid node (none is a message).
+    pub fn kinds(&self) -> Vec<Kind<'_>> {
+        let mut kinds = Vec::new();
+        kinds.extend(self.buttons.as_deref().map(Kind::Buttons));
+        kinds.extend(self.list.as_ref().map(Kind::List));
+        kinds.extend(self.expect.as_ref().map(Kind::Question));
+        kinds.extend(self.call.as_ref().map(Kind::Call));
+        kinds.extend(self.handoff.as_ref().map(Kind::Handoff));
+        kinds.extend(self.csat.as_deref().map(Kind::Survey));
+        kinds.extend(self.end.map(Kind::End));
+        kinds
+    }
+
+    /// Whether `extra` is written on this node.
+    pub fn has(&self, extra: Extra) -> bool {
+        match extra {
+            Extra::Say => self.say.is_some(),
+            Extra::Header => self.header.is_some(),
+            Extra::Footer => self.footer.is_some(),
+            Extra::Next => self.next.is_some(),
+            Extra::Routes => self.routes.is_some(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListSpec {
+    /// The label of the button that opens the list.
+    pub button: String,
+    pub sections: Vec<SectionSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SectionSpec {
+    #[serde(default)]
+    pub title: Option<String>,
+    pub rows: Vec<RowSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RowSpec {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExpectSpec {
+    pub pattern: Pattern,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CallSpec {
+    pub name: String,
+    pub latency: Distribution,
+    #[serde(default)]
+    pub fails: Probability,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HandoffSpec {
+    pub queue: String,
+}
+
+/// How an `end` node ends the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// The customer's problem was solved.
+    Resolved,
+    /// The bot could not help.
+    Unresolved,
+}
+
+/// A regular expression, compiled while the file is read so that a bad one
+/// is reported at its place. Its size is bounded, so a pathological pattern
+/// cannot exhaust memory.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "String")]
+pub(crate) struct Pattern(pub Regex);
+
+/// Compiled regular expressions may use at most this many bytes.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+impl TryFrom<String> for Pattern {
+    type Error = String;
+    fn try_from(source: String) -> Result<Self, String> {
+        regex::RegexBuilder::new(&source)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map(Pattern)
+            .map_err(|error| match error {
+                regex::Error::CompiledTooBig(_) => {
+                    "the regular expression is too large; simplify it".to_string()
+                }
+                other => format!("invalid regular expression: {other}"),
+            })
+    }
+}
+
+/// How an intent recognises typed text: a list of keywords, or
+/// `{keywords: [...], regex: "..."}`.
+#[derive(Debug, Default)]
+pub(crate) struct IntentSpec {
+    pub keywords: Vec<String>,
+    pub regex: Option<Pattern>,
+}
+
+/// Accepts the short form (a list of keywords) as well as the mapping.
+impl<'de> Deserialize<'de> for IntentSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<IntentSpec, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = IntentSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of keywords, or {keywords: [...], regex: \"...\"}")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<IntentSpec, A::Error> {
+                let keywords =
+                    Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(IntentSpec {
+                    keywords,
+                    regex: None,
+                })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<IntentSpec, A::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Long {
+                    #[serde(default)]
+                    keywords: Vec<String>,
+                    #[serde(default)]
+                    regex: Option<Pattern>,
+                }
+                let long = Long::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(IntentSpec {
+                    keywords: long.keywords,
+                    regex: long.regex,
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}

@@ -1,0 +1,421 @@
+//! Checks a flow as written and builds the validated [`Flow`]: node kinds,
+//! route keys and targets, intents. Every problem is collected, not just the
+//! first, so `lint` can show them all.
+
+use super::spec::{Extra, FlowSpec, Kind, NodeSpec};
+use super::{
+    Call, Choice, ChoiceStyle, End, Flow, Handoff, Intent, IntentId, List, Node, NodeId, NodeKind,
+    Question, Row, Section, Survey, Text, Title, normalize,
+};
+use crate::diagnostic::{Problem, Rule, Severity};
+use crate::model::text::{did_you_mean, list};
+use crate::model::{Distribution, Millis};
+use crate::source::KeyPath;
+use crate::whatsapp::MAX_REPLY_BUTTONS;
+
+impl Flow {
+    /// Validates a parsed flow. Every problem found is added to `problems`;
+    /// the flow is built only when none of them is an error.
+    pub(crate) fn validate(spec: FlowSpec, problems: &mut Vec<Problem>) -> Option<Flow> {
+        let mut checker = Checker {
+            spec: &spec,
+            problems: Vec::new(),
+            queues: Vec::new(),
+        };
+        let root = KeyPath::root();
+        if spec.nodes.is_empty() {
+            checker.report(
+                Rule::InvalidNode,
+                root.key("nodes"),
+                "the flow has no nodes",
+            );
+        }
+        let start = checker.resolve(&spec.start, root.key("start"));
+        let intents = checker.intents();
+        let nodes: Vec<Option<Node>> = spec
+            .nodes
+            .iter()
+            .map(|(id, node)| {
+                let kind = checker.node(&root.key("nodes").key(id), node);
+                kind.map(|kind| Node {
+                    id: id.clone(),
+                    kind,
+                })
+            })
+            .collect();
+        let has_errors = checker
+            .problems
+            .iter()
+            .any(|problem| problem.rule.severity() == Severity::Error);
+        let queues = std::mem::take(&mut checker.queues);
+        problems.append(&mut checker.problems);
+        if has_errors {
+            return None;
+        }
+        Some(Flow {
+            name: spec.flow,
+            version: spec.version,
+            start: start?,
+            latency: spec
+                .latency
+                .unwrap_or_else(|| Distribution::fixed(Millis::ZERO)),
+            intents,
+            nodes: nodes.into_iter().collect::<Option<Vec<_>>>()?,
+            queues,
+        })
+    }
+}
+
+/// Collects the problems of one flow while building its nodes.
+struct Checker<'a> {
+    spec: &'a FlowSpec,
+    problems: Vec<Problem>,
+    queues: Vec<String>,
+}
+
+impl Checker<'_> {
+    fn report(&mut self, rule: Rule, path: KeyPath, message: impl Into<String>) -> &mut Problem {
+        self.problems.push(Problem::new(rule, path, message));
+        self.problems.last_mut().expect("just pushed")
+    }
+
+    fn intents(&mut self) -> Vec<Intent> {
+        let spec = self.spec;
+        let mut intents = Vec::with_capacity(spec.intents.len());
+        for (name, intent) in &spec.intents {
+            if intent.keywords.is_empty() && intent.regex.is_none() {
+                self.report(
+                    Rule::UnknownIntent,
+                    KeyPath::root().key("intents").key(name),
+                    format!(
+                        "intent `{name}` has neither keywords nor a regex, so it can never match"
+                    ),
+                );
+            }
+            intents.push(Intent {
+                keywords: intent.keywords.iter().map(|k| normalize(k)).collect(),
+                regex: intent.regex.as_ref().map(|pattern| pattern.0.clone()),
+            });
+        }
+        intents
+    }
+
+    /// The index of the node called `target`, or a problem at `path`.
+    fn resolve(&mut self, target: &str, path: KeyPath) -> Option<NodeId> {
+        let found = self.spec.nodes.get_index_of(target);
+        if found.is_none() {
+            let suggestion = did_you_mean(target, self.spec.nodes.keys().map(String::as_str));
+            self.report(
+                Rule::UnknownNode,
+                path,
+                format!("no node is called `{target}`{suggestion}"),
+            )
+            .help = Some("a route names a node defined under `nodes:`".into());
+        }
+        found
+    }
+
+    fn node(&mut self, path: &KeyPath, node: &NodeSpec) -> Option<NodeKind> {
+        let kinds = node.kinds();
+        if kinds.len() > 1 {
+            self.report(
+                Rule::InvalidNode,
+                path.clone(),
+                format!(
+                    "this node has {}, but a node is one kind of step",
+                    list(kinds.iter().map(|kind| kind.key()))
+                ),
+            )
+            .help = Some(
+                "split it into one node per step and link them with `next` or `routes`".into(),
+            );
+            return None;
+        }
+        let kind = kinds.first().copied().unwrap_or(Kind::Message);
+        let mut well_formed = true;
+        for extra in Extra::ALL {
+            if node.has(extra) && !kind.takes(extra) {
+                well_formed = false;
+                let what = match kind {
+                    Kind::Message => "a message node".to_string(),
+                    other => format!("a `{}` node", other.key()),
+                };
+                self.report(
+                    Rule::InvalidNode,
+                    path.key(extra.key()),
+                    format!("{what} does not take `{}`", extra.key()),
+                )
+                .help = Some(kind.why_not(extra).into());
+            }
+        }
+        let built = match kind {
+            Kind::Message => {
+                let text = self.required_say(path, node, "a message");
+                let next = self.next(path, node);
+                NodeKind::Message {
+                    text: text?,
+                    next: next?,
+                }
+            }
+            Kind::Buttons(buttons) => {
+                let options = buttons.iter().map(|title| Title::new(title)).collect();
+                self.choice(path, node, ChoiceStyle::Buttons, options)?
+            }
+            Kind::List(spec) => {
+                let sections: Vec<Section> = spec
+                    .sections
+                    .iter()
+                    .map(|section| Section {
+                        title: section.title.clone(),
+                        rows: section
+                            .rows
+                            .iter()
+                            .map(|row| Row {
+                                title: row.title.clone(),
+                                description: row.description.clone(),
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                let options = sections
+                    .iter()
+                    .flat_map(|section| section.rows.iter().map(|row| Title::new(&row.title)))
+                    .collect();
+                let style = ChoiceStyle::List(List {
+                    button: spec.button.clone(),
+                    sections,
+                });
+                self.choice(path, node, style, options)?
+            }
+            Kind::Question(expect) => {
+                let text = self.required_say(path, node, "a question");
+                let mut question = Question {
+                    text: text.unwrap_or_else(|| Text::new("")),
+                    pattern: expect.pattern.0.clone(),
+                    valid: None,
+                    invalid: None,
+                    intent_routes: Vec::new(),
+                };
+                let mut ok = node.say.is_some();
+                for (key, target) in node.routes.iter().flatten() {
+                    let key_path = path.key("routes").key(key);
+                    let target = self.resolve(target, key_path.clone());
+                    ok &= target.is_some();
+                    match key.as_str() {
+                        "valid" => question.valid = target,
+                        "invalid" => question.invalid = target,
+                        _ => match self.intent_key(key, &key_path) {
+                            Some(Some(intent)) => question
+                                .intent_routes
+                                .extend(target.map(|target| (intent, target))),
+                            Some(None) => ok = false,
+                            None => {
+                                self.report(
+                                    Rule::UnofferedRoute,
+                                    key_path,
+                                    format!("a question routes on `valid`, `invalid` or `intent NAME`, not `{key}`"),
+                                );
+                                ok = false;
+                            }
+                        },
+                    }
+                }
+                ok.then_some(NodeKind::Question(question))?
+            }
+            Kind::Call(call) => {
+                let mut built = Call {
+                    name: call.name.clone(),
+                    latency: call.latency.clone(),
+                    fails: call.fails,
+                    ok: None,
+                    error: None,
+                };
+                for (key, target) in node.routes.iter().flatten() {
+                    let key_path = path.key("routes").key(key);
+                    let slot = match key.as_str() {
+                        "ok" => &mut built.ok,
+                        "error" => &mut built.error,
+                        _ => {
+                            let suggestion = did_you_mean(key, ["ok", "error"]);
+                            self.report(
+                                Rule::UnofferedRoute,
+                                key_path,
+                                format!(
+                                    "this node routes on `ok` and `error`, not `{key}`{suggestion}"
+                                ),
+                            );
+                            continue;
+                        }
+                    };
+                    *slot = self.resolve(target, key_path);
+                }
+                NodeKind::Call(built)
+            }
+            Kind::Handoff(handoff) => {
+                let queue = match self.queues.iter().position(|known| *known == handoff.queue) {
+                    Some(queue) => queue,
+                    None => {
+                        self.queues.push(handoff.queue.clone());
+                        self.queues.len() - 1
+                    }
+                };
+                NodeKind::Handoff(Handoff {
+                    text: node.say.as_deref().map(Text::new),
+                    queue,
+                })
+            }
+            Kind::Survey(question) => NodeKind::Survey(Survey {
+                question: Text::new(question),
+                next: self.next(path, node)?,
+            }),
+            Kind::End(resolution) => NodeKind::End(End {
+                text: node.say.as_deref().map(Text::new),
+                resolution,
+            }),
+        };
+        well_formed.then_some(built)
+    }
+
+    fn required_say(&mut self, path: &KeyPath, node: &NodeSpec, what: &str) -> Option<Text> {
+        if node.say.is_none() {
+            self.report(
+                Rule::InvalidNode,
+                path.clone(),
+                format!("{what} needs `say:`, the text the customer reads"),
+            );
+        }
+        node.say.as_deref().map(Text::new)
+    }
+
+    /// `Some(None)` without `next`, `None` when `next` does not resolve.
+    fn next(&mut self, path: &KeyPath, node: &NodeSpec) -> Option<Option<NodeId>> {
+        match node.next.as_deref() {
+            None => Some(None),
+            Some(target) => self.resolve(target, path.key("next")).map(Some),
+        }
+    }
+
+    fn choice(
+        &mut self,
+        path: &KeyPath,
+        node: &NodeSpec,
+        style: ChoiceStyle,
+        options: Vec<Title>,
+    ) -> Option<NodeKind> {
+        let option_paths = style.option_paths(path, options.len());
+        let text = self.required_say(path, node, "a node with buttons or a list");
+        let mut ok = text.is_some();
+        if matches!(style, ChoiceStyle::Buttons)
+            && (options.is_empty() || options.len() > MAX_REPLY_BUTTONS)
+        {
+            self.report(
+                Rule::ButtonCount,
+                path.key("buttons"),
+                format!(
+                    "WhatsApp allows 1 to {MAX_REPLY_BUTTONS} reply buttons, this node has {}",
+                    options.len()
+                ),
+            )
+            .help = Some("with more than 3 options, use a `list:` (up to 10 rows)".into());
+            ok = false;
+        }
+        for (i, title) in options.iter().enumerate() {
+            if options[..i].iter().any(|earlier| earlier.key == title.key) {
+                self.report(
+                    Rule::DuplicateOption,
+                    option_paths[i].clone(),
+                    format!(
+                        "`{}` is offered twice; the bot could not tell the taps apart",
+                        title.text
+                    ),
+                )
+                .help = Some(
+                    "give each option a title of its own (case does not tell them apart)".into(),
+                );
+                ok = false;
+            }
+        }
+        let mut option_routes = vec![None; options.len()];
+        let mut intent_routes = Vec::new();
+        let mut fallback = None;
+        let routes_path = path.key("routes");
+        for (key, target) in node.routes.iter().flatten() {
+            let key_path = routes_path.key(key);
+            let target = self.resolve(target, key_path.clone());
+            ok &= target.is_some();
+            if key == "fallback" {
+                fallback = target;
+            } else if let Some(intent) = self.intent_key(key, &key_path) {
+                match (intent, target) {
+                    (Some(intent), Some(target)) => intent_routes.push((intent, target)),
+                    _ => ok = false,
+                }
+            } else if let Some(index) = options
+                .iter()
+                .position(|option| option.key == normalize(key))
+            {
+                option_routes[index] = target;
+            } else {
+                let suggestion =
+                    did_you_mean(key, options.iter().map(|option| option.text.as_str()));
+                let offered = list(options.iter().map(|option| option.text.as_str()));
+                self.report(
+                    Rule::UnofferedRoute,
+                    key_path,
+                    format!("route `{key}` matches no option of this node{suggestion}"),
+                )
+                .help = Some(format!(
+                    "route keys are an option ({offered}), `intent NAME` or `fallback`"
+                ));
+                ok = false;
+            }
+        }
+        ok.then(|| {
+            NodeKind::Choice(Choice {
+                text: text.unwrap_or_else(|| Text::new("")),
+                header: node.header.clone(),
+                footer: node.footer.clone(),
+                style,
+                options,
+                option_routes,
+                intent_routes,
+                fallback,
+            })
+        })
+    }
+
+    /// For a key of the form `intent NAME`: `Some(Some(index))`, or
+    /// `Some(None)` with a problem when no such intent exists. `None` for
+    /// keys of any other form.
+    fn intent_key(&mut self, key: &str, path: &KeyPath) -> Option<Option<IntentId>> {
+        let name = key.strip_prefix("intent ")?.trim();
+        let found = self.spec.intents.get_index_of(name);
+        if found.is_none() {
+            let suggestion = did_you_mean(name, self.spec.intents.keys().map(String::as_str));
+            self.report(
+                Rule::UnknownIntent,
+                path.clone(),
+                format!("no intent is called `{name}`{suggestion}"),
+            )
+            .help = Some("define it under `intents:` at the top of the flow".into());
+        }
+        Some(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Intent;
+
+    #[test]
+    fn keywords_match_whole_words_case_insensitively() {
+        let intent = Intent {
+            keywords: vec!["agent".into(), "real person".into()],
+            regex: None,
+        };
+        let matches = |text: &str| intent.matches(&text.to_lowercase(), text);
+        assert!(matches("I want an Agent please"));
+        assert!(matches("a REAL person!"));
+        assert!(!matches("what is on the agenda"));
+    }
+}

@@ -1,0 +1,179 @@
+//! The tables people read in a report, built once from the [`Report`] and
+//! drawn by each human-readable renderer (text, markdown), so a column is
+//! defined in one place.
+
+use indexmap::IndexMap;
+
+use super::{Breakdown, Report};
+use crate::metric::{Rate, Stat, Timer};
+use crate::model::Millis;
+
+/// How a column's cells line up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Align {
+    Left,
+    Right,
+}
+
+/// One cell; `muted` cells (nothing measured, nothing lost) are drawn dim
+/// where the renderer can.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Cell {
+    pub text: String,
+    pub muted: bool,
+}
+
+impl Cell {
+    pub fn new(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            muted: false,
+        }
+    }
+
+    pub fn muted(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            muted: true,
+        }
+    }
+}
+
+/// A table: the first column names the rows.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Table {
+    pub headers: Vec<String>,
+    pub align: Vec<Align>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    fn new(title: &str, columns: &[&str]) -> Table {
+        let mut headers = vec![title.to_string()];
+        headers.extend(columns.iter().map(|c| c.to_string()));
+        let mut align = vec![Align::Left];
+        align.extend(columns.iter().map(|_| Align::Right));
+        Table {
+            headers,
+            align,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Each column's width in characters: its widest cell or header.
+    pub fn widths(&self) -> Vec<usize> {
+        (0..self.headers.len())
+            .map(|column| {
+                self.rows
+                    .iter()
+                    .map(|row| row[column].text.chars().count())
+                    .chain(std::iter::once(self.headers[column].chars().count()))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+}
+
+/// The rates, in report order, with their headers.
+pub(crate) fn rates() -> [(Rate, &'static str); 4] {
+    [
+        (Rate::SelfResolution, "self-resolution"),
+        (Rate::Escalation, "escalation"),
+        (Rate::Abandonment, "abandonment"),
+        (Rate::Fallback, "fallback"),
+    ]
+}
+
+/// Outcomes and rates per persona or per segment.
+pub(crate) fn breakdowns(title: &str, groups: &IndexMap<String, Breakdown>) -> Table {
+    let mut columns = vec!["conversations"];
+    columns.extend(rates().map(|(_, header)| header));
+    let mut table = Table::new(title, &columns);
+    for (name, group) in groups {
+        let mut row = vec![
+            Cell::new(name.clone()),
+            Cell::new(thousands(group.conversations)),
+        ];
+        row.extend(rates().map(|(rate, _)| Cell::new(percent(group.rates.get(rate)))));
+        table.rows.push(row);
+    }
+    table
+}
+
+/// Timers by statistic.
+pub(crate) fn response_times(report: &Report) -> Table {
+    let stats = Stat::ALL.map(Stat::key);
+    let mut table = Table::new("Response times", &stats);
+    for timer in Timer::ALL {
+        let stats = report.response_time.get(timer);
+        let mut row = vec![Cell::new(timer.key().replace('_', " "))];
+        row.extend(Stat::ALL.map(|stat| match stats.get(stat) {
+            Some(seconds) => Cell::new(Millis::from_secs_f64(seconds).to_string()),
+            None => Cell::muted("-"),
+        }));
+        table.rows.push(row);
+    }
+    table
+}
+
+/// Entered and abandoned per node, in flow order.
+pub(crate) fn funnel(report: &Report) -> Table {
+    let mut table = Table::new("Funnel", &["entered", "abandoned", "share"]);
+    for (node, step) in &report.funnel {
+        let lost = |cell: String| {
+            if step.abandoned == 0 {
+                Cell::muted("-")
+            } else {
+                Cell::new(cell)
+            }
+        };
+        table.rows.push(vec![
+            Cell::new(node.clone()),
+            Cell::new(thousands(step.entered)),
+            lost(thousands(step.abandoned)),
+            lost(percent(step.abandoned as f64 / step.entered.max(1) as f64)),
+        ]);
+    }
+    table
+}
+
+/// `58.3%`
+pub(crate) fn percent(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
+}
+
+/// `12,000`: counts are easier to read grouped.
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(12_000), "12,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn widths_fit_the_widest_cell_or_header() {
+        let mut table = Table::new("Funnel", &["entered"]);
+        table
+            .rows
+            .push(vec![Cell::new("a-very-long-node"), Cell::new("1")]);
+        assert_eq!(table.widths(), vec![16, 7]);
+    }
+}

@@ -1,0 +1,273 @@
+//! Statistics over replications (DESIGN.md section 6, a contract).
+//!
+//! Replications are independent runs, so the spread of a number between
+//! them gives an honest interval even when conversations within one run
+//! interact through a shared queue: mean ± t(0.975, R−1) · sd / √R over the R
+//! replications' values. Values are accumulated as they come (Welford), so
+//! memory does not grow with the number of replications.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::metric::Metric;
+
+/// A 95% interval `[low, high]`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interval {
+    /// The lower bound.
+    pub low: f64,
+    /// The upper bound.
+    pub high: f64,
+}
+
+impl Interval {
+    /// Half the width: the `±` of `58.3% ±1.2`.
+    pub fn half_width(&self) -> f64 {
+        (self.high - self.low) / 2.0
+    }
+
+    /// Whether `value` lies inside.
+    pub fn contains(&self, value: f64) -> bool {
+        (self.low..=self.high).contains(&value)
+    }
+}
+
+/// Running count, mean and sum of squared deviations (Welford's method,
+/// stable where the naive sum of squares cancels).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Summary {
+    n: u32,
+    mean: f64,
+    m2: f64,
+}
+
+impl Summary {
+    pub fn add(&mut self, value: f64) {
+        self.n += 1;
+        let delta = value - self.mean;
+        self.mean += delta / f64::from(self.n);
+        self.m2 += delta * (value - self.mean);
+    }
+
+    pub fn count(&self) -> u32 {
+        self.n
+    }
+
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// The sample variance (n − 1 in the denominator); 0 below two values.
+    pub fn variance(&self) -> f64 {
+        if self.n < 2 {
+            0.0
+        } else {
+            self.m2 / f64::from(self.n - 1)
+        }
+    }
+
+    /// The 95% interval of the mean; `None` below two values.
+    pub fn interval(&self) -> Option<Interval> {
+        if self.n < 2 {
+            return None;
+        }
+        let half = t_quantile_975(self.n - 1) * (self.variance() / f64::from(self.n)).sqrt();
+        Some(Interval {
+            low: self.mean - half,
+            high: self.mean + half,
+        })
+    }
+}
+
+/// Per-metric summaries over replications, in the order metrics first appeared.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Intervals {
+    summaries: IndexMap<Metric, Summary>,
+}
+
+impl Intervals {
+    /// Adds one replication's values.
+    pub fn add(&mut self, values: Vec<(Metric, f64)>) {
+        for (metric, value) in values {
+            self.summaries.entry(metric).or_default().add(value);
+        }
+    }
+
+    /// The 95% interval of `metric`, as the report states the number: a
+    /// count's interval is that of the total over replications; a fraction's
+    /// is kept within [0, 1], where the true value lies. `None` when the
+    /// metric was measured in fewer than two replications.
+    pub fn interval(&self, metric: &Metric) -> Option<Interval> {
+        let summary = self.summaries.get(metric)?;
+        let mut interval = summary.interval()?;
+        if metric.is_count() {
+            let n = f64::from(summary.count());
+            interval = Interval {
+                low: interval.low * n,
+                high: interval.high * n,
+            };
+        }
+        if metric.is_fraction() {
+            interval.low = interval.low.clamp(0.0, 1.0);
+            interval.high = interval.high.clamp(0.0, 1.0);
+        }
+        Some(interval)
+    }
+
+    pub fn summary(&self, metric: &Metric) -> Option<&Summary> {
+        self.summaries.get(metric)
+    }
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom: the
+/// multiplier of a two-sided 95% interval. Solved from the distribution
+/// function by bisection, to full double precision.
+pub(crate) fn t_quantile_975(df: u32) -> f64 {
+    let df = f64::from(df.max(1));
+    let (mut low, mut high) = (0.0f64, 1000.0f64);
+    for _ in 0..200 {
+        let mid = (low + high) / 2.0;
+        if t_upper_tail(mid, df) > 0.025 {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    (low + high) / 2.0
+}
+
+/// P(T > t) for t ≥ 0: half the regularized incomplete beta
+/// I_{df/(df+t²)}(df/2, 1/2).
+fn t_upper_tail(t: f64, df: f64) -> f64 {
+    0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
+}
+
+/// The regularized incomplete beta function I_x(a, b), by its continued
+/// fraction (Lentz's method), using the symmetry I_x(a,b) = 1 − I_{1−x}(b,a)
+/// where the fraction converges slowly.
+pub(crate) fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_fraction(a, b, x) / a
+    } else {
+        1.0 - front * beta_fraction(b, a, 1.0 - x) / b
+    }
+}
+
+fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    let away_from_zero = |v: f64| if v.abs() < TINY { TINY } else { v };
+    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let mut c = 1.0;
+    let mut d = 1.0 / away_from_zero(1.0 - qab * x / qap);
+    let mut h = d;
+    // One step of the modified Lentz recurrence with coefficient `aa`.
+    let step = |aa: f64, c: &mut f64, d: &mut f64| {
+        *d = 1.0 / away_from_zero(1.0 + aa * *d);
+        *c = away_from_zero(1.0 + aa / *c);
+        *d * *c
+    };
+    for m in 1..500 {
+        let m = f64::from(m);
+        let m2 = 2.0 * m;
+        h *= step(m * (b - m) * x / ((qam + m2) * (a + m2)), &mut c, &mut d);
+        let delta = step(
+            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+            &mut c,
+            &mut d,
+        );
+        h *= delta;
+        if (delta - 1.0).abs() < 1e-15 {
+            break;
+        }
+    }
+    h
+}
+
+/// ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; about 15 significant digits).
+pub(crate) fn ln_gamma(x: f64) -> f64 {
+    const COEFFICIENTS: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection: Γ(x)Γ(1−x) = π / sin(πx).
+        return (std::f64::consts::PI / (std::f64::consts::PI * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let t = x + 7.5;
+    let series = COEFFICIENTS[1..]
+        .iter()
+        .enumerate()
+        .fold(COEFFICIENTS[0], |sum, (i, c)| {
+            sum + c / (x + i as f64 + 1.0)
+        });
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + series.ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t_quantiles_match_published_tables() {
+        // Values from any t table, to the 4 decimals tables print.
+        for (df, expected) in [
+            (1, 12.7062),
+            (2, 4.3027),
+            (5, 2.5706),
+            (9, 2.2622),
+            (19, 2.0930),
+            (30, 2.0423),
+            (120, 1.9799),
+        ] {
+            let t = t_quantile_975(df);
+            assert!((t - expected).abs() < 5e-5, "df {df}: {t} vs {expected}");
+        }
+        // And it tends to the normal quantile.
+        assert!((t_quantile_975(1_000_000) - 1.959_964).abs() < 1e-5);
+    }
+
+    #[test]
+    fn welford_matches_the_textbook_formulas() {
+        let values = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+        let mut summary = Summary::default();
+        values.iter().for_each(|v| summary.add(*v));
+        assert_eq!(summary.mean(), 5.0);
+        // Sum of squared deviations is 32; sample variance 32/7.
+        assert!((summary.variance() - 32.0 / 7.0).abs() < 1e-12);
+        let interval = summary.interval().unwrap();
+        let half = t_quantile_975(7) * (32.0f64 / 7.0 / 8.0).sqrt();
+        assert!((interval.low - (5.0 - half)).abs() < 1e-12);
+        assert!((interval.high - (5.0 + half)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn one_replication_has_no_interval() {
+        let mut summary = Summary::default();
+        summary.add(1.0);
+        assert_eq!(summary.interval(), None);
+    }
+
+    #[test]
+    fn incomplete_beta_matches_closed_forms() {
+        // I_x(1, 1) = x; I_x(a, 1) = x^a.
+        assert!((incomplete_beta(1.0, 1.0, 0.3) - 0.3).abs() < 1e-12);
+        assert!((incomplete_beta(2.5, 1.0, 0.4) - 0.4f64.powf(2.5)).abs() < 1e-12);
+        assert!((ln_gamma(5.0) - 24f64.ln()).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,44 @@
+//! WhatsApp's limits and rules (DESIGN.md section 5), in one place for lint,
+//! the engine and live mode. Lengths are counted as WhatsApp counts them, in
+//! Unicode scalar values, so emoji and Arabic are measured right, not in bytes.
+
+/// A plain text message body.
+pub const TEXT_BODY: usize = 4096;
+/// The body of a message with reply buttons or a list.
+pub const INTERACTIVE_BODY: usize = 1024;
+/// The header and the footer of an interactive message.
+pub const HEADER_FOOTER: usize = 60;
+/// Reply buttons on one message: at least one, at most this many.
+pub const MAX_REPLY_BUTTONS: usize = 3;
+/// A reply button's title.
+pub const BUTTON_TITLE: usize = 20;
+/// The label of the button that opens a list.
+pub const LIST_BUTTON: usize = 20;
+/// Rows of a list, over all its sections.
+pub const LIST_ROWS: usize = 10;
+/// Sections of a list.
+pub const LIST_SECTIONS: usize = 10;
+/// A list row's title.
+pub const ROW_TITLE: usize = 24;
+/// A list row's description.
+pub const ROW_DESCRIPTION: usize = 72;
+/// A list section's title (required when a list has more than one section).
+pub const SECTION_TITLE: usize = 24;
+
+/// The length of `text` as WhatsApp counts it.
+pub fn length(text: &str) -> usize {
+    text.chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        // 20 emoji are 80 bytes but 20 characters: a valid button title.
+        assert_eq!(length(&"😀".repeat(20)), BUTTON_TITLE);
+        // 21 Arabic letters are 42 bytes and 21 characters: one too many.
+        assert_eq!(length(&"ب".repeat(21)), BUTTON_TITLE + 1);
+    }
+}
