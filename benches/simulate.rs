@@ -38,7 +38,7 @@ fn peak_rss_mib() -> Option<f64> {
 
 /// Replications needed for about `conversations` conversations.
 fn replications_for(scenario: &Scenario, conversations: u64) -> u32 {
-    let per_replication = scenario.arrivals_per_hour() * scenario.duration().as_secs_f64() / 3600.0;
+    let per_replication = scenario.expected_arrivals();
     ((conversations as f64 / per_replication).ceil() as u32).max(1)
 }
 
@@ -151,7 +151,7 @@ fn main() {
     // on one thread, then on two.
     let long = long_bank_replications();
     let two = RunOptions::new().replications(2).unwrap();
-    let one_core = measure(&long, &two.threads(1));
+    let one_core = measure(&long, &two.clone().threads(1));
     let two_cores = measure(&long, &two.threads(2));
     println!(
         "bank, 2 replications of 500k: 1 thread {:.2}s wall, 2 threads {:.2}s wall: ratio {:.2}",

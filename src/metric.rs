@@ -65,6 +65,65 @@ impl Outcome {
     }
 }
 
+/// Why a customer left without being served, for the funnel's `reasons`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The bot was silent longer than the customer's patience.
+    BotSilence,
+    /// The customer silently stopped answering (`drop_per_turn`).
+    Dropped,
+    /// The bot did not understand them once too often (`leaves_after_fallbacks`).
+    Misunderstood,
+    /// Nothing on screen was what they came for, and they had nothing to say.
+    GaveUp,
+    /// They left at a CSAT survey with more still to do.
+    SurveySkipped,
+    /// They waited in an agent queue longer than their patience.
+    QueuePatience,
+}
+
+impl Reason {
+    /// Every reason, in report order.
+    pub const ALL: [Reason; 6] = [
+        Reason::BotSilence,
+        Reason::Dropped,
+        Reason::Misunderstood,
+        Reason::GaveUp,
+        Reason::SurveySkipped,
+        Reason::QueuePatience,
+    ];
+
+    /// The report key, as in `funnel.welcome.reasons.dropped`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Reason::BotSilence => "bot_silence",
+            Reason::Dropped => "dropped",
+            Reason::Misunderstood => "misunderstood",
+            Reason::GaveUp => "gave_up",
+            Reason::SurveySkipped => "survey_skipped",
+            Reason::QueuePatience => "queue_patience",
+        }
+    }
+
+    /// Position in [`Reason::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// How a person reads it, for the text report.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Reason::BotSilence => "bot too slow",
+            Reason::Dropped => "dropped off",
+            Reason::Misunderstood => "misunderstood",
+            Reason::GaveUp => "nothing for them",
+            Reason::SurveySkipped => "skipped the survey",
+            Reason::QueuePatience => "waited too long",
+        }
+    }
+}
+
 /// The rates of a report (`rates.<key>`), each a fraction in [0, 1].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Rate {
@@ -80,15 +139,19 @@ pub enum Rate {
     /// understand (fallback or invalid answer) over all replies to bot
     /// prompts (taps and typed text).
     Fallback,
+    /// `customer replies / bot prompts shown`: the share of the bot's
+    /// questions, buttons, lists and surveys the customer answered.
+    Response,
 }
 
 impl Rate {
     /// Every rate, in report order.
-    pub const ALL: [Rate; 4] = [
+    pub const ALL: [Rate; 5] = [
         Rate::SelfResolution,
         Rate::Escalation,
         Rate::Abandonment,
         Rate::Fallback,
+        Rate::Response,
     ];
 
     /// The report key, as in `rates.self_resolution`.
@@ -98,13 +161,50 @@ impl Rate {
             Rate::Escalation => "escalation",
             Rate::Abandonment => "abandonment",
             Rate::Fallback => "fallback",
+            Rate::Response => "response",
         }
     }
+}
 
-    /// Which direction is better, for verdicts.
-    pub fn higher_is_better(self) -> bool {
-        matches!(self, Rate::SelfResolution)
+/// A number of the CSAT block (`csat.<key>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CsatStat {
+    /// `sum of scores / surveys answered`, from 1 to 5.
+    Mean,
+    /// `scores of 4 or 5 / surveys answered`.
+    Satisfied,
+    /// `surveys answered / surveys shown`.
+    ResponseRate,
+}
+
+impl CsatStat {
+    /// Every statistic, in report order.
+    pub const ALL: [CsatStat; 3] = [CsatStat::Mean, CsatStat::Satisfied, CsatStat::ResponseRate];
+
+    /// The report key.
+    pub fn key(self) -> &'static str {
+        match self {
+            CsatStat::Mean => "mean",
+            CsatStat::Satisfied => "satisfied",
+            CsatStat::ResponseRate => "response_rate",
+        }
     }
+}
+
+/// A number of one agent queue (`queues.<name>.<key>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum QueueStat {
+    /// Counted customers handed to the queue.
+    Arrived,
+    /// Those an agent took.
+    Served,
+    /// Those who left before an agent took them.
+    Abandoned,
+    /// `chat slots in use / chat slots on shift`, time-averaged over the
+    /// counting window (from the end of the warm-up to the end of arrivals).
+    Utilisation,
+    /// Time in this queue, for everyone who queued (`wait.<stat>`).
+    Wait(Stat),
 }
 
 /// The response times of a report (`response_time.<key>`), in seconds.
@@ -199,7 +299,7 @@ impl Stat {
 
 /// A number of the same block for one group of conversations (all of them,
 /// a persona, a segment).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupMetric {
     /// How many conversations the group had.
     Conversations,
@@ -207,6 +307,10 @@ pub enum GroupMetric {
     Outcome(Outcome),
     /// `rates.<rate>` for the group.
     Rate(Rate),
+    /// `csat.<stat>` for the group.
+    Csat(CsatStat),
+    /// `conversion.<goal>` for the group.
+    Conversion(String),
 }
 
 /// The two counts of a funnel node.
@@ -217,16 +321,8 @@ pub enum FunnelCount {
     /// Conversations abandoned while at the node (in the bot, or in the queue
     /// of a handoff node).
     Abandoned,
-}
-
-impl FunnelCount {
-    /// The report key.
-    pub fn key(self) -> &'static str {
-        match self {
-            FunnelCount::Entered => "entered",
-            FunnelCount::Abandoned => "abandoned",
-        }
-    }
+    /// Those abandonments for one reason (`reasons.<reason>`).
+    Reason(Reason),
 }
 
 /// Which conversations a per-group number is about.
@@ -263,26 +359,46 @@ pub enum Metric {
     TurnsMean,
     /// `turns.max`: the most customer turns in one conversation.
     TurnsMax,
+    /// `csat.<stat>`.
+    Csat(CsatStat),
+    /// `conversion.<goal>`: `conversations that reached the goal /
+    /// conversations`, each conversation counted once per goal.
+    Conversion(String),
+    /// `conversion_value.<goal>`: `conversations that reached the goal ×
+    /// its value / conversations`: what the goal brings per conversation.
+    ConversionValue(String),
     /// `personas.<name>.<...>` or `segments.<name>.<...>`.
     Group(Group, String, GroupMetric),
-    /// `funnel.<node>.entered` or `funnel.<node>.abandoned`.
+    /// `funnel.<node>.entered`, `funnel.<node>.abandoned` or
+    /// `funnel.<node>.reasons.<reason>`.
     Funnel(String, FunnelCount),
+    /// `queues.<name>.<stat>`.
+    Queue(String, QueueStat),
 }
 
 impl Metric {
     /// Whether the number is a fraction in [0, 1].
     pub fn is_fraction(&self) -> bool {
-        matches!(
-            self,
-            Metric::Outcome(_)
-                | Metric::Rate(_)
-                | Metric::Group(_, _, GroupMetric::Outcome(_) | GroupMetric::Rate(_))
-        )
+        let csat_fraction = |stat: &CsatStat| !matches!(stat, CsatStat::Mean);
+        match self {
+            Metric::Outcome(_) | Metric::Rate(_) | Metric::Conversion(_) => true,
+            Metric::Csat(stat) => csat_fraction(stat),
+            Metric::Queue(_, QueueStat::Utilisation) => true,
+            Metric::Group(_, _, metric) => match metric {
+                GroupMetric::Outcome(_) | GroupMetric::Rate(_) | GroupMetric::Conversion(_) => true,
+                GroupMetric::Csat(stat) => csat_fraction(stat),
+                GroupMetric::Conversations => false,
+            },
+            _ => false,
+        }
     }
 
     /// Whether the number is a duration in seconds.
     pub fn is_time(&self) -> bool {
-        matches!(self, Metric::Time(..))
+        matches!(
+            self,
+            Metric::Time(..) | Metric::Queue(_, QueueStat::Wait(_))
+        )
     }
 
     /// Whether the number is a count that adds up over replications (so
@@ -293,6 +409,10 @@ impl Metric {
             Metric::Conversations
                 | Metric::Funnel(..)
                 | Metric::Group(_, _, GroupMetric::Conversations)
+                | Metric::Queue(
+                    _,
+                    QueueStat::Arrived | QueueStat::Served | QueueStat::Abandoned
+                )
         )
     }
 
@@ -306,7 +426,7 @@ impl Metric {
             }
         };
         let rate = |rate: &Rate| match rate {
-            Rate::SelfResolution => Some(true),
+            Rate::SelfResolution | Rate::Response => Some(true),
             Rate::Abandonment | Rate::Fallback => Some(false),
             // Escalation is good or bad depending on why: no verdict.
             Rate::Escalation => None,
@@ -314,8 +434,14 @@ impl Metric {
         match self {
             Metric::Outcome(o) | Metric::Group(_, _, GroupMetric::Outcome(o)) => outcome(o),
             Metric::Rate(r) | Metric::Group(_, _, GroupMetric::Rate(r)) => rate(r),
+            Metric::Csat(_) | Metric::Group(_, _, GroupMetric::Csat(_)) => Some(true),
+            Metric::Conversion(_)
+            | Metric::ConversionValue(_)
+            | Metric::Group(_, _, GroupMetric::Conversion(_)) => Some(true),
             Metric::Time(..) | Metric::TurnsMean | Metric::TurnsMax => Some(false),
-            Metric::Funnel(_, FunnelCount::Abandoned) => Some(false),
+            Metric::Funnel(_, FunnelCount::Abandoned | FunnelCount::Reason(_)) => Some(false),
+            Metric::Queue(_, QueueStat::Abandoned | QueueStat::Wait(_)) => Some(false),
+            Metric::Queue(_, QueueStat::Served) => Some(true),
             _ => None,
         }
     }
@@ -344,10 +470,35 @@ impl Metric {
                 GroupMetric::Outcome(o) => Metric::Outcome(o),
                 GroupMetric::Rate(r) => Metric::Rate(r),
                 GroupMetric::Conversations => Metric::Conversations,
+                GroupMetric::Csat(s) => Metric::Csat(s),
+                GroupMetric::Conversion(goal) => Metric::Conversion(goal),
             });
         }
         let parts: Vec<&str> = name.split('.').collect();
         match parts.as_slice() {
+            ["csat", stat] => CsatStat::ALL
+                .into_iter()
+                .find(|s| s.key() == *stat)
+                .map(Metric::Csat)
+                .ok_or_else(unknown),
+            ["conversion", ..] if parts.len() >= 2 => {
+                Ok(Metric::Conversion(name["conversion.".len()..].to_string()))
+            }
+            ["conversion_value", ..] if parts.len() >= 2 => Ok(Metric::ConversionValue(
+                name["conversion_value.".len()..].to_string(),
+            )),
+            ["queues", ..] if parts.len() >= 3 => {
+                let rest = &name["queues.".len()..];
+                for split in rest.match_indices('.').map(|(at, _)| at) {
+                    if let Some(stat) = queue_stat(&rest[split + 1..]) {
+                        return Ok(Metric::Queue(rest[..split].to_string(), stat));
+                    }
+                }
+                Err(format!(
+                    "`{}` names no metric of a queue; write it like `queues.NAME.abandoned` or `queues.NAME.wait.p90`",
+                    crate::source::cut(name, 80)
+                ))
+            }
             ["response_time", timer, stat] => {
                 let timer = Timer::ALL.into_iter().find(|t| t.key() == *timer);
                 let stat = Stat::ALL.into_iter().find(|s| s.key() == *stat);
@@ -377,13 +528,26 @@ impl Metric {
                     crate::source::cut(name, 80)
                 ))
             }
+            ["funnel", .., "reasons", reason] if parts.len() >= 4 => {
+                let node = &name["funnel.".len()..name.len() - reason.len() - ".reasons.".len()];
+                Reason::ALL
+                    .into_iter()
+                    .find(|r| r.key() == *reason)
+                    .map(|r| Metric::Funnel(node.to_string(), FunnelCount::Reason(r)))
+                    .ok_or_else(|| {
+                        format!(
+                            "`{reason}` is not a reason; a funnel node's reasons are {}",
+                            crate::model::text::list(Reason::ALL.iter().map(|r| r.key()))
+                        )
+                    })
+            }
             ["funnel", .., count] if parts.len() >= 3 => {
                 let node = &name["funnel.".len()..name.len() - count.len() - 1];
                 match *count {
                     "entered" => Ok(Metric::Funnel(node.to_string(), FunnelCount::Entered)),
                     "abandoned" => Ok(Metric::Funnel(node.to_string(), FunnelCount::Abandoned)),
                     _ => Err(format!(
-                        "`{}`: a funnel node has `entered` and `abandoned`",
+                        "`{}`: a funnel node has `entered`, `abandoned` and `reasons.REASON`",
                         crate::source::cut(name, 80)
                     )),
                 }
@@ -404,7 +568,25 @@ impl Metric {
             );
         }
         names.extend(["turns.mean", "turns.max", "conversations"].map(String::from));
+        names.extend(CsatStat::ALL.iter().map(|s| format!("csat.{}", s.key())));
         names
+    }
+}
+
+/// `arrived`, `served`, `abandoned`, `utilisation` or `wait.<stat>`.
+fn queue_stat(name: &str) -> Option<QueueStat> {
+    match name {
+        "arrived" => Some(QueueStat::Arrived),
+        "served" => Some(QueueStat::Served),
+        "abandoned" => Some(QueueStat::Abandoned),
+        "utilisation" => Some(QueueStat::Utilisation),
+        _ => {
+            let stat = name.strip_prefix("wait.")?;
+            Stat::ALL
+                .into_iter()
+                .find(|s| s.key() == stat)
+                .map(QueueStat::Wait)
+        }
     }
 }
 
@@ -416,6 +598,15 @@ fn group_metric(name: &str) -> Option<GroupMetric> {
     let rate = name.strip_prefix("rates.").unwrap_or(name);
     if let Some(rate) = Rate::ALL.into_iter().find(|r| r.key() == rate) {
         return Some(GroupMetric::Rate(rate));
+    }
+    if let Some(stat) = name.strip_prefix("csat.") {
+        return CsatStat::ALL
+            .into_iter()
+            .find(|s| s.key() == stat)
+            .map(GroupMetric::Csat);
+    }
+    if let Some(goal) = name.strip_prefix("conversion.") {
+        return Some(GroupMetric::Conversion(goal.to_string()));
     }
     let outcome = name.strip_prefix("outcomes.")?;
     Outcome::ALL
@@ -430,6 +621,8 @@ impl fmt::Display for GroupMetric {
             GroupMetric::Conversations => f.write_str("conversations"),
             GroupMetric::Outcome(o) => write!(f, "outcomes.{}", o.key()),
             GroupMetric::Rate(r) => write!(f, "rates.{}", r.key()),
+            GroupMetric::Csat(s) => write!(f, "csat.{}", s.key()),
+            GroupMetric::Conversion(goal) => write!(f, "conversion.{goal}"),
         }
     }
 }
@@ -444,8 +637,22 @@ impl fmt::Display for Metric {
             Metric::Time(t, s) => write!(f, "response_time.{}.{}", t.key(), s.key()),
             Metric::TurnsMean => f.write_str("turns.mean"),
             Metric::TurnsMax => f.write_str("turns.max"),
+            Metric::Csat(s) => write!(f, "csat.{}", s.key()),
+            Metric::Conversion(goal) => write!(f, "conversion.{goal}"),
+            Metric::ConversionValue(goal) => write!(f, "conversion_value.{goal}"),
             Metric::Group(group, name, metric) => write!(f, "{}.{name}.{metric}", group.key()),
-            Metric::Funnel(node, count) => write!(f, "funnel.{node}.{}", count.key()),
+            Metric::Funnel(node, FunnelCount::Entered) => write!(f, "funnel.{node}.entered"),
+            Metric::Funnel(node, FunnelCount::Abandoned) => write!(f, "funnel.{node}.abandoned"),
+            Metric::Funnel(node, FunnelCount::Reason(r)) => {
+                write!(f, "funnel.{node}.reasons.{}", r.key())
+            }
+            Metric::Queue(queue, stat) => match stat {
+                QueueStat::Arrived => write!(f, "queues.{queue}.arrived"),
+                QueueStat::Served => write!(f, "queues.{queue}.served"),
+                QueueStat::Abandoned => write!(f, "queues.{queue}.abandoned"),
+                QueueStat::Utilisation => write!(f, "queues.{queue}.utilisation"),
+                QueueStat::Wait(s) => write!(f, "queues.{queue}.wait.{}", s.key()),
+            },
         }
     }
 }
@@ -481,6 +688,25 @@ mod tests {
             (
                 "funnel.ask.order.abandoned",
                 Metric::Funnel("ask.order".into(), FunnelCount::Abandoned),
+            ),
+            (
+                "funnel.welcome.reasons.dropped",
+                Metric::Funnel("welcome".into(), FunnelCount::Reason(Reason::Dropped)),
+            ),
+            ("response", Metric::Rate(Rate::Response)),
+            ("csat.satisfied", Metric::Csat(CsatStat::Satisfied)),
+            ("conversion.purchase", Metric::Conversion("purchase".into())),
+            (
+                "queues.support.wait.p90",
+                Metric::Queue("support".into(), QueueStat::Wait(Stat::P90)),
+            ),
+            (
+                "personas.lead.conversion.purchase",
+                Metric::Group(
+                    Group::Persona,
+                    "lead".into(),
+                    GroupMetric::Conversion("purchase".into()),
+                ),
             ),
         ];
         for (name, metric) in cases {

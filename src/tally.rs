@@ -4,7 +4,7 @@
 //! one would have counted, so replications can run on separate threads.
 //! The report computes its numbers from these ([`crate::report`]).
 
-use crate::metric::Outcome;
+use crate::metric::{Outcome, Reason};
 use crate::model::Millis;
 
 /// Values below this many milliseconds get a bucket each, so they are exact.
@@ -146,8 +146,8 @@ impl OutcomeCounts {
     }
 }
 
-/// Outcomes and understanding for one group of conversations (all of them,
-/// or one persona's).
+/// Outcomes, understanding, CSAT and conversions for one group of
+/// conversations (all of them, or one persona's).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
     /// How conversations ended.
@@ -156,25 +156,95 @@ pub struct Tally {
     pub replies: u64,
     /// Replies the bot did not understand (fallback or invalid answer).
     pub not_understood: u64,
+    /// Bot prompts the customer had the chance to answer.
+    pub prompts: u64,
+    /// CSAT surveys shown (by the bot or by agents).
+    pub surveys: u64,
+    /// CSAT scores given, by score 1 to 5.
+    pub scores: [u64; 5],
+    /// Conversations that reached each business goal.
+    pub conversions: Vec<u64>,
 }
 
 impl Tally {
+    /// An empty tally for a flow with `goals` business goals.
+    pub fn new(goals: usize) -> Tally {
+        Tally {
+            conversions: vec![0; goals],
+            ..Tally::default()
+        }
+    }
+
     /// Adds everything `other` counted.
     pub fn merge(&mut self, other: &Tally) {
         self.outcomes.merge(&other.outcomes);
         self.replies += other.replies;
         self.not_understood += other.not_understood;
+        self.prompts += other.prompts;
+        self.surveys += other.surveys;
+        for (mine, theirs) in self.scores.iter_mut().zip(other.scores) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.conversions.iter_mut().zip(&other.conversions) {
+            *mine += theirs;
+        }
+    }
+
+    fn count(&mut self, ending: &Ending) {
+        self.outcomes.add(ending.outcome);
+        self.replies += u64::from(ending.turns);
+        self.not_understood += u64::from(ending.not_understood);
+        self.prompts += u64::from(ending.prompts);
+        self.surveys += u64::from(ending.surveys);
+        if let Some(score) = ending.score {
+            self.scores[usize::from(score.clamp(1, 5)) - 1] += 1;
+        }
+        for (goal, count) in self.conversions.iter_mut().enumerate() {
+            if ending.conversions & (1 << goal) != 0 {
+                *count += 1;
+            }
+        }
     }
 }
 
-/// For one node: how many conversations reached it, and how many ended
-/// abandoned there.
+/// For one node: how many conversations reached it, how many ended
+/// abandoned there, and why.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NodeCounts {
     /// Conversations that reached the node (each counted once).
     pub entered: u64,
     /// Conversations abandoned while at the node.
     pub abandoned: u64,
+    /// Abandonments by [`Reason`], in `Reason::ALL` order.
+    pub reasons: [u64; Reason::ALL.len()],
+}
+
+/// One agent queue over a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueTally {
+    /// Counted customers handed to the queue.
+    pub arrived: u64,
+    /// Those an agent took.
+    pub served: u64,
+    /// Those who left before an agent took them.
+    pub abandoned: u64,
+    /// Their time in the queue.
+    pub wait: Histogram,
+    /// Chat slots in use, integrated over the counting window (slot·ms).
+    pub busy: u128,
+    /// Chat slots on shift, integrated over the counting window (slot·ms).
+    pub staffed: u128,
+}
+
+impl QueueTally {
+    fn merge(&mut self, other: &QueueTally) {
+        self.arrived += other.arrived;
+        self.served += other.served;
+        self.abandoned += other.abandoned;
+        self.wait.merge(&other.wait);
+        self.busy += other.busy;
+        self.staffed += other.staffed;
+    }
 }
 
 /// What a conversation contributes when it ends.
@@ -182,11 +252,18 @@ pub struct NodeCounts {
 pub(crate) struct Ending {
     pub persona: usize,
     pub outcome: Outcome,
+    /// Why an abandoned conversation was abandoned.
+    pub reason: Option<Reason>,
     /// The node the conversation was at when it ended.
     pub node: usize,
     /// Customer turns (replies to bot prompts).
     pub turns: u32,
+    pub prompts: u32,
     pub not_understood: u32,
+    pub surveys: u32,
+    pub score: Option<u8>,
+    /// Business goals reached, one bit each.
+    pub conversions: u64,
     /// From the customer's first message to the outcome.
     pub duration: Millis,
 }
@@ -200,6 +277,8 @@ pub struct Tallies {
     pub personas: Vec<Tally>,
     /// Per node, in flow order.
     pub funnel: Vec<NodeCounts>,
+    /// Per agent pool, in scenario order.
+    pub queues: Vec<QueueTally>,
     /// Customer turns over all conversations.
     pub turns_sum: u64,
     /// The most turns in one conversation.
@@ -215,12 +294,14 @@ pub struct Tallies {
 }
 
 impl Tallies {
-    /// Empty tallies for a flow of `nodes` nodes and `personas` personas.
-    pub fn new(nodes: usize, personas: usize) -> Tallies {
+    /// Empty tallies for a run with these many nodes, personas, queues and
+    /// business goals.
+    pub fn new(nodes: usize, personas: usize, queues: usize, goals: usize) -> Tallies {
         Tallies {
-            all: Tally::default(),
-            personas: vec![Tally::default(); personas],
+            all: Tally::new(goals),
+            personas: vec![Tally::new(goals); personas],
             funnel: vec![NodeCounts::default(); nodes],
+            queues: vec![QueueTally::default(); queues],
             turns_sum: 0,
             turns_max: 0,
             bot_response: Histogram::default(),
@@ -242,18 +323,16 @@ impl Tallies {
 
     /// Counts a conversation that ended.
     pub(crate) fn end(&mut self, ending: Ending) {
-        for tally in [&mut self.all, &mut self.personas[ending.persona]] {
-            tally.outcomes.add(ending.outcome);
-            tally.replies += u64::from(ending.turns);
-            tally.not_understood += u64::from(ending.not_understood);
-        }
+        self.all.count(&ending);
+        self.personas[ending.persona].count(&ending);
         if ending.outcome.is_abandonment() {
-            self.funnel[ending.node].abandoned += 1;
+            let node = &mut self.funnel[ending.node];
+            node.abandoned += 1;
+            if let Some(reason) = ending.reason {
+                node.reasons[reason.index()] += 1;
+            }
         }
-        if matches!(
-            ending.outcome,
-            Outcome::SelfResolved | Outcome::AgentResolved
-        ) {
+        if ending.outcome.is_resolved() {
             self.resolution.record(ending.duration);
         }
         self.turns_sum += u64::from(ending.turns);
@@ -269,6 +348,12 @@ impl Tallies {
         for (mine, theirs) in self.funnel.iter_mut().zip(&other.funnel) {
             mine.entered += theirs.entered;
             mine.abandoned += theirs.abandoned;
+            for (mine, theirs) in mine.reasons.iter_mut().zip(theirs.reasons) {
+                *mine += theirs;
+            }
+        }
+        for (mine, theirs) in self.queues.iter_mut().zip(&other.queues) {
+            mine.merge(theirs);
         }
         self.turns_sum += other.turns_sum;
         self.turns_max = self.turns_max.max(other.turns_max);

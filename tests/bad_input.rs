@@ -111,7 +111,7 @@ fn an_unknown_key_is_an_error_not_ignored() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: flow.yaml:6:5: at `nodes.welcome.buttns`: unknown key `buttns` (did you mean `buttons`?); this place takes `say`, `header`, `footer`, `buttons`, `list`, `expect`, `call`, `handoff`, `csat`, `end`, `next` and `routes`\n"
+        "error: flow.yaml:6:5: at `nodes.welcome.buttns`: unknown key `buttns` (did you mean `buttons`?); this place takes `say`, `header`, `footer`, `buttons`, `list`, `expect`, `call`, `handoff`, `csat`, `end`, `next`, `routes`, `scale`, `labels`, `converts` and `value`\n"
     );
 }
 

@@ -55,7 +55,7 @@ fn the_number_of_replications_never_changes_what_one_replication_simulates() {
     // hour, however many run: R replications count Poisson(180 R)
     // conversations, within 5 standard deviations (sqrt(180 R)) of 180 R.
     let scenario = common::load(&common::root().join("scenarios/clinic/monday-8am.yaml"));
-    assert_eq!(scenario.arrivals_per_hour(), 180.0);
+    assert_eq!(scenario.expected_arrivals(), 180.0);
     for replications in [2u32, 8] {
         let options = RunOptions::new().replications(replications).unwrap();
         let report = simulate(&scenario, &options, &|| {}).into_report();

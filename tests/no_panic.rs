@@ -252,8 +252,7 @@ fn check_all(dir: &Path, replaced: &str, text: &[u8]) {
         if let Some(scenario) = checked.value {
             // Keep runs short: what matters is that nothing panics, so only
             // scenarios of at most a few hundred customers are simulated.
-            let customers =
-                scenario.duration().as_secs_f64() / 3600.0 * scenario.arrivals_per_hour();
+            let customers = scenario.expected_arrivals();
             if customers <= 500.0 {
                 let options = RunOptions::new().replications(2).unwrap();
                 let _ = simulate(&scenario, &options, &|| {});

@@ -11,6 +11,7 @@ use crate::diagnostic::render_text;
 use crate::error::{Error, ExitStatus};
 use crate::load::Loader;
 use crate::model::scenario::MAX_REPLICATIONS;
+use crate::report::transcript::Filter;
 use crate::report::{Format, Report, Style};
 use crate::sim::{RunOptions, simulate};
 
@@ -34,6 +35,13 @@ pub(super) struct Args {
     /// Each file's format follows its extension.
     #[arg(long, value_name = "FILE")]
     out: Vec<PathBuf>,
+    /// Also show N sample conversations, as the customer saw them.
+    #[arg(long, value_name = "N")]
+    transcripts: Option<usize>,
+    /// Which conversations to show: an outcome (`abandoned_in_bot`, ...) or
+    /// the node where they ended.
+    #[arg(long = "where", value_name = "OUTCOME|NODE", requires = "transcripts")]
+    filter: Option<String>,
     /// Refuse files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
@@ -88,6 +96,14 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
     if let Some(replications) = args.replications {
         options = options.replications(replications).map_err(Error::Usage)?;
     }
+    if let Some(count) = args.transcripts {
+        let filter = args
+            .filter
+            .as_deref()
+            .map(Filter::parse)
+            .unwrap_or_default();
+        options = options.transcripts(count, filter);
+    }
     let loader = Loader::new().max_file_size(args.max_file_size);
     let discovered = loader.discover_scenarios(&args.scenarios)?;
     for (file, reason) in &discovered.skipped {
@@ -112,6 +128,18 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
         let (scenario, found) = loader.scenario(file)?;
         warnings.extend(found);
         scenarios.push(scenario);
+    }
+    if let Some(Filter::Node(node)) = args.filter.as_deref().map(Filter::parse) {
+        for scenario in &scenarios {
+            if !scenario.flow().node_names().any(|name| name == node) {
+                return Err(Error::Usage(format!(
+                    "--where {node}: the flow of scenario `{}` has no node called `{node}`{}, and it is not an outcome ({})",
+                    scenario.name(),
+                    crate::model::text::did_you_mean(&node, scenario.flow().node_names()),
+                    crate::model::text::list(crate::metric::Outcome::ALL.iter().map(|o| o.key()))
+                )));
+            }
+        }
     }
     if !warnings.is_empty() {
         warnings.sort();

@@ -8,7 +8,7 @@
 //! drives a real bot over HTTP with the same customer model.
 
 use crate::model::SimTime;
-use crate::model::flow::{NodeId, QueueId, Resolution, Text, Title};
+use crate::model::flow::{GoalId, NodeId, QueueId, Resolution, Survey, Text, Title};
 
 /// A customer's message to the bot.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +35,39 @@ pub(crate) enum Prompt<'b> {
     Options(&'b [Title]),
     /// A free-text question.
     Question(&'b Text),
+    /// A CSAT survey.
+    Survey(&'b Survey),
+}
+
+/// A message as it reaches the customer: its text and anything to tap.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outgoing<'b> {
+    pub text: &'b Text,
+    pub options: &'b [Title],
+}
+
+/// How the bot understood a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Heard<'b> {
+    /// A tap, or the title of an option typed.
+    Option(&'b str),
+    /// Typed text matching an intent.
+    Intent(&'b str),
+    /// An answer matching a question's pattern.
+    Valid,
+    /// A CSAT score.
+    Score(u8),
+    /// Typed text the bot did not understand at a choice.
+    Fallback,
+    /// An answer not matching the question's pattern, or no score.
+    Invalid,
+}
+
+impl Heard<'_> {
+    /// Whether the bot understood: anything but a fallback or an invalid answer.
+    pub fn understood(self) -> bool {
+        !matches!(self, Heard::Fallback | Heard::Invalid)
+    }
 }
 
 /// What the bot does once it has worked through a reply.
@@ -64,14 +97,21 @@ pub(crate) trait Channel {
     /// the customer ran out of patience before.
     fn still_working(&mut self, at: SimTime) -> Result<(), Left>;
     /// A message reaches the customer at `at`.
-    fn deliver(&mut self, text: &Text, at: SimTime);
+    fn deliver(&mut self, message: Outgoing<'_>, at: SimTime);
+    /// The conversation reached a business goal.
+    fn converted(&mut self, goal: GoalId);
+}
+
+/// When a queue has an agent on shift, for a bot that routes a handoff
+/// elsewhere while a queue is closed.
+pub(crate) trait Hours {
+    fn open(&self, queue: QueueId, at: SimTime) -> bool;
 }
 
 /// A bot under test.
 pub(crate) trait Bot<'b> {
-    /// Reads the customer's reply; whether the bot understood it (a tap, a
-    /// recognised phrase or a valid answer, rather than a fallback).
-    fn read(&mut self, reply: &Reply<'_>) -> bool;
+    /// Reads the customer's reply: how the bot understood it.
+    fn read(&mut self, reply: &Reply<'_>) -> Heard<'b>;
     /// Works from the last reply (or from the customer's opening message)
     /// received at `at`, until it waits for the customer or the conversation
     /// leaves the bot.

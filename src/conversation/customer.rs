@@ -7,9 +7,12 @@ use std::borrow::Cow;
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use rand_distr::{Distribution as _, StandardNormal};
+
 use super::bot::{Prompt, Reply, Typed};
-use crate::model::flow::normalize;
-use crate::model::persona::{Behaviour, Goal, Persona, TemplatePart};
+use crate::metric::Reason;
+use crate::model::flow::{Scale, Survey, normalize};
+use crate::model::persona::{Behaviour, Experience, Goal, Persona, TemplatePart};
 use crate::model::{Distribution, Millis, Weighted};
 
 /// A "word" for typing speed is five characters, as in typing tests.
@@ -19,8 +22,9 @@ const CHARS_PER_TYPED_WORD: f64 = 5.0;
 pub(crate) enum Decision<'p> {
     /// Sends `reply` after `delay` (reading, thinking and typing).
     Sends { delay: Millis, reply: Reply<'p> },
-    /// Leaves after `delay` without a word: dropped off, or saw nothing for them.
-    Leaves { delay: Millis },
+    /// Leaves after `delay` without a word: dropped off, saw nothing for
+    /// them, or skipped a survey.
+    Leaves { delay: Millis, reason: Reason },
 }
 
 /// One simulated customer: who they are, what they want, and their own
@@ -56,19 +60,87 @@ impl<'p> Customer<'p> {
     }
 
     /// Decides one turn. `unread_words` is how much bot text arrived since
-    /// the customer last wrote.
-    pub fn decide(&mut self, prompt: Prompt<'_>, unread_words: u32) -> Decision<'p> {
+    /// the customer last wrote; `experience` is what they went through so
+    /// far, for a survey's score.
+    pub fn decide(
+        &mut self,
+        prompt: Prompt<'_>,
+        unread_words: u32,
+        experience: &Experience,
+    ) -> Decision<'p> {
         // A fresh stream per turn keeps later turns aligned even when this
         // one draws more or fewer numbers (a longer answer, a typo).
         let mut turn_rng = ChaCha8Rng::seed_from_u64(self.rng.next_u64());
-        decide(
-            &self.persona.behaviour,
-            self.goal,
-            prompt,
-            unread_words,
-            &mut turn_rng,
-        )
+        match prompt {
+            Prompt::Survey(survey) => {
+                self.answer_survey(survey, unread_words, experience, &mut turn_rng)
+            }
+            _ => decide(
+                &self.persona.behaviour,
+                self.goal,
+                prompt,
+                unread_words,
+                &mut turn_rng,
+            ),
+        }
     }
+
+    /// At a CSAT survey: answers with probability `survey_response`, the
+    /// score drawn from the satisfaction model; otherwise leaves.
+    fn answer_survey(
+        &self,
+        survey: &Survey,
+        unread_words: u32,
+        experience: &Experience,
+        rng: &mut ChaCha8Rng,
+    ) -> Decision<'p> {
+        let behaviour = &self.persona.behaviour;
+        let noticed = sample(behaviour.read.as_ref(), rng);
+        let answers = rng.random::<f64>() < self.persona.survey_response.get();
+        let normal: f64 = StandardNormal.sample(rng);
+        let score = self
+            .persona
+            .satisfaction
+            .filter(|_| answers)
+            .map(|satisfaction| satisfaction.score(experience, normal));
+        let Some(score) = score else {
+            return Decision::Leaves {
+                delay: noticed,
+                reason: Reason::SurveySkipped,
+            };
+        };
+        let reading = minutes_at(f64::from(unread_words), behaviour.reading_wpm);
+        let delay = noticed + reading;
+        let reply = match survey.scale {
+            Scale::Text => {
+                let digit = score.to_string();
+                return Decision::Sends {
+                    delay: delay + minutes_at(1.0 / CHARS_PER_TYPED_WORD, behaviour.typing_wpm),
+                    reply: Reply::Typed(Typed {
+                        key: Cow::Owned(digit.clone()),
+                        text: Cow::Owned(digit),
+                    }),
+                };
+            }
+            Scale::List | Scale::Buttons => Reply::Tap(nearest(&survey.scores, score)),
+        };
+        Decision::Sends { delay, reply }
+    }
+}
+
+/// The option whose score is nearest `score`; between two, the one further
+/// from the middle (a 2 taps "bad" rather than "OK" on a three-point scale).
+fn nearest(scores: &[u8], score: u8) -> usize {
+    let distance = |option: u8| (i16::from(option) - i16::from(score)).abs();
+    let mut best = 0;
+    for (index, option) in scores.iter().enumerate() {
+        let (d, best_d) = (distance(*option), distance(scores[best]));
+        let further_out = (i16::from(*option) - 3).abs() > (i16::from(scores[best]) - 3).abs();
+        if d < best_d || (d == best_d && further_out) {
+            best = index;
+        }
+    }
+    best
 }
 
 fn sample(distribution: Option<&Distribution>, rng: &mut ChaCha8Rng) -> Millis {
@@ -85,7 +157,10 @@ fn decide<'p>(
 ) -> Decision<'p> {
     let noticed = sample(behaviour.read.as_ref(), rng);
     if rng.random::<f64>() < behaviour.drop_per_turn.get() {
-        return Decision::Leaves { delay: noticed };
+        return Decision::Leaves {
+            delay: noticed,
+            reason: Reason::Dropped,
+        };
     }
     let reading = minutes_at(f64::from(unread_words), behaviour.reading_wpm);
     let thinking = sample(behaviour.think.as_ref(), rng);
@@ -123,10 +198,13 @@ fn decide<'p>(
                 })
             })
             .or_else(|| goal.says.as_ref().map(said)),
+        // Surveys are answered by `Customer::answer_survey`, never here.
+        Prompt::Survey(_) => None,
     };
     let Some(mut reply) = reply else {
         return Decision::Leaves {
             delay: before_acting,
+            reason: Reason::GaveUp,
         };
     };
     let mut typing = Millis::ZERO;
@@ -306,6 +384,17 @@ mod tests {
             panic!()
         };
         assert_eq!(delay, Millis(10_000 + 5_667));
+    }
+
+    #[test]
+    fn a_score_taps_the_nearest_option_and_ties_go_outwards() {
+        let three = [1, 3, 5];
+        assert_eq!(
+            [1, 2, 3, 4, 5].map(|score| nearest(&three, score)),
+            [0, 0, 1, 2, 2]
+        );
+        let five = [1, 2, 3, 4, 5];
+        assert_eq!([1, 5].map(|score| nearest(&five, score)), [0, 4]);
     }
 
     #[test]

@@ -3,9 +3,9 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::bot::{Bot, Channel, Left, Prompt, Reply, Then};
+use super::bot::{Bot, Channel, Heard, Hours, Left, Outgoing, Prompt, Reply, Then};
 use crate::model::SimTime;
-use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, Resolution};
+use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, Resolution, Survey};
 
 /// A bot that passes through this many nodes without waiting for the
 /// customer is looping (say, message nodes pointing at each other); the
@@ -17,6 +17,7 @@ pub const MAX_BOT_STEPS_PER_TURN: u32 = 100;
 /// customers.
 pub(crate) struct FlowBot<'f> {
     flow: &'f Flow,
+    hours: &'f dyn Hours,
     rng: ChaCha8Rng,
     /// Where the bot is.
     node: NodeId,
@@ -26,15 +27,16 @@ pub(crate) struct FlowBot<'f> {
 
 impl<'f> FlowBot<'f> {
     /// A bot that answers a customer's first message from the flow's start.
-    pub fn new(flow: &'f Flow, rng: ChaCha8Rng) -> Self {
-        FlowBot::opening_at(flow, rng, flow.start)
+    pub fn new(flow: &'f Flow, hours: &'f dyn Hours, rng: ChaCha8Rng) -> Self {
+        FlowBot::opening_at(flow, hours, rng, flow.start)
     }
 
     /// A bot that opens the conversation itself at `node` (a campaign's or a
     /// follow-up's entry point).
-    pub fn opening_at(flow: &'f Flow, rng: ChaCha8Rng, node: NodeId) -> Self {
+    pub fn opening_at(flow: &'f Flow, hours: &'f dyn Hours, rng: ChaCha8Rng, node: NodeId) -> Self {
         FlowBot {
             flow,
+            hours,
             rng,
             node,
             next: Some(node),
@@ -42,49 +44,79 @@ impl<'f> FlowBot<'f> {
     }
 
     /// The first intent route whose intent matches the typed text.
-    fn by_intent(&self, routes: &[(IntentId, NodeId)], key: &str, text: &str) -> Option<NodeId> {
+    fn by_intent(
+        &self,
+        routes: &[(IntentId, NodeId)],
+        key: &str,
+        text: &str,
+    ) -> Option<(&'f str, NodeId)> {
+        let flow = self.flow;
         routes
             .iter()
-            .find(|(intent, _)| self.flow.intents[*intent].matches(key, text))
-            .map(|(_, target)| *target)
+            .find(|(intent, _)| flow.intents[*intent].matches(key, text))
+            .map(|(intent, target)| (flow.intents[*intent].name.as_str(), *target))
+    }
+}
+
+/// A survey's answer: the score of a tapped option or a typed digit.
+fn score(survey: &Survey, reply: &Reply<'_>) -> Option<u8> {
+    match reply {
+        Reply::Tap(index) => survey.scores.get(*index).copied(),
+        Reply::Typed(typed) => survey
+            .options
+            .iter()
+            .position(|option| option.key == typed.key)
+            .map(|index| survey.scores[index])
+            .or_else(|| Survey::typed_score(&typed.text)),
     }
 }
 
 impl<'f> Bot<'f> for FlowBot<'f> {
-    fn read(&mut self, reply: &Reply<'_>) -> bool {
-        let (target, understood) = match (&self.flow.nodes[self.node].kind, reply) {
-            (NodeKind::Choice(choice), Reply::Tap(index)) => (choice.option_routes[*index], true),
+    fn read(&mut self, reply: &Reply<'_>) -> Heard<'f> {
+        let flow = self.flow;
+        let (target, heard) = match (&flow.nodes[self.node].kind, reply) {
+            (NodeKind::Choice(choice), Reply::Tap(index)) => (
+                choice.option_routes[*index],
+                Heard::Option(&choice.options[*index].text),
+            ),
             (NodeKind::Choice(choice), Reply::Typed(typed)) => {
                 // People also type a button's title; the bot accepts that as a tap.
-                match choice
-                    .option_typed(&typed.key)
-                    .map(|index| choice.option_routes[index])
-                    .or_else(|| {
-                        self.by_intent(&choice.intent_routes, &typed.key, &typed.text)
-                            .map(Some)
-                    }) {
-                    Some(target) => (target, true),
-                    None => (choice.fallback, false),
+                if let Some(index) = choice.option_typed(&typed.key) {
+                    (
+                        choice.option_routes[index],
+                        Heard::Option(&choice.options[index].text),
+                    )
+                } else if let Some((intent, target)) =
+                    self.by_intent(&choice.intent_routes, &typed.key, &typed.text)
+                {
+                    (Some(target), Heard::Intent(intent))
+                } else {
+                    (choice.fallback, Heard::Fallback)
                 }
             }
             (NodeKind::Question(question), Reply::Typed(typed)) => {
                 // Intents first, so "agent" escapes a question whatever its pattern.
-                if let Some(target) =
+                if let Some((intent, target)) =
                     self.by_intent(&question.intent_routes, &typed.key, &typed.text)
                 {
-                    (Some(target), true)
+                    (Some(target), Heard::Intent(intent))
                 } else if question.pattern.is_match(typed.text.trim()) {
-                    (question.valid, true)
+                    (question.valid, Heard::Valid)
                 } else {
-                    (question.invalid, false)
+                    (question.invalid, Heard::Invalid)
                 }
             }
-            // Customers act only at choices and questions, and tap only at
-            // choices; anything else has nowhere to go.
-            _ => (None, false),
+            // Any answer moves a survey on; only a score counts.
+            (NodeKind::Survey(survey), reply) => (
+                survey.next,
+                score(survey, reply).map_or(Heard::Invalid, Heard::Score),
+            ),
+            // Customers act only at choices, questions and surveys, and tap
+            // only where there is something to tap: nowhere to go.
+            _ => (None, Heard::Invalid),
         };
         self.next = target;
-        understood
+        heard
     }
 
     fn respond<C: Channel>(&mut self, at: SimTime, channel: &mut C) -> Result<Then<'f>, Left> {
@@ -97,21 +129,31 @@ impl<'f> Bot<'f> for FlowBot<'f> {
             return Ok(dead_end(at));
         };
         let mut now = at + flow.latency.sample(&mut self.rng);
+        let say = |text, options: &'f [_], at, channel: &mut C| {
+            channel.deliver(Outgoing { text, options }, at)
+        };
         for _ in 0..MAX_BOT_STEPS_PER_TURN {
             self.node = node;
             channel.enter(node, now)?;
+            if let Some(goal) = flow.nodes[node].converts {
+                channel.converted(goal);
+            }
             let next = match &flow.nodes[node].kind {
                 NodeKind::Message { text, next } => {
-                    channel.deliver(text, now);
+                    say(text, &[], now, channel);
                     *next
                 }
                 NodeKind::Choice(choice) => {
-                    channel.deliver(&choice.text, now);
+                    say(&choice.text, &choice.options, now, channel);
                     return Ok(Then::Waits(Prompt::Options(&choice.options)));
                 }
                 NodeKind::Question(question) => {
-                    channel.deliver(&question.text, now);
+                    say(&question.text, &[], now, channel);
                     return Ok(Then::Waits(Prompt::Question(&question.text)));
+                }
+                NodeKind::Survey(survey) => {
+                    say(&survey.question, &survey.options, now, channel);
+                    return Ok(Then::Waits(Prompt::Survey(survey)));
                 }
                 NodeKind::Call(call) => {
                     now = now + call.latency.sample(&mut self.rng);
@@ -120,22 +162,24 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                     if failed { call.error } else { call.ok }
                 }
                 NodeKind::Handoff(handoff) => {
-                    if let Some(text) = &handoff.text {
-                        channel.deliver(text, now);
+                    if let Some(closed) = handoff
+                        .closed
+                        .filter(|_| !self.hours.open(handoff.queue, now))
+                    {
+                        Some(closed)
+                    } else {
+                        if let Some(text) = &handoff.text {
+                            say(text, &[], now, channel);
+                        }
+                        return Ok(Then::HandsOff {
+                            queue: handoff.queue,
+                            at: now,
+                        });
                     }
-                    return Ok(Then::HandsOff {
-                        queue: handoff.queue,
-                        at: now,
-                    });
-                }
-                NodeKind::Survey(survey) => {
-                    // A survey never holds the conversation: the bot moves on.
-                    channel.deliver(&survey.question, now);
-                    survey.next
                 }
                 NodeKind::End(end) => {
                     if let Some(text) = &end.text {
-                        channel.deliver(text, now);
+                        say(text, &[], now, channel);
                     }
                     return Ok(Then::Ends {
                         resolution: end.resolution,

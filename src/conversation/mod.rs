@@ -17,12 +17,13 @@ pub(crate) mod observer;
 #[cfg(test)]
 pub(crate) mod scripted;
 
-use bot::{Bot, Channel, Left, Then};
+use bot::{Bot, Channel, Heard, Left, Outgoing, Prompt, Then};
 use customer::{Customer, Decision};
 use observer::Observer;
 
-use crate::metric::Outcome;
-use crate::model::flow::{NodeId, QueueId, Resolution, Text};
+use crate::metric::{Outcome, Reason};
+use crate::model::flow::{GoalId, NodeId, QueueId, Resolution};
+use crate::model::persona::Experience;
 use crate::model::{Millis, SimTime};
 
 /// Where a conversation stands when the customer and the bot are done with
@@ -35,11 +36,13 @@ pub(crate) enum Exit {
         node: NodeId,
         at: SimTime,
     },
-    /// The customer went silent at `node` since `at`: out of patience with a
-    /// silent bot, dropped off, nothing left to tap or say, or gave up after
-    /// misunderstandings. Unless something brings them back, this is an
-    /// abandonment in the bot.
-    Silent { node: NodeId, at: SimTime },
+    /// The customer went silent at `node` since `at`, for `reason`. Unless
+    /// something brings them back, this is an abandonment in the bot.
+    Silent {
+        node: NodeId,
+        at: SimTime,
+        reason: Reason,
+    },
     /// The customer joins the queue of `queue` at `at`.
     HandedOff {
         queue: QueueId,
@@ -49,13 +52,40 @@ pub(crate) enum Exit {
 }
 
 /// What a conversation carries into the agent queue and into its ending.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Progress {
     pub persona: usize,
     pub started: SimTime,
-    /// Customer turns (replies to bot prompts).
+    /// Customer turns: replies to bot prompts.
     pub turns: u32,
+    /// Bot prompts the customer had the chance to answer.
+    pub prompts: u32,
     pub not_understood: u32,
+    /// Time spent waiting for the bot's replies.
+    pub waited: Millis,
+    /// The business goals reached, one bit per goal.
+    pub conversions: u64,
+    /// CSAT surveys shown.
+    pub surveys: u32,
+    /// The last CSAT score given.
+    pub score: Option<u8>,
+}
+
+impl Progress {
+    /// Marks `goal` reached.
+    pub fn convert(&mut self, goal: GoalId) {
+        self.conversions |= 1 << goal;
+    }
+
+    /// What the customer went through, for their satisfaction.
+    pub fn experience(&self, handed_off: bool, resolved: bool) -> Experience {
+        Experience {
+            fallbacks: self.not_understood,
+            waited: self.waited,
+            handed_off,
+            resolved,
+        }
+    }
 }
 
 /// Who writes first.
@@ -74,10 +104,8 @@ pub(crate) struct Conversation<'s, B> {
     pub customer: Customer<'s>,
     bot: B,
     max_turns: u32,
-    started: SimTime,
     opening: Opening,
-    turns: u32,
-    not_understood: u32,
+    progress: Progress,
 }
 
 impl<'s, B: Bot<'s>> Conversation<'s, B> {
@@ -88,30 +116,28 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
         started: SimTime,
         opening: Opening,
     ) -> Self {
+        let progress = Progress {
+            persona: customer.persona_index,
+            started,
+            ..Progress::default()
+        };
         Conversation {
             customer,
             bot,
             max_turns,
-            started,
             opening,
-            turns: 0,
-            not_understood: 0,
+            progress,
         }
     }
 
     pub fn progress(&self) -> Progress {
-        Progress {
-            persona: self.customer.persona_index,
-            started: self.started,
-            turns: self.turns,
-            not_understood: self.not_understood,
-        }
+        self.progress
     }
 
     /// Plays the conversation until it ends, the customer goes silent, or it
     /// is handed off.
     pub fn play<O: Observer>(&mut self, observer: &mut O) -> Exit {
-        let mut message_at = self.started;
+        let mut message_at = self.progress.started;
         let mut fallbacks = 0u32;
         let mut understood = true;
         let mut answering = self.opening == Opening::Customer;
@@ -123,18 +149,20 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
                 first_reply_at: None,
                 answering,
                 unread_words: 0,
+                progress: &mut self.progress,
                 observer: &mut *observer,
             };
             answering = true;
-            let then = match self.bot.respond(message_at, &mut screen) {
-                Ok(then) => then,
-                Err(Left { at }) => return self.silent(at),
-            };
+            let then = self.bot.respond(message_at, &mut screen);
             let (first_reply_at, delivered_at, unread_words) = (
                 screen.first_reply_at,
                 screen.waiting_since,
                 screen.unread_words,
             );
+            let then = match then {
+                Ok(then) => then,
+                Err(Left { at }) => return self.silent(at, Reason::BotSilence),
+            };
             let prompt = match then {
                 Then::Waits(prompt) => prompt,
                 Then::HandsOff { queue, at } => {
@@ -144,13 +172,7 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
                         at,
                     };
                 }
-                Then::Ends { resolution, at } => {
-                    let outcome = match resolution {
-                        Resolution::Resolved => Outcome::SelfResolved,
-                        Resolution::Unresolved => Outcome::Unresolved,
-                    };
-                    return self.ended(outcome, at);
-                }
+                Then::Ends { resolution, at } => return self.ended(resolution, at),
             };
             // The customer leaves once the bot's answer shows, once too
             // often, that it did not understand.
@@ -162,37 +184,75 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
                     .leaves_after_fallbacks
                     .is_some_and(|limit| fallbacks >= limit)
             {
-                return self.silent(first_reply_at.unwrap_or(delivered_at));
+                return self.silent(
+                    first_reply_at.unwrap_or(delivered_at),
+                    Reason::Misunderstood,
+                );
             }
-            if self.turns >= self.max_turns {
-                return self.ended(Outcome::Unresolved, delivered_at);
+            if self.progress.turns >= self.max_turns {
+                return self.ended(Resolution::Unresolved, delivered_at);
             }
-            let (delay, reply) = match self.customer.decide(prompt, unread_words) {
-                Decision::Leaves { delay } => return self.silent(delivered_at + delay),
+            self.progress.prompts += 1;
+            let resolved_if_skipped = match prompt {
+                Prompt::Survey(survey) => {
+                    self.progress.surveys += 1;
+                    survey.skipped
+                }
+                _ => None,
+            };
+            let experience = self
+                .progress
+                .experience(false, resolved_if_skipped == Some(Resolution::Resolved));
+            let (delay, reply) = match self.customer.decide(prompt, unread_words, &experience) {
+                Decision::Leaves { delay, reason } => {
+                    let at = delivered_at + delay;
+                    // Leaving a survey after the goal was met is not an
+                    // abandonment: the conversation ends as the bot would.
+                    return match resolved_if_skipped {
+                        Some(resolution) if reason == Reason::SurveySkipped => {
+                            self.ended(resolution, at)
+                        }
+                        _ => self.silent(at, reason),
+                    };
+                }
                 Decision::Sends { delay, reply } => (delay, reply),
             };
             message_at = delivered_at + delay;
-            self.turns += 1;
-            understood = self.bot.read(&reply);
+            self.progress.turns += 1;
+            let heard = self.bot.read(&reply);
+            let options = match prompt {
+                Prompt::Options(options) => options,
+                Prompt::Survey(survey) => &survey.options,
+                Prompt::Question(_) => &[],
+            };
+            observer.replied(message_at, &reply, options, heard);
+            if let Heard::Score(score) = heard {
+                self.progress.score = Some(score);
+            }
+            understood = heard.understood();
             if !understood {
-                self.not_understood += 1;
+                self.progress.not_understood += 1;
                 fallbacks += 1;
             }
         }
     }
 
-    fn ended(&self, outcome: Outcome, at: SimTime) -> Exit {
+    fn ended(&self, resolution: Resolution, at: SimTime) -> Exit {
         Exit::Ended {
-            outcome,
+            outcome: match resolution {
+                Resolution::Resolved => Outcome::SelfResolved,
+                Resolution::Unresolved => Outcome::Unresolved,
+            },
             node: self.bot.node(),
             at,
         }
     }
 
-    fn silent(&self, at: SimTime) -> Exit {
+    fn silent(&self, at: SimTime, reason: Reason) -> Exit {
         Exit::Silent {
             node: self.bot.node(),
             at,
+            reason,
         }
     }
 }
@@ -209,6 +269,7 @@ struct Screen<'o, O> {
     /// Whether the bot answers the customer (and so has a response time).
     answering: bool,
     unread_words: u32,
+    progress: &'o mut Progress,
     observer: &'o mut O,
 }
 
@@ -234,15 +295,22 @@ impl<O: Observer> Channel for Screen<'_, O> {
         self.patient_until(at)
     }
 
-    fn deliver(&mut self, text: &Text, at: SimTime) {
+    fn deliver(&mut self, message: Outgoing<'_>, at: SimTime) {
         if self.first_reply_at.is_none() {
             if self.answering {
-                self.observer.bot_responded(at.since(self.message_at));
+                let waited = at.since(self.message_at);
+                self.observer.bot_responded(waited);
+                self.progress.waited = self.progress.waited + waited;
             }
             self.first_reply_at = Some(at);
         }
+        self.observer.delivered(at, message);
         self.waiting_since = at;
-        self.unread_words = self.unread_words.saturating_add(text.words);
+        self.unread_words = self.unread_words.saturating_add(message.text.words);
+    }
+
+    fn converted(&mut self, goal: GoalId) {
+        self.progress.convert(goal);
     }
 }
 
@@ -253,7 +321,7 @@ mod tests {
     use super::scripted::{Scripted, ScriptedBot, Step};
     use super::*;
     use crate::model::Weighted;
-    use crate::model::flow::Title;
+    use crate::model::flow::{Text, Title};
     use crate::model::persona::{Behaviour, Goal, Persona, Said};
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
@@ -274,6 +342,8 @@ mod tests {
             segment: None,
             goals: Weighted::equal(vec![goal]).unwrap(),
             behaviour,
+            satisfaction: None,
+            survey_response: crate::model::Probability::ZERO,
         }])
         .unwrap()
     }
@@ -306,7 +376,7 @@ mod tests {
     }
 
     impl<'b> Bot<'b> for &mut ScriptedBot<'b> {
-        fn read(&mut self, reply: &bot::Reply<'_>) -> bool {
+        fn read(&mut self, reply: &bot::Reply<'_>) -> Heard<'b> {
             (**self).read(reply)
         }
         fn respond<C: Channel>(&mut self, at: SimTime, channel: &mut C) -> Result<Then<'b>, Left> {
@@ -353,7 +423,8 @@ mod tests {
             exit,
             Exit::Silent {
                 node: 1,
-                at: SimTime(2_500)
+                at: SimTime(2_500),
+                reason: Reason::BotSilence,
             }
         );
     }
@@ -389,7 +460,8 @@ mod tests {
             exit,
             Exit::Silent {
                 node: 3,
-                at: SimTime(4_000)
+                at: SimTime(4_000),
+                reason: Reason::Misunderstood,
             }
         );
     }

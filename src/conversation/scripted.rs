@@ -1,7 +1,7 @@
 //! A bot that follows a script, for testing the conversation driver and the
 //! customer model without a flow file.
 
-use super::bot::{Bot, Channel, Left, Prompt, Reply, Then};
+use super::bot::{Bot, Channel, Heard, Left, Outgoing, Prompt, Reply, Then};
 use crate::model::flow::{NodeId, QueueId, Resolution, Text, Title};
 use crate::model::{Millis, SimTime};
 
@@ -44,15 +44,21 @@ impl<'b> ScriptedBot<'b> {
 }
 
 impl<'b> Bot<'b> for ScriptedBot<'b> {
-    fn read(&mut self, reply: &Reply<'_>) -> bool {
+    fn read(&mut self, reply: &Reply<'_>) -> Heard<'b> {
         self.replies.push(match reply {
             Reply::Tap(index) => format!("tap {index}"),
             Reply::Typed(typed) => typed.text.to_string(),
         });
-        self.next
+        let understands = self
+            .next
             .checked_sub(1)
             .and_then(|last| self.steps.get(last))
-            .is_none_or(|step| step.understands)
+            .is_none_or(|step| step.understands);
+        if understands {
+            Heard::Valid
+        } else {
+            Heard::Fallback
+        }
     }
 
     fn respond<C: Channel>(&mut self, at: SimTime, channel: &mut C) -> Result<Then<'b>, Left> {
@@ -68,7 +74,7 @@ impl<'b> Bot<'b> for ScriptedBot<'b> {
         for text in &step.texts {
             self.node += 1;
             channel.enter(self.node, now)?;
-            channel.deliver(text, now);
+            channel.deliver(Outgoing { text, options: &[] }, now);
         }
         Ok(match &step.then {
             Scripted::Options(options) => Then::Waits(Prompt::Options(options)),

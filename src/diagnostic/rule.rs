@@ -67,6 +67,7 @@ rules! {
     UnreachableGoal => "P02", "unreachable-goal", Warning, "no path reaches an end or a handoff with the titles and phrases this goal uses";
     UnusedAnswer => "P03", "unused-answer", Warning, "a persona answers a question that no node asks";
     InvalidPersona => "P04", "invalid-persona", Error, "a persona has no goals, an impossible weight or speed, or a duplicate name";
+    NoSurveyAnswers => "P05", "no-survey-answers", Warning, "the flow or an agent pool asks for CSAT, but no persona in the mix ever answers a survey";
     // Scenarios.
     UnknownPersona => "S01", "unknown-persona", Error, "the mix names a persona that no persona file defines";
     MixSum => "S02", "mix-sum", Error, "the mix shares do not add up to 1";
@@ -74,6 +75,7 @@ rules! {
     ShareRange => "S04", "share-range", Error, "a mix share is not a probability between 0 and 1";
     InvalidScenario => "S05", "invalid-scenario", Error, "a scenario setting is out of range (conversations, replications, turns, arrivals)";
     InvalidExpectation => "S06", "invalid-expectation", Error, "an expectation names no report metric, or its condition cannot be read";
+    ClosedQueue => "S07", "closed-queue", Warning, "a queue has hours without agents, and a handoff to it has no `closed:` route: customers wait until it opens";
 }
 
 #[cfg(test)]

@@ -39,7 +39,29 @@ pub(crate) fn check_scenario(scenario: &Scenario) -> Vec<Problem> {
             })
             .map(|node| node.id.as_str())
             .collect();
-        if pool.count == 0 && !used_by.is_empty() {
+        let never_staffed = pool.agents.values().all(|count| *count == 0);
+        let closes = pool.agents.values().any(|count| *count == 0);
+        if closes && !never_staffed {
+            for node in &scenario.flow.nodes {
+                if let NodeKind::Handoff(handoff) = &node.kind
+                    && scenario.pool_of(handoff.queue) == pool_id
+                    && handoff.closed.is_none()
+                {
+                    problems.push(
+                        Problem::new(
+                            Rule::ClosedQueue,
+                            KeyPath::root().key("agents").key(&pool.name),
+                            format!(
+                                "queue `{}` has hours without agents, and node `{}` hands off to it without a `closed:` route: customers wait until it opens",
+                                pool.name, node.id
+                            ),
+                        )
+                        .with_help("add `closed: NODE` to the handoff (a \"we're closed, we'll write back\" message), or staff the queue around the clock"),
+                    );
+                }
+            }
+        }
+        if never_staffed && !used_by.is_empty() {
             problems.push(
                 Problem::new(
                     Rule::ZeroAgents,
@@ -54,6 +76,27 @@ pub(crate) fn check_scenario(scenario: &Scenario) -> Vec<Problem> {
                 .with_help("staff the queue, or route those customers elsewhere"),
             );
         }
+    }
+    let asks = scenario
+        .flow
+        .nodes
+        .iter()
+        .any(|node| matches!(node.kind, NodeKind::Survey(_)))
+        || scenario.pools.iter().any(|pool| pool.survey);
+    let answers = scenario
+        .personas
+        .items()
+        .iter()
+        .any(|persona| persona.satisfaction.is_some() && persona.survey_response.get() > 0.0);
+    if asks && !answers {
+        problems.push(
+            Problem::new(
+                Rule::NoSurveyAnswers,
+                KeyPath::root().key("mix"),
+                "the flow or an agent pool asks for CSAT, but no persona in the mix answers surveys: the report's CSAT will be empty",
+            )
+            .with_help("give personas `satisfaction: {base: 4.2, ...}` and `survey_response: 0.3` (the chance they answer)"),
+        );
     }
     problems
 }

@@ -73,7 +73,29 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
                     .and_then(|text| body("say", &text.text, TEXT_BODY)),
             ),
             NodeKind::Survey(survey) => {
-                problems.extend(body("csat", &survey.question.text, TEXT_BODY))
+                let (limit, rule, title_limit, what) = match survey.scale {
+                    crate::model::flow::Scale::Text => (TEXT_BODY, Rule::ButtonTitle, 0, ""),
+                    crate::model::flow::Scale::Buttons => (
+                        INTERACTIVE_BODY,
+                        Rule::ButtonTitle,
+                        BUTTON_TITLE,
+                        "a button title",
+                    ),
+                    crate::model::flow::Scale::List => {
+                        (INTERACTIVE_BODY, Rule::RowTitle, ROW_TITLE, "a row title")
+                    }
+                };
+                problems.extend(body("csat", &survey.question.text, limit));
+                for (i, label) in survey.options.iter().enumerate() {
+                    problems.extend(check_length(
+                        rule,
+                        path.key("labels").index(i),
+                        what,
+                        &label.text,
+                        title_limit,
+                        false,
+                    ));
+                }
             }
             NodeKind::Call(_) => {}
             NodeKind::Choice(choice) => {

@@ -6,6 +6,7 @@
 //! resolved to indices, so the engine never meets a dangling name. Validated
 //! types hold no spec types.
 
+pub mod calendar;
 pub mod distribution;
 pub mod duration;
 pub mod expectation;

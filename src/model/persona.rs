@@ -48,6 +48,75 @@ pub(crate) struct PersonaSpec {
     pub goals: Vec<GoalSpec>,
     #[serde(default)]
     pub behaviour: BehaviourSpec,
+    #[serde(default)]
+    pub satisfaction: Option<Satisfaction>,
+    #[serde(default)]
+    pub survey_response: Probability,
+}
+
+/// How satisfied a customer is, on the 1-to-5 CSAT scale, from what
+/// happened in the conversation:
+///
+/// `score = base + per_fallback·fallbacks + per_minute_waiting·minutes
+///  + handoff·[handed off] + unresolved·[not resolved] + noise·N(0, 1)`,
+///
+/// rounded to the nearest whole score and clamped to 1–5, as a customer
+/// taps one. Minutes waiting count the waits for bot replies and in the
+/// agent queue.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Satisfaction {
+    /// The score of a conversation where nothing went wrong.
+    pub base: f64,
+    /// Added per message the bot did not understand.
+    #[serde(default)]
+    pub per_fallback: f64,
+    /// Added per minute spent waiting for a reply.
+    #[serde(default)]
+    pub per_minute_waiting: f64,
+    /// Added when the conversation was handed to an agent.
+    #[serde(default)]
+    pub handoff: f64,
+    /// Added when the customer's problem was not resolved.
+    #[serde(default)]
+    pub unresolved: f64,
+    /// The standard deviation of the customer-to-customer spread.
+    #[serde(default)]
+    pub noise: f64,
+}
+
+/// What a customer went through, for their satisfaction.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Experience {
+    /// Messages the bot did not understand.
+    pub fallbacks: u32,
+    /// Time spent waiting for replies (bot and queue).
+    pub waited: super::Millis,
+    /// Whether an agent took over.
+    pub handed_off: bool,
+    /// Whether the problem was resolved.
+    pub resolved: bool,
+}
+
+impl Satisfaction {
+    /// The score of `experience`, with `normal` a standard normal draw.
+    pub fn score(&self, experience: &Experience, normal: f64) -> u8 {
+        let raw = self.base
+            + self.per_fallback * f64::from(experience.fallbacks)
+            + self.per_minute_waiting * experience.waited.as_secs_f64() / 60.0
+            + if experience.handed_off {
+                self.handoff
+            } else {
+                0.0
+            }
+            + if experience.resolved {
+                0.0
+            } else {
+                self.unresolved
+            }
+            + self.noise * normal;
+        raw.round().clamp(1.0, 5.0) as u8
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -195,6 +264,11 @@ pub struct Persona {
     pub goals: Weighted<Goal>,
     /// How they read, type and give up.
     pub behaviour: Behaviour,
+    /// How satisfied they are, for CSAT surveys; without it they never
+    /// answer one.
+    pub satisfaction: Option<Satisfaction>,
+    /// The chance they answer a CSAT survey.
+    pub survey_response: Probability,
 }
 
 /// What one customer came for.
@@ -272,6 +346,30 @@ impl Persona {
                 ));
             }
         }
+        if let Some(satisfaction) = &spec.satisfaction {
+            let parts = [
+                ("base", satisfaction.base),
+                ("per_fallback", satisfaction.per_fallback),
+                ("per_minute_waiting", satisfaction.per_minute_waiting),
+                ("handoff", satisfaction.handoff),
+                ("unresolved", satisfaction.unresolved),
+                ("noise", satisfaction.noise),
+            ];
+            for (key, value) in parts {
+                if !value.is_finite() || value.abs() > 100.0 || (key == "noise" && value < 0.0) {
+                    found.push(invalid(
+                        path.key("satisfaction").key(key),
+                        format!("`{key}` is a number of CSAT points, at most 100 either way (noise: 0 or more), got {value}"),
+                    ));
+                }
+            }
+        } else if spec.survey_response.get() > 0.0 {
+            found.push(invalid(
+                path.key("survey_response"),
+                "a persona that answers surveys needs `satisfaction:`, which decides the score"
+                    .to_string(),
+            ));
+        }
         if spec.behaviour.leaves_after_fallbacks == Some(0) {
             found.push(invalid(
                 path.key("behaviour").key("leaves_after_fallbacks"),
@@ -317,6 +415,8 @@ impl Persona {
             name: spec.name,
             segment: spec.segment,
             goals: goals.ok()?,
+            satisfaction: spec.satisfaction,
+            survey_response: spec.survey_response,
             behaviour: Behaviour {
                 read: behaviour.read,
                 think: behaviour.think,

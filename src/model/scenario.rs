@@ -21,6 +21,7 @@
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+use super::calendar::{Schedule, WEEK, WeekTime};
 use super::expectation::Expectation;
 use super::flow::{Flow, NodeKind, QueueId};
 use super::persona::Persona;
@@ -67,9 +68,12 @@ pub(crate) struct ScenarioSpec {
     pub warm_up: Option<Millis>,
     #[serde(default)]
     pub replications: Option<u32>,
+    /// When counting starts, in the scenario's week: `Mon 08:00`.
+    #[serde(default)]
+    pub starts_at: Option<String>,
     #[serde(default = "default_max_turns")]
     pub max_turns: u32,
-    pub arrivals: Arrivals,
+    pub arrivals: ArrivalsSpec,
     #[serde(default)]
     pub agents: IndexMap<String, AgentSpec>,
     #[serde(default)]
@@ -84,13 +88,18 @@ fn default_max_turns() -> u32 {
     DEFAULT_MAX_TURNS
 }
 
-/// How customers arrive. Poisson is the only process for now; it is a key of
-/// its own so that others (a daily profile, bursts) can join it.
+/// How customers arrive: exactly one of a constant rate or a profile over
+/// the week.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct Arrivals {
+pub(crate) struct ArrivalsSpec {
     /// Customers arrive independently at a constant average rate.
-    pub poisson: Poisson,
+    #[serde(default)]
+    pub poisson: Option<Poisson>,
+    /// Customers arrive independently at a rate that varies through the day
+    /// or the week.
+    #[serde(default)]
+    pub profile: Option<ProfileSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -99,16 +108,58 @@ pub(crate) struct Poisson {
     pub per_hour: f64,
 }
 
+/// `{per_hour: [24 values]}` (hour by hour, every day) or
+/// `{periods: {"Mon-Fri 09:00-18:00": 120, ...}, otherwise: 10}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProfileSpec {
+    #[serde(default)]
+    pub per_hour: Option<Vec<f64>>,
+    #[serde(default)]
+    pub periods: Option<IndexMap<String, f64>>,
+    #[serde(default)]
+    pub otherwise: Option<f64>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AgentSpec {
-    pub count: u32,
+    /// Agents on shift all the time (or during `hours`).
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Agents by period of the week, instead of `count`.
+    #[serde(default)]
+    pub shifts: Option<IndexMap<String, u32>>,
+    /// When the `count` agents are on shift: `Mon-Fri 09:00-18:00`.
+    #[serde(default)]
+    pub hours: Option<String>,
+    /// Chats one agent handles at once.
+    #[serde(default)]
+    pub concurrency: Option<u32>,
+    /// How much longer each chat takes per other chat the agent holds.
+    #[serde(default)]
+    pub stretch: Option<f64>,
+    /// Agents ask for a CSAT score after handling.
+    #[serde(default)]
+    pub survey: bool,
     /// How long an agent is busy with one conversation.
     pub handle_time: Distribution,
     /// From an agent taking the conversation to their first message.
     #[serde(default)]
     pub first_reply: Option<Distribution>,
 }
+
+/// How customers arrive.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Arrivals {
+    /// At a constant rate per hour.
+    Constant(f64),
+    /// At a rate per hour that varies through the week.
+    Profile(Schedule<f64>),
+}
+
+/// The most chats one agent can hold at once.
+pub const MAX_CONCURRENCY: u32 = 20;
 
 /// Index of an agent pool in a scenario's pools.
 pub(crate) type PoolId = usize;
@@ -118,12 +169,26 @@ pub(crate) type PoolId = usize;
 pub(crate) struct AgentPool {
     /// The queue's name, as flows hand off to it.
     pub name: String,
-    /// How many agents serve it.
-    pub count: u32,
+    /// How many agents are on shift, through the week.
+    pub agents: Schedule<u32>,
+    /// Chats one agent handles at once.
+    pub concurrency: u32,
+    /// A chat's handle time is multiplied by `1 + stretch × (k − 1)` when
+    /// the agent holds `k` chats as they take it.
+    pub stretch: f64,
+    /// Agents ask for a CSAT score after handling.
+    pub survey: bool,
     /// How long an agent is busy with one conversation.
     pub handle_time: Distribution,
     /// From an agent taking the conversation to their first message.
     pub first_reply: Distribution,
+}
+
+impl AgentPool {
+    /// Whether any agent is on shift at `at`.
+    pub fn open_at(&self, at: WeekTime) -> bool {
+        *self.agents.at(at) > 0
+    }
 }
 
 /// A scenario whose files are loaded and whose names all resolve.
@@ -141,8 +206,11 @@ pub struct Scenario {
     pub(crate) warm_up: Millis,
     /// Customer turns before a conversation ends unresolved.
     pub(crate) max_turns: u32,
-    /// The Poisson arrival rate.
-    pub(crate) arrivals_per_hour: f64,
+    /// How customers arrive.
+    pub(crate) arrivals: Arrivals,
+    /// The moment of the week when a replication's clock starts (the
+    /// warm-up before `starts_at`).
+    pub(crate) clock_start: WeekTime,
     /// The bot.
     pub(crate) flow: Flow,
     /// Who talks to it, by mix share.
@@ -171,6 +239,8 @@ impl Scenario {
     ) -> Option<Scenario> {
         let before = problems.len();
         let root = KeyPath::root();
+        let replications = spec.replications.unwrap_or(DEFAULT_REPLICATIONS);
+        let arrivals = arrivals(&spec.arrivals, problems);
         let mut setting = |key: &str, message: String, help: String| {
             problems.push(
                 Problem::new(
@@ -181,8 +251,11 @@ impl Scenario {
                 .with_help(help),
             )
         };
-        let per_hour = spec.arrivals.poisson.per_hour;
-        let replications = spec.replications.unwrap_or(DEFAULT_REPLICATIONS);
+        let per_hour = match &arrivals {
+            Some(Arrivals::Constant(per_hour)) => *per_hour,
+            Some(Arrivals::Profile(profile)) => profile.values().copied().fold(0.0, f64::max),
+            None => 1.0,
+        };
         if let Some(total) = spec.conversations {
             let hours = total / f64::from(replications.max(1)) / per_hour.max(1e-9);
             setting(
@@ -231,31 +304,28 @@ impl Scenario {
                 "how many customer turns a conversation may take".into(),
             );
         }
-        if !(per_hour.is_finite() && per_hour > 0.0 && per_hour <= MAX_ARRIVALS_PER_HOUR) {
-            problems.push(
-                Problem::new(
-                    Rule::InvalidScenario,
-                    root.key("arrivals").key("poisson").key("per_hour"),
-                    format!("the arrival rate must be above 0 and at most {MAX_ARRIVALS_PER_HOUR:e} an hour, got {per_hour}"),
-                )
-                .with_help("customers arriving per hour, like `per_hour: 600`"),
-            );
-        }
+        let starts_at = match spec.starts_at.as_deref().map(WeekTime::parse) {
+            None => Some(WeekTime::default()),
+            Some(Ok(at)) => Some(at),
+            Some(Err(message)) => {
+                problems.push(
+                    Problem::new(Rule::InvalidScenario, root.key("starts_at"), message)
+                        .with_help("when counting starts, like `starts_at: \"Mon 08:00\"`"),
+                );
+                None
+            }
+        };
 
         let mixed = mix(&spec.mix, personas, &root, problems);
-        let pools: Vec<AgentPool> = spec
+        let pools: Vec<Option<AgentPool>> = spec
             .agents
             .into_iter()
-            .map(|(name, agent)| AgentPool {
-                name,
-                count: agent.count,
-                handle_time: agent.handle_time,
-                first_reply: agent
-                    .first_reply
-                    .unwrap_or_else(|| Distribution::fixed(Millis::ZERO)),
-            })
+            .map(|(name, agent)| pool(name, agent, problems))
             .collect();
-        let pool_of_queue = staff(&flow, &pools, problems);
+        let pools: Option<Vec<AgentPool>> = pools.into_iter().collect();
+        let pool_of_queue = pools
+            .as_ref()
+            .and_then(|pools| staff(&flow, pools, problems));
 
         let mut expectations = Vec::with_capacity(spec.expect.len());
         for (name, condition) in &spec.expect {
@@ -271,17 +341,19 @@ impl Scenario {
         if problems.len() > before {
             return None;
         }
+        let warm_up = spec.warm_up.unwrap_or(Millis::ZERO);
         let scenario = Scenario {
             name: spec.scenario,
             seed: spec.seed,
             replications,
             duration: spec.duration?,
-            warm_up: spec.warm_up.unwrap_or(Millis::ZERO),
+            warm_up,
             max_turns: spec.max_turns,
-            arrivals_per_hour: per_hour,
+            arrivals: arrivals?,
+            clock_start: WeekTime((starts_at?.0 + WEEK - warm_up.0 % WEEK) % WEEK),
             flow,
             personas: mixed?,
-            pools,
+            pools: pools?,
             pool_of_queue: pool_of_queue?,
             expectations,
         };
@@ -338,9 +410,25 @@ impl Scenario {
         self.duration
     }
 
-    /// Customers arriving per hour.
-    pub fn arrivals_per_hour(&self) -> f64 {
-        self.arrivals_per_hour
+    /// Customers expected in one replication (after the warm-up): the
+    /// arrival rate integrated over `duration`.
+    pub fn expected_arrivals(&self) -> f64 {
+        let hours = |ms: u64| ms as f64 / 3_600_000.0;
+        match &self.arrivals {
+            Arrivals::Constant(per_hour) => per_hour * hours(self.duration.0),
+            Arrivals::Profile(profile) => {
+                let mut at = self.clock_start.plus(self.warm_up);
+                let mut left = self.duration;
+                let mut total = 0.0;
+                while left > Millis::ZERO {
+                    let step = profile.until_change(at).unwrap_or(left).min(left);
+                    total += profile.at(at) * hours(step.0);
+                    at = at.plus(step);
+                    left = Millis(left.0 - step.0);
+                }
+                total
+            }
+        }
     }
 
     /// The bot.
@@ -352,6 +440,191 @@ impl Scenario {
     pub fn expectations(&self) -> &[Expectation] {
         &self.expectations
     }
+}
+
+/// Reads the arrival process, reporting what is wrong where it is written.
+fn arrivals(spec: &ArrivalsSpec, problems: &mut Vec<Problem>) -> Option<Arrivals> {
+    let root = KeyPath::root().key("arrivals");
+    let before = problems.len();
+    let mut rate = |path: KeyPath, per_hour: f64| {
+        if !(per_hour.is_finite() && (0.0..=MAX_ARRIVALS_PER_HOUR).contains(&per_hour)) {
+            problems.push(
+                Problem::new(
+                    Rule::InvalidScenario,
+                    path,
+                    format!("an arrival rate is from 0 to {MAX_ARRIVALS_PER_HOUR:e} an hour, got {per_hour}"),
+                )
+                .with_help("customers arriving per hour, like `per_hour: 600`"),
+            );
+        }
+        per_hour
+    };
+    let arrivals = match (&spec.poisson, &spec.profile) {
+        (Some(poisson), None) => {
+            let per_hour = rate(root.key("poisson").key("per_hour"), poisson.per_hour);
+            if per_hour == 0.0 {
+                problems.push(Problem::new(
+                    Rule::InvalidScenario,
+                    root.key("poisson").key("per_hour"),
+                    "the arrival rate must be above 0",
+                ));
+            }
+            Arrivals::Constant(per_hour)
+        }
+        (None, Some(profile)) => {
+            let path = root.key("profile");
+            let schedule = match (&profile.per_hour, &profile.periods) {
+                (Some(hourly), None) => {
+                    if hourly.len() != 24 || profile.otherwise.is_some() {
+                        problems.push(
+                            Problem::new(
+                                Rule::InvalidScenario,
+                                path.key("per_hour"),
+                                format!("`per_hour` gives 24 rates, one per hour of the day from 00:00; got {}", hourly.len()),
+                            )
+                            .with_help("for other shapes, use `periods:` with `otherwise:`"),
+                        );
+                        return None;
+                    }
+                    let periods: Vec<(String, f64)> = hourly
+                        .iter()
+                        .enumerate()
+                        .map(|(hour, per_hour)| {
+                            (
+                                format!("{hour:02}:00-{:02}:00", hour + 1),
+                                rate(path.key("per_hour").index(hour), *per_hour),
+                            )
+                        })
+                        .collect();
+                    Schedule::from_periods(&periods, 0.0)
+                }
+                (None, Some(periods)) => {
+                    let periods: Vec<(String, f64)> = periods
+                        .iter()
+                        .map(|(period, per_hour)| {
+                            (
+                                period.clone(),
+                                rate(path.key("periods").key(period), *per_hour),
+                            )
+                        })
+                        .collect();
+                    let otherwise = rate(path.key("otherwise"), profile.otherwise.unwrap_or(0.0));
+                    Schedule::from_periods(&periods, otherwise)
+                }
+                _ => {
+                    problems.push(Problem::new(
+                        Rule::InvalidScenario,
+                        path,
+                        "a profile has `per_hour` (24 hourly rates) or `periods` (with `otherwise`), not both",
+                    ));
+                    return None;
+                }
+            };
+            match schedule {
+                Ok(schedule) if schedule.values().any(|rate| *rate > 0.0) => {
+                    Arrivals::Profile(schedule)
+                }
+                Ok(_) => {
+                    problems.push(Problem::new(
+                        Rule::InvalidScenario,
+                        path,
+                        "every rate of the profile is 0: nobody would arrive",
+                    ));
+                    return None;
+                }
+                Err(message) => {
+                    problems.push(Problem::new(Rule::InvalidScenario, path, message));
+                    return None;
+                }
+            }
+        }
+        _ => {
+            problems.push(
+                Problem::new(
+                    Rule::InvalidScenario,
+                    root,
+                    "arrivals are `poisson` (a constant rate) or `profile` (a rate through the week): one of them",
+                )
+                .with_help("like `arrivals: {poisson: {per_hour: 600}}`"),
+            );
+            return None;
+        }
+    };
+    (problems.len() == before).then_some(arrivals)
+}
+
+/// Reads one agent pool, reporting what is wrong where it is written.
+fn pool(name: String, spec: AgentSpec, problems: &mut Vec<Problem>) -> Option<AgentPool> {
+    let path = KeyPath::root().key("agents").key(&name);
+    let before = problems.len();
+    let mut report = |key: &str, message: String, help: &str| {
+        problems.push(Problem::new(Rule::InvalidScenario, path.key(key), message).with_help(help))
+    };
+    let agents = match (spec.count, &spec.shifts, &spec.hours) {
+        (Some(count), None, None) => Ok(Schedule::constant(count)),
+        (Some(count), None, Some(hours)) => Schedule::from_periods(&[(hours.clone(), count)], 0),
+        (None, Some(shifts), None) => {
+            let periods: Vec<(String, u32)> = shifts.iter().map(|(p, n)| (p.clone(), *n)).collect();
+            Schedule::from_periods(&periods, 0)
+        }
+        (None, None, _) => Err(
+            "a pool needs `count` (agents, optionally with `hours`) or `shifts` (agents by period)"
+                .to_string(),
+        ),
+        _ => Err("`shifts` gives agents by period: it replaces `count` and `hours`".to_string()),
+    };
+    let agents = match agents {
+        Ok(agents) => Some(agents),
+        Err(message) => {
+            let key = if spec.shifts.is_some() {
+                "shifts"
+            } else if spec.hours.is_some() {
+                "hours"
+            } else {
+                "count"
+            };
+            report(
+                key,
+                message,
+                "like `count: 6, hours: \"Mon-Fri 09:00-18:00\"`, or `shifts: {\"Mon-Fri 09:00-13:00\": 6}`",
+            );
+            None
+        }
+    };
+    let concurrency = spec.concurrency.unwrap_or(1);
+    if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
+        report(
+            "concurrency",
+            format!(
+                "chats one agent holds at once: from 1 to {MAX_CONCURRENCY}, got {concurrency}"
+            ),
+            "live-chat agents commonly hold 2 to 4",
+        );
+    }
+    let stretch = spec.stretch.unwrap_or(0.0);
+    if !(stretch.is_finite() && (0.0..=10.0).contains(&stretch)) {
+        report(
+            "stretch",
+            format!(
+                "the extra share of handle time per other chat held is from 0 to 10, got {stretch}"
+            ),
+            "0.25 makes each chat take 25% longer per other chat the agent holds",
+        );
+    }
+    if problems.len() > before {
+        return None;
+    }
+    Some(AgentPool {
+        name,
+        agents: agents?,
+        concurrency,
+        stretch,
+        survey: spec.survey,
+        handle_time: spec.handle_time,
+        first_reply: spec
+            .first_reply
+            .unwrap_or_else(|| Distribution::fixed(Millis::ZERO)),
+    })
 }
 
 /// `1h`, `90m`, `2.5h`: a duration for a help message.

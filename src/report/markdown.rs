@@ -59,10 +59,39 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "\nTurns: mean {}, max {}.",
         report.turns.mean, report.turns.max
     )?;
+    if let Some(csat) = &report.csat {
+        writeln!(out, "\n**CSAT**: {}.", escape(&table::csat_line(csat)))?;
+    }
+    if !report.conversion.is_empty() {
+        writeln!(
+            out,
+            "\n**Conversion**: {}.",
+            escape(&table::conversion_line(report))
+        )?;
+    }
     draw(&table::funnel(report), out)?;
+    if !report.queues.is_empty() {
+        draw(&table::queues(report), out)?;
+    }
     for (title, groups) in [("persona", &report.personas), ("segment", &report.segments)] {
         if !groups.is_empty() {
             draw(&table::breakdowns(title, groups), out)?;
+        }
+    }
+    if !report.transcripts.is_empty() {
+        writeln!(out, "\n### Transcripts")?;
+        for (number, transcript) in report.transcripts.iter().enumerate() {
+            writeln!(
+                out,
+                "\n**{}**\n\n```text",
+                escape(&super::transcript::heading(number + 1, transcript))
+            )?;
+            for line in super::transcript::lines(transcript) {
+                // A fence inside the code block would end it early.
+                let line = crate::source::printable(&line).replace("```", "'''");
+                writeln!(out, "{line}")?;
+            }
+            writeln!(out, "```")?;
         }
     }
     Ok(())

@@ -4,21 +4,27 @@
 //! Every number is computed here from the engine's tallies, by the formulas
 //! in [`crate::metric`]; the renderers ([`Renderer`]) only read it. Fractions
 //! are rounded to 4 decimals and seconds to the millisecond, so a report
-//! prints identically on every platform.
+//! prints identically on every platform. A block whose feature the scenario
+//! does not use is absent, not zero.
 
 mod markdown;
 pub(crate) mod render;
 pub(crate) mod table;
 mod text;
+pub mod transcript;
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
 pub use render::{Format, Renderer, Style, render_to_string};
 
-use crate::metric::{FunnelCount, Group, GroupMetric, Metric, Outcome, Rate, Stat, Timer};
+use crate::metric::{
+    CsatStat, FunnelCount, Group, GroupMetric, Metric, Outcome, QueueStat, Rate, Reason, Stat,
+    Timer,
+};
+use crate::model::flow::NodeKind;
 use crate::model::scenario::Scenario;
-use crate::tally::{Histogram, Tallies, Tally};
+use crate::tally::{Histogram, QueueTally, Tallies, Tally};
 
 /// What a run measured (DESIGN.md section 3). Keys are only ever added.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,14 +47,30 @@ pub struct Report {
     pub response_time: ResponseTimes,
     /// Customer turns per conversation.
     pub turns: Turns,
+    /// CSAT, when the flow or an agent pool asks for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csat: Option<Csat>,
+    /// Per business goal (`converts:`): the share of conversations that
+    /// reached it; absent when the flow marks none.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub conversion: IndexMap<String, f64>,
+    /// Per business goal with a `value:`, what it brings per conversation.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub conversion_value: IndexMap<String, f64>,
     /// Per node, in flow order.
     pub funnel: IndexMap<String, FunnelStep>,
+    /// Per agent queue, in scenario order; absent without agents.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub queues: IndexMap<String, QueueReport>,
     /// Per persona, in mix order.
     pub personas: IndexMap<String, Breakdown>,
     /// Per segment (personas grouped by their `segment`), in order of first
     /// appearance; absent when no persona names a segment.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub segments: IndexMap<String, Breakdown>,
+    /// Sample conversations, when asked for (`run --transcripts N`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub transcripts: Vec<transcript::Transcript>,
 }
 
 /// Which flow was run.
@@ -90,6 +112,7 @@ pub struct Rates {
     pub escalation: f64,
     pub abandonment: f64,
     pub fallback: f64,
+    pub response: f64,
 }
 
 /// Statistics of one timer (see [`Stat`]), in seconds. `null` when nothing
@@ -124,12 +147,55 @@ pub struct Turns {
     pub max: u32,
 }
 
+/// Customer satisfaction (see [`CsatStat`] for each formula).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Csat {
+    /// The mean score, from 1 to 5; `null` when nobody answered.
+    pub mean: Option<f64>,
+    /// The share of answers scoring 4 or 5; `null` when nobody answered.
+    pub satisfied: Option<f64>,
+    /// The share of surveys shown that were answered.
+    pub response_rate: f64,
+    /// How many answers gave each score.
+    pub scores: IndexMap<u8, u64>,
+}
+
 /// One node of the funnel (see [`FunnelCount`]).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[allow(missing_docs)] // each is the FunnelCount of the same name
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FunnelStep {
+    /// Conversations that reached the node (each counted once).
     pub entered: u64,
+    /// Conversations abandoned while at the node.
     pub abandoned: u64,
+    /// Those abandonments by reason (see [`Reason`]); reasons with none are
+    /// left out.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub reasons: IndexMap<&'static str, u64>,
+}
+
+impl FunnelStep {
+    /// The commonest reason customers left here, if any left.
+    pub fn main_reason(&self) -> Option<Reason> {
+        self.reasons
+            .iter()
+            .max_by_key(|(_, count)| **count)
+            .and_then(|(key, _)| Reason::ALL.into_iter().find(|r| r.key() == *key))
+    }
+}
+
+/// One agent queue (see [`QueueStat`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueReport {
+    /// Counted customers handed to the queue.
+    pub arrived: u64,
+    /// Those an agent took.
+    pub served: u64,
+    /// Those who left before an agent took them.
+    pub abandoned: u64,
+    /// Their time in this queue.
+    pub wait: TimeStats,
+    /// The time-averaged share of chat slots on shift in use.
+    pub utilisation: Option<f64>,
 }
 
 /// Outcomes and rates for a group of conversations.
@@ -144,6 +210,12 @@ pub struct Breakdown {
     pub outcomes: Outcomes,
     /// The group's rates.
     pub rates: Rates,
+    /// The group's CSAT, when the report has CSAT.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csat: Option<Csat>,
+    /// The group's conversion, when the flow has business goals.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub conversion: IndexMap<String, f64>,
 }
 
 fn round_to(value: f64, decimals: i32) -> f64 {
@@ -199,6 +271,7 @@ impl Rates {
                 total,
             ),
             fallback: fraction(tally.not_understood, tally.replies),
+            response: fraction(tally.replies, tally.prompts),
         }
     }
 
@@ -209,6 +282,7 @@ impl Rates {
             Rate::Escalation => self.escalation,
             Rate::Abandonment => self.abandonment,
             Rate::Fallback => self.fallback,
+            Rate::Response => self.response,
         }
     }
 }
@@ -256,15 +330,93 @@ impl ResponseTimes {
     }
 }
 
+impl Csat {
+    fn from_tally(tally: &Tally) -> Csat {
+        let answered: u64 = tally.scores.iter().sum();
+        let weighted: u64 = (1..=5u64)
+            .zip(tally.scores)
+            .map(|(score, n)| score * n)
+            .sum();
+        Csat {
+            mean: (answered > 0).then(|| round_to(weighted as f64 / answered as f64, 2)),
+            satisfied: (answered > 0)
+                .then(|| fraction(tally.scores[3] + tally.scores[4], answered)),
+            response_rate: fraction(answered, tally.surveys),
+            scores: (1..=5u8).zip(tally.scores).collect(),
+        }
+    }
+
+    /// The value of `stat`, when measured.
+    pub fn get(&self, stat: CsatStat) -> Option<f64> {
+        match stat {
+            CsatStat::Mean => self.mean,
+            CsatStat::Satisfied => self.satisfied,
+            CsatStat::ResponseRate => Some(self.response_rate),
+        }
+    }
+}
+
+impl QueueReport {
+    fn from_tally(tally: &QueueTally) -> QueueReport {
+        QueueReport {
+            arrived: tally.arrived,
+            served: tally.served,
+            abandoned: tally.abandoned,
+            wait: TimeStats::from_histogram(&tally.wait),
+            utilisation: (tally.staffed > 0)
+                .then(|| round_to(tally.busy as f64 / tally.staffed as f64, 4)),
+        }
+    }
+
+    /// The value of `stat`, when measured.
+    pub fn get(&self, stat: QueueStat) -> Option<f64> {
+        match stat {
+            QueueStat::Arrived => Some(self.arrived as f64),
+            QueueStat::Served => Some(self.served as f64),
+            QueueStat::Abandoned => Some(self.abandoned as f64),
+            QueueStat::Utilisation => self.utilisation,
+            QueueStat::Wait(stat) => self.wait.get(stat),
+        }
+    }
+}
+
+/// Which of the report's optional blocks a scenario uses.
+struct Features<'s> {
+    csat: bool,
+    goals: &'s [crate::model::flow::Goal],
+}
+
 impl Breakdown {
-    fn new(segment: Option<String>, tally: &Tally) -> Breakdown {
+    fn new(segment: Option<String>, tally: &Tally, features: &Features) -> Breakdown {
         Breakdown {
             segment,
             conversations: tally.outcomes.total(),
             outcomes: Outcomes::from_tally(tally),
             rates: Rates::from_tally(tally),
+            csat: features.csat.then(|| Csat::from_tally(tally)),
+            conversion: conversion(tally, features),
         }
     }
+
+    fn value(&self, metric: &GroupMetric) -> Option<f64> {
+        match metric {
+            GroupMetric::Conversations => Some(self.conversations as f64),
+            GroupMetric::Outcome(outcome) => Some(self.outcomes.get(*outcome)),
+            GroupMetric::Rate(rate) => Some(self.rates.get(*rate)),
+            GroupMetric::Csat(stat) => self.csat.as_ref()?.get(*stat),
+            GroupMetric::Conversion(goal) => self.conversion.get(goal).copied(),
+        }
+    }
+}
+
+fn conversion(tally: &Tally, features: &Features) -> IndexMap<String, f64> {
+    let total = tally.outcomes.total();
+    features
+        .goals
+        .iter()
+        .zip(&tally.conversions)
+        .map(|(goal, reached)| (goal.name.clone(), fraction(*reached, total)))
+        .collect()
 }
 
 impl Report {
@@ -276,20 +428,33 @@ impl Report {
         replications: u32,
         tallies: &Tallies,
     ) -> Report {
+        let flow = &scenario.flow;
+        let features = Features {
+            csat: flow
+                .nodes
+                .iter()
+                .any(|node| matches!(node.kind, NodeKind::Survey(_)))
+                || scenario.pools.iter().any(|pool| pool.survey),
+            goals: &flow.goals,
+        };
         let conversations = tallies.conversations();
-        let funnel = scenario
-            .flow
+        let funnel = flow
             .nodes
             .iter()
             .zip(&tallies.funnel)
             .map(|(node, counts)| {
-                (
-                    node.id.clone(),
-                    FunnelStep {
-                        entered: counts.entered,
-                        abandoned: counts.abandoned,
-                    },
-                )
+                let reasons = Reason::ALL
+                    .into_iter()
+                    .zip(counts.reasons)
+                    .filter(|(_, count)| *count > 0)
+                    .map(|(reason, count)| (reason.key(), count))
+                    .collect();
+                let step = FunnelStep {
+                    entered: counts.entered,
+                    abandoned: counts.abandoned,
+                    reasons,
+                };
+                (node.id.clone(), step)
             })
             .collect();
         let personas = scenario
@@ -298,10 +463,8 @@ impl Report {
             .iter()
             .zip(&tallies.personas)
             .map(|(persona, tally)| {
-                (
-                    persona.name.clone(),
-                    Breakdown::new(persona.segment.clone(), tally),
-                )
+                let breakdown = Breakdown::new(persona.segment.clone(), tally, &features);
+                (persona.name.clone(), breakdown)
             })
             .collect();
         let mut segment_tallies: IndexMap<String, Tally> = IndexMap::new();
@@ -309,15 +472,29 @@ impl Report {
             if let Some(segment) = &persona.segment {
                 segment_tallies
                     .entry(segment.clone())
-                    .or_default()
+                    .or_insert_with(|| Tally::new(flow.goals.len()))
                     .merge(tally);
             }
         }
+        let conversion_value = flow
+            .goals
+            .iter()
+            .zip(&tallies.all.conversions)
+            .filter_map(|(goal, reached)| {
+                let value = goal.value?;
+                let per_conversation = if conversations == 0 {
+                    0.0
+                } else {
+                    *reached as f64 * value / conversations as f64
+                };
+                Some((goal.name.clone(), round_to(per_conversation, 4)))
+            })
+            .collect();
         Report {
             scenario: scenario.name.clone(),
             flow: FlowLabel {
-                name: scenario.flow.name.clone(),
-                version: scenario.flow.version.clone(),
+                name: flow.name.clone(),
+                version: flow.version.clone(),
             },
             seed,
             replications,
@@ -338,23 +515,28 @@ impl Report {
                 },
                 max: tallies.turns_max,
             },
+            csat: features.csat.then(|| Csat::from_tally(&tallies.all)),
+            conversion: conversion(&tallies.all, &features),
+            conversion_value,
             funnel,
+            queues: scenario
+                .pools
+                .iter()
+                .zip(&tallies.queues)
+                .map(|(pool, tally)| (pool.name.clone(), QueueReport::from_tally(tally)))
+                .collect(),
             personas,
             segments: segment_tallies
                 .into_iter()
-                .map(|(segment, tally)| (segment, Breakdown::new(None, &tally)))
+                .map(|(segment, tally)| (segment, Breakdown::new(None, &tally, &features)))
                 .collect(),
+            transcripts: Vec::new(),
         }
     }
 
     /// The value a metric names; `None` when it was not measured or the
-    /// report has no such persona, segment or node.
+    /// report has no such persona, segment, node, goal or queue.
     pub fn value(&self, metric: &Metric) -> Option<f64> {
-        let group_value = |group: &Breakdown, metric: &GroupMetric| match metric {
-            GroupMetric::Conversations => group.conversations as f64,
-            GroupMetric::Outcome(outcome) => group.outcomes.get(*outcome),
-            GroupMetric::Rate(rate) => group.rates.get(*rate),
-        };
         match metric {
             Metric::Conversations => Some(self.conversations as f64),
             Metric::Outcome(outcome) => Some(self.outcomes.get(*outcome)),
@@ -362,14 +544,21 @@ impl Report {
             Metric::Time(timer, stat) => self.response_time.get(*timer).get(*stat),
             Metric::TurnsMean => Some(self.turns.mean),
             Metric::TurnsMax => Some(f64::from(self.turns.max)),
-            Metric::Group(group, name, metric) => self
-                .groups(*group)
-                .get(name)
-                .map(|breakdown| group_value(breakdown, metric)),
-            Metric::Funnel(node, count) => self.funnel.get(node).map(|step| match count {
-                FunnelCount::Entered => step.entered as f64,
-                FunnelCount::Abandoned => step.abandoned as f64,
-            }),
+            Metric::Csat(stat) => self.csat.as_ref()?.get(*stat),
+            Metric::Conversion(goal) => self.conversion.get(goal).copied(),
+            Metric::ConversionValue(goal) => self.conversion_value.get(goal).copied(),
+            Metric::Group(group, name, metric) => self.groups(*group).get(name)?.value(metric),
+            Metric::Funnel(node, count) => {
+                let step = self.funnel.get(node)?;
+                Some(match count {
+                    FunnelCount::Entered => step.entered as f64,
+                    FunnelCount::Abandoned => step.abandoned as f64,
+                    FunnelCount::Reason(reason) => {
+                        step.reasons.get(reason.key()).copied().unwrap_or(0) as f64
+                    }
+                })
+            }
+            Metric::Queue(queue, stat) => self.queues.get(queue)?.get(*stat),
         }
     }
 
@@ -391,16 +580,54 @@ impl Report {
             names.extend(Stat::ALL.map(|stat| Metric::Time(timer, stat)));
         }
         names.extend([Metric::TurnsMean, Metric::TurnsMax]);
+        if self.csat.is_some() {
+            names.extend(CsatStat::ALL.map(Metric::Csat));
+        }
+        names.extend(
+            self.conversion
+                .keys()
+                .map(|goal| Metric::Conversion(goal.clone())),
+        );
+        names.extend(
+            self.conversion_value
+                .keys()
+                .map(|goal| Metric::ConversionValue(goal.clone())),
+        );
         for node in self.funnel.keys() {
             names.push(Metric::Funnel(node.clone(), FunnelCount::Entered));
             names.push(Metric::Funnel(node.clone(), FunnelCount::Abandoned));
+            names.extend(
+                Reason::ALL.map(|reason| Metric::Funnel(node.clone(), FunnelCount::Reason(reason))),
+            );
+        }
+        for queue in self.queues.keys() {
+            let stat = |stat| Metric::Queue(queue.clone(), stat);
+            names.extend(
+                [
+                    QueueStat::Arrived,
+                    QueueStat::Served,
+                    QueueStat::Abandoned,
+                    QueueStat::Utilisation,
+                ]
+                .map(stat),
+            );
+            names.extend(Stat::ALL.map(|s| stat(QueueStat::Wait(s))));
         }
         for group in [Group::Persona, Group::Segment] {
-            for name in self.groups(group).keys() {
+            for (name, breakdown) in self.groups(group) {
                 let metric = |m| Metric::Group(group, name.clone(), m);
                 names.push(metric(GroupMetric::Conversations));
                 names.extend(Outcome::ALL.map(|o| metric(GroupMetric::Outcome(o))));
                 names.extend(Rate::ALL.map(|r| metric(GroupMetric::Rate(r))));
+                if breakdown.csat.is_some() {
+                    names.extend(CsatStat::ALL.map(|s| metric(GroupMetric::Csat(s))));
+                }
+                names.extend(
+                    breakdown
+                        .conversion
+                        .keys()
+                        .map(|goal| metric(GroupMetric::Conversion(goal.clone()))),
+                );
             }
         }
         names

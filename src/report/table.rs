@@ -76,19 +76,31 @@ impl Table {
 }
 
 /// The rates, in report order, with their headers.
-pub(crate) fn rates() -> [(Rate, &'static str); 4] {
+pub(crate) fn rates() -> [(Rate, &'static str); 5] {
     [
         (Rate::SelfResolution, "self-resolution"),
         (Rate::Escalation, "escalation"),
         (Rate::Abandonment, "abandonment"),
         (Rate::Fallback, "fallback"),
+        (Rate::Response, "response"),
     ]
 }
 
-/// Outcomes and rates per persona or per segment.
+/// Outcomes and rates per persona or per segment, with CSAT and
+/// conversion when the report has them.
 pub(crate) fn breakdowns(title: &str, groups: &IndexMap<String, Breakdown>) -> Table {
-    let mut columns = vec!["conversations"];
-    columns.extend(rates().map(|(_, header)| header));
+    let first = groups.values().next();
+    let goals: Vec<String> = first
+        .map(|group| group.conversion.keys().cloned().collect())
+        .unwrap_or_default();
+    let has_csat = first.is_some_and(|group| group.csat.is_some());
+    let mut columns: Vec<String> = vec!["conversations".into()];
+    columns.extend(rates().map(|(_, header)| header.to_string()));
+    if has_csat {
+        columns.push("CSAT".into());
+    }
+    columns.extend(goals.iter().cloned());
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
     let mut table = Table::new(title, &columns);
     for (name, group) in groups {
         let mut row = vec![
@@ -96,9 +108,86 @@ pub(crate) fn breakdowns(title: &str, groups: &IndexMap<String, Breakdown>) -> T
             Cell::new(thousands(group.conversations)),
         ];
         row.extend(rates().map(|(rate, _)| Cell::new(percent(group.rates.get(rate)))));
+        if let Some(csat) = &group.csat {
+            row.push(score(csat.mean));
+        }
+        row.extend(
+            goals
+                .iter()
+                .map(|goal| Cell::new(percent(group.conversion.get(goal).copied().unwrap_or(0.0)))),
+        );
         table.rows.push(row);
     }
     table
+}
+
+/// A CSAT mean like `4.12`, or a dash when nobody answered.
+fn score(mean: Option<f64>) -> Cell {
+    mean.map_or(Cell::muted("-"), |mean| Cell::new(format!("{mean:.2}")))
+}
+
+/// Per agent queue: arrivals, outcomes, waits and how busy agents were.
+pub(crate) fn queues(report: &Report) -> Table {
+    let mut table = Table::new(
+        "Queues",
+        &[
+            "arrived",
+            "served",
+            "abandoned",
+            "wait p50",
+            "wait p90",
+            "utilisation",
+        ],
+    );
+    for (name, queue) in &report.queues {
+        let wait = |stat: Stat| match queue.wait.get(stat) {
+            Some(seconds) => Cell::new(Millis::from_secs_f64(seconds).to_string()),
+            None => Cell::muted("-"),
+        };
+        table.rows.push(vec![
+            Cell::new(name.clone()),
+            Cell::new(thousands(queue.arrived)),
+            Cell::new(thousands(queue.served)),
+            Cell::new(thousands(queue.abandoned)),
+            wait(Stat::P50),
+            wait(Stat::P90),
+            queue
+                .utilisation
+                .map_or(Cell::muted("-"), |share| Cell::new(percent(share))),
+        ]);
+    }
+    table
+}
+
+/// CSAT as a line: `mean 4.12 · satisfied (4–5) 78.0% · response rate 35.1%`.
+pub(crate) fn csat_line(csat: &crate::report::Csat) -> String {
+    let mean = csat
+        .mean
+        .map_or("-".to_string(), |mean| format!("{mean:.2}"));
+    let satisfied = csat.satisfied.map_or("-".to_string(), percent);
+    let scores: Vec<String> = csat
+        .scores
+        .iter()
+        .map(|(score, count)| format!("{score}: {}", thousands(*count)))
+        .collect();
+    format!(
+        "mean {mean} · satisfied (4–5) {satisfied} · response rate {} · scores {}",
+        percent(csat.response_rate),
+        scores.join(", ")
+    )
+}
+
+/// Conversion as a line: `purchase 12.3% (3.07 per conversation)`.
+pub(crate) fn conversion_line(report: &Report) -> String {
+    report
+        .conversion
+        .iter()
+        .map(|(goal, share)| match report.conversion_value.get(goal) {
+            Some(value) => format!("{goal} {} ({value:.2} per conversation)", percent(*share)),
+            None => format!("{goal} {}", percent(*share)),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Timers by statistic.
@@ -117,9 +206,11 @@ pub(crate) fn response_times(report: &Report) -> Table {
     table
 }
 
-/// Entered and abandoned per node, in flow order.
+/// Entered and abandoned per node, in flow order, with the main reason
+/// customers left.
 pub(crate) fn funnel(report: &Report) -> Table {
-    let mut table = Table::new("Funnel", &["entered", "abandoned", "share"]);
+    let mut table = Table::new("Funnel", &["entered", "abandoned", "share", "main reason"]);
+    table.align[4] = Align::Left;
     for (node, step) in &report.funnel {
         let lost = |cell: String| {
             if step.abandoned == 0 {
@@ -133,6 +224,8 @@ pub(crate) fn funnel(report: &Report) -> Table {
             Cell::new(thousands(step.entered)),
             lost(thousands(step.abandoned)),
             lost(percent(step.abandoned as f64 / step.entered.max(1) as f64)),
+            step.main_reason()
+                .map_or(Cell::new(""), |reason| Cell::new(reason.phrase())),
         ]);
     }
     table

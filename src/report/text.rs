@@ -91,13 +91,48 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
         report.turns.mean,
         report.turns.max
     )?;
+    if let Some(csat) = &report.csat {
+        writeln!(
+            out,
+            "\n{}  {}",
+            paint.heading("CSAT"),
+            table::csat_line(csat)
+        )?;
+    }
+    if !report.conversion.is_empty() {
+        writeln!(
+            out,
+            "\n{}  {}",
+            paint.heading("Conversion"),
+            printable(&table::conversion_line(report))
+        )?;
+    }
     draw(&table::funnel(report), &paint, out)?;
+    if !report.queues.is_empty() {
+        draw(&table::queues(report), &paint, out)?;
+    }
     for (title, groups) in [
         ("Personas", &report.personas),
         ("Segments", &report.segments),
     ] {
         if !groups.is_empty() {
             draw(&table::breakdowns(title, groups), &paint, out)?;
+        }
+    }
+    if !report.transcripts.is_empty() {
+        writeln!(out, "\n{}", paint.heading("Transcripts"))?;
+        for (number, transcript) in report.transcripts.iter().enumerate() {
+            writeln!(
+                out,
+                "\n  {}",
+                paint.heading(&printable(&super::transcript::heading(
+                    number + 1,
+                    transcript
+                )))
+            )?;
+            for line in super::transcript::lines(transcript) {
+                writeln!(out, "  {}", printable(&line))?;
+            }
         }
     }
     Ok(())

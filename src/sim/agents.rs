@@ -1,14 +1,17 @@
-//! Human agent pools: `count` agents per queue, customers served first come,
-//! first served, each customer willing to wait only so long.
+//! Human agent pools: agents on shift through the week, each holding up to
+//! `concurrency` chats, customers served first come, first served, each
+//! customer willing to wait only so long.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::events::EventQueue;
 use crate::conversation::Progress;
-use crate::metric::Outcome;
+use crate::metric::{Outcome, Reason};
+use crate::model::calendar::WeekTime;
 use crate::model::flow::NodeId;
-use crate::model::scenario::PoolId;
-use crate::model::{Millis, SimTime};
+use crate::model::persona::Persona;
+use crate::model::scenario::{AgentPool, PoolId};
+use crate::model::{Millis, SimTime, Weighted};
 use crate::tally::{Ending, Tallies};
 
 /// A handed-off customer, with what the queue needs drawn in advance from
@@ -21,8 +24,22 @@ pub(crate) struct Waiting {
     pub patience: Option<Millis>,
     pub first_reply: Millis,
     pub handle_time: Millis,
+    /// For an agent's survey: whether the customer answers, and their
+    /// standard normal draw for the score's noise.
+    pub survey: (bool, f64),
     /// Warm-up traffic loads the queue but is not counted.
     pub counted: bool,
+    /// Its ending goes to the journal (for a transcript).
+    pub watched: Option<u64>,
+}
+
+/// Where a pool's work goes: future events, the tallies, and the endings of
+/// watched conversations.
+pub(crate) struct Sink {
+    pub events: EventQueue<Event>,
+    pub tallies: Tallies,
+    /// (conversation, outcome, node, when, why) of watched conversations.
+    pub journal: Vec<(u64, Outcome, NodeId, SimTime, Option<Reason>)>,
 }
 
 /// Events of the agent side of the simulation.
@@ -30,8 +47,10 @@ pub(crate) enum QueueEvent {
     Joins(PoolId, Box<Waiting>),
     /// The customer holding this ticket runs out of patience.
     GivesUp(PoolId, u64),
-    /// An agent of this pool finishes a conversation.
-    AgentFree(PoolId),
+    /// An agent of this pool finishes a chat.
+    AgentFree(PoolId, u32),
+    /// The number of agents on shift changes.
+    ShiftChange(PoolId),
 }
 
 /// Everything the event queue of a replication holds.
@@ -41,170 +60,436 @@ pub(crate) enum Event {
     Queue(QueueEvent),
 }
 
-pub(crate) struct Pool {
+/// Which agent takes the next chat.
+enum Slots {
+    /// One chat per agent: who takes it does not matter, only how many are free.
+    Single { busy: u32 },
+    /// Several chats per agent: the least loaded agent on shift takes it, and
+    /// their load stretches the handle time.
+    Shared {
+        loads: Vec<u32>,
+        /// Agents on shift with room for another chat, by (load, agent).
+        open: BTreeSet<(u32, u32)>,
+    },
+}
+
+/// The moments a pool's statistics are counted in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Window {
+    pub from: SimTime,
+    pub to: SimTime,
+}
+
+impl Window {
+    /// How much of `[start, end)` lies inside the window, in ms.
+    fn overlap(self, start: SimTime, end: SimTime) -> u128 {
+        let start = start.max(self.from);
+        let end = end.min(self.to);
+        u128::from(end.since(start).0)
+    }
+}
+
+pub(crate) struct Pool<'s> {
     id: PoolId,
-    free_agents: u32,
+    spec: &'s AgentPool,
+    personas: &'s Weighted<Persona>,
+    clock_start: WeekTime,
+    window: Window,
+    on_shift: u32,
+    slots: Slots,
+    /// Chats in progress.
+    chats: u64,
+    /// When `chats` or `on_shift` last changed, for utilisation.
+    since: SimTime,
     /// Waiting customers by ticket; tickets rise with arrival, so the first
     /// entry is the longest waiting (FIFO) and a customer who gives up is
     /// removed in O(log n).
     waiting: BTreeMap<u64, Waiting>,
     next_ticket: u64,
+    shift_change_pending: bool,
 }
 
-impl Pool {
-    pub fn new(id: PoolId, agents: u32) -> Pool {
+impl<'s> Pool<'s> {
+    pub fn new(
+        id: PoolId,
+        spec: &'s AgentPool,
+        personas: &'s Weighted<Persona>,
+        clock_start: WeekTime,
+        window: Window,
+    ) -> Pool<'s> {
+        let on_shift = *spec.agents.at(clock_start);
+        let slots = if spec.concurrency == 1 {
+            Slots::Single { busy: 0 }
+        } else {
+            let most = spec.agents.values().copied().max().unwrap_or(0);
+            Slots::Shared {
+                loads: vec![0; most as usize],
+                open: (0..on_shift).map(|agent| (0, agent)).collect(),
+            }
+        };
         Pool {
             id,
-            free_agents: agents,
+            spec,
+            personas,
+            clock_start,
+            window,
+            on_shift,
+            slots,
+            chats: 0,
+            since: SimTime::ZERO,
             waiting: BTreeMap::new(),
             next_ticket: 0,
+            shift_change_pending: false,
         }
     }
 
-    pub fn join(
-        &mut self,
-        now: SimTime,
-        customer: Waiting,
-        events: &mut EventQueue<Event>,
-        tallies: &mut Tallies,
-    ) {
-        if self.free_agents > 0 {
-            self.free_agents -= 1;
-            self.serve(now, customer, events, tallies);
+    /// Schedules the next change of shift, if the schedule has one.
+    pub fn plan_shift_change(&mut self, now: SimTime, events: &mut EventQueue<Event>) {
+        if self.shift_change_pending {
+            return;
+        }
+        if let Some(after) = self
+            .spec
+            .agents
+            .until_change(self.clock_start.plus(now.since(SimTime::ZERO)))
+        {
+            self.shift_change_pending = true;
+            events.schedule(now + after, Event::Queue(QueueEvent::ShiftChange(self.id)));
+        }
+    }
+
+    pub fn join(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink) {
+        if customer.counted {
+            sink.tallies.queues[self.id].arrived += 1;
+        }
+        if let Some((agent, load)) = self.take_slot() {
+            self.serve(now, customer, agent, load, sink);
             return;
         }
         let ticket = self.next_ticket;
         self.next_ticket += 1;
         if let Some(patience) = customer.patience {
-            events.schedule(
+            sink.events.schedule(
                 now + patience,
                 Event::Queue(QueueEvent::GivesUp(self.id, ticket)),
             );
         }
         self.waiting.insert(ticket, customer);
+        // A closed queue opens again: the customer waits for it.
+        self.plan_shift_change(now, &mut sink.events);
     }
 
     /// The customer with `ticket` leaves, unless an agent already took them.
-    pub fn give_up(&mut self, now: SimTime, ticket: u64, tallies: &mut Tallies) {
+    pub fn give_up(&mut self, now: SimTime, ticket: u64, sink: &mut Sink) {
         if let Some(customer) = self.waiting.remove(&ticket) {
-            leave_queue(now, customer, tallies);
+            self.leave_queue(now, customer, sink);
         }
     }
 
-    pub fn agent_free(
-        &mut self,
-        now: SimTime,
-        events: &mut EventQueue<Event>,
-        tallies: &mut Tallies,
-    ) {
-        match self.waiting.pop_first() {
-            Some((_, customer)) => self.serve(now, customer, events, tallies),
-            None => self.free_agents += 1,
+    pub fn agent_free(&mut self, now: SimTime, agent: u32, sink: &mut Sink) {
+        self.account(now, &mut sink.tallies);
+        self.chats -= 1;
+        match &mut self.slots {
+            Slots::Single { busy } => *busy -= 1,
+            Slots::Shared { loads, open } => {
+                let load = &mut loads[agent as usize];
+                if *load < self.spec.concurrency {
+                    open.remove(&(*load, agent));
+                }
+                *load -= 1;
+                if agent < self.on_shift {
+                    open.insert((*load, agent));
+                }
+            }
+        }
+        self.serve_waiting(now, sink);
+    }
+
+    /// Agents come on or go off shift; those going off finish their chats.
+    pub fn shift_change(&mut self, now: SimTime, arrivals_end: SimTime, sink: &mut Sink) {
+        self.account(now, &mut sink.tallies);
+        self.shift_change_pending = false;
+        let before = self.on_shift;
+        self.on_shift = *self
+            .spec
+            .agents
+            .at(self.clock_start.plus(now.since(SimTime::ZERO)));
+        if let Slots::Shared { loads, open } = &mut self.slots {
+            let concurrency = self.spec.concurrency;
+            for agent in before.min(self.on_shift)..before.max(self.on_shift) {
+                let load = loads[agent as usize];
+                if self.on_shift > before {
+                    if load < concurrency {
+                        open.insert((load, agent));
+                    }
+                } else {
+                    open.remove(&(load, agent));
+                }
+            }
+        }
+        self.serve_waiting(now, sink);
+        if now < arrivals_end || !self.waiting.is_empty() {
+            self.plan_shift_change(now, &mut sink.events);
         }
     }
 
     /// Customers still waiting when nothing else can happen (a queue with no
     /// agents, and customers with endless patience) leave at `now`.
-    pub fn close(&mut self, now: SimTime, tallies: &mut Tallies) {
+    pub fn close(&mut self, now: SimTime, sink: &mut Sink) {
+        self.account(now.max(self.window.to), &mut sink.tallies);
         while let Some((_, customer)) = self.waiting.pop_first() {
-            leave_queue(now, customer, tallies);
+            self.leave_queue(now, customer, sink);
         }
+    }
+
+    fn serve_waiting(&mut self, now: SimTime, sink: &mut Sink) {
+        while !self.waiting.is_empty() {
+            let Some((agent, load)) = self.take_slot() else {
+                break;
+            };
+            let (_, customer) = self.waiting.pop_first().expect("not empty");
+            self.serve(now, customer, agent, load, sink);
+        }
+    }
+
+    /// An agent with room for a chat, and how many chats they then hold.
+    fn take_slot(&mut self) -> Option<(u32, u32)> {
+        match &mut self.slots {
+            Slots::Single { busy } if *busy < self.on_shift => {
+                *busy += 1;
+                Some((0, 1))
+            }
+            Slots::Single { .. } => None,
+            Slots::Shared { loads, open } => {
+                let (load, agent) = open.pop_first()?;
+                loads[agent as usize] = load + 1;
+                if load + 1 < self.spec.concurrency {
+                    open.insert((load + 1, agent));
+                }
+                Some((agent, load + 1))
+            }
+        }
+    }
+
+    /// Integrates busy and staffed chat slots up to `now`, within the
+    /// counting window.
+    fn account(&mut self, now: SimTime, tallies: &mut Tallies) {
+        let overlap = self.window.overlap(self.since, now);
+        let queue = &mut tallies.queues[self.id];
+        queue.busy += u128::from(self.chats) * overlap;
+        queue.staffed += u128::from(self.on_shift) * u128::from(self.spec.concurrency) * overlap;
+        self.since = now;
     }
 
     fn serve(
         &mut self,
         now: SimTime,
-        customer: Waiting,
-        events: &mut EventQueue<Event>,
-        tallies: &mut Tallies,
+        mut customer: Waiting,
+        agent: u32,
+        load: u32,
+        sink: &mut Sink,
     ) {
-        let done = now + customer.handle_time;
-        events.schedule(done, Event::Queue(QueueEvent::AgentFree(self.id)));
+        self.account(now, &mut sink.tallies);
+        self.chats += 1;
+        let stretch = 1.0 + self.spec.stretch * f64::from(load.saturating_sub(1));
+        let handling = Millis::from_secs_f64(customer.handle_time.as_secs_f64() * stretch);
+        let done = now + handling;
+        sink.events
+            .schedule(done, Event::Queue(QueueEvent::AgentFree(self.id, agent)));
+        let wait = now.since(customer.joined);
+        if self.spec.survey {
+            customer.progress.surveys += 1;
+            let persona = self.personas.get(customer.progress.persona);
+            let (answers, normal) = customer.survey;
+            if let Some(satisfaction) = persona.satisfaction.filter(|_| answers) {
+                let mut progress = customer.progress;
+                progress.waited = progress.waited + wait;
+                customer.progress.score =
+                    Some(satisfaction.score(&progress.experience(true, true), normal));
+            }
+        }
         if customer.counted {
-            let wait = now.since(customer.joined);
+            let tallies = &mut sink.tallies;
+            let queue = &mut tallies.queues[self.id];
+            queue.served += 1;
+            queue.wait.record(wait);
             tallies.queue_wait.record(wait);
             tallies
                 .agent_first_response
                 .record(wait + customer.first_reply);
         }
-        end(tallies, &customer, Outcome::AgentResolved, done);
+        end(sink, &customer, Outcome::AgentResolved, None, done);
+    }
+
+    fn leave_queue(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink) {
+        if customer.counted {
+            let wait = now.since(customer.joined);
+            let tallies = &mut sink.tallies;
+            let queue = &mut tallies.queues[self.id];
+            queue.abandoned += 1;
+            queue.wait.record(wait);
+            tallies.queue_wait.record(wait);
+        }
+        end(
+            sink,
+            &customer,
+            Outcome::AbandonedInQueue,
+            Some(Reason::QueuePatience),
+            now,
+        );
     }
 }
 
-fn leave_queue(now: SimTime, customer: Waiting, tallies: &mut Tallies) {
+/// A queued conversation ends: counted, and journaled when watched.
+fn end(sink: &mut Sink, customer: &Waiting, outcome: Outcome, reason: Option<Reason>, at: SimTime) {
     if customer.counted {
-        tallies.queue_wait.record(now.since(customer.joined));
+        sink.tallies.end(ending(
+            &customer.progress,
+            outcome,
+            reason,
+            customer.node,
+            at,
+        ));
     }
-    end(tallies, &customer, Outcome::AbandonedInQueue, now);
-}
-
-fn end(tallies: &mut Tallies, customer: &Waiting, outcome: Outcome, at: SimTime) {
-    if customer.counted {
-        tallies.end(ending(customer.progress, outcome, customer.node, at));
+    if let Some(conversation) = customer.watched {
+        sink.journal
+            .push((conversation, outcome, customer.node, at, reason));
     }
 }
 
 /// What a conversation contributes to the tallies when it ends with
 /// `outcome` at `node`, at time `at`.
-pub(crate) fn ending(progress: Progress, outcome: Outcome, node: NodeId, at: SimTime) -> Ending {
+pub(crate) fn ending(
+    progress: &Progress,
+    outcome: Outcome,
+    reason: Option<Reason>,
+    node: NodeId,
+    at: SimTime,
+) -> Ending {
     Ending {
         persona: progress.persona,
         outcome,
+        reason,
         node,
         turns: progress.turns,
+        prompts: progress.prompts,
         not_understood: progress.not_understood,
+        surveys: progress.surveys,
+        score: progress.score,
+        conversions: progress.conversions,
         duration: at.since(progress.started),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    //! The pool against hand-worked timelines: customers join at given
+    //! moments, every time is fixed, so every wait is known exactly.
     use super::*;
+    use crate::model::calendar::Schedule;
+    use crate::model::persona::{Behaviour, Goal, Satisfaction};
+    use crate::model::{Distribution, Probability};
+
+    fn spec(agents: Schedule<u32>, concurrency: u32, stretch: f64, survey: bool) -> AgentPool {
+        AgentPool {
+            name: "support".into(),
+            agents,
+            concurrency,
+            stretch,
+            survey,
+            handle_time: Distribution::fixed(Millis(900)),
+            first_reply: Distribution::fixed(Millis(50)),
+        }
+    }
+
+    fn personas() -> Weighted<Persona> {
+        let goal = Goal {
+            want: "help".into(),
+            taps: vec![],
+            says: None,
+            answers: vec![],
+            off_script: false,
+        };
+        Weighted::equal(vec![Persona {
+            name: "p".into(),
+            segment: None,
+            goals: Weighted::equal(vec![goal]).unwrap(),
+            behaviour: Behaviour::default(),
+            satisfaction: Some(Satisfaction {
+                base: 4.4,
+                per_fallback: 0.0,
+                per_minute_waiting: -1.0,
+                handoff: -0.3,
+                unresolved: -1.5,
+                noise: 0.0,
+            }),
+            survey_response: Probability::new(1.0).unwrap(),
+        }])
+        .unwrap()
+    }
 
     fn customer(joined: u64, patience: Option<u64>) -> Waiting {
         Waiting {
             progress: Progress {
-                persona: 0,
                 started: SimTime(joined),
-                turns: 0,
-                not_understood: 0,
+                ..Progress::default()
             },
             node: 0,
             joined: SimTime(joined),
             patience: patience.map(Millis),
             first_reply: Millis(50),
             handle_time: Millis(900),
+            survey: (true, 0.0),
             counted: true,
+            watched: None,
         }
     }
 
-    /// Runs the queue's own events after customers joined at the given times.
-    fn run(agents: u32, customers: Vec<Waiting>) -> Tallies {
-        let mut tallies = Tallies::new(1, 1);
-        let mut events = EventQueue::new();
+    /// Runs the queue's own events after customers joined at the given
+    /// times, counting over the first 10 seconds.
+    fn run(spec: &AgentPool, customers: Vec<Waiting>) -> Tallies {
+        let personas = personas();
+        let window = Window {
+            from: SimTime::ZERO,
+            to: SimTime(10_000),
+        };
+        let mut pool = Pool::new(0, spec, &personas, WeekTime::default(), window);
+        let mut sink = Sink {
+            events: EventQueue::new(),
+            tallies: Tallies::new(1, 1, 1, 0),
+            journal: Vec::new(),
+        };
         for customer in customers {
-            events.schedule(
+            sink.events.schedule(
                 customer.joined,
                 Event::Queue(QueueEvent::Joins(0, Box::new(customer))),
             );
         }
-        let mut pool = Pool::new(0, agents);
-        while let Some((now, event)) = events.next() {
+        pool.plan_shift_change(SimTime::ZERO, &mut sink.events);
+        while let Some((now, event)) = sink.events.next() {
             match event {
                 Event::Queue(QueueEvent::Joins(_, customer)) => {
-                    pool.join(now, *customer, &mut events, &mut tallies)
+                    pool.join(now, *customer, &mut sink)
                 }
                 Event::Queue(QueueEvent::GivesUp(_, ticket)) => {
-                    pool.give_up(now, ticket, &mut tallies)
+                    pool.give_up(now, ticket, &mut sink)
                 }
-                Event::Queue(QueueEvent::AgentFree(_)) => {
-                    pool.agent_free(now, &mut events, &mut tallies)
+                Event::Queue(QueueEvent::AgentFree(_, agent)) => {
+                    pool.agent_free(now, agent, &mut sink)
                 }
-                Event::Arrival => unreachable!(),
+                Event::Queue(QueueEvent::ShiftChange(_)) => {
+                    pool.shift_change(now, SimTime(10_000), &mut sink)
+                }
+                Event::Arrival => unreachable!("no arrivals in these tests"),
             }
         }
-        pool.close(events.now(), &mut tallies);
-        tallies
+        let now = sink.events.now();
+        pool.close(now, &mut sink);
+        sink.tallies
+    }
+
+    fn staffed(count: u32) -> AgentPool {
+        spec(Schedule::constant(count), 1, 0.0, false)
     }
 
     #[test]
@@ -214,7 +499,7 @@ mod tests {
         // the third gets the first free agent (at 900ms, after waiting 898ms)
         // and the fourth the second (at 901ms, also 898ms). Last-in-first-out
         // would give waits of 897 and 899 instead.
-        let tallies = run(2, (0..4).map(|t| customer(t, None)).collect());
+        let tallies = run(&staffed(2), (0..4).map(|t| customer(t, None)).collect());
         let waits = &tallies.queue_wait;
         assert_eq!(waits.count(), 4);
         assert_eq!(waits.quantile(0.5), Some(Millis(0)));
@@ -223,22 +508,28 @@ mod tests {
         assert_eq!(tallies.all.outcomes.get(Outcome::AgentResolved), 4);
         // First response adds the agent's first reply to the wait.
         assert_eq!(tallies.agent_first_response.max(), Some(Millis(948)));
+        let queue = &tallies.queues[0];
+        assert_eq!((queue.arrived, queue.served, queue.abandoned), (4, 4, 0));
     }
 
     #[test]
     fn a_customer_out_of_patience_leaves_and_is_not_served() {
         // One agent busy for 900ms; the second customer gives up after 300ms.
-        let tallies = run(1, vec![customer(0, None), customer(0, Some(300))]);
+        let tallies = run(&staffed(1), vec![customer(0, None), customer(0, Some(300))]);
         assert_eq!(tallies.all.outcomes.get(Outcome::AgentResolved), 1);
         assert_eq!(tallies.all.outcomes.get(Outcome::AbandonedInQueue), 1);
         assert_eq!(tallies.funnel[0].abandoned, 1);
+        assert_eq!(tallies.funnel[0].reasons[Reason::QueuePatience.index()], 1);
         assert_eq!(tallies.queue_wait.max(), Some(Millis(300)));
         assert_eq!(tallies.agent_first_response.count(), 1);
     }
 
     #[test]
     fn an_unstaffed_queue_ends_every_wait_when_nothing_else_can_happen() {
-        let tallies = run(0, vec![customer(0, None), customer(5, Some(60_000))]);
+        let tallies = run(
+            &staffed(0),
+            vec![customer(0, None), customer(5, Some(60_000))],
+        );
         assert_eq!(tallies.all.outcomes.get(Outcome::AbandonedInQueue), 2);
     }
 
@@ -248,9 +539,89 @@ mod tests {
         early.counted = false;
         // The uncounted customer holds the only agent for 900ms; the counted
         // one waits for it, and only that wait is recorded.
-        let tallies = run(1, vec![early, customer(100, None)]);
+        let tallies = run(&staffed(1), vec![early, customer(100, None)]);
         assert_eq!(tallies.conversations(), 1);
         assert_eq!(tallies.queue_wait.count(), 1);
         assert_eq!(tallies.queue_wait.max(), Some(Millis(800)));
+    }
+
+    #[test]
+    fn an_agent_holds_several_chats_each_taking_longer_as_load_rises() {
+        // One agent holding up to 3 chats, 50% longer per other chat held:
+        // three customers at once take 900, 1350 and 1800 ms; a fourth waits
+        // for the first chat to end (at 900ms), and is then the agent's third
+        // chat again: 1800ms, done at 2700ms.
+        let pool = spec(Schedule::constant(1), 3, 0.5, false);
+        let tallies = run(&pool, (0..4).map(|_| customer(0, None)).collect());
+        let resolution = &tallies.resolution;
+        assert_eq!(resolution.count(), 4);
+        assert_eq!(resolution.quantile(0.25), Some(Millis(900)));
+        assert_eq!(resolution.quantile(0.5), Some(Millis(1350)));
+        assert_eq!(resolution.quantile(0.75), Some(Millis(1800)));
+        assert_eq!(resolution.max(), Some(Millis(2700)));
+        assert_eq!(tallies.queue_wait.max(), Some(Millis(900)));
+    }
+
+    #[test]
+    fn utilisation_is_busy_slots_over_staffed_slots_in_the_window() {
+        // Two agents for 10 seconds; one chat of 900ms: 900 / 20,000.
+        let tallies = run(&staffed(2), vec![customer(0, None)]);
+        let queue = &tallies.queues[0];
+        assert_eq!(queue.busy, 900);
+        assert_eq!(queue.staffed, 20_000);
+    }
+
+    #[test]
+    fn a_queue_closed_at_the_start_serves_when_agents_come_on_shift() {
+        // Agents from Mon 00:00:05 (5s into the week): the customer who
+        // joins at once waits 5 seconds.
+        let hours = Schedule::from_periods(&[("Mon 00:00-23:59".to_string(), 1)], 0).unwrap();
+        // The shift starts at minute 0: shift it 5s later by starting the
+        // pool's clock 5s before Monday.
+        let pool_spec = spec(hours, 1, 0.0, false);
+        let personas = personas();
+        let window = Window {
+            from: SimTime::ZERO,
+            to: SimTime(60_000),
+        };
+        let mut pool = Pool::new(
+            0,
+            &pool_spec,
+            &personas,
+            WeekTime(crate::model::calendar::WEEK - 5_000),
+            window,
+        );
+        let mut sink = Sink {
+            events: EventQueue::new(),
+            tallies: Tallies::new(1, 1, 1, 0),
+            journal: Vec::new(),
+        };
+        pool.plan_shift_change(SimTime::ZERO, &mut sink.events);
+        pool.join(SimTime::ZERO, customer(0, None), &mut sink);
+        while let Some((now, event)) = sink.events.next() {
+            match event {
+                Event::Queue(QueueEvent::ShiftChange(_)) => {
+                    pool.shift_change(now, SimTime(60_000), &mut sink)
+                }
+                Event::Queue(QueueEvent::AgentFree(_, agent)) => {
+                    pool.agent_free(now, agent, &mut sink)
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(sink.tallies.queue_wait.max(), Some(Millis(5_000)));
+        assert_eq!(sink.tallies.all.outcomes.get(Outcome::AgentResolved), 1);
+    }
+
+    #[test]
+    fn agents_who_survey_record_a_score_from_the_wait() {
+        // Base 4.4, handoff -0.3, -1 a minute waiting, no noise: served at
+        // once scores round(4.1) = 4.
+        let tallies = run(
+            &spec(Schedule::constant(1), 1, 0.0, true),
+            vec![customer(0, None)],
+        );
+        assert_eq!(tallies.all.surveys, 1);
+        assert_eq!(tallies.all.scores, [0, 0, 0, 1, 0]);
     }
 }

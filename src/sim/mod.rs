@@ -12,22 +12,26 @@ mod events;
 pub(crate) mod parallel;
 mod replication;
 pub(crate) mod rng;
+mod transcript;
 
 pub(crate) use replication::replicate;
 
 use crate::metric::Metric;
 use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
 use crate::report::Report;
+use crate::report::transcript::Filter;
 use crate::stats::{Interval, Intervals};
 use crate::tally::Tallies;
 
 /// How to run a scenario: what may differ from the scenario file without
 /// changing what one replication simulates.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunOptions {
     seed: Option<u64>,
     replications: Option<u32>,
     threads: Option<usize>,
+    transcripts: usize,
+    filter: Filter,
 }
 
 impl RunOptions {
@@ -58,6 +62,14 @@ impl RunOptions {
     /// depend on it: replications are folded in a fixed order.
     pub fn threads(mut self, threads: usize) -> RunOptions {
         self.threads = Some(threads.max(1));
+        self
+    }
+
+    /// Also record `count` sample conversations that `filter` admits, as
+    /// the customer saw them (the first ones, in replication order).
+    pub fn transcripts(mut self, count: usize, filter: Filter) -> RunOptions {
+        self.transcripts = count;
+        self.filter = filter;
         self
     }
 
@@ -115,7 +127,12 @@ pub fn simulate(
 ) -> Simulation {
     let seed = options.seed_for(scenario);
     let replications = options.replications_for(scenario);
-    let mut merged = Tallies::new(scenario.flow.nodes.len(), scenario.personas.len());
+    let mut merged = Tallies::new(
+        scenario.flow.nodes.len(),
+        scenario.personas.len(),
+        scenario.pools.len(),
+        scenario.flow.goals.len(),
+    );
     let mut intervals = Intervals::default();
     let threads = options
         .threads
@@ -130,8 +147,15 @@ pub fn simulate(
             progress();
         },
     );
-    Simulation {
-        report: Report::new(scenario, seed, replications, &merged),
-        intervals,
+    let mut report = Report::new(scenario, seed, replications, &merged);
+    if options.transcripts > 0 {
+        report.transcripts = transcript::transcripts(
+            scenario,
+            seed,
+            replications,
+            options.transcripts,
+            &options.filter,
+        );
     }
+    Simulation { report, intervals }
 }

@@ -32,7 +32,7 @@ mod validate;
 
 use regex::Regex;
 
-pub use spec::Resolution;
+pub use spec::{Resolution, Scale};
 
 use crate::model::{Distribution, Probability};
 use crate::source::KeyPath;
@@ -43,6 +43,8 @@ pub type NodeId = usize;
 pub type IntentId = usize;
 /// Index of a queue name in [`Flow::queues`].
 pub type QueueId = usize;
+/// Index of a business goal in [`Flow::goals`].
+pub type GoalId = usize;
 
 /// A flow whose routes all lead to existing nodes. Built only by the
 /// loader, so every index in it is valid.
@@ -62,9 +64,26 @@ pub struct Flow {
     pub(crate) nodes: Vec<Node>,
     /// The agent queues the flow hands off to, in order of first mention.
     pub(crate) queues: Vec<String>,
+    /// The business goals its nodes mark as reached, in order of first
+    /// mention, with what each is worth when the flow says.
+    pub(crate) goals: Vec<Goal>,
+}
+
+/// A business goal a flow can reach (`converts: purchase`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    /// Its name.
+    pub name: String,
+    /// What reaching it is worth, per conversation, when given.
+    pub value: Option<f64>,
 }
 
 impl Flow {
+    /// The business goals the flow can reach.
+    pub fn goals(&self) -> &[Goal] {
+        &self.goals
+    }
+
     /// The flow's name, as in `flow:`.
     pub fn name(&self) -> &str {
         &self.name
@@ -131,6 +150,8 @@ pub fn normalize(text: &str) -> String {
 /// A named piece of free-text understanding.
 #[derive(Debug, Clone)]
 pub struct Intent {
+    /// As in `intent NAME`, for transcripts.
+    pub name: String,
     /// Lower-cased; matched as whole words.
     pub keywords: Vec<String>,
     /// Matched against the text as typed.
@@ -167,6 +188,8 @@ pub struct Node {
     pub id: String,
     /// What it does.
     pub kind: NodeKind,
+    /// The business goal reaching it reaches, if any.
+    pub converts: Option<GoalId>,
 }
 
 /// What a node does.
@@ -200,6 +223,7 @@ impl NodeKind {
             NodeKind::Message { next, .. } | NodeKind::Survey(Survey { next, .. }) => {
                 next.iter().copied().collect()
             }
+            NodeKind::Handoff(handoff) => handoff.closed.into_iter().collect(),
             NodeKind::Choice(choice) => choice
                 .option_routes
                 .iter()
@@ -215,7 +239,7 @@ impl NodeKind {
                 .chain(question.intent_routes.iter().map(|(_, target)| *target))
                 .collect(),
             NodeKind::Call(call) => call.ok.into_iter().chain(call.error).collect(),
-            NodeKind::Handoff(_) | NodeKind::End(_) => Vec::new(),
+            NodeKind::End(_) => Vec::new(),
         }
     }
 
@@ -354,15 +378,42 @@ pub struct Handoff {
     pub text: Option<Text>,
     /// The queue, looked up by name in the scenario's staffing.
     pub queue: QueueId,
+    /// Where the bot goes instead when no agent of the queue is on shift;
+    /// without it, the customer waits in the queue until opening.
+    pub closed: Option<NodeId>,
 }
 
-/// A satisfaction survey.
+/// A satisfaction survey. It holds the conversation until the customer
+/// answers (a tap, or a typed digit) or leaves.
 #[derive(Debug, Clone)]
 pub struct Survey {
     /// The question.
     pub question: Text,
+    /// How it is answered.
+    pub scale: Scale,
+    /// The titles to tap (list rows or buttons); empty for a typed answer.
+    pub options: Vec<Title>,
+    /// The score of each option, in the order of `options`.
+    pub scores: Vec<u8>,
     /// Where the bot goes next.
     pub next: Option<NodeId>,
+    /// How the conversation ends if the customer leaves here without
+    /// answering: the end the bot would reach through messages and surveys
+    /// from `next`. `None` when the customer would still have more to do.
+    pub skipped: Option<Resolution>,
+}
+
+impl Survey {
+    /// The score of a typed answer: its first digit from 1 to 5.
+    pub fn typed_score(typed: &str) -> Option<u8> {
+        typed
+            .trim()
+            .chars()
+            .next()
+            .and_then(|c| c.to_digit(10))
+            .filter(|digit| (1..=5).contains(digit))
+            .map(|digit| digit as u8)
+    }
 }
 
 /// The end of a conversation.

@@ -42,6 +42,27 @@ pub(crate) struct NodeSpec {
     pub end: Option<Resolution>,
     pub next: Option<String>,
     pub routes: Option<IndexMap<String, String>>,
+    /// A survey's answer format.
+    pub scale: Option<Scale>,
+    /// A survey's button or row titles, lowest score first.
+    pub labels: Option<Vec<String>>,
+    /// Reaching this node reaches a business goal (conversion).
+    pub converts: Option<String>,
+    /// What reaching the goal is worth, per conversation.
+    pub value: Option<f64>,
+}
+
+/// How a CSAT survey is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    /// The customer types a digit from 1 to 5.
+    #[default]
+    Text,
+    /// A list of five rows, scores 1 to 5.
+    List,
+    /// Three reply buttons, scores 1, 3 and 5.
+    Buttons,
 }
 
 /// The kind of a node, with its kind key's value.
@@ -66,15 +87,19 @@ pub(crate) enum Extra {
     Footer,
     Next,
     Routes,
+    Scale,
+    Labels,
 }
 
 impl Extra {
-    pub const ALL: [Extra; 5] = [
+    pub const ALL: [Extra; 7] = [
         Extra::Say,
         Extra::Header,
         Extra::Footer,
         Extra::Next,
         Extra::Routes,
+        Extra::Scale,
+        Extra::Labels,
     ];
 
     pub fn key(self) -> &'static str {
@@ -84,6 +109,8 @@ impl Extra {
             Extra::Footer => "footer",
             Extra::Next => "next",
             Extra::Routes => "routes",
+            Extra::Scale => "scale",
+            Extra::Labels => "labels",
         }
     }
 }
@@ -111,6 +138,7 @@ impl Kind<'_> {
             Extra::Header | Extra::Footer => interactive,
             Extra::Next => matches!(self, Kind::Message | Kind::Survey(_)),
             Extra::Routes => interactive || matches!(self, Kind::Question(_) | Kind::Call(_)),
+            Extra::Scale | Extra::Labels => matches!(self, Kind::Survey(_)),
         }
     }
 
@@ -124,6 +152,7 @@ impl Kind<'_> {
             }
             (_, Extra::Next) => "this node moves on through `routes`, or ends the conversation",
             (_, Extra::Routes) => "a message moves on with `next`; handoff and end nodes are final",
+            (_, Extra::Scale | Extra::Labels) => "only a `csat` survey has a scale and labels",
         }
     }
 }
@@ -150,6 +179,8 @@ impl NodeSpec {
             Extra::Footer => self.footer.is_some(),
             Extra::Next => self.next.is_some(),
             Extra::Routes => self.routes.is_some(),
+            Extra::Scale => self.scale.is_some(),
+            Extra::Labels => self.labels.is_some(),
         }
     }
 }
@@ -197,6 +228,9 @@ pub(crate) struct CallSpec {
 #[serde(deny_unknown_fields)]
 pub(crate) struct HandoffSpec {
     pub queue: String,
+    /// Where the bot goes when the queue has no agent on shift.
+    #[serde(default)]
+    pub closed: Option<String>,
 }
 
 /// How an `end` node ends the conversation.

@@ -2,10 +2,10 @@
 //! route keys and targets, intents. Every problem is collected, not just the
 //! first, so `lint` can show them all.
 
-use super::spec::{Extra, FlowSpec, Kind, NodeSpec};
+use super::spec::{Extra, FlowSpec, Kind, NodeSpec, Scale};
 use super::{
-    Call, Choice, ChoiceStyle, End, Flow, Handoff, Intent, IntentId, List, Node, NodeId, NodeKind,
-    Question, Row, Section, Survey, Text, Title, normalize,
+    Call, Choice, ChoiceStyle, End, Flow, Goal, GoalId, Handoff, Intent, IntentId, List, Node,
+    NodeId, NodeKind, Question, Resolution, Row, Section, Survey, Text, Title, normalize,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
 use crate::model::text::{did_you_mean, list};
@@ -21,6 +21,7 @@ impl Flow {
             spec: &spec,
             problems: Vec::new(),
             queues: Vec::new(),
+            goals: Vec::new(),
         };
         let root = KeyPath::root();
         if spec.nodes.is_empty() {
@@ -36,10 +37,13 @@ impl Flow {
             .nodes
             .iter()
             .map(|(id, node)| {
-                let kind = checker.node(&root.key("nodes").key(id), node);
-                kind.map(|kind| Node {
+                let path = root.key("nodes").key(id);
+                let kind = checker.node(&path, node);
+                let converts = checker.goal(&path, node);
+                kind.zip(converts).map(|(kind, converts)| Node {
                     id: id.clone(),
                     kind,
+                    converts,
                 })
             })
             .collect();
@@ -48,10 +52,13 @@ impl Flow {
             .iter()
             .any(|problem| problem.rule.severity() == Severity::Error);
         let queues = std::mem::take(&mut checker.queues);
+        let goals = std::mem::take(&mut checker.goals);
         problems.append(&mut checker.problems);
         if has_errors {
             return None;
         }
+        let mut nodes = nodes.into_iter().collect::<Option<Vec<_>>>()?;
+        settle_skipped_surveys(&mut nodes);
         Some(Flow {
             name: spec.flow,
             version: spec.version,
@@ -60,9 +67,41 @@ impl Flow {
                 .latency
                 .unwrap_or_else(|| Distribution::fixed(Millis::ZERO)),
             intents,
-            nodes: nodes.into_iter().collect::<Option<Vec<_>>>()?,
+            nodes,
             queues,
+            goals,
         })
+    }
+}
+
+/// Gives every survey the end a customer who skips it reaches: the bot
+/// carries on without them through messages, surveys and calls (taken as
+/// succeeding) to an end, or the customer had more to do.
+fn settle_skipped_surveys(nodes: &mut [Node]) {
+    let ends: Vec<Option<Resolution>> = (0..nodes.len())
+        .map(|id| {
+            let NodeKind::Survey(survey) = &nodes[id].kind else {
+                return None;
+            };
+            let mut next = survey.next;
+            // As the bot does, a chain of more steps is a loop.
+            for _ in 0..100 {
+                let node = next?;
+                next = match &nodes[node].kind {
+                    NodeKind::End(end) => return Some(end.resolution),
+                    NodeKind::Message { next, .. } => *next,
+                    NodeKind::Survey(survey) => survey.next,
+                    NodeKind::Call(call) => call.ok,
+                    _ => return None,
+                };
+            }
+            None
+        })
+        .collect();
+    for (node, end) in nodes.iter_mut().zip(ends) {
+        if let NodeKind::Survey(survey) = &mut node.kind {
+            survey.skipped = end;
+        }
     }
 }
 
@@ -71,6 +110,7 @@ struct Checker<'a> {
     spec: &'a FlowSpec,
     problems: Vec<Problem>,
     queues: Vec<String>,
+    goals: Vec<Goal>,
 }
 
 impl Checker<'_> {
@@ -93,6 +133,7 @@ impl Checker<'_> {
                 );
             }
             intents.push(Intent {
+                name: name.clone(),
                 keywords: intent.keywords.iter().map(|k| normalize(k)).collect(),
                 regex: intent.regex.as_ref().map(|pattern| pattern.0.clone()),
             });
@@ -259,21 +300,142 @@ impl Checker<'_> {
                         self.queues.len() - 1
                     }
                 };
+                let closed = match &handoff.closed {
+                    Some(target) => Some(self.resolve(target, path.key("handoff").key("closed"))?),
+                    None => None,
+                };
                 NodeKind::Handoff(Handoff {
                     text: node.say.as_deref().map(Text::new),
                     queue,
+                    closed,
                 })
             }
-            Kind::Survey(question) => NodeKind::Survey(Survey {
-                question: Text::new(question),
-                next: self.next(path, node)?,
-            }),
+            Kind::Survey(question) => {
+                let next = self.next(path, node);
+                let survey = self.survey(path, node, question);
+                NodeKind::Survey(Survey {
+                    next: next?,
+                    ..survey?
+                })
+            }
             Kind::End(resolution) => NodeKind::End(End {
                 text: node.say.as_deref().map(Text::new),
                 resolution,
             }),
         };
         well_formed.then_some(built)
+    }
+
+    /// A survey's scale and what the customer taps.
+    fn survey(&mut self, path: &KeyPath, node: &NodeSpec, question: &str) -> Option<Survey> {
+        let scale = node.scale.unwrap_or_default();
+        let (defaults, scores): (&[&str], Vec<u8>) = match scale {
+            Scale::Text => (&[], Vec::new()),
+            Scale::List => (&["1", "2", "3", "4", "5"], vec![1, 2, 3, 4, 5]),
+            Scale::Buttons => (&["Bad", "OK", "Good"], vec![1, 3, 5]),
+        };
+        let labels: Vec<String> = match &node.labels {
+            Some(labels) => labels.clone(),
+            None => defaults.iter().map(|label| label.to_string()).collect(),
+        };
+        if labels.len() != scores.len() {
+            let wanted = match scale {
+                Scale::Text => "a typed survey takes no labels".to_string(),
+                _ => format!(
+                    "a `{}` survey needs {} labels, lowest score first, got {}",
+                    if scale == Scale::List {
+                        "list"
+                    } else {
+                        "buttons"
+                    },
+                    scores.len(),
+                    labels.len()
+                ),
+            };
+            self.report(Rule::InvalidNode, path.key("labels"), wanted).help = Some(
+                "`scale: list` has five rows (scores 1 to 5), `scale: buttons` three buttons (scores 1, 3 and 5), `scale: text` (the default) a typed digit".into(),
+            );
+            return None;
+        }
+        let options: Vec<Title> = labels.iter().map(|label| Title::new(label)).collect();
+        for (i, option) in options.iter().enumerate() {
+            if options[..i].iter().any(|earlier| earlier.key == option.key) {
+                self.report(
+                    Rule::DuplicateOption,
+                    path.key("labels").index(i),
+                    format!(
+                        "`{}` is offered twice; the bot could not tell the scores apart",
+                        option.text
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(Survey {
+            question: Text::new(question),
+            scale,
+            options,
+            scores,
+            next: None,
+            skipped: None,
+        })
+    }
+
+    /// The goal a node marks as reached (`converts:` with an optional
+    /// `value:`): `Some(None)` for a node that marks none, `None` on error.
+    fn goal(&mut self, path: &KeyPath, node: &NodeSpec) -> Option<Option<GoalId>> {
+        let Some(name) = &node.converts else {
+            if node.value.is_some() {
+                self.report(
+                    Rule::InvalidNode,
+                    path.key("value"),
+                    "`value` without `converts`: what goal is it the value of?",
+                )
+                .help = Some("write `converts: purchase` beside it".into());
+                return None;
+            }
+            return Some(None);
+        };
+        if let Some(value) = node
+            .value
+            .filter(|value| !(value.is_finite() && *value >= 0.0))
+        {
+            self.report(
+                Rule::InvalidNode,
+                path.key("value"),
+                format!("a goal's value is an amount of 0 or more, got {value}"),
+            );
+            return None;
+        }
+        match self.goals.iter().position(|goal| &goal.name == name) {
+            Some(id) => {
+                let known = &mut self.goals[id];
+                match (known.value, node.value) {
+                    (Some(a), Some(b)) if a != b => {
+                        self.report(
+                            Rule::InvalidNode,
+                            path.key("value"),
+                            format!("goal `{name}` is worth {a} at another node and {b} here"),
+                        )
+                        .help = Some(
+                            "a goal has one value per conversation: give it once, or use two goals"
+                                .into(),
+                        );
+                        return None;
+                    }
+                    (None, Some(value)) => known.value = Some(value),
+                    _ => {}
+                }
+                Some(Some(id))
+            }
+            None => {
+                self.goals.push(Goal {
+                    name: name.clone(),
+                    value: node.value,
+                });
+                Some(Some(self.goals.len() - 1))
+            }
+        }
     }
 
     fn required_say(&mut self, path: &KeyPath, node: &NodeSpec, what: &str) -> Option<Text> {
@@ -410,6 +572,7 @@ mod tests {
     #[test]
     fn keywords_match_whole_words_case_insensitively() {
         let intent = Intent {
+            name: "agent".into(),
             keywords: vec!["agent".into(), "real person".into()],
             regex: None,
         };
