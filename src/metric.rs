@@ -332,6 +332,8 @@ pub enum Group {
     Persona,
     /// `segments.<name>`
     Segment,
+    /// `variants.<name>`: customers an A/B split sent to the variant.
+    Variant,
 }
 
 impl Group {
@@ -340,6 +342,7 @@ impl Group {
         match self {
             Group::Persona => "personas",
             Group::Segment => "segments",
+            Group::Variant => "variants",
         }
     }
 }
@@ -509,11 +512,11 @@ impl Metric {
             }
             ["turns", "mean"] => Ok(Metric::TurnsMean),
             ["turns", "max"] => Ok(Metric::TurnsMax),
-            [block @ ("personas" | "segments"), ..] => {
-                let group = if *block == "personas" {
-                    Group::Persona
-                } else {
-                    Group::Segment
+            [block @ ("personas" | "segments" | "variants"), ..] => {
+                let group = match *block {
+                    "personas" => Group::Persona,
+                    "segments" => Group::Segment,
+                    _ => Group::Variant,
                 };
                 let rest = &name[block.len() + 1..];
                 // Names may hold dots: read the metric from the end.

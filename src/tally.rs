@@ -264,6 +264,8 @@ pub(crate) struct Ending {
     pub score: Option<u8>,
     /// Business goals reached, one bit each.
     pub conversions: u64,
+    /// A/B variants taken, one bit each.
+    pub variants: u64,
     /// From the customer's first message to the outcome.
     pub duration: Millis,
 }
@@ -275,6 +277,8 @@ pub struct Tallies {
     pub all: Tally,
     /// Per persona, in mix order.
     pub personas: Vec<Tally>,
+    /// Per A/B variant, in flow order.
+    pub variants: Vec<Tally>,
     /// Per node, in flow order.
     pub funnel: Vec<NodeCounts>,
     /// Per agent pool, in scenario order.
@@ -294,12 +298,26 @@ pub struct Tallies {
 }
 
 impl Tallies {
+    /// Empty tallies for a run of `scenario`.
+    pub(crate) fn for_scenario(scenario: &crate::model::scenario::Scenario) -> Tallies {
+        let flow = &scenario.flow;
+        let mut tallies = Tallies::new(
+            flow.nodes.len(),
+            scenario.personas.len(),
+            scenario.pools.len(),
+            flow.goals.len(),
+        );
+        tallies.variants = vec![Tally::new(flow.goals.len()); flow.variants.len()];
+        tallies
+    }
+
     /// Empty tallies for a run with these many nodes, personas, queues and
-    /// business goals.
+    /// business goals, and no A/B variants.
     pub fn new(nodes: usize, personas: usize, queues: usize, goals: usize) -> Tallies {
         Tallies {
             all: Tally::new(goals),
             personas: vec![Tally::new(goals); personas],
+            variants: Vec::new(),
             funnel: vec![NodeCounts::default(); nodes],
             queues: vec![QueueTally::default(); queues],
             turns_sum: 0,
@@ -325,6 +343,11 @@ impl Tallies {
     pub(crate) fn end(&mut self, ending: Ending) {
         self.all.count(&ending);
         self.personas[ending.persona].count(&ending);
+        for (variant, tally) in self.variants.iter_mut().enumerate() {
+            if ending.variants & (1 << variant) != 0 {
+                tally.count(&ending);
+            }
+        }
         if ending.outcome.is_abandonment() {
             let node = &mut self.funnel[ending.node];
             node.abandoned += 1;
@@ -343,6 +366,9 @@ impl Tallies {
     pub fn merge(&mut self, other: &Tallies) {
         self.all.merge(&other.all);
         for (mine, theirs) in self.personas.iter_mut().zip(&other.personas) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.variants.iter_mut().zip(&other.variants) {
             mine.merge(theirs);
         }
         for (mine, theirs) in self.funnel.iter_mut().zip(&other.funnel) {

@@ -109,9 +109,10 @@ fn an_unknown_key_is_an_error_not_ignored() {
         &FLOW.replace("    buttons:", "    buttns:"),
     );
     assert_eq!(code, 2);
-    assert_eq!(
-        stderr,
-        "error: flow.yaml:6:5: at `nodes.welcome.buttns`: unknown key `buttns` (did you mean `buttons`?); this place takes `say`, `header`, `footer`, `buttons`, `list`, `expect`, `call`, `handoff`, `csat`, `end`, `next`, `routes`, `scale`, `labels`, `converts` and `value`\n"
+    // The list of keys a node takes grows with the format; the start does not.
+    assert!(
+        stderr.starts_with("error: flow.yaml:6:5: at `nodes.welcome.buttns`: unknown key `buttns` (did you mean `buttons`?); this place takes `say`, `header`, `footer`, `buttons`, "),
+        "{stderr}"
     );
 }
 

@@ -53,7 +53,8 @@ fn json_has_exactly_the_report_keys() {
             "scenario",
             "seed",
             "segments",
-            "turns"
+            "turns",
+            "variants"
         ]
     );
     assert_eq!(report["replications"], 2);

@@ -411,3 +411,74 @@ fn transcripts_show_what_the_customer_saw() {
     // The same seed gives the same transcripts.
     assert_eq!(transcripts_of(), text);
 }
+
+#[test]
+fn an_ab_split_reports_each_variant_and_keeps_a_customer_in_theirs() {
+    // Half the customers get buttons, half a question they cannot answer:
+    // every "buttons" customer buys, every "question" customer gives up.
+    let flow = r#"flow: ab
+start: test
+nodes:
+  test:
+    split: {buttons: 0.5, question: 0.5}
+    routes: {buttons: welcome, question: ask}
+  welcome:
+    say: "Buy?"
+    buttons: ["Buy"]
+    routes: {"Buy": done, fallback: welcome}
+  ask:
+    say: "What would you like?"
+    expect: {pattern: "^x$"}
+    routes: {valid: done, invalid: done}
+  done:
+    end: resolved
+"#;
+    let scenario = "scenario: ab\nflow: flow.yaml\npersonas: [personas.yaml]\nmix: {buyer: 1}\nseed: 3\n\
+                    duration: 20h\nreplications: 2\narrivals: {poisson: {per_hour: 60}}\n";
+    let dir = common::write_files(
+        "metrics-ab",
+        &[
+            ("flow.yaml", flow),
+            ("personas.yaml", PERSONAS),
+            ("scenario.yaml", scenario),
+        ],
+    );
+    let report = common::report(&common::load(&dir.join("scenario.yaml")));
+    let (buttons, question) = (&report.variants["buttons"], &report.variants["question"]);
+    assert_eq!(
+        buttons.conversations + question.conversations,
+        report.conversations
+    );
+    let share = buttons.conversations as f64 / report.conversations as f64;
+    assert!(
+        (share - 0.5).abs() <= tolerance(0.5, report.conversations),
+        "{share}"
+    );
+    assert_eq!(buttons.outcomes.self_resolved, 1.0);
+    assert_eq!(question.outcomes.abandoned_in_bot, 1.0);
+
+    // The same customers in a version where the question path has a slow
+    // backend before it: the variant draw does not depend on the bot's other
+    // draws, so every customer is in the same variant as before.
+    let slower = flow.replace(
+        "routes: {buttons: welcome, question: ask}",
+        "routes: {buttons: welcome, question: wait}\n  wait:\n    call: {name: crm, latency: {exponential: {mean: 2s}}}\n    routes: {ok: ask}",
+    );
+    std::fs::write(dir.join("slower.yaml"), slower).unwrap();
+    let (slower_flow, _) = rehearse::Loader::new()
+        .flow(&dir.join("slower.yaml"))
+        .unwrap();
+    let other = common::report(
+        &common::load(&dir.join("scenario.yaml"))
+            .with_flow(slower_flow)
+            .unwrap(),
+    );
+    assert_eq!(
+        other.variants["buttons"].conversations,
+        buttons.conversations
+    );
+    assert_eq!(
+        other.variants["question"].conversations,
+        question.conversations
+    );
+}

@@ -8,7 +8,7 @@
 //! drives a real bot over HTTP with the same customer model.
 
 use crate::model::SimTime;
-use crate::model::flow::{GoalId, NodeId, QueueId, Resolution, Survey, Text, Title};
+use crate::model::flow::{GoalId, NodeId, QueueId, Resolution, Survey, Text, Title, VariantId};
 
 /// A customer's message to the bot.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +100,8 @@ pub(crate) trait Channel {
     fn deliver(&mut self, message: Outgoing<'_>, at: SimTime);
     /// The conversation reached a business goal.
     fn converted(&mut self, goal: GoalId);
+    /// An A/B split sent the customer to a variant.
+    fn assigned(&mut self, variant: VariantId);
 }
 
 /// When a queue has an agent on shift, for a bot that routes a handoff

@@ -1,6 +1,6 @@
 //! [`FlowBot`]: a bot that interprets a flow file, as the simulation runs it.
 
-use rand::RngExt;
+use rand::{Rng, RngExt};
 use rand_chacha::ChaCha8Rng;
 
 use super::bot::{Bot, Channel, Heard, Hours, Left, Outgoing, Prompt, Reply, Then};
@@ -23,6 +23,9 @@ pub(crate) struct FlowBot<'f> {
     node: NodeId,
     /// Where the last reply leads; `None` is a dead end.
     next: Option<NodeId>,
+    /// Drawn first from the bot's stream; each split mixes it with its own
+    /// key, so a variant does not depend on the draws made before it.
+    split_seed: u64,
 }
 
 impl<'f> FlowBot<'f> {
@@ -33,13 +36,20 @@ impl<'f> FlowBot<'f> {
 
     /// A bot that opens the conversation itself at `node` (a campaign's or a
     /// follow-up's entry point).
-    pub fn opening_at(flow: &'f Flow, hours: &'f dyn Hours, rng: ChaCha8Rng, node: NodeId) -> Self {
+    pub fn opening_at(
+        flow: &'f Flow,
+        hours: &'f dyn Hours,
+        mut rng: ChaCha8Rng,
+        node: NodeId,
+    ) -> Self {
+        let split_seed = rng.next_u64();
         FlowBot {
             flow,
             hours,
             rng,
             node,
             next: Some(node),
+            split_seed,
         }
     }
 
@@ -56,6 +66,19 @@ impl<'f> FlowBot<'f> {
             .find(|(intent, _)| flow.intents[*intent].matches(key, text))
             .map(|(intent, target)| (flow.intents[*intent].name.as_str(), *target))
     }
+}
+
+/// SplitMix64's finaliser: a bijective mix with full avalanche, so nearby
+/// inputs give unrelated outputs.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A uniform draw in [0, 1) from 64 random bits.
+fn unit(bits: u64) -> f64 {
+    (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// A survey's answer: the score of a tapped option or a typed digit.
@@ -154,6 +177,12 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                 NodeKind::Survey(survey) => {
                     say(&survey.question, &survey.options, now, channel);
                     return Ok(Then::Waits(Prompt::Survey(survey)));
+                }
+                NodeKind::Split(split) => {
+                    let u = unit(mix(self.split_seed ^ split.key));
+                    let (variant, route) = *split.variants.get(split.variants.pick(u));
+                    channel.assigned(variant);
+                    Some(route)
                 }
                 NodeKind::Call(call) => {
                     now = now + call.latency.sample(&mut self.rng);

@@ -22,7 +22,7 @@ use customer::{Customer, Decision};
 use observer::Observer;
 
 use crate::metric::{Outcome, Reason};
-use crate::model::flow::{GoalId, NodeId, QueueId, Resolution};
+use crate::model::flow::{GoalId, NodeId, QueueId, Resolution, VariantId};
 use crate::model::persona::Experience;
 use crate::model::{Millis, SimTime};
 
@@ -65,6 +65,8 @@ pub(crate) struct Progress {
     pub waited: Millis,
     /// The business goals reached, one bit per goal.
     pub conversions: u64,
+    /// The A/B variants taken, one bit per variant.
+    pub variants: u64,
     /// CSAT surveys shown.
     pub surveys: u32,
     /// The last CSAT score given.
@@ -311,6 +313,10 @@ impl<O: Observer> Channel for Screen<'_, O> {
 
     fn converted(&mut self, goal: GoalId) {
         self.progress.convert(goal);
+    }
+
+    fn assigned(&mut self, variant: VariantId) {
+        self.progress.variants |= 1 << variant;
     }
 }
 

@@ -45,13 +45,14 @@ rules! {
     UnreachableNode => "F02", "unreachable-node", Warning, "no path from `start` reaches this node";
     DeadEnd => "F03", "dead-end", Error, "a node that is not an end or a handoff has no way forward";
     NoWayOut => "F04", "no-way-out", Error, "a loop from which no end or handoff can be reached";
-    UnroutedOption => "F05", "unrouted-option", Error, "a reply button or list row has no route";
+    UnroutedOption => "F05", "unrouted-option", Error, "a reply button, list row or split variant has no route";
     UnofferedRoute => "F06", "unoffered-route", Error, "a route names an option the node does not offer, or a key the node does not route on";
     MissingFallback => "F07", "missing-fallback", Warning, "typed text the bot does not understand has nowhere to go";
     UnstaffedQueue => "F08", "unstaffed-queue", Error, "a handoff to a queue that the scenario does not staff";
     DuplicateOption => "F09", "duplicate-option", Error, "the same button or row title twice on one node";
     UnknownIntent => "F10", "unknown-intent", Error, "`intent NAME` names no intent, or an intent can never match";
     InvalidNode => "F11", "invalid-node", Error, "a node mixes kinds, misses `say`, or has a key its kind does not take";
+    SplitShares => "F12", "split-shares", Error, "an A/B split has fewer than two variants, shares that are not fractions adding up to 1, or a variant name used twice";
     // What WhatsApp accepts (DESIGN.md section 5).
     ButtonCount => "W01", "button-count", Error, "WhatsApp allows 1 to 3 reply buttons";
     ButtonTitle => "W02", "button-title", Error, "a reply button title is empty or longer than 20 characters";

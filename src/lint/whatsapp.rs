@@ -97,7 +97,7 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
                     ));
                 }
             }
-            NodeKind::Call(_) => {}
+            NodeKind::Call(_) | NodeKind::Split(_) => {}
             NodeKind::Choice(choice) => {
                 problems.extend(body("say", &choice.text.text, INTERACTIVE_BODY));
                 for (key, text) in [("header", &choice.header), ("footer", &choice.footer)] {

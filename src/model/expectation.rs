@@ -152,6 +152,11 @@ impl Expectation {
                     .filter_map(|p| p.segment.as_deref())
                     .collect(),
             ),
+            Metric::Group(Group::Variant, name, _) => (
+                "variant",
+                name,
+                scenario.flow.variants.iter().map(String::as_str).collect(),
+            ),
             Metric::Funnel(node, _) => (
                 "node",
                 node,

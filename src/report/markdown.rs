@@ -73,7 +73,11 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !report.queues.is_empty() {
         draw(&table::queues(report), out)?;
     }
-    for (title, groups) in [("persona", &report.personas), ("segment", &report.segments)] {
+    for (title, groups) in [
+        ("persona", &report.personas),
+        ("segment", &report.segments),
+        ("variant", &report.variants),
+    ] {
         if !groups.is_empty() {
             draw(&table::breakdowns(title, groups), out)?;
         }

@@ -68,6 +68,10 @@ pub struct Report {
     /// appearance; absent when no persona names a segment.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub segments: IndexMap<String, Breakdown>,
+    /// Per A/B variant of the flow's splits, for the customers sent to it;
+    /// absent without splits.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub variants: IndexMap<String, Breakdown>,
     /// Sample conversations, when asked for (`run --transcripts N`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub transcripts: Vec<transcript::Transcript>,
@@ -530,6 +534,12 @@ impl Report {
                 .into_iter()
                 .map(|(segment, tally)| (segment, Breakdown::new(None, &tally, &features)))
                 .collect(),
+            variants: flow
+                .variants
+                .iter()
+                .zip(&tallies.variants)
+                .map(|(name, tally)| (name.clone(), Breakdown::new(None, tally, &features)))
+                .collect(),
             transcripts: Vec::new(),
         }
     }
@@ -567,6 +577,7 @@ impl Report {
         match group {
             Group::Persona => &self.personas,
             Group::Segment => &self.segments,
+            Group::Variant => &self.variants,
         }
     }
 
@@ -613,7 +624,7 @@ impl Report {
             );
             names.extend(Stat::ALL.map(|s| stat(QueueStat::Wait(s))));
         }
-        for group in [Group::Persona, Group::Segment] {
+        for group in [Group::Persona, Group::Segment, Group::Variant] {
             for (name, breakdown) in self.groups(group) {
                 let metric = |m| Metric::Group(group, name.clone(), m);
                 names.push(metric(GroupMetric::Conversations));

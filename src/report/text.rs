@@ -114,6 +114,7 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
     for (title, groups) in [
         ("Personas", &report.personas),
         ("Segments", &report.segments),
+        ("Variants", &report.variants),
     ] {
         if !groups.is_empty() {
             draw(&table::breakdowns(title, groups), &paint, out)?;

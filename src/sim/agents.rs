@@ -377,6 +377,7 @@ pub(crate) fn ending(
         surveys: progress.surveys,
         score: progress.score,
         conversions: progress.conversions,
+        variants: progress.variants,
         duration: at.since(progress.started),
     }
 }

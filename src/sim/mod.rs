@@ -127,12 +127,7 @@ pub fn simulate(
 ) -> Simulation {
     let seed = options.seed_for(scenario);
     let replications = options.replications_for(scenario);
-    let mut merged = Tallies::new(
-        scenario.flow.nodes.len(),
-        scenario.personas.len(),
-        scenario.pools.len(),
-        scenario.flow.goals.len(),
-    );
+    let mut merged = Tallies::for_scenario(scenario);
     let mut intervals = Intervals::default();
     let threads = options
         .threads

@@ -80,12 +80,7 @@ pub(crate) fn replicate_observed<W: Watcher>(
         hours: OpenHours(scenario),
         sink: Sink {
             events: EventQueue::new(),
-            tallies: Tallies::new(
-                flow.nodes.len(),
-                scenario.personas.len(),
-                scenario.pools.len(),
-                flow.goals.len(),
-            ),
+            tallies: Tallies::for_scenario(scenario),
             journal: Vec::new(),
         },
         visits: Visits::new(flow.nodes.len()),
@@ -398,5 +393,73 @@ impl<W: Watcher> Observer for Counting<'_, W> {
         if let Some(watcher) = &mut self.watcher {
             watcher.replied(at, reply, options, heard);
         }
+    }
+}
+
+/// Records a conversation's outcome, for the transition table of a
+/// comparison.
+#[cfg_attr(not(test), allow(dead_code))] // `compare` reads it
+struct OutcomeOf {
+    index: u64,
+    outcome: Option<Outcome>,
+}
+
+impl Observer for OutcomeOf {
+    fn entered(&mut self, _node: NodeId) {}
+    fn bot_responded(&mut self, _after: Millis) {}
+}
+
+impl Watcher for OutcomeOf {
+    fn begin(&mut self, _: &Persona, _: &Goal, _: SimTime) {}
+    fn ended(&mut self, outcome: Outcome, _: NodeId, _: SimTime, _: Option<crate::metric::Reason>) {
+        self.outcome = Some(outcome);
+    }
+}
+
+/// Simulates a replication and also gives every counted conversation's
+/// outcome, in the order the customers arrived: customer `i` of a
+/// replication is the same person whatever the flow.
+#[cfg_attr(not(test), allow(dead_code))] // `compare` reads it
+pub(crate) fn replicate_with_outcomes(
+    scenario: &Scenario,
+    seed: u64,
+    replication: u32,
+) -> (Tallies, Vec<Outcome>) {
+    let (tallies, mut watchers) = replicate_observed(scenario, seed, replication, &mut |index| {
+        Some(OutcomeOf {
+            index,
+            outcome: None,
+        })
+    });
+    watchers.sort_by_key(|watcher| watcher.index);
+    let outcomes = watchers
+        .into_iter()
+        .map(|watcher| watcher.outcome.unwrap_or(Outcome::AbandonedInQueue))
+        .collect();
+    (tallies, outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Loader;
+
+    #[test]
+    fn every_counted_conversation_has_its_outcome_in_arrival_order() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (scenario, _) = Loader::new()
+            .scenario(&root.join("scenarios/shop/peak-hour.yaml"))
+            .unwrap();
+        let (tallies, outcomes) = replicate_with_outcomes(&scenario, scenario.seed, 0);
+        assert_eq!(outcomes.len() as u64, tallies.conversations());
+        for outcome in Outcome::ALL {
+            let counted = outcomes.iter().filter(|o| **o == outcome).count() as u64;
+            assert_eq!(counted, tallies.all.outcomes.get(outcome), "{outcome:?}");
+        }
+        // The same replication again: the same customers end the same way.
+        assert_eq!(
+            replicate_with_outcomes(&scenario, scenario.seed, 0).1,
+            outcomes
+        );
     }
 }

@@ -45,6 +45,8 @@ pub type IntentId = usize;
 pub type QueueId = usize;
 /// Index of a business goal in [`Flow::goals`].
 pub type GoalId = usize;
+/// Index of an A/B variant in [`Flow::variants`].
+pub type VariantId = usize;
 
 /// A flow whose routes all lead to existing nodes. Built only by the
 /// loader, so every index in it is valid.
@@ -67,6 +69,8 @@ pub struct Flow {
     /// The business goals its nodes mark as reached, in order of first
     /// mention, with what each is worth when the flow says.
     pub(crate) goals: Vec<Goal>,
+    /// The A/B variants of its splits, in file order; names are unique.
+    pub(crate) variants: Vec<String>,
 }
 
 /// A business goal a flow can reach (`converts: purchase`).
@@ -214,6 +218,27 @@ pub enum NodeKind {
     Survey(Survey),
     /// Ends the conversation.
     End(End),
+    /// Sends each customer on to one variant, by share (an A/B test).
+    Split(Split),
+}
+
+/// An A/B split: the variant is drawn from the bot's stream, so a customer
+/// takes the same variant in every run of the scenario.
+#[derive(Debug, Clone)]
+pub struct Split {
+    /// The variants (ids into [`Flow::variants`]) with their routes, by share.
+    pub variants: crate::model::Weighted<(VariantId, NodeId)>,
+    /// A hash of the split's node name: with the conversation's split seed,
+    /// it gives the draw, so a customer takes the same variant in two
+    /// versions of a flow as long as the split keeps its name.
+    pub key: u64,
+}
+
+/// FNV-1a: a stable 64-bit hash (Rust's `Hash` is not stable across builds).
+pub(crate) fn stable_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 impl NodeKind {
@@ -239,6 +264,7 @@ impl NodeKind {
                 .chain(question.intent_routes.iter().map(|(_, target)| *target))
                 .collect(),
             NodeKind::Call(call) => call.ok.into_iter().chain(call.error).collect(),
+            NodeKind::Split(split) => split.variants.items().iter().map(|(_, to)| *to).collect(),
             NodeKind::End(_) => Vec::new(),
         }
     }

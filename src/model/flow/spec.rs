@@ -42,6 +42,8 @@ pub(crate) struct NodeSpec {
     pub end: Option<Resolution>,
     pub next: Option<String>,
     pub routes: Option<IndexMap<String, String>>,
+    /// An A/B split: variant names with their shares of customers.
+    pub split: Option<IndexMap<String, f64>>,
     /// A survey's answer format.
     pub scale: Option<Scale>,
     /// A survey's button or row titles, lowest score first.
@@ -77,6 +79,7 @@ pub(crate) enum Kind<'a> {
     Handoff(&'a HandoffSpec),
     Survey(&'a str),
     End(Resolution),
+    Split(&'a IndexMap<String, f64>),
 }
 
 /// The keys a node may have beside its kind key.
@@ -127,6 +130,7 @@ impl Kind<'_> {
             Kind::Handoff(_) => "handoff",
             Kind::Survey(_) => "csat",
             Kind::End(_) => "end",
+            Kind::Split(_) => "split",
         }
     }
 
@@ -134,10 +138,12 @@ impl Kind<'_> {
     pub fn takes(self, extra: Extra) -> bool {
         let interactive = matches!(self, Kind::Buttons(_) | Kind::List(_));
         match extra {
-            Extra::Say => !matches!(self, Kind::Call(_) | Kind::Survey(_)),
+            Extra::Say => !matches!(self, Kind::Call(_) | Kind::Survey(_) | Kind::Split(_)),
             Extra::Header | Extra::Footer => interactive,
             Extra::Next => matches!(self, Kind::Message | Kind::Survey(_)),
-            Extra::Routes => interactive || matches!(self, Kind::Question(_) | Kind::Call(_)),
+            Extra::Routes => {
+                interactive || matches!(self, Kind::Question(_) | Kind::Call(_) | Kind::Split(_))
+            }
             Extra::Scale | Extra::Labels => matches!(self, Kind::Survey(_)),
         }
     }
@@ -146,6 +152,9 @@ impl Kind<'_> {
     pub fn why_not(self, extra: Extra) -> &'static str {
         match (self, extra) {
             (Kind::Survey(_), Extra::Say) => "the survey question is the value of `csat:`",
+            (Kind::Split(_), Extra::Say) => {
+                "a split is silent: it only sends each customer on to a variant"
+            }
             (_, Extra::Say) => "a call is silent; put the text in the node before or after it",
             (_, Extra::Header | Extra::Footer) => {
                 "only reply buttons and lists carry a header and a footer"
@@ -168,6 +177,7 @@ impl NodeSpec {
         kinds.extend(self.handoff.as_ref().map(Kind::Handoff));
         kinds.extend(self.csat.as_deref().map(Kind::Survey));
         kinds.extend(self.end.map(Kind::End));
+        kinds.extend(self.split.as_ref().map(Kind::Split));
         kinds
     }
 

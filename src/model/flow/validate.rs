@@ -13,6 +13,10 @@ use crate::model::{Distribution, Millis};
 use crate::source::KeyPath;
 use crate::whatsapp::MAX_REPLY_BUTTONS;
 
+/// A conversation keeps the goals it reached and the variants it took in
+/// one bit each: a flow has at most this many of each.
+const MAX_MARKS: usize = 64;
+
 impl Flow {
     /// Validates a parsed flow. Every problem found is added to `problems`;
     /// the flow is built only when none of them is an error.
@@ -22,6 +26,7 @@ impl Flow {
             problems: Vec::new(),
             queues: Vec::new(),
             goals: Vec::new(),
+            variants: Vec::new(),
         };
         let root = KeyPath::root();
         if spec.nodes.is_empty() {
@@ -53,6 +58,7 @@ impl Flow {
             .any(|problem| problem.rule.severity() == Severity::Error);
         let queues = std::mem::take(&mut checker.queues);
         let goals = std::mem::take(&mut checker.goals);
+        let variants = std::mem::take(&mut checker.variants);
         problems.append(&mut checker.problems);
         if has_errors {
             return None;
@@ -70,6 +76,7 @@ impl Flow {
             nodes,
             queues,
             goals,
+            variants,
         })
     }
 }
@@ -111,6 +118,7 @@ struct Checker<'a> {
     problems: Vec<Problem>,
     queues: Vec<String>,
     goals: Vec<Goal>,
+    variants: Vec<String>,
 }
 
 impl Checker<'_> {
@@ -318,12 +326,114 @@ impl Checker<'_> {
                     ..survey?
                 })
             }
+            Kind::Split(shares) => self.split(path, node, shares)?,
             Kind::End(resolution) => NodeKind::End(End {
                 text: node.say.as_deref().map(Text::new),
                 resolution,
             }),
         };
         well_formed.then_some(built)
+    }
+
+    /// An A/B split: shares that add up to 1, a route per variant, and
+    /// variant names unique in the flow (the report groups by them).
+    fn split(
+        &mut self,
+        path: &KeyPath,
+        node: &NodeSpec,
+        shares: &indexmap::IndexMap<String, f64>,
+    ) -> Option<NodeKind> {
+        let split_path = path.key("split");
+        let mut ok = true;
+        let total: f64 = shares.values().sum();
+        if shares.len() < 2 {
+            self.report(
+                Rule::SplitShares,
+                split_path.clone(),
+                "a split needs at least two variants",
+            );
+            ok = false;
+        }
+        for (name, share) in shares {
+            if !(share.is_finite() && (0.0..=1.0).contains(share)) {
+                self.report(
+                    Rule::SplitShares,
+                    split_path.key(name),
+                    format!("a variant's share is between 0 and 1, got {share}"),
+                );
+                ok = false;
+            }
+            if self.variants.contains(name) {
+                self.report(
+                    Rule::SplitShares,
+                    split_path.key(name),
+                    format!("variant `{name}` is named by another split too; the report tells variants apart by name"),
+                )
+                .help = Some("give each variant of the flow a name of its own".into());
+                ok = false;
+            }
+        }
+        if ok && (total - 1.0).abs() > 0.005 {
+            self.report(
+                Rule::SplitShares,
+                split_path.clone(),
+                format!("the variants' shares add up to {total}, not 1"),
+            )
+            .help = Some("each share is the fraction of customers sent to that variant".into());
+            ok = false;
+        }
+        let mut routed = vec![None; shares.len()];
+        for (key, target) in node.routes.iter().flatten() {
+            let key_path = path.key("routes").key(key);
+            match shares.get_index_of(key) {
+                Some(index) => routed[index] = self.resolve(target, key_path),
+                None => {
+                    let suggestion = did_you_mean(key, shares.keys().map(String::as_str));
+                    self.report(
+                        Rule::UnofferedRoute,
+                        key_path,
+                        format!("route `{key}` names no variant of this split{suggestion}"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        for ((name, _), route) in shares.iter().zip(&routed) {
+            if route.is_none() {
+                self.report(
+                    Rule::UnroutedOption,
+                    split_path.key(name),
+                    format!("variant `{name}` has no route: customers sent to it would go nowhere"),
+                )
+                .help = Some(format!("add `{name}: NODE` under `routes:`"));
+                ok = false;
+            }
+        }
+        if ok && self.variants.len() + shares.len() > MAX_MARKS {
+            self.report(
+                Rule::SplitShares,
+                split_path.clone(),
+                format!("a flow has at most {MAX_MARKS} variants over all its splits"),
+            );
+            ok = false;
+        }
+        if !ok {
+            return None;
+        }
+        let mut weighted = Vec::with_capacity(shares.len());
+        for ((name, share), route) in shares.iter().zip(routed) {
+            self.variants.push(name.clone());
+            weighted.push((*share, (self.variants.len() - 1, route?)));
+        }
+        let variants = crate::model::Weighted::new(weighted).ok()?;
+        let name = match path.segments().last() {
+            Some(crate::source::Segment::Key(name)) => name.as_str(),
+            _ => "",
+        };
+        Some(NodeKind::Split(super::Split {
+            variants,
+            key: super::stable_hash(name),
+        }))
     }
 
     /// A survey's scale and what the customer taps.
@@ -427,6 +537,14 @@ impl Checker<'_> {
                     _ => {}
                 }
                 Some(Some(id))
+            }
+            None if self.goals.len() == MAX_MARKS => {
+                self.report(
+                    Rule::InvalidNode,
+                    path.key("converts"),
+                    format!("a flow has at most {MAX_MARKS} goals"),
+                );
+                None
             }
             None => {
                 self.goals.push(Goal {
