@@ -6,6 +6,8 @@
 pub mod cli;
 pub mod error;
 pub mod lint;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod load;
 pub mod metrics;
 pub mod model;
