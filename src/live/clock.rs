@@ -121,7 +121,10 @@ mod tests {
         assert!(ran >= Duration::from_secs(20), "{ran:?}");
         clock.advance(Duration::from_secs(3600));
         assert!(clock.now() - before >= Duration::from_secs(3620));
-        assert_eq!(clock.wall(Duration::from_secs(60)), Duration::from_millis(60));
+        assert_eq!(
+            clock.wall(Duration::from_secs(60)),
+            Duration::from_millis(60)
+        );
     }
 
     #[test]

@@ -13,7 +13,9 @@ pub enum LiveError {
     )]
     NotLoopback(SocketAddr),
     /// `--listen` is not an address.
-    #[error("`{0}` is not a listen address: write IP:PORT, such as 127.0.0.1:8090 (port 0 picks a free one)")]
+    #[error(
+        "`{0}` is not a listen address: write IP:PORT, such as 127.0.0.1:8090 (port 0 picks a free one)"
+    )]
     ListenAddress(String),
     /// The port is taken or not ours to take.
     #[error("failed to listen on {addr}: {source}")]
@@ -58,7 +60,9 @@ pub enum WebhookError {
         status: u16,
     },
     /// The bot answered the verification, but not with the challenge.
-    #[error("the bot answered the webhook verification with `{body}`, not the challenge `{challenge}`")]
+    #[error(
+        "the bot answered the webhook verification with `{body}`, not the challenge `{challenge}`"
+    )]
     VerifyBody {
         /// What it answered (cut to 100 characters).
         body: String,
@@ -72,7 +76,9 @@ pub enum WebhookError {
         status: u16,
     },
     /// Every attempt failed (5xx, timeout or no connection).
-    #[error("the bot did not take the webhook after {attempts} attempts over {elapsed:.1?}: {last}")]
+    #[error(
+        "the bot did not take the webhook after {attempts} attempts over {elapsed:.1?}: {last}"
+    )]
     GaveUp {
         /// How many POSTs were made.
         attempts: u32,

@@ -74,7 +74,10 @@ mod tests {
 
     #[test]
     fn arabic_and_emoji_become_lowercase_escapes() {
-        assert_eq!(ascii(&json!("مرحبا")), r#""\u0645\u0631\u062d\u0628\u0627""#);
+        assert_eq!(
+            ascii(&json!("مرحبا")),
+            r#""\u0645\u0631\u062d\u0628\u0627""#
+        );
         // U+1F600 is beyond the BMP: a surrogate pair.
         assert_eq!(ascii(&json!("hi 😀!")), r#""hi \ud83d\ude00!""#);
         assert_eq!(ascii(&json!("é")), r#""\u00e9""#);

@@ -86,7 +86,9 @@ use tokio::task::JoinHandle;
 pub use clock::Clock;
 pub use counters::LiveCounters;
 pub use error::{LiveError, WebhookError};
-pub use event::{BotEvent, BotMessage, Choice, ListRow, ListSection, MarkedRead, Shown, Undelivered};
+pub use event::{
+    BotEvent, BotMessage, Choice, ListRow, ListSection, MarkedRead, Shown, Undelivered,
+};
 pub use webhook::{CustomerMessage, Delivered, Receipt, RetryPolicy, WebhookSender};
 
 use state::Shared;
@@ -104,7 +106,11 @@ pub struct Customer {
 
 impl Customer {
     /// A customer with these ids and profile name.
-    pub fn new(wa_id: impl Into<String>, user_id: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(
+        wa_id: impl Into<String>,
+        user_id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         Customer {
             wa_id: wa_id.into(),
             user_id: user_id.into(),

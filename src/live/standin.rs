@@ -6,7 +6,7 @@
 //!
 //! One call, in order: the access token, if one is configured → the path
 //! (version, phone number id) → the body as JSON → WhatsApp's rules
-//! ([`validate`](super::validate)) → the recipient (`to` or `recipient`) →
+//! (the [`limits`] table) → the recipient (`to` or `recipient`) →
 //! the 24-hour window → an answer. Each handler runs on its own task and
 //! never waits on a webhook, so a bot that replies while its webhook is still
 //! open is served at once.
@@ -115,8 +115,8 @@ enum Recipient {
 impl App {
     fn refuse(&self, refusal: Refusal) -> Response {
         self.shared.counters.error(refusal.code);
-        let status = StatusCode::from_u16(refusal.code.http_status())
-            .unwrap_or(StatusCode::BAD_REQUEST);
+        let status =
+            StatusCode::from_u16(refusal.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
         let body = ErrorResponse::new(refusal.code, refusal.details, self.shared.new_trace_id());
         (status, axum::Json(body)).into_response()
     }
@@ -171,7 +171,9 @@ impl App {
                 let customer = shared.writer_of(&message_id).ok_or_else(|| {
                     Refusal::new(
                         ErrorCode::InvalidParameter,
-                        format!("Param message_id '{message_id}' is not a message this number received"),
+                        format!(
+                            "Param message_id '{message_id}' is not a message this number received"
+                        ),
                     )
                 })?;
                 shared.counters.marked_read();
@@ -289,7 +291,11 @@ impl App {
                     code,
                     received,
                 }));
-                self.fail_later(message_id.clone(), wa_id.clone(), StatusError::new(code, details));
+                self.fail_later(
+                    message_id.clone(),
+                    wa_id.clone(),
+                    StatusError::new(code, details),
+                );
             }
         }
         axum::Json(SendResponse {
@@ -333,7 +339,10 @@ mod tests {
 
     #[test]
     fn phone_numbers_are_reduced_to_digits() {
-        assert_eq!(phone_digits("+1 (555) 010-0200").as_deref(), Some("15550100200"));
+        assert_eq!(
+            phone_digits("+1 (555) 010-0200").as_deref(),
+            Some("15550100200")
+        );
         assert_eq!(phone_digits("15550100200").as_deref(), Some("15550100200"));
         assert_eq!(phone_digits("US.123"), None);
         assert_eq!(phone_digits(" + "), None);

@@ -65,7 +65,10 @@ const MEDIA: [&str; 5] = ["image", "audio", "video", "document", "sticker"];
 const OTHER: [&str; 3] = ["location", "contacts", "reaction"];
 
 /// Checks a request as the Cloud API would.
-pub(crate) fn check(request: &SendRequest, templates: Option<&[Template]>) -> Result<Call, Refusal> {
+pub(crate) fn check(
+    request: &SendRequest,
+    templates: Option<&[Template]>,
+) -> Result<Call, Refusal> {
     match request.messaging_product.as_deref() {
         Some(super::api::MESSAGING_PRODUCT) => {}
         Some(other) => {
@@ -133,7 +136,9 @@ pub(crate) fn check(request: &SendRequest, templates: Option<&[Template]>) -> Re
             };
             let object: &OutMedia = object.as_ref().ok_or_else(|| Refusal::missing(media))?;
             if object.id.is_none() && object.link.is_none() {
-                return Err(Refusal::missing(&format!("{media}['id'] or {media}['link']")));
+                return Err(Refusal::missing(&format!(
+                    "{media}['id'] or {media}['link']"
+                )));
             }
             Shown::Media {
                 kind: media.to_owned(),
@@ -304,7 +309,11 @@ fn buttons(action: &OutAction) -> Result<Vec<Choice>, Refusal> {
                     "Param interactive['action']['buttons'][]['type'] must be 'reply', not '{other}'."
                 )));
             }
-            None => return Err(Refusal::missing("interactive['action']['buttons'][]['type']")),
+            None => {
+                return Err(Refusal::missing(
+                    "interactive['action']['buttons'][]['type']",
+                ));
+            }
         }
         let reply = button
             .reply
@@ -566,7 +575,9 @@ mod tests {
                               {"title": "More", "rows": [{"id": "r2", "title": "Two"}]}]));
         assert_eq!(checked(two).unwrap_err().code, ErrorCode::InvalidValue);
 
-        let rows: Vec<_> = (0..11).map(|i| json!({"id": format!("r{i}"), "title": "x"})).collect();
+        let rows: Vec<_> = (0..11)
+            .map(|i| json!({"id": format!("r{i}"), "title": "x"}))
+            .collect();
         let eleven = list(json!([{"rows": rows}]));
         assert_eq!(checked(eleven).unwrap_err().code, ErrorCode::InvalidValue);
     }
@@ -590,8 +601,8 @@ mod tests {
 
     #[test]
     fn missing_fields_answer_131008() {
-        let refusal =
-            checked(json!({"messaging_product": "whatsapp", "to": "1", "type": "text"})).unwrap_err();
+        let refusal = checked(json!({"messaging_product": "whatsapp", "to": "1", "type": "text"}))
+            .unwrap_err();
         assert_eq!(refusal.code, ErrorCode::MissingParameter);
         let refusal = checked(json!({"to": "1", "text": {"body": "hi"}})).unwrap_err();
         assert_eq!(refusal.code, ErrorCode::InvalidParameter);
@@ -615,10 +626,7 @@ mod tests {
             panic!("refused")
         };
         assert!(outgoing.is_template);
-        assert_eq!(
-            outgoing.shown.text(),
-            Some("Hi Ana, order A1 ships {{3}}.")
-        );
+        assert_eq!(outgoing.shown.text(), Some("Hi Ana, order A1 ships {{3}}."));
         assert_eq!(
             check(&request("nope"), Some(&known)).unwrap_err().code,
             ErrorCode::TemplateMissing

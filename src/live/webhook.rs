@@ -5,7 +5,7 @@
 //!   `contacts` (`wa_id`, `user_id`, profile name) and `metadata` naming the
 //!   business number the bot is configured with.
 //! - The body is compact JSON with all non-ASCII escaped as `\uXXXX`
-//!   ([`to_ascii_json`](super::json::to_ascii_json)), sent with a
+//!   ([`to_ascii_json`]), sent with a
 //!   `Content-Length`, signed with `X-Hub-Signature-256: sha256=<hex>`.
 //! - A 5xx, a timeout or a refused connection is retried with exponential
 //!   backoff, within a bounded number of attempts and a bounded total time
@@ -62,7 +62,9 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The wait after failed attempt number `attempt` (1-based).
     fn backoff(&self, attempt: u32) -> Duration {
-        let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         self.first_backoff
             .checked_mul(factor)
             .map_or(self.max_backoff, |wait| wait.min(self.max_backoff))
@@ -189,8 +191,8 @@ impl WebhookSender {
     /// One attempt, bounded by the retry policy's timeout.
     pub async fn verify(&self) -> Result<(), WebhookError> {
         let inner = &self.inner;
-        let challenge = (inner.shared.clock.now().as_nanos() % 1_000_000_000 + 1_000_000_000)
-            .to_string();
+        let challenge =
+            (inner.shared.clock.now().as_nanos() % 1_000_000_000 + 1_000_000_000).to_string();
         let mut url = inner.url.clone();
         url.query_pairs_mut()
             .append_pair("hub.mode", "subscribe")
@@ -368,7 +370,11 @@ impl WebhookSender {
     }
 
     /// POSTs one change in its envelope, retrying as the policy says.
-    async fn post(&self, value: &ChangeValue, message_id: String) -> Result<Delivered, WebhookError> {
+    async fn post(
+        &self,
+        value: &ChangeValue,
+        message_id: String,
+    ) -> Result<Delivered, WebhookError> {
         let inner = &self.inner;
         let webhook = Webhook {
             object: api::WEBHOOK_OBJECT.to_owned(),
