@@ -38,6 +38,9 @@ pub mod metric;
 pub mod report;
 pub mod source;
 
+#[cfg(feature = "live")]
+pub mod live;
+
 pub(crate) mod conversation;
 pub(crate) mod lint;
 pub(crate) mod model;
