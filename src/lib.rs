@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod html;
 pub mod lint;
 pub mod load;
 pub mod metrics;
