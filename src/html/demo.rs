@@ -429,21 +429,39 @@ pub fn page() -> String {
             buttons: &[],
         },
         Message {
+            speaker: Speaker::Customer,
+            at: 70.0,
+            text: "Talk to us",
+            buttons: &[],
+        },
+        Message {
             speaker: Speaker::Event,
-            at: 62.0,
+            at: 70.6,
             text: "Handed off to queue support",
             buttons: &[],
         },
         Message {
             speaker: Speaker::Agent,
-            at: 4000.0,
+            at: 3795.0,
             text: "Hello, this is Sam from support. How can I help?",
             buttons: &[],
         },
         Message {
+            speaker: Speaker::Customer,
+            at: 3840.0,
+            text: "Where is my order A123456?",
+            buttons: &[],
+        },
+        Message {
+            speaker: Speaker::Agent,
+            at: 3902.0,
+            text: "It left our warehouse today and arrives tomorrow.",
+            buttons: &[],
+        },
+        Message {
             speaker: Speaker::Event,
-            at: 4000.0,
-            text: "Customer had left the queue after 4m 10s",
+            at: 3903.0,
+            text: "Resolved by an agent after 1h 02m in the queue",
             buttons: &[],
         },
     ];
@@ -512,7 +530,7 @@ pub fn page() -> String {
                     messages: &resolved,
                 })
                 .transcript(&Transcript {
-                    title: "Conversation 342 — abandoned in queue",
+                    title: "Conversation 342 — agent-resolved",
                     messages: &hostile,
                 }),
         )

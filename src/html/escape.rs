@@ -3,10 +3,12 @@
 //! Names and messages in a report come from files users write, so every text
 //! that reaches the page goes through [`Escaped`]. Besides the five markup
 //! characters it neutralises characters that would make the page lie about
-//! what a file says: C0 control characters (an ANSI colour code such as
-//! `ESC[31m` shows as `␛[31m`), C1 controls, and the bidirectional overrides
-//! and isolates (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) that
-//! can display `gnp.exe` for `exe.png`. Those become U+FFFD `�`, visibly.
+//! what a file says, or break an SVG file: control characters (an ANSI
+//! colour code), and the bidirectional overrides and isolates (U+202A–U+202E,
+//! U+2066–U+2069, U+200E, U+200F, U+061C) that can display `gnp.exe` for
+//! `exe.png`. Those are written as Rust escapes, `\u{1b}` or `\u{202e}`:
+//! plain ASCII that every font draws and that says exactly what the file
+//! holds.
 
 use std::fmt;
 
@@ -19,7 +21,7 @@ use std::fmt;
 ///     Escaped("<b>\"Tom\" & 'Jerry'</b>").to_string(),
 ///     "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;"
 /// );
-/// assert_eq!(Escaped("\u{1b}[31mred").to_string(), "\u{241b}[31mred");
+/// assert_eq!(Escaped("\u{1b}[31mred").to_string(), r"\u{1b}[31mred");
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Escaped<'a>(pub &'a str);
@@ -36,16 +38,12 @@ impl fmt::Display for Escaped<'_> {
                 '"' => "&quot;",
                 '\'' => "&#39;",
                 '\t' | '\n' => continue,
-                // C0 controls show as their Unicode "control picture" (␛, ␍, ␀).
-                '\0'..='\u{1f}' => {
+                c if is_hidden_control(c) => {
                     f.write_str(&text[plain_from..at])?;
-                    let picture = char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}');
-                    write!(f, "{picture}")?;
+                    write!(f, "{}", c.escape_unicode())?;
                     plain_from = at + c.len_utf8();
                     continue;
                 }
-                '\u{7f}' => "\u{2421}",
-                c if is_hidden_control(c) => "\u{fffd}",
                 _ => continue,
             };
             f.write_str(&text[plain_from..at])?;
@@ -56,13 +54,14 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
-/// C1 controls, bidirectional formatting characters and the two
+/// Control characters, bidirectional formatting characters and the two
 /// noncharacters XML forbids: invisible in a browser, yet they change what is
 /// shown or break an SVG file.
 fn is_hidden_control(c: char) -> bool {
     matches!(
         c,
-        '\u{80}'..='\u{9f}'
+        '\0'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
             | '\u{61c}'
             | '\u{200e}'
             | '\u{200f}'
@@ -71,6 +70,16 @@ fn is_hidden_control(c: char) -> bool {
             | '\u{fffe}'
             | '\u{ffff}'
     )
+}
+
+/// How many characters `c` takes once escaped and shown: 1, or the length
+/// of its `\u{…}` escape for a hidden control character.
+pub(crate) fn shown_width(c: char) -> usize {
+    if is_hidden_control(c) {
+        c.escape_unicode().len()
+    } else {
+        1
+    }
 }
 
 /// [`Escaped`] as a `String`.
@@ -100,18 +109,20 @@ mod tests {
 
     #[test]
     fn ansi_escapes_and_control_characters_are_visible() {
-        assert_eq!(escape("\u{1b}[31mred\u{1b}[0m"), "␛[31mred␛[0m");
-        assert_eq!(escape("a\rb\0c\u{7f}"), "a␍b␀c␡");
-        assert_eq!(escape("\u{85}\u{9b}31m"), "\u{fffd}\u{fffd}31m");
+        assert_eq!(escape("\u{1b}[31mred\u{1b}[0m"), r"\u{1b}[31mred\u{1b}[0m");
+        assert_eq!(escape("a\rb\0c\u{7f}"), r"a\u{d}b\u{0}c\u{7f}");
+        assert_eq!(escape("\u{85}\u{9b}31m"), r"\u{85}\u{9b}31m");
+        assert_eq!(escape("\u{ffff}"), r"\u{ffff}");
     }
 
     #[test]
     fn bidirectional_overrides_are_neutralised() {
-        assert_eq!(escape("invoice\u{202e}fdp.exe"), "invoice\u{fffd}fdp.exe");
+        assert_eq!(escape("invoice\u{202e}fdp.exe"), r"invoice\u{202e}fdp.exe");
         for c in [
             '\u{202a}', '\u{202d}', '\u{2066}', '\u{2069}', '\u{200f}', '\u{61c}',
         ] {
-            assert_eq!(escape(&format!("a{c}b")), "a\u{fffd}b", "{:?}", c);
+            let escaped = escape(&format!("a{c}b"));
+            assert_eq!(escaped, format!("a{}b", c.escape_unicode()));
         }
     }
 }

@@ -33,31 +33,50 @@ pub fn signed(value: f64, decimals: usize) -> String {
     }
 }
 
-/// A duration in seconds, in the largest unit that keeps it short:
-/// `850ms`, `1.25s`, `12.3s`, `4m 05s`, `2h 05m`, `3d 04h`.
+/// A duration in seconds, in the largest unit that keeps it short, without
+/// trailing zeros: `850ms`, `1.25s`, `2.4s`, `12.3s`, `30s`, `4m 05s`, `12m`,
+/// `2h 05m`, `1h`, `3d 04h`. Round values print round, so axis ticks need no
+/// format of their own.
 pub fn duration(seconds: f64) -> String {
     if !seconds.is_finite() || seconds < 0.0 {
         return "–".to_string();
     }
-    // Round to whole milliseconds first so that 59.9996 s prints as `1m 00s`,
+    // Round to whole milliseconds first so that 59.9996 s prints as `1m`,
     // not `60.0s`.
     let millis = (seconds * 1000.0).round();
     if millis < 1000.0 {
         format!("{millis:.0}ms")
     } else if millis < 9_995.0 {
-        format!("{:.2}s", millis / 1000.0)
+        format!("{}s", trim_zeros(fixed(millis / 1000.0, 2)))
     } else if millis < 59_950.0 {
-        format!("{:.1}s", millis / 1000.0)
+        format!("{}s", trim_zeros(fixed(millis / 1000.0, 1)))
     } else {
         let whole = (millis / 1000.0).round() as u64;
         let (minutes, hours, days) = (whole / 60, whole / 3600, whole / 86_400);
-        if hours == 0 {
-            format!("{minutes}m {:02}s", whole % 60)
+        let (big, unit, small, small_unit) = if hours == 0 {
+            (minutes, "m", whole % 60, "s")
         } else if days == 0 {
-            format!("{hours}h {:02}m", minutes % 60)
+            (hours, "h", minutes % 60, "m")
         } else {
-            format!("{days}d {:02}h", hours % 24)
+            (days, "d", hours % 24, "h")
+        };
+        if small == 0 {
+            format!("{big}{unit}")
+        } else {
+            format!("{big}{unit} {small:02}{small_unit}")
         }
+    }
+}
+
+/// `1.20` → `1.2`, `1.00` → `1`.
+fn trim_zeros(number: String) -> String {
+    if number.contains('.') {
+        number
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    } else {
+        number
     }
 }
 
@@ -111,13 +130,18 @@ mod tests {
     fn durations_use_the_largest_short_unit() {
         assert_eq!(duration(0.0), "0ms");
         assert_eq!(duration(0.85), "850ms");
-        assert_eq!(duration(0.9996), "1.00s");
+        assert_eq!(duration(0.9996), "1s");
         assert_eq!(duration(1.25), "1.25s");
+        assert_eq!(duration(2.4), "2.4s");
         assert_eq!(duration(12.34), "12.3s");
-        assert_eq!(duration(59.9996), "1m 00s");
+        assert_eq!(duration(30.0), "30s");
+        assert_eq!(duration(59.9996), "1m");
         assert_eq!(duration(245.0), "4m 05s");
+        assert_eq!(duration(720.0), "12m");
+        assert_eq!(duration(3600.0), "1h");
         assert_eq!(duration(7500.0), "2h 05m");
         assert_eq!(duration(273_600.0), "3d 04h");
+        assert_eq!(duration(172_800.0), "2d");
         assert_eq!(duration(-1.0), "–");
     }
 

@@ -79,13 +79,15 @@ summary { cursor: pointer; font-weight: 600; }
 .msg p { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .who { display: block; font-size: 0.75rem; font-weight: 600; color: var(--muted); }
 .msg time { display: block; text-align: right; font-size: 0.72rem; color: var(--muted); }
+.msg.event time { text-align: center; }
 .chips { list-style: none; display: flex; flex-wrap: wrap; gap: 0.3rem; padding: 0; margin: 0.4rem 0 0.1rem; }
 .chips li { border: 1px solid var(--link); color: var(--link); border-radius: 999px; padding: 0 0.6rem; font-size: 0.85rem; }
 
 svg.defs { position: absolute; width: 0; height: 0; overflow: hidden; }
-svg.chart { display: block; width: 100%; min-width: 440px; height: auto; font: 12px var(--font); }
+svg.chart { display: block; width: 100%; max-width: 640px; height: auto; font: 12px var(--font); }
 svg.chart text { fill: var(--fg); }
 svg.chart .note, svg.chart .tick { fill: var(--muted); font-size: 11px; }
+svg.chart .small { font-size: 11px; }
 svg.chart .value, svg.chart .count { font-weight: 600; font-variant-numeric: tabular-nums; }
 svg.chart .strong { font-weight: 700; }
 svg.chart .rank { fill: var(--bad-ink); font-weight: 700; font-size: 11px; }
@@ -115,7 +117,9 @@ svg.chart .count.on-dark { fill: var(--bg); }
 @media (max-width: 600px) {
   body { font-size: 14px; }
   .page { padding: 1rem 0.6rem 2rem; }
-  figure { padding: 0.4rem; }
+  /* Charts use the full width of a phone, so their text stays legible. */
+  figure { margin: 1rem -0.6rem; padding: 0.5rem 0; border-width: 1px 0; border-radius: 0; }
+  figcaption { padding: 0 0.6rem; }
   .msg { max-width: 92%; }
   th, td { padding: 0.3rem 0.4rem; }
 }

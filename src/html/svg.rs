@@ -12,7 +12,7 @@
 
 use std::fmt::{self, Write};
 
-use super::escape::Escaped;
+use super::escape::{Escaped, shown_width};
 use super::format::fixed;
 
 /// A finished chart: a standalone `<svg>` element whose text is escaped and
@@ -255,17 +255,65 @@ impl Canvas {
     }
 }
 
-/// `text` cut to at most `max_chars` characters, ending in `…` when cut, so
-/// a long name cannot run into the next column. The full text goes into the
-/// tooltip and the chart's description.
-pub(crate) fn shorten(text: &str, max_chars: usize) -> (String, bool) {
-    if text.chars().count() <= max_chars {
-        (text.to_string(), false)
+/// The estimated width of a character in chart text (12px), in SVG units.
+/// SVG cannot wrap or measure text, so labels are cut by an estimate that
+/// errs wide: a Latin character takes about 7 units in the fonts Linux
+/// ships (DejaVu Sans is among the widest), an East Asian or emoji
+/// character a full 12, and a control character the width of its `\u{…}`
+/// escape.
+pub(crate) fn char_width(c: char) -> f64 {
+    const NARROW: f64 = 7.2;
+    const WIDE: f64 = 12.0;
+    let code = c as u32;
+    let wide = matches!(
+        code,
+        0x1100..=0x115f
+            | 0x2e80..=0xa4cf
+            | 0xac00..=0xd7a3
+            | 0xf900..=0xfaff
+            | 0xfe30..=0xfe4f
+            | 0xff00..=0xff60
+            | 0xffe0..=0xffe6
+            | 0x1f300..=0x1faff
+            | 0x20000..=0x3fffd
+    );
+    if wide {
+        WIDE
     } else {
-        let mut short: String = text.chars().take(max_chars.saturating_sub(1)).collect();
-        short.push('…');
-        (short, true)
+        shown_width(c) as f64 * NARROW
     }
+}
+
+/// The estimated width of `text` (see [`char_width`]).
+pub(crate) fn text_width(text: &str) -> f64 {
+    text.chars().map(char_width).sum()
+}
+
+/// `text` cut to fit `max_width` units, ending in `…` when cut, so a long
+/// name cannot run into the next column or off the chart. The full text
+/// goes into the tooltip and the chart's description.
+pub(crate) fn fit(text: &str, max_width: f64) -> (String, bool) {
+    if text_width(text) <= max_width + 1e-6 {
+        return (text.to_string(), false);
+    }
+    let room = max_width - char_width('…');
+    let mut short = String::new();
+    let mut width = 0.0;
+    for c in text.chars() {
+        width += char_width(c);
+        // A little slack, so that sums of 7.2 land on round widths.
+        if width > room + 1e-6 {
+            break;
+        }
+        short.push(c);
+    }
+    short.push('…');
+    (short, true)
+}
+
+/// [`fit`] for the 11px text of notes and ticks, which is 11/12 as wide.
+pub(crate) fn fit_note(text: &str, max_width: f64) -> (String, bool) {
+    fit(text, max_width * 12.0 / 11.0)
 }
 
 /// `value` if it is a finite number, else `fallback`: charts take numbers
@@ -288,12 +336,18 @@ mod tests {
     }
 
     #[test]
-    fn shortening_counts_characters_not_bytes() {
+    fn fitting_counts_characters_as_shown() {
         assert_eq!(
-            shorten("héllo wörld", 20),
+            fit("héllo wörld", 100.0),
             ("héllo wörld".to_string(), false)
         );
-        assert_eq!(shorten("héllo wörld", 6), ("héllo…".to_string(), true));
+        // Five characters and the ellipsis fit 6 × 7.2 units.
+        assert_eq!(fit("héllo wörld", 43.2), ("héllo…".to_string(), true));
+        // `\u{1b}` is six characters wide.
+        assert_eq!(fit("a\u{1b}[31mb", 72.0), ("a\u{1b}[3…".to_string(), true));
+        assert_eq!(fit("a\u{1b}[31mb", 43.2), ("a…".to_string(), true));
+        // East Asian characters are wider.
+        assert_eq!(fit("你好世界", 40.0), ("你好…".to_string(), true));
     }
 
     #[test]

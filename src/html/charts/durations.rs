@@ -241,18 +241,18 @@ pub fn durations(title: &str, buckets: &[Bucket], markers: &[Marker<'_>]) -> Svg
         legend_y + 10.5,
         Anchor::Start,
         "note",
-        "how many (area)",
+        "count (bar area)",
     );
-    canvas.line(150.0, legend_y + 6.0, 172.0, legend_y + 6.0, "cdf");
+    canvas.line(140.0, legend_y + 6.0, 162.0, legend_y + 6.0, "cdf");
     canvas.text(
-        178.0,
+        168.0,
         legend_y + 10.5,
         Anchor::Start,
         "note",
         "cumulative share (right axis)",
     );
-    canvas.line(370.0, legend_y, 370.0, legend_y + 12.0, "marker m0");
-    canvas.text(376.0, legend_y + 10.5, Anchor::Start, "note", "percentiles");
+    canvas.line(350.0, legend_y, 350.0, legend_y + 12.0, "marker m0");
+    canvas.text(356.0, legend_y + 10.5, Anchor::Start, "note", "percentiles");
     canvas.finish()
 }
 

@@ -3,7 +3,7 @@
 
 use super::{PAD, WIDTH};
 use crate::html::format::{percent, thousands};
-use crate::html::svg::{Anchor, Canvas, Svg, shorten};
+use crate::html::svg::{Anchor, Canvas, Svg, fit, fit_note};
 
 /// One node of a [`funnel`], in flow order.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,9 +42,9 @@ const HIGHLIGHTED: usize = 3;
 /// bold name and a `#1 loss` rank, so the eye goes where the flow leaks.
 pub fn funnel(title: &str, steps: &[FunnelStep<'_>]) -> Svg {
     const ROW: f64 = 36.0;
-    const LABEL_END: f64 = 130.0;
-    const BAR_X: f64 = 140.0;
-    const BAR_W: f64 = 300.0;
+    const LABEL_END: f64 = 120.0;
+    const BAR_X: f64 = 130.0;
+    const BAR_W: f64 = 240.0;
     const BAR_H: f64 = 14.0;
     let top = 28.0;
     let height = top + steps.len() as f64 * ROW + 4.0;
@@ -75,7 +75,7 @@ pub fn funnel(title: &str, steps: &[FunnelStep<'_>]) -> Svg {
                 percent(lost_share(step))
             );
             if let Some((reason, count)) = step.main_reason() {
-                text += &format!(", mostly {reason} ({})", thousands(count));
+                text += &format!(", main reason {reason} ({})", thousands(count));
             }
             if let Some(r) = rank(i) {
                 text += &format!(", rank {} by customers lost", r + 1);
@@ -111,7 +111,7 @@ pub fn funnel(title: &str, steps: &[FunnelStep<'_>]) -> Svg {
         if rank.is_some() {
             canvas.rect(2.0, y - 3.0, WIDTH - 4.0, ROW - 2.0, "highlight");
         }
-        let (label, cut) = shorten(step.label, 18);
+        let (label, cut) = fit(step.label, LABEL_END - 8.0);
         let label_class = if rank.is_some() {
             "label strong"
         } else {
@@ -166,9 +166,9 @@ pub fn funnel(title: &str, steps: &[FunnelStep<'_>]) -> Svg {
             "none lost".to_string()
         };
         if let Some((reason, count)) = step.main_reason() {
-            let (reason, _) = shorten(reason, 24);
+            let (reason, _) = fit_note(reason, 150.0);
             let share = count as f64 / step.abandoned.max(count) as f64;
-            detail += &format!(" · mostly {reason} ({})", percent(share));
+            detail += &format!(" · {:.0}% {reason}", share * 100.0);
         }
         canvas.text(BAR_X, y + 27.0, Anchor::Start, "note", &detail);
         canvas.text(

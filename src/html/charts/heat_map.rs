@@ -3,7 +3,7 @@
 
 use super::{PAD, WIDTH};
 use crate::html::format::{percent, thousands};
-use crate::html::svg::{Anchor, Canvas, Svg, shorten};
+use crate::html::svg::{Anchor, Canvas, Svg, char_width, fit, text_width};
 
 /// A square or rectangular table of counts, `counts[row * columns.len() +
 /// column]`: rows are the outcome under A, columns the outcome under B.
@@ -30,31 +30,32 @@ impl Transitions<'_> {
     }
 }
 
-/// Splits a label into at most two lines of about `width` characters, at a
-/// space, so column headings fit their column.
-fn two_lines(label: &str, width: usize) -> [String; 2] {
-    if label.chars().count() <= width {
+/// How much wider a line of 11px text may be, in 12px estimates.
+const SMALL: f64 = 12.0 / 11.0;
+
+/// Splits a label into at most two lines that each fit `max_width` units,
+/// after a space or a hyphen, so column headings fit their column.
+fn two_lines(label: &str, max_width: f64) -> [String; 2] {
+    if text_width(label) <= max_width + 1e-6 {
         return [label.to_string(), String::new()];
     }
-    let mut first = String::new();
-    let mut words = label.split(' ').peekable();
-    while let Some(word) = words.peek() {
-        let grown = if first.is_empty() {
-            word.chars().count()
-        } else {
-            first.chars().count() + 1 + word.chars().count()
-        };
-        if grown > width && !first.is_empty() {
+    // The last break that leaves a first line that fits.
+    let mut split = None;
+    let mut width = 0.0;
+    for (at, c) in label.char_indices() {
+        width += char_width(c);
+        if width > max_width {
             break;
         }
-        if !first.is_empty() {
-            first.push(' ');
+        if c == ' ' || c == '-' {
+            split = Some(at + c.len_utf8());
         }
-        first.push_str(word);
-        words.next();
     }
-    let rest = words.collect::<Vec<_>>().join(" ");
-    [shorten(&first, width).0, shorten(&rest, width).0]
+    let (first, rest) = match split {
+        Some(at) => label.split_at(at),
+        None => (label, ""),
+    };
+    [fit(first.trim_end(), max_width).0, fit(rest, max_width).0]
 }
 
 /// The transition table as a grid of cells shaded by count (darker is more)
@@ -62,8 +63,8 @@ fn two_lines(label: &str, width: usize) -> [String; 2] {
 /// the diagonal (the outcome did not change) are outlined. Rows are
 /// `rows_title`, columns `columns_title`.
 pub fn heat_map(title: &str, table: &Transitions<'_>) -> Svg {
-    const LABEL_END: f64 = 138.0;
-    const GRID_X: f64 = 148.0;
+    const LABEL_END: f64 = 96.0;
+    const GRID_X: f64 = 102.0;
     const CELL_H: f64 = 30.0;
     let n_rows = table.rows.len();
     let n_columns = table.columns.len();
@@ -114,28 +115,28 @@ pub fn heat_map(title: &str, table: &Transitions<'_>) -> Svg {
         "label strong",
         &format!("{} ↓", table.rows_title),
     );
-    let chars = ((cell_w / 6.4) as usize).max(4);
     for (c, column) in table.columns.iter().enumerate() {
         let x = GRID_X + (c as f64 + 0.5) * cell_w;
-        let [first, second] = two_lines(column, chars);
-        canvas.text_with_tip(x, 34.0, Anchor::Middle, "label", &first, Some(column));
+        let [first, second] = two_lines(column, (cell_w - 4.0) * SMALL);
+        canvas.text_with_tip(x, 34.0, Anchor::Middle, "small", &first, Some(column));
         if !second.is_empty() {
-            canvas.text(x, 48.0, Anchor::Middle, "label", &second);
+            canvas.text(x, 47.0, Anchor::Middle, "small", &second);
         }
     }
 
     for (r, row) in table.rows.iter().enumerate() {
         let y = grid_y + r as f64 * CELL_H;
         canvas.open_group("row");
-        let (label, cut) = shorten(row, 21);
-        canvas.text_with_tip(
-            LABEL_END,
-            y + CELL_H / 2.0 + 4.0,
-            Anchor::End,
-            "label",
-            &label,
-            cut.then_some(row),
-        );
+        let [first, second] = two_lines(row, (LABEL_END - 4.0) * SMALL);
+        let first_y = if second.is_empty() {
+            y + CELL_H / 2.0 + 4.0
+        } else {
+            y + CELL_H / 2.0 - 2.0
+        };
+        canvas.text_with_tip(LABEL_END, first_y, Anchor::End, "small", &first, Some(row));
+        if !second.is_empty() {
+            canvas.text(LABEL_END, first_y + 12.0, Anchor::End, "small", &second);
+        }
         for (c, column) in table.columns.iter().enumerate() {
             let x = GRID_X + c as f64 * cell_w;
             let count = table.count(r, c);
@@ -164,7 +165,7 @@ pub fn heat_map(title: &str, table: &Transitions<'_>) -> Svg {
                 &class,
                 Some(&tip),
             );
-            let text_class = if level >= 3 { "count on-dark" } else { "count" };
+            let text_class = if level >= 4 { "count on-dark" } else { "count" };
             canvas.text(
                 x + cell_w / 2.0,
                 y + CELL_H / 2.0 + 4.0,
@@ -183,12 +184,14 @@ mod tests {
     use super::two_lines;
 
     #[test]
-    fn long_labels_wrap_at_a_space() {
-        assert_eq!(two_lines("self-resolved", 13), ["self-resolved", ""]);
+    fn long_labels_wrap_at_a_space_or_hyphen() {
+        // 7.2 units a character: 13 characters take 93.6.
+        assert_eq!(two_lines("self-resolved", 94.0), ["self-resolved", ""]);
+        assert_eq!(two_lines("self-resolved", 80.0), ["self-", "resolved"]);
         assert_eq!(
-            two_lines("abandoned in queue", 13),
+            two_lines("abandoned in queue", 94.0),
             ["abandoned in", "queue"]
         );
-        assert_eq!(two_lines("averyveryverylongword x", 8), ["averyve…", "x"]);
+        assert_eq!(two_lines("averyveryverylongword x", 58.0), ["averyve…", ""]);
     }
 }

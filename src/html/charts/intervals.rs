@@ -2,8 +2,8 @@
 //! diverging from zero with a verdict.
 
 use super::{Estimate, PAD, Unit, WIDTH, ci_text};
-use crate::html::format::{duration, percentage_points};
-use crate::html::svg::{Anchor, Canvas, Svg, finite_or, shorten};
+use crate::html::format::{duration, percentage_points, signed};
+use crate::html::svg::{Anchor, Canvas, Svg, finite_or, fit, fit_note};
 
 /// What a comparison concluded about one metric, decided by the caller's
 /// statistics (DESIGN.md section 6), not by the chart.
@@ -49,11 +49,10 @@ pub struct Difference<'a> {
     pub verdict: Verdict,
 }
 
-/// Width of the label column, the plot's left edge and its width, shared by
-/// both charts so they line up when shown one above the other.
-const LABEL_END: f64 = 150.0;
-const PLOT_X: f64 = 160.0;
-const PLOT_W: f64 = 250.0;
+/// The label column's right edge and the plot's left edge, shared by both
+/// charts so they line up when shown one above the other.
+const LABEL_END: f64 = 120.0;
+const PLOT_X: f64 = 130.0;
 const BAR_H: f64 = 14.0;
 
 /// A round upper end for an axis that must reach `max`, in `unit`: 1, 2 or
@@ -97,6 +96,7 @@ pub fn interval_bars(title: &str, unit: Unit, estimates: &[Estimate<'_>]) -> Svg
             unit,
         ),
     };
+    const PLOT_W: f64 = 200.0;
     let x_of = |value: f64| PLOT_X + (finite_or(value, 0.0) / axis_max).clamp(0.0, 1.0) * PLOT_W;
 
     let desc = estimates
@@ -132,7 +132,7 @@ pub fn interval_bars(title: &str, unit: Unit, estimates: &[Estimate<'_>]) -> Svg
     for (i, estimate) in estimates.iter().enumerate() {
         let y = top + i as f64 * row + 4.0;
         canvas.open_group("row");
-        let (label, cut) = shorten(estimate.label, 22);
+        let (label, cut) = fit(estimate.label, LABEL_END - PAD);
         canvas.text_with_tip(
             LABEL_END,
             y + 11.0,
@@ -162,6 +162,7 @@ pub fn interval_bars(title: &str, unit: Unit, estimates: &[Estimate<'_>]) -> Svg
         );
         if let Some((low, high)) = estimate.interval() {
             let interval = format!("95% CI {}–{}", unit.show(low), unit.show(high));
+            let (interval, _) = fit_note(&interval, WIDTH - PAD - text_x);
             canvas.text(text_x, y + 11.0 + 15.0, Anchor::Start, "note", &interval);
         }
         canvas.close_group();
@@ -210,6 +211,7 @@ pub fn diverging_bars(title: &str, unit: Unit, differences: &[Difference<'_>]) -
         })
         .fold(0.0, f64::max);
     let half = nice_max(reach, unit);
+    const PLOT_W: f64 = 180.0;
     let zero = PLOT_X + PLOT_W / 2.0;
     let x_of = |value: f64| zero + (finite_or(value, 0.0) / half).clamp(-1.0, 1.0) * PLOT_W / 2.0;
 
@@ -245,19 +247,18 @@ pub fn diverging_bars(title: &str, unit: Unit, differences: &[Difference<'_>]) -
     for (value, class) in [(-half, "grid"), (0.0, "axis"), (half, "grid")] {
         let x = x_of(value);
         canvas.line(x, top - 4.0, x, axis_y, class);
-        canvas.text(
-            x,
-            axis_y + 14.0,
-            Anchor::Middle,
-            "tick",
-            &signed_difference(value, unit),
-        );
+        let label = if value == 0.0 {
+            "0".to_string()
+        } else {
+            signed_difference(value, unit)
+        };
+        canvas.text(x, axis_y + 14.0, Anchor::Middle, "tick", &label);
     }
 
     for (i, difference) in differences.iter().enumerate() {
         let y = top + i as f64 * ROW + 2.0;
         canvas.open_group("row");
-        let (label, cut) = shorten(difference.label, 20);
+        let (label, cut) = fit(difference.label, LABEL_END - PAD);
         canvas.text_with_tip(
             LABEL_END,
             y + 11.0,
@@ -302,11 +303,21 @@ pub fn diverging_bars(title: &str, unit: Unit, differences: &[Difference<'_>]) -
             difference.verdict.text(),
         );
         if let Some((low, high)) = interval {
-            let text = format!(
-                "95% CI {} to {}",
-                signed_difference(low, unit),
-                signed_difference(high, unit)
-            );
+            // "CI", not "95% CI": the caption and the description say 95%,
+            // and the line must fit beside the plot.
+            let text = match unit {
+                Unit::Fraction => format!(
+                    "CI {} to {} pp",
+                    signed(low * 100.0, 1),
+                    signed(high * 100.0, 1)
+                ),
+                Unit::Seconds => format!(
+                    "CI {} to {}",
+                    signed_difference(low, unit),
+                    signed_difference(high, unit)
+                ),
+            };
+            let (text, _) = fit_note(&text, WIDTH - PAD - text_x);
             canvas.text(text_x, y + 11.0 + 15.0, Anchor::Start, "note", &text);
         }
         canvas.close_group();

@@ -3,7 +3,7 @@
 
 use super::{Estimate, LINE, PAD, Unit, WIDTH, ci_text};
 use crate::html::format::{percent, thousands};
-use crate::html::svg::{Anchor, Canvas, Svg, category_class, finite_or, shorten};
+use crate::html::svg::{Anchor, Canvas, Svg, category_class, finite_or, fit, text_width};
 
 /// One group of a [`small_multiples`] chart: a persona, a segment or a
 /// variant, with its shares in the order of the chart's series.
@@ -96,7 +96,7 @@ pub fn stacked_bar(title: &str, shares: &[Estimate<'_>]) -> Svg {
     for (i, share) in shares.iter().enumerate() {
         let y = LEGEND_Y + i as f64 * LINE;
         canvas.swatch(PAD, y, 12.0, i);
-        let (label, cut) = shorten(share.label, 32);
+        let (label, cut) = fit(share.label, 200.0);
         canvas.text_with_tip(
             PAD + 20.0,
             y + 10.5,
@@ -105,10 +105,10 @@ pub fn stacked_bar(title: &str, shares: &[Estimate<'_>]) -> Svg {
             &label,
             cut.then_some(share.label),
         );
-        canvas.text(320.0, y + 10.5, Anchor::End, "value", &percent(share.value));
+        canvas.text(290.0, y + 10.5, Anchor::End, "value", &percent(share.value));
         if let Some((low, high)) = share.interval() {
             let interval = format!("95% CI {}–{}", percent(low), percent(high));
-            canvas.text(332.0, y + 10.5, Anchor::Start, "note", &interval);
+            canvas.text(302.0, y + 10.5, Anchor::Start, "note", &interval);
         }
     }
     canvas.finish()
@@ -118,9 +118,9 @@ pub fn stacked_bar(title: &str, shares: &[Estimate<'_>]) -> Svg {
 /// same 0–100% scale and sharing one legend of `series` names, with the
 /// first series' share printed at the right so groups compare at a glance.
 pub fn small_multiples(title: &str, series: &[&str], groups: &[Group<'_>]) -> Svg {
-    const LABEL_END: f64 = 170.0;
-    const BAR_X: f64 = 180.0;
-    const BAR_W: f64 = 300.0;
+    const LABEL_END: f64 = 140.0;
+    const BAR_X: f64 = 150.0;
+    const BAR_W: f64 = 250.0;
     const BAR_H: f64 = 14.0;
     let with_counts = groups.iter().any(|g| g.count.is_some());
     let row = if with_counts { 32.0 } else { 24.0 };
@@ -149,8 +149,8 @@ pub fn small_multiples(title: &str, series: &[&str], groups: &[Group<'_>]) -> Sv
     let mut legend = Vec::with_capacity(series.len());
     let (mut x, mut y) = (PAD, 6.0);
     for name in series {
-        let (text, cut) = shorten(name, 24);
-        let width = 20.0 + text.chars().count() as f64 * 6.6 + 16.0;
+        let (text, cut) = fit(name, 150.0);
+        let width = 20.0 + text_width(&text) + 16.0;
         if x + width > WIDTH - PAD && x > PAD {
             x = PAD;
             y += LINE;
@@ -175,14 +175,14 @@ pub fn small_multiples(title: &str, series: &[&str], groups: &[Group<'_>]) -> Sv
         );
     }
     if let Some(first) = series.first() {
-        let (text, _) = shorten(first, 14);
+        let (text, _) = fit(first, 100.0);
         canvas.text(WIDTH - PAD, header_y, Anchor::End, "note", &text);
     }
 
     for (g, group) in groups.iter().enumerate() {
         let y = rows_y + g as f64 * row;
         canvas.open_group("row");
-        let (label, cut) = shorten(group.label, 24);
+        let (label, cut) = fit(group.label, LABEL_END - PAD);
         canvas.text_with_tip(
             LABEL_END,
             y + 11.0,
