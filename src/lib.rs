@@ -33,6 +33,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod error;
+pub mod html;
 pub mod load;
 pub mod metric;
 pub mod report;

@@ -1,0 +1,128 @@
+//! Escaping text for HTML and SVG.
+//!
+//! Names and messages in a report come from files users write, so every text
+//! that reaches the page goes through [`Escaped`]. Besides the five markup
+//! characters it neutralises characters that would make the page lie about
+//! what a file says, or break an SVG file: control characters (an ANSI
+//! colour code), and the bidirectional overrides and isolates (U+202A–U+202E,
+//! U+2066–U+2069, U+200E, U+200F, U+061C) that can display `gnp.exe` for
+//! `exe.png`. Those are written as Rust escapes, `\u{1b}` or `\u{202e}`:
+//! plain ASCII that every font draws and that says exactly what the file
+//! holds.
+
+use std::fmt;
+
+/// Text made safe for HTML or SVG, in element content and in quoted
+/// attribute values alike; write it with `{}`.
+///
+/// ```
+/// use rehearse::html::escape::Escaped;
+/// assert_eq!(
+///     Escaped("<b>\"Tom\" & 'Jerry'</b>").to_string(),
+///     "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;"
+/// );
+/// assert_eq!(Escaped("\u{1b}[31mred").to_string(), r"\u{1b}[31mred");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Escaped<'a>(pub &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0;
+        let mut plain_from = 0;
+        for (at, c) in text.char_indices() {
+            let replacement: &str = match c {
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '&' => "&amp;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                '\t' | '\n' => continue,
+                c if is_hidden_control(c) => {
+                    f.write_str(&text[plain_from..at])?;
+                    write!(f, "{}", c.escape_unicode())?;
+                    plain_from = at + c.len_utf8();
+                    continue;
+                }
+                _ => continue,
+            };
+            f.write_str(&text[plain_from..at])?;
+            f.write_str(replacement)?;
+            plain_from = at + c.len_utf8();
+        }
+        f.write_str(&text[plain_from..])
+    }
+}
+
+/// Control characters, bidirectional formatting characters and the two
+/// noncharacters XML forbids: invisible in a browser, yet they change what is
+/// shown or break an SVG file.
+fn is_hidden_control(c: char) -> bool {
+    matches!(
+        c,
+        '\0'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{61c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{fffe}'
+            | '\u{ffff}'
+    )
+}
+
+/// How many characters `c` takes once escaped and shown: 1, or the length
+/// of its `\u{…}` escape for a hidden control character.
+pub(crate) fn shown_width(c: char) -> usize {
+    if is_hidden_control(c) {
+        c.escape_unicode().len()
+    } else {
+        1
+    }
+}
+
+/// [`Escaped`] as a `String`.
+pub fn escape(text: &str) -> String {
+    Escaped(text).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn markup_characters_are_entities() {
+        assert_eq!(
+            escape(r#"<script>alert("x")</script>"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+        );
+        assert_eq!(escape("it's a&b"), "it&#39;s a&amp;b");
+        assert_eq!(escape("&amp;"), "&amp;amp;");
+    }
+
+    #[test]
+    fn plain_text_is_unchanged() {
+        let text = "Hi Zoë! Café — 你好 👋\tline\nnext";
+        assert_eq!(escape(text), text);
+    }
+
+    #[test]
+    fn ansi_escapes_and_control_characters_are_visible() {
+        assert_eq!(escape("\u{1b}[31mred\u{1b}[0m"), r"\u{1b}[31mred\u{1b}[0m");
+        assert_eq!(escape("a\rb\0c\u{7f}"), r"a\u{d}b\u{0}c\u{7f}");
+        assert_eq!(escape("\u{85}\u{9b}31m"), r"\u{85}\u{9b}31m");
+        assert_eq!(escape("\u{ffff}"), r"\u{ffff}");
+    }
+
+    #[test]
+    fn bidirectional_overrides_are_neutralised() {
+        assert_eq!(escape("invoice\u{202e}fdp.exe"), r"invoice\u{202e}fdp.exe");
+        for c in [
+            '\u{202a}', '\u{202d}', '\u{2066}', '\u{2069}', '\u{200f}', '\u{61c}',
+        ] {
+            let escaped = escape(&format!("a{c}b"));
+            assert_eq!(escaped, format!("a{}b", c.escape_unicode()));
+        }
+    }
+}

@@ -1,0 +1,561 @@
+//! One self-contained HTML page: a header, an optional "failures first"
+//! summary, a table of contents, and sections of paragraphs, charts, tables
+//! and chat transcripts.
+//!
+//! The page loads nothing: its CSS is inline, its fonts are the system's, it
+//! has no script, and a `Content-Security-Policy` forbids every fetch and
+//! script, so a report opened from a CI artefact can neither phone home nor
+//! run anything a hostile persona name might smuggle in. Interaction that
+//! helps (folding a long table) uses `<details>`, which needs no script.
+//!
+//! Every text given to the builder is escaped ([`super::escape`]); charts
+//! arrive as [`Svg`], which only this module's charts make. The output is
+//! well-formed (void elements are self-closed), so tests can check it with
+//! an XML-style tag balance.
+
+use std::fmt::Write;
+
+use super::escape::Escaped;
+use super::format::fixed;
+use super::style::STYLESHEET;
+use super::svg::{Svg, pattern_defs};
+
+/// A report page under construction; [`Page::render`] writes the HTML.
+///
+/// ```
+/// use rehearse::html::page::{Page, Section};
+/// let html = Page::new("peak-hour")
+///     .lead("flow acme-support 2.1 — seed 42")
+///     .section(Section::new("Outcomes").paragraph("61% resolved by the bot."))
+///     .render();
+/// assert!(html.starts_with("<!DOCTYPE html>"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    title: String,
+    lead: Vec<String>,
+    summary: Option<String>,
+    sections: Vec<Section>,
+}
+
+impl Page {
+    /// A page with this title (the `<title>` and the `<h1>`).
+    pub fn new(title: &str) -> Page {
+        Page {
+            title: title.to_string(),
+            lead: Vec::new(),
+            summary: None,
+            sections: Vec::new(),
+        }
+    }
+
+    /// Adds a line under the title (flow, seed, conversations).
+    pub fn lead(mut self, text: &str) -> Page {
+        self.lead.push(text.to_string());
+        self
+    }
+
+    /// Puts a summary box above everything else, failures first.
+    pub fn summary(mut self, summary: &Summary<'_>) -> Page {
+        self.summary = Some(summary.render());
+        self
+    }
+
+    /// Appends a section; sections are numbered and listed in the page's
+    /// table of contents in the order added.
+    pub fn section(mut self, section: Section) -> Page {
+        self.sections.push(section);
+        self
+    }
+
+    /// The complete HTML document.
+    pub fn render(&self) -> String {
+        let mut out = String::with_capacity(64 * 1024);
+        let _ = write!(
+            out,
+            concat!(
+                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n",
+                "<meta charset=\"utf-8\"/>\n",
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n",
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"/>\n",
+                "<meta name=\"color-scheme\" content=\"light dark\"/>\n",
+                "<meta name=\"generator\" content=\"rehearse\"/>\n",
+                "<title>{title}</title>\n<style>{style}</style>\n</head>\n<body>\n{defs}\n",
+                "<div class=\"page\">\n<header>\n<h1>{title}</h1>\n"
+            ),
+            title = Escaped(&self.title),
+            style = STYLESHEET,
+            defs = pattern_defs(),
+        );
+        for line in &self.lead {
+            let _ = writeln!(out, "<p class=\"lead\">{}</p>", Escaped(line));
+        }
+        out.push_str("</header>\n");
+        if let Some(summary) = &self.summary {
+            out.push_str(summary);
+        }
+        if self.sections.len() > 1 {
+            out.push_str("<nav aria-label=\"Sections\"><ol>");
+            for (i, section) in self.sections.iter().enumerate() {
+                let _ = write!(
+                    out,
+                    "<li><a href=\"#s{}\">{}</a></li>",
+                    i + 1,
+                    Escaped(&section.heading)
+                );
+            }
+            out.push_str("</ol></nav>\n");
+        }
+        out.push_str("<main>\n");
+        for (i, section) in self.sections.iter().enumerate() {
+            let _ = write!(
+                out,
+                "<section id=\"s{n}\" aria-labelledby=\"s{n}-h\">\n<h2 id=\"s{n}-h\">{}</h2>\n{}</section>\n",
+                Escaped(&section.heading),
+                section.body,
+                n = i + 1,
+            );
+        }
+        out.push_str("</main>\n</div>\n</body>\n</html>\n");
+        out
+    }
+}
+
+/// A section of a page: a heading and its content blocks, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    heading: String,
+    body: String,
+}
+
+impl Section {
+    /// An empty section under this heading.
+    pub fn new(heading: &str) -> Section {
+        Section {
+            heading: heading.to_string(),
+            body: String::new(),
+        }
+    }
+
+    /// A paragraph of text.
+    pub fn paragraph(mut self, text: &str) -> Section {
+        let _ = writeln!(self.body, "<p>{}</p>", Escaped(text));
+        self
+    }
+
+    /// A sub-heading within the section.
+    pub fn subheading(mut self, text: &str) -> Section {
+        let _ = writeln!(self.body, "<h3>{}</h3>", Escaped(text));
+        self
+    }
+
+    /// A chart in a figure, with a caption saying how to read it.
+    pub fn chart(mut self, chart: &Svg, caption: &str) -> Section {
+        let _ = writeln!(
+            self.body,
+            "<figure>{chart}<figcaption>{}</figcaption></figure>",
+            Escaped(caption)
+        );
+        self
+    }
+
+    /// A table (see [`Table`]).
+    pub fn table(mut self, table: &Table) -> Section {
+        table.render(&mut self.body);
+        self
+    }
+
+    /// A conversation as chat bubbles (see [`Transcript`]).
+    pub fn transcript(mut self, transcript: &Transcript<'_>) -> Section {
+        transcript.render(&mut self.body);
+        self
+    }
+}
+
+/// How a table column's cells are aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Text,
+    Number,
+}
+
+/// A data table whose first column names the rows (`<th scope="row">`) and
+/// whose header names the columns (`<th scope="col">`). Number columns are
+/// right-aligned with tabular figures; the cells are given as text, already
+/// formatted (see [`super::format`]).
+///
+/// ```
+/// use rehearse::html::page::Table;
+/// let table = Table::new("Per persona")
+///     .column("Persona")
+///     .number_column("Self-resolution")
+///     .row(&["returning-buyer", "61.0%"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    caption: String,
+    columns: Vec<(String, Align)>,
+    rows: Vec<Vec<String>>,
+    folded: Option<String>,
+}
+
+impl Table {
+    /// An empty table with this caption.
+    pub fn new(caption: &str) -> Table {
+        Table {
+            caption: caption.to_string(),
+            columns: Vec::new(),
+            rows: Vec::new(),
+            folded: None,
+        }
+    }
+
+    /// Adds a text column.
+    pub fn column(mut self, heading: &str) -> Table {
+        self.columns.push((heading.to_string(), Align::Text));
+        self
+    }
+
+    /// Adds a right-aligned number column.
+    pub fn number_column(mut self, heading: &str) -> Table {
+        self.columns.push((heading.to_string(), Align::Number));
+        self
+    }
+
+    /// Adds a row; its first cell names the row. Missing cells are left
+    /// empty, extra cells are dropped.
+    pub fn row<S: AsRef<str>>(mut self, cells: &[S]) -> Table {
+        self.rows
+            .push(cells.iter().map(|c| c.as_ref().to_string()).collect());
+        self
+    }
+
+    /// Shows the table folded, behind a `<details>` toggle labelled `label`
+    /// (for long tables a reader opens on demand).
+    pub fn folded(mut self, label: &str) -> Table {
+        self.folded = Some(label.to_string());
+        self
+    }
+
+    fn render(&self, out: &mut String) {
+        if let Some(label) = &self.folded {
+            let _ = write!(out, "<details><summary>{}</summary>", Escaped(label));
+        }
+        let _ = write!(
+            out,
+            "<div class=\"table-wrap\"><table>\n<caption>{}</caption>\n<thead><tr>",
+            Escaped(&self.caption)
+        );
+        for (heading, align) in &self.columns {
+            let class = if *align == Align::Number {
+                " class=\"num\""
+            } else {
+                ""
+            };
+            let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", Escaped(heading));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for row in &self.rows {
+            out.push_str("<tr>");
+            for (i, (_, align)) in self.columns.iter().enumerate() {
+                let cell = row.get(i).map_or("", String::as_str);
+                let class = if *align == Align::Number {
+                    " class=\"num\""
+                } else {
+                    ""
+                };
+                if i == 0 {
+                    let _ = write!(out, "<th scope=\"row\"{class}>{}</th>", Escaped(cell));
+                } else {
+                    let _ = write!(out, "<td{class}>{}</td>", Escaped(cell));
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table></div>");
+        if self.folded.is_some() {
+            out.push_str("</details>");
+        }
+        out.push('\n');
+    }
+}
+
+/// Who said something in a [`Transcript`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speaker {
+    /// The simulated customer: bubbles on the right, as on their phone.
+    Customer,
+    /// The bot under test: bubbles on the left.
+    Bot,
+    /// A human agent after a handoff: on the left, in another shade.
+    Agent,
+    /// Something that happened without a message (handoff, customer left):
+    /// a centred note.
+    Event,
+}
+
+impl Speaker {
+    fn name(self) -> &'static str {
+        match self {
+            Speaker::Customer => "Customer",
+            Speaker::Bot => "Bot",
+            Speaker::Agent => "Agent",
+            Speaker::Event => "Event",
+        }
+    }
+
+    fn class(self) -> &'static str {
+        match self {
+            Speaker::Customer => "customer",
+            Speaker::Bot => "bot",
+            Speaker::Agent => "agent",
+            Speaker::Event => "event",
+        }
+    }
+}
+
+/// One message of a [`Transcript`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Message<'a> {
+    /// Who sent it.
+    pub speaker: Speaker,
+    /// When, in seconds since the conversation started.
+    pub at: f64,
+    /// What it said; line breaks are kept.
+    pub text: &'a str,
+    /// Reply buttons or list rows offered with it, shown as chips.
+    pub buttons: &'a [&'a str],
+}
+
+/// A conversation as the customer saw it, drawn as chat bubbles.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Transcript<'a> {
+    /// A heading for it (`Conversation 17 — abandoned in queue`).
+    pub title: &'a str,
+    /// The messages in order.
+    pub messages: &'a [Message<'a>],
+}
+
+/// `m:ss` (or `h:mm:ss`) since the start of a conversation.
+fn clock(seconds: f64) -> String {
+    let whole = if seconds.is_finite() {
+        seconds.max(0.0).round() as u64
+    } else {
+        0
+    };
+    let (hours, minutes, secs) = (whole / 3600, whole / 60 % 60, whole % 60);
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{secs:02}")
+    } else {
+        format!("{minutes}:{secs:02}")
+    }
+}
+
+impl Transcript<'_> {
+    fn render(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "<h3>{title}</h3>\n<ol class=\"chat\" aria-label=\"{title}\">\n",
+            title = Escaped(self.title)
+        );
+        for message in self.messages {
+            let speaker = message.speaker;
+            let who_class = if speaker == Speaker::Event {
+                "sr"
+            } else {
+                "who"
+            };
+            let _ = write!(
+                out,
+                "<li class=\"msg {}\"><span class=\"{who_class}\">{}</span><p>{}</p>",
+                speaker.class(),
+                speaker.name(),
+                Escaped(message.text)
+            );
+            if !message.buttons.is_empty() {
+                out.push_str("<ul class=\"chips\" aria-label=\"Buttons\">");
+                for button in message.buttons {
+                    let _ = write!(out, "<li>{}</li>", Escaped(button));
+                }
+                out.push_str("</ul>");
+            }
+            let seconds = if message.at.is_finite() {
+                message.at.max(0.0)
+            } else {
+                0.0
+            };
+            let _ = writeln!(
+                out,
+                "<time datetime=\"PT{}S\">{}</time></li>",
+                fixed(seconds, 3),
+                clock(seconds)
+            );
+        }
+        out.push_str("</ol>\n");
+    }
+}
+
+/// How a check in a [`Summary`] went. Ordered worst first, so sorting puts
+/// failures at the top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// The check failed (CI fails).
+    Fail,
+    /// Worth a look, but not failing.
+    Warn,
+    /// The check passed.
+    Pass,
+}
+
+impl Status {
+    fn class(self) -> &'static str {
+        match self {
+            Status::Fail => "fail",
+            Status::Warn => "warn",
+            Status::Pass => "pass",
+        }
+    }
+
+    fn badge(self) -> &'static str {
+        match self {
+            Status::Fail => "✗ FAIL",
+            Status::Warn => "! WARN",
+            Status::Pass => "✓ PASS",
+        }
+    }
+}
+
+/// One line of a [`Summary`]: an expectation, a snapshot, a comparison gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Check<'a> {
+    /// How it went.
+    pub status: Status,
+    /// What was checked (`abandonment <= 0.12`).
+    pub name: &'a str,
+    /// What was found (`was 0.14, 95% CI 0.13–0.15`).
+    pub detail: &'a str,
+}
+
+/// The box at the top of a CI page: a headline counting failures, warnings
+/// and passes, then every check with failures first (the order among equals
+/// is kept). The box takes the colour of the worst status, and every line
+/// says its status in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary<'a> {
+    /// What was run (`rehearse check scenarios/`).
+    pub title: &'a str,
+    /// The checks, in any order.
+    pub checks: &'a [Check<'a>],
+}
+
+impl Summary<'_> {
+    fn render(&self) -> String {
+        let mut checks = self.checks.to_vec();
+        checks.sort_by_key(|c| c.status);
+        let count = |status| checks.iter().filter(|c| c.status == status).count();
+        let (failed, warned, passed) = (
+            count(Status::Fail),
+            count(Status::Warn),
+            count(Status::Pass),
+        );
+        let worst = checks.first().map_or(Status::Pass, |c| c.status);
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let headline = [
+            plural(failed, "failed", "failed"),
+            plural(warned, "warning", "warnings"),
+            plural(passed, "passed", "passed"),
+        ]
+        .join(", ");
+        let mut out = format!(
+            "<section class=\"summary {}\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">{} {} — {headline}</h2>\n<ul class=\"checks\">\n",
+            worst.class(),
+            worst.badge().split_once(' ').map_or("", |(icon, _)| icon),
+            Escaped(self.title),
+        );
+        for check in &checks {
+            let _ = writeln!(
+                out,
+                "<li><span class=\"badge {}\">{}</span><span class=\"name\">{}</span><span class=\"detail\">{}</span></li>",
+                check.status.class(),
+                check.status.badge(),
+                Escaped(check.name),
+                Escaped(check.detail)
+            );
+        }
+        out.push_str("</ul>\n</section>\n");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_counts_from_the_start() {
+        assert_eq!(clock(0.0), "0:00");
+        assert_eq!(clock(12.4), "0:12");
+        assert_eq!(clock(754.0), "12:34");
+        assert_eq!(clock(3725.0), "1:02:05");
+        assert_eq!(clock(f64::NAN), "0:00");
+    }
+
+    #[test]
+    fn summary_lists_failures_first_keeping_order_among_equals() {
+        let checks = [
+            Check {
+                status: Status::Pass,
+                name: "a",
+                detail: "",
+            },
+            Check {
+                status: Status::Fail,
+                name: "b",
+                detail: "",
+            },
+            Check {
+                status: Status::Warn,
+                name: "c",
+                detail: "",
+            },
+            Check {
+                status: Status::Fail,
+                name: "d",
+                detail: "",
+            },
+        ];
+        let html = Summary {
+            title: "t",
+            checks: &checks,
+        }
+        .render();
+        let position = |name: &str| html.find(&format!("\"name\">{name}<")).unwrap();
+        assert!(position("b") < position("d"));
+        assert!(position("d") < position("c"));
+        assert!(position("c") < position("a"));
+        assert!(html.contains("class=\"summary fail\""));
+        assert!(html.contains("2 failed, 1 warning, 1 passed"));
+    }
+
+    #[test]
+    fn tables_name_their_rows_and_columns() {
+        let mut html = String::new();
+        Table::new("Per persona")
+            .column("Persona")
+            .number_column("Rate")
+            .row(&["<b>", "61.0%", "extra"])
+            .row(&["short"])
+            .render(&mut html);
+        assert!(
+            html.contains(
+                "<th scope=\"col\">Persona</th><th scope=\"col\" class=\"num\">Rate</th>"
+            )
+        );
+        assert!(
+            html.contains("<tr><th scope=\"row\">&lt;b&gt;</th><td class=\"num\">61.0%</td></tr>")
+        );
+        assert!(html.contains("<tr><th scope=\"row\">short</th><td class=\"num\"></td></tr>"));
+        assert!(!html.contains("extra"));
+    }
+}
