@@ -18,6 +18,7 @@ pub use render::{Format, Renderer, Style, render_to_string};
 
 use crate::metric::{FunnelCount, Group, GroupMetric, Metric, Outcome, Rate, Stat, Timer};
 use crate::model::scenario::Scenario;
+use crate::stats::Interval;
 use crate::tally::{Histogram, Tallies, Tally};
 
 /// What a run measured (DESIGN.md section 3). Keys are only ever added.
@@ -37,6 +38,10 @@ pub struct Report {
     pub outcomes: Outcomes,
     /// Rates over all conversations.
     pub rates: Rates,
+    /// 95% intervals over replications of the outcome shares and rates;
+    /// absent with a single replication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci95: Option<Ci95>,
     /// Durations, in seconds.
     pub response_time: ResponseTimes,
     /// Customer turns per conversation.
@@ -49,6 +54,32 @@ pub struct Report {
     /// appearance; absent when no persona names a segment.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub segments: IndexMap<String, Breakdown>,
+}
+
+/// 95% intervals over replications (DESIGN.md section 6) of the numbers
+/// that are shares: `[low, high]` under the same keys as the block they
+/// belong to. A block that gains shares (CSAT, conversion) gains a field here.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ci95 {
+    /// Per outcome, as in `outcomes`.
+    pub outcomes: IndexMap<String, [f64; 2]>,
+    /// Per rate, as in `rates`.
+    pub rates: IndexMap<String, [f64; 2]>,
+}
+
+impl Ci95 {
+    /// The interval of a top-level outcome share or rate, when the block has it.
+    pub fn get(&self, metric: &Metric) -> Option<Interval> {
+        let [low, high] = match metric {
+            Metric::Outcome(outcome) => self.outcomes.get(outcome.key()),
+            Metric::Rate(rate) => self.rates.get(rate.key()),
+            _ => None,
+        }?;
+        Some(Interval {
+            low: *low,
+            high: *high,
+        })
+    }
 }
 
 /// Which flow was run.
@@ -324,6 +355,7 @@ impl Report {
             conversations,
             outcomes: Outcomes::from_tally(&tallies.all),
             rates: Rates::from_tally(&tallies.all),
+            ci95: None,
             response_time: ResponseTimes {
                 bot: TimeStats::from_histogram(&tallies.bot_response),
                 agent_first_response: TimeStats::from_histogram(&tallies.agent_first_response),
@@ -345,6 +377,29 @@ impl Report {
                 .map(|(segment, tally)| (segment, Breakdown::new(None, &tally)))
                 .collect(),
         }
+    }
+
+    /// The same report with its `ci95` block filled from `interval`, the
+    /// 95% interval of a metric over replications (as
+    /// [`crate::Simulation::interval`] gives it). Nothing changes with fewer
+    /// than two replications, where there is no interval.
+    pub fn with_intervals(mut self, interval: impl Fn(&Metric) -> Option<Interval>) -> Report {
+        if self.replications < 2 {
+            return self;
+        }
+        let bounds = |metric: Metric| {
+            interval(&metric).map(|i| [round_to(i.low, 4), round_to(i.high, 4)])
+        };
+        let outcomes = Outcome::ALL
+            .into_iter()
+            .filter_map(|o| Some((o.key().to_string(), bounds(Metric::Outcome(o))?)))
+            .collect();
+        let rates = Rate::ALL
+            .into_iter()
+            .filter_map(|r| Some((r.key().to_string(), bounds(Metric::Rate(r))?)))
+            .collect();
+        self.ci95 = Some(Ci95 { outcomes, rates });
+        self
     }
 
     /// The value a metric names; `None` when it was not measured or the

@@ -131,7 +131,8 @@ pub fn simulate(
         },
     );
     Simulation {
-        report: Report::new(scenario, seed, replications, &merged),
+        report: Report::new(scenario, seed, replications, &merged)
+            .with_intervals(|metric| intervals.interval(metric)),
         intervals,
     }
 }
