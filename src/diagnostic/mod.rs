@@ -7,6 +7,7 @@ mod rule;
 
 use std::path::PathBuf;
 
+pub(crate) use render::token_width;
 pub use render::{render_json, render_text, summary};
 pub use rule::Rule;
 

@@ -387,9 +387,8 @@ impl Report {
         if self.replications < 2 {
             return self;
         }
-        let bounds = |metric: Metric| {
-            interval(&metric).map(|i| [round_to(i.low, 4), round_to(i.high, 4)])
-        };
+        let bounds =
+            |metric: Metric| interval(&metric).map(|i| [round_to(i.low, 4), round_to(i.high, 4)]);
         let outcomes = Outcome::ALL
             .into_iter()
             .filter_map(|o| Some((o.key().to_string(), bounds(Metric::Outcome(o))?)))
