@@ -254,6 +254,8 @@ pub fn plus_minus(metric: &Metric, interval: Interval) -> String {
     let half = interval.half_width();
     if metric.is_fraction() {
         format!("±{:.1}", half * 100.0)
+    } else if metric.is_time() && half.abs() >= 1.0 {
+        format!("±{}s", trimmed(half, 1))
     } else if metric.is_time() {
         format!("±{}", seconds(half))
     } else {

@@ -124,7 +124,8 @@ impl CheckReport {
         self.scenarios.iter().all(ScenarioCheck::passes)
     }
 
-    /// `3 scenarios: 1 expectation failed, 1 snapshot differs` and the like.
+    /// `1 of 3 scenarios failed: 1 expectation failed, 1 snapshot differs`,
+    /// or `3 scenarios, 16 expectations passed, 3 snapshots match`.
     pub fn summary(&self) -> String {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -200,14 +201,11 @@ impl CheckReport {
                 plural(self.unreferenced.len(), "snapshot", "snapshots")
             ));
         }
-        let scenarios = if failing == 0 {
-            plural(self.scenarios.len(), "scenario", "scenarios")
+        let scenarios = plural(self.scenarios.len(), "scenario", "scenarios");
+        if failing == 0 {
+            format!("{scenarios}, {}", parts.join(", "))
         } else {
-            format!(
-                "{failing} of {}",
-                plural(self.scenarios.len(), "scenario", "scenarios")
-            )
-        };
-        format!("{scenarios}: {}", parts.join(", "))
+            format!("{failing} of {scenarios} failed: {}", parts.join(", "))
+        }
     }
 }
