@@ -1,7 +1,7 @@
 //! A metric-level diff between an approved report and a new one: each
-//! changed number, old → new, and whether the change is larger than the new
-//! run's 95% interval (a real change) or inside it (noise between seeds and
-//! replications would move it that much).
+//! changed number, old → new, and whether the change is larger than the
+//! half-width of the new run's 95% interval (a real change) or not (noise
+//! between seeds and replications would move it that much).
 //!
 //! Both reports are read as YAML trees and compared leaf by leaf, so every
 //! number of the report is covered, whichever block it is in. The `ci95`
@@ -21,9 +21,10 @@ use crate::stats::Interval;
 /// How a changed number compares with the new run's interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Significance {
-    /// The approved value lies outside the new 95% interval: a real change.
+    /// The change is larger than the half-width of the new 95% interval:
+    /// a real change.
     Beyond(Interval),
-    /// The approved value lies inside it: within the noise.
+    /// It is not: within the noise.
     Within(Interval),
     /// There is no interval (one replication, or a number without one).
     Unknown,
@@ -141,8 +142,16 @@ impl Diff {
                 Some(new_value) => match (number(old_value), number(new_value)) {
                     (Some(old), Some(new)) => {
                         let metric = Metric::parse(&name).ok();
+                        // The change against the spread of the estimate: for a
+                        // share or a mean, the same as asking whether the old
+                        // value lies in the new interval; for a quantile or a
+                        // maximum of all replications together (which need
+                        // not lie inside the interval of the replications'
+                        // own) still a fair scale.
                         let significance = match metric.as_ref().and_then(interval) {
-                            Some(i) if i.contains(old) => Significance::Within(i),
+                            Some(i) if (new - old).abs() <= i.half_width() => {
+                                Significance::Within(i)
+                            }
                             Some(i) => Significance::Beyond(i),
                             None => Significance::Unknown,
                         };
