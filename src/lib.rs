@@ -30,6 +30,7 @@
 //! (`sim`, playing `conversation`s) → tallies → the [`report`] and its
 //! renderers. `diagnostic`, `metric` and `whatsapp` sit at the bottom.
 
+pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod error;

@@ -27,7 +27,7 @@ use crate::model::flow::Flow;
 use crate::model::flow::spec::FlowSpec;
 use crate::model::persona::{Persona, PersonaFileSpec};
 use crate::model::scenario::{Scenario, ScenarioSpec};
-use crate::source::{KeyPath, excerpt};
+use crate::source::{Excerpt, KeyPath, Location, excerpt};
 use crate::yaml::{self, Document, Value};
 
 /// Files larger than this are refused unless the limit is raised: rehearse
@@ -345,6 +345,22 @@ impl Loader {
             }
         }
         Ok(scenarios)
+    }
+
+    /// Where the key at `path` is written in `file`, a file this loader has
+    /// already read, with that line as a message shows it: for findings
+    /// made after loading, such as a failed expectation. A key the file
+    /// does not have falls back to the nearest written ancestor; `None` for
+    /// a file this loader has not read.
+    pub fn locate(&self, file: &Path, path: &KeyPath) -> Option<(Location, Option<Excerpt>)> {
+        let source = Rc::clone(self.sources.borrow().get(file)?);
+        let location = source.document.key_location(path);
+        let line = source
+            .text
+            .lines()
+            .nth(location.line - 1)
+            .map(|line| excerpt(line.trim_start_matches('\u{feff}'), location.column));
+        Some((location, line))
     }
 
     fn source(&self, file: &Path) -> Result<Rc<Source>, LoadError> {

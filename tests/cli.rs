@@ -38,6 +38,7 @@ fn json_has_exactly_the_report_keys() {
     assert_eq!(
         keys,
         [
+            "ci95",
             "conversations",
             "conversion",
             "conversion_value",

@@ -1,15 +1,14 @@
 //! Every scenario bundled in `scenarios/` runs with its own seed and its
 //! report must match the approved snapshot `snapshots/<bot>-<scenario>.snap`
-//! (the file `rehearse check` reads too). A flow change that moves any
+//! (the file `rehearse check` reads and writes too; scenarios that say
+//! `snapshot: false` have none). A flow change that moves any
 //! number shows up here as a diff to review (`cargo insta review`, or
 //! `INSTA_UPDATE=always cargo test` to accept everything). `glob!` runs
 //! every scenario before failing, so one mismatch does not hide another.
 
 mod common;
 
-use rehearse::Format;
 use rehearse::load::FileKind;
-use rehearse::report::{Style, render_to_string};
 
 #[test]
 fn every_bundled_scenario_matches_its_approved_report() {
@@ -27,15 +26,14 @@ fn every_bundled_scenario_matches_its_approved_report() {
                 return;
             }
             seen += 1;
-            // scenarios/shop/peak-hour.yaml -> snapshots/shop-peak-hour.snap
-            let name = file
-                .strip_prefix(&scenarios_dir)
-                .unwrap()
-                .with_extension("")
-                .to_string_lossy()
-                .replace(['/', '\\'], "-");
-            let report = common::report(&common::load(file));
-            let yaml = render_to_string(&[report], Format::Yaml, Style::default());
+            let scenario = common::load(file);
+            if !scenario.snapshot() {
+                return;
+            }
+            // scenarios/shop/peak-hour.yaml -> snapshots/shop-peak-hour.snap,
+            // named and written as `rehearse check` names and writes it.
+            let name = rehearse::check::snapshot_name(&scenarios_dir, file);
+            let yaml = rehearse::check::snapshot::contents(&common::report(&scenario));
             let mut plain = insta::Settings::clone_current();
             plain.remove_snapshot_suffix();
             plain.remove_input_file();

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use super::output::write_stdout;
 use super::{Environment, note};
-use crate::diagnostic::{Diagnostic, deny_warnings, render_json, render_text, summary};
+use crate::diagnostic::{
+    Diagnostic, deny_warnings, render_github, render_json, render_sarif, render_text, summary,
+};
 use crate::error::{Error, ExitStatus};
 use crate::load::{FileKind, Loader};
 
@@ -29,6 +31,10 @@ pub(super) struct Args {
 enum LintFormat {
     Text,
     Json,
+    /// GitHub Actions annotations (at most 10 errors and 10 warnings shown).
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,6 +78,8 @@ pub(super) fn lint(args: &Args, environment: Environment) -> Result<ExitStatus, 
     }
     let output = match args.format {
         LintFormat::Json => render_json(&diagnostics),
+        LintFormat::Github => render_github(&diagnostics, &repository_root()),
+        LintFormat::Sarif => render_sarif(&diagnostics, &repository_root()),
         LintFormat::Text => format!(
             "{}{}\n",
             render_text(&diagnostics, environment.stdout_color()),
@@ -84,6 +92,12 @@ pub(super) fn lint(args: &Args, environment: Environment) -> Result<ExitStatus, 
     } else {
         ExitStatus::Success
     })
+}
+
+/// Where paths in annotations and SARIF are relative to: the directory the
+/// workflow runs in, the repository's root.
+fn repository_root() -> PathBuf {
+    std::env::current_dir().unwrap_or_default()
 }
 
 /// The same file, however it was named.

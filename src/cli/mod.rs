@@ -1,6 +1,7 @@
 //! The command line (DESIGN.md section 2): clap definitions, the facts about
 //! where we run, and one module per command.
 
+mod check;
 mod lint;
 mod output;
 mod run;
@@ -32,6 +33,9 @@ enum Command {
     Run(run::Args),
     /// Check flows, personas and scenarios without simulating.
     Lint(lint::Args),
+    /// Run scenarios and gate on their expectations and approved reports
+    /// (what CI calls on a pull request).
+    Check(check::Args),
 }
 
 /// Facts about where we run, decided once so that output is testable.
@@ -101,6 +105,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>, environment: Environment) 
     let result = match cli.command {
         Command::Run(args) => run::run(&args, environment),
         Command::Lint(args) => lint::lint(&args, environment),
+        Command::Check(args) => check::check(&args, environment, step_summary()),
     };
     match result {
         Ok(status) => status.into(),
@@ -114,6 +119,14 @@ pub fn main(args: impl IntoIterator<Item = OsString>, environment: Environment) 
             error.exit_status().into()
         }
     }
+}
+
+/// The file GitHub Actions collects the job summary from, when set: read
+/// here, once, like the rest of the environment.
+fn step_summary() -> Option<std::path::PathBuf> {
+    std::env::var_os("GITHUB_STEP_SUMMARY")
+        .filter(|value| !value.is_empty())
+        .map(std::path::PathBuf::from)
 }
 
 /// Writes to standard error, ignoring failure: a closed or full stderr must

@@ -177,7 +177,7 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
 }
 
 /// A progress bar over replications on a terminal, outside CI; hidden otherwise.
-fn progress_bar(environment: Environment, total: u64) -> ProgressBar {
+pub(super) fn progress_bar(environment: Environment, total: u64) -> ProgressBar {
     if !environment.stderr_is_terminal || environment.ci {
         return ProgressBar::hidden();
     }

@@ -1,14 +1,21 @@
 //! Findings about the files users write: what is wrong, where, under which
 //! rule, and what to do about it. Shared by `lint`, `run` (which refuses input
-//! with errors) and `check`; everything may use this module.
+//! with errors) and `check`; everything may use this module. Rendered for
+//! people (text), tools (JSON), GitHub Actions annotations ([`render_github`])
+//! and code scanning ([`render_sarif`]).
 
+mod github;
 mod render;
 mod rule;
+mod sarif;
 
 use std::path::PathBuf;
 
+pub use github::{PER_STEP, render_github};
+pub(crate) use render::token_width;
 pub use render::{render_json, render_text, summary};
 pub use rule::Rule;
+pub use sarif::{SARIF_SCHEMA, render_sarif};
 
 use crate::source::{Excerpt, KeyPath, Location};
 

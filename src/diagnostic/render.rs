@@ -87,7 +87,7 @@ pub fn render_text(diagnostics: &[Diagnostic], color: bool) -> String {
 
 /// How wide the marker under the key at `column` (1-based) should be: the
 /// quoted key, or the plain key up to its colon.
-fn token_width(line: &str, column: usize) -> usize {
+pub(crate) fn token_width(line: &str, column: usize) -> usize {
     let rest: Vec<char> = line.chars().skip(column.saturating_sub(1)).collect();
     let width = match rest.first() {
         Some(quote @ ('"' | '\'')) => rest[1..]

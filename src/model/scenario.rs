@@ -16,6 +16,7 @@
 //!   support: {count: 6, handle_time: {lognormal: {median: 5m, p90: 12m}}}
 //! expect:
 //!   self_resolution: ">= 0.55"
+//! snapshot: false                 # gate on `expect:` alone, no approved report
 //! ```
 
 use indexmap::IndexMap;
@@ -78,10 +79,17 @@ pub(crate) struct ScenarioSpec {
     pub agents: IndexMap<String, AgentSpec>,
     #[serde(default)]
     pub expect: IndexMap<String, String>,
+    /// Whether `rehearse check` compares the report with an approved one.
+    #[serde(default = "yes")]
+    pub snapshot: bool,
     /// Earlier versions took the total number of conversations; it is read
     /// only to say what to write instead.
     #[serde(default)]
     pub conversations: Option<f64>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_max_turns() -> u32 {
@@ -221,6 +229,8 @@ pub struct Scenario {
     pool_of_queue: Vec<PoolId>,
     /// What the results must be.
     pub(crate) expectations: Vec<Expectation>,
+    /// Whether `rehearse check` compares the report with an approved one.
+    pub(crate) snapshot: bool,
 }
 
 /// Shares may be written as 0.6/0.4 or as 0.333 three times; this much slack
@@ -356,6 +366,7 @@ impl Scenario {
             pools: pools?,
             pool_of_queue: pool_of_queue?,
             expectations,
+            snapshot: spec.snapshot,
         };
         for (expectation, name) in scenario.expectations.iter().zip(spec.expect.keys()) {
             if let Err(message) = expectation.names_what_exists(&scenario) {
@@ -439,6 +450,12 @@ impl Scenario {
     /// What the results must be.
     pub fn expectations(&self) -> &[Expectation] {
         &self.expectations
+    }
+
+    /// Whether `rehearse check` compares the report with an approved
+    /// snapshot; `snapshot: false` gates on the expectations alone.
+    pub fn snapshot(&self) -> bool {
+        self.snapshot
     }
 }
 

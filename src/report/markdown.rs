@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::Report;
 use super::render::Renderer;
-use super::table::{self, Align, Table, percent, thousands};
+use super::table::{self, Align, Table, percent_with, thousands};
 use crate::metric::Outcome;
 
 pub(super) struct Markdown;
@@ -33,18 +33,27 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         report.replications
     )?;
     writeln!(out, "| outcome | share |\n|---|---:|")?;
+    let ci95 = report.ci95.as_ref();
     for outcome in Outcome::ALL {
         writeln!(
             out,
             "| {} | {} |",
             outcome.key().replace('_', " "),
-            percent(report.outcomes.get(outcome))
+            percent_with(
+                report.outcomes.get(outcome),
+                ci95.and_then(|ci95| ci95.outcomes.get(outcome.key()))
+            )
         )?;
     }
     let headers: Vec<&str> = table::rates().iter().map(|(_, header)| *header).collect();
     let cells: Vec<String> = table::rates()
         .iter()
-        .map(|(rate, _)| percent(report.rates.get(*rate)))
+        .map(|(rate, _)| {
+            percent_with(
+                report.rates.get(*rate),
+                ci95.and_then(|ci95| ci95.rates.get(rate.key())),
+            )
+        })
         .collect();
     writeln!(
         out,

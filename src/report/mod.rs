@@ -24,6 +24,7 @@ use crate::metric::{
 };
 use crate::model::flow::NodeKind;
 use crate::model::scenario::Scenario;
+use crate::stats::Interval;
 use crate::tally::{Histogram, QueueTally, Tallies, Tally};
 
 /// What a run measured (DESIGN.md section 3). Keys are only ever added.
@@ -43,6 +44,10 @@ pub struct Report {
     pub outcomes: Outcomes,
     /// Rates over all conversations.
     pub rates: Rates,
+    /// 95% intervals over replications of the outcome shares and rates;
+    /// absent with a single replication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci95: Option<Ci95>,
     /// Durations, in seconds.
     pub response_time: ResponseTimes,
     /// Customer turns per conversation.
@@ -75,6 +80,39 @@ pub struct Report {
     /// Sample conversations, when asked for (`run --transcripts N`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub transcripts: Vec<transcript::Transcript>,
+}
+
+/// 95% intervals over replications (DESIGN.md section 6): `[low, high]`
+/// under the same keys as the block they belong to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ci95 {
+    /// Per outcome, as in `outcomes`.
+    pub outcomes: IndexMap<String, [f64; 2]>,
+    /// Per rate, as in `rates`.
+    pub rates: IndexMap<String, [f64; 2]>,
+    /// As in `csat` (the mean score, and its shares), when it is measured.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub csat: IndexMap<String, [f64; 2]>,
+    /// Per business goal, as in `conversion`.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub conversion: IndexMap<String, [f64; 2]>,
+}
+
+impl Ci95 {
+    /// The interval of a top-level outcome share or rate, when the block has it.
+    pub fn get(&self, metric: &Metric) -> Option<Interval> {
+        let [low, high] = match metric {
+            Metric::Outcome(outcome) => self.outcomes.get(outcome.key()),
+            Metric::Rate(rate) => self.rates.get(rate.key()),
+            Metric::Csat(stat) => self.csat.get(stat.key()),
+            Metric::Conversion(goal) => self.conversion.get(goal),
+            _ => None,
+        }?;
+        Some(Interval {
+            low: *low,
+            high: *high,
+        })
+    }
 }
 
 /// Which flow was run.
@@ -505,6 +543,7 @@ impl Report {
             conversations,
             outcomes: Outcomes::from_tally(&tallies.all),
             rates: Rates::from_tally(&tallies.all),
+            ci95: None,
             response_time: ResponseTimes {
                 bot: TimeStats::from_histogram(&tallies.bot_response),
                 agent_first_response: TimeStats::from_histogram(&tallies.agent_first_response),
@@ -542,6 +581,51 @@ impl Report {
                 .collect(),
             transcripts: Vec::new(),
         }
+    }
+
+    /// The same report with its `ci95` block filled from `interval`, the
+    /// 95% interval of a metric over replications (as
+    /// [`crate::Simulation::interval`] gives it). Nothing changes with fewer
+    /// than two replications, where there is no interval.
+    pub fn with_intervals(mut self, interval: impl Fn(&Metric) -> Option<Interval>) -> Report {
+        if self.replications < 2 {
+            return self;
+        }
+        let bounds =
+            |metric: Metric| interval(&metric).map(|i| [round_to(i.low, 4), round_to(i.high, 4)]);
+        let outcomes = Outcome::ALL
+            .into_iter()
+            .filter_map(|o| Some((o.key().to_string(), bounds(Metric::Outcome(o))?)))
+            .collect();
+        let rates = Rate::ALL
+            .into_iter()
+            .filter_map(|r| Some((r.key().to_string(), bounds(Metric::Rate(r))?)))
+            .collect();
+        let csat = CsatStat::ALL
+            .into_iter()
+            .filter_map(|stat| {
+                let [low, high] = bounds(Metric::Csat(stat))?;
+                // The mean score is on the 1-to-5 scale: 2 decimals, as in `csat`.
+                let [low, high] = if stat == CsatStat::Mean {
+                    [round_to(low, 2), round_to(high, 2)]
+                } else {
+                    [low, high]
+                };
+                Some((stat.key().to_string(), [low, high]))
+            })
+            .collect();
+        let conversion = self
+            .conversion
+            .keys()
+            .filter_map(|goal| Some((goal.clone(), bounds(Metric::Conversion(goal.clone()))?)))
+            .collect();
+        self.ci95 = Some(Ci95 {
+            outcomes,
+            rates,
+            csat,
+            conversion,
+        });
+        self
     }
 
     /// The value a metric names; `None` when it was not measured or the

@@ -236,6 +236,20 @@ pub(crate) fn percent(fraction: f64) -> String {
     format!("{:.1}%", fraction * 100.0)
 }
 
+/// `±1.2`: half the width of a share's 95% interval, in percentage points,
+/// to follow its [`percent`]; `None` without an interval.
+pub(crate) fn plus_minus(bounds: Option<&[f64; 2]>) -> Option<String> {
+    bounds.map(|[low, high]| format!("±{:.1}", (high - low) / 2.0 * 100.0))
+}
+
+/// `58.3% ±1.2`, or `58.3%` without an interval.
+pub(crate) fn percent_with(fraction: f64, bounds: Option<&[f64; 2]>) -> String {
+    match plus_minus(bounds) {
+        Some(pm) => format!("{} {pm}", percent(fraction)),
+        None => percent(fraction),
+    }
+}
+
 /// `12,000`: counts are easier to read grouped.
 pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -259,6 +273,12 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(12_000), "12,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn intervals_read_as_percentage_points() {
+        assert_eq!(percent_with(0.583, Some(&[0.571, 0.595])), "58.3% ±1.2");
+        assert_eq!(percent_with(0.583, None), "58.3%");
     }
 
     #[test]

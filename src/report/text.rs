@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::Report;
 use super::render::{Renderer, Style};
-use super::table::{self, Align, Table, percent, thousands};
+use super::table::{self, Align, Table, percent, plus_minus, thousands};
 use crate::metric::Outcome;
 use crate::source::printable;
 
@@ -65,11 +65,16 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
     )?;
 
     writeln!(out, "\n{}", paint.heading("Outcomes"))?;
+    let ci95 = report.ci95.as_ref();
     for outcome in Outcome::ALL {
         let share = report.outcomes.get(outcome);
         let bar = "█".repeat((share * BAR_WIDTH).round() as usize);
+        let pm = ci95
+            .and_then(|ci95| plus_minus(ci95.outcomes.get(outcome.key())))
+            .map(|pm| format!(" {pm:<5}"))
+            .unwrap_or_default();
         let line = format!(
-            "  {:<20} {:>6}  {bar}",
+            "  {:<20} {:>6}{pm}  {bar}",
             outcome.key().replace('_', " "),
             percent(share)
         );
@@ -79,7 +84,13 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
     writeln!(out, "\n{}", paint.heading("Rates"))?;
     let rates: Vec<String> = table::rates()
         .iter()
-        .map(|(rate, header)| format!("{header} {:>6}", percent(report.rates.get(*rate))))
+        .map(|(rate, header)| {
+            let pm = ci95
+                .and_then(|ci95| plus_minus(ci95.rates.get(rate.key())))
+                .map(|pm| format!(" {pm}"))
+                .unwrap_or_default();
+            format!("{header} {:>6}{pm}", percent(report.rates.get(*rate)))
+        })
         .collect();
     writeln!(out, "  {}", rates.join("   "))?;
 

@@ -142,7 +142,8 @@ pub fn simulate(
             progress();
         },
     );
-    let mut report = Report::new(scenario, seed, replications, &merged);
+    let mut report = Report::new(scenario, seed, replications, &merged)
+        .with_intervals(|metric| intervals.interval(metric));
     if options.transcripts > 0 {
         report.transcripts = transcript::transcripts(
             scenario,

@@ -1,0 +1,439 @@
+//! Verdicts on a scenario's `expect:` entries (DESIGN.md section 6).
+//!
+//! `abandonment: "<= 0.12"` gates on the point estimate, the number the
+//! report prints. `abandonment: "<= 0.12 at 95%"` gates on the 95% interval
+//! over replications: it passes when the whole interval satisfies the
+//! condition, fails when none of it does, and is inconclusive when the
+//! interval straddles the bound; inconclusive fails the gate, and more
+//! replications (a narrower interval) settle it.
+
+use crate::metric::Metric;
+use crate::model::expectation::{Comparison, Expectation};
+use crate::model::scenario::MAX_REPLICATIONS;
+use crate::stats::Interval;
+
+/// The outcome of one expectation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The condition holds.
+    Pass,
+    /// The condition does not hold (or the number was not measured).
+    Fail,
+    /// `at 95%`: the interval straddles the bound, or there is no interval
+    /// (a single replication); more replications settle it.
+    Inconclusive,
+}
+
+impl Verdict {
+    /// `pass`, `fail` or `inconclusive`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// The verdict on `expectation` for a measured `value` (the report's point
+/// estimate, `None` when nothing was measured) and its 95% `interval`.
+pub fn verdict(
+    expectation: &Expectation,
+    value: Option<f64>,
+    interval: Option<Interval>,
+) -> Verdict {
+    let holds = |v: f64| expectation.comparison.holds(v, expectation.threshold);
+    let Some(value) = value else {
+        return Verdict::Fail;
+    };
+    if !expectation.on_interval {
+        return if holds(value) {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        };
+    }
+    let Some(interval) = interval else {
+        return Verdict::Inconclusive;
+    };
+    // The end of the interval that is hardest to satisfy, and the easiest.
+    let (worst, best) = match expectation.comparison {
+        Comparison::AtMost | Comparison::Below => (interval.high, interval.low),
+        Comparison::AtLeast | Comparison::Above => (interval.low, interval.high),
+    };
+    if holds(worst) {
+        Verdict::Pass
+    } else if holds(best) {
+        Verdict::Inconclusive
+    } else {
+        Verdict::Fail
+    }
+}
+
+/// One expectation checked against a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectationCheck {
+    /// The expectation, as the scenario states it.
+    pub expectation: Expectation,
+    /// The report's point estimate; `None` when nothing was measured.
+    pub value: Option<f64>,
+    /// The 95% interval over replications, when there are two or more.
+    pub interval: Option<Interval>,
+    /// How many replications ran.
+    pub replications: u32,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+impl ExpectationCheck {
+    /// Checks `expectation` against a measured value and interval.
+    pub fn new(
+        expectation: &Expectation,
+        value: Option<f64>,
+        interval: Option<Interval>,
+        replications: u32,
+    ) -> ExpectationCheck {
+        ExpectationCheck {
+            expectation: expectation.clone(),
+            value,
+            interval,
+            replications,
+            verdict: verdict(expectation, value, interval),
+        }
+    }
+
+    /// The condition as users read it: `abandonment <= 12%`, with ` at 95%`
+    /// when it gates on the interval.
+    pub fn condition(&self) -> String {
+        format!(
+            "{} {}",
+            self.expectation.name,
+            self.bound()
+                + if self.expectation.on_interval {
+                    " at 95%"
+                } else {
+                    ""
+                }
+        )
+    }
+
+    /// The bound in the metric's unit: `<= 12%`, `<= 3s`.
+    pub fn bound(&self) -> String {
+        format!(
+            "{} {}",
+            self.expectation.comparison,
+            show(&self.expectation.metric, self.expectation.threshold)
+        )
+    }
+
+    /// The measured value with its interval: `15.3% ±0.9`, `2.332s ±0.05s`,
+    /// or `not measured`.
+    pub fn measured(&self) -> String {
+        let Some(value) = self.value else {
+            return "not measured".to_string();
+        };
+        let metric = &self.expectation.metric;
+        match self.interval {
+            Some(interval) => format!("{} {}", show(metric, value), plus_minus(metric, interval)),
+            None => show(metric, value),
+        }
+    }
+
+    /// One line on what went wrong, for a failure's title; `None` on a pass.
+    pub fn problem(&self) -> Option<String> {
+        let name = &self.expectation.name;
+        let metric = &self.expectation.metric;
+        match (self.verdict, self.value, self.interval) {
+            (Verdict::Pass, ..) => None,
+            (_, None, _) => Some(format!(
+                "`{name}` was not measured (no conversation reached it), so `{}` cannot hold",
+                self.bound()
+            )),
+            (Verdict::Inconclusive, Some(_), Some(interval)) => Some(format!(
+                "`{name}` is inconclusive: its 95% interval {} straddles the bound {}",
+                range(metric, interval),
+                self.bound()
+            )),
+            (Verdict::Inconclusive, Some(value), None) => Some(format!(
+                "`{name}` is inconclusive: {} from {} replication has no interval to hold to {} at 95%",
+                show(metric, value),
+                self.replications,
+                self.bound()
+            )),
+            (Verdict::Fail, Some(value), Some(interval)) if self.expectation.on_interval => {
+                Some(format!(
+                    "`{name}` is {}, and its whole 95% interval {} misses {}",
+                    show(metric, value),
+                    range(metric, interval),
+                    self.bound()
+                ))
+            }
+            (_, Some(value), _) => Some(format!(
+                "`{name}` is {}, which is not {}",
+                show(metric, value),
+                self.bound()
+            )),
+        }
+    }
+
+    /// The numbers behind the verdict: `15.3% ±0.9 (95% interval
+    /// 14.4%–16.2%, 20 replications); bound <= 12%`.
+    pub fn details(&self) -> String {
+        let metric = &self.expectation.metric;
+        let spread = match (self.value, self.interval) {
+            (Some(_), Some(interval)) => format!(
+                " (95% interval {}, {} replications)",
+                range(metric, interval),
+                self.replications
+            ),
+            (Some(_), None) => format!(
+                " ({} replication{}, no interval)",
+                self.replications,
+                if self.replications == 1 { "" } else { "s" }
+            ),
+            (None, _) => String::new(),
+        };
+        format!(
+            "measured {}{spread}; bound {}{}",
+            self.measured(),
+            self.bound(),
+            if self.expectation.on_interval {
+                " at 95%"
+            } else {
+                ""
+            }
+        )
+    }
+
+    /// What to do about an inconclusive verdict: how many replications
+    /// would, at the current estimate, narrow the interval enough to settle
+    /// it (the half-width shrinks with the square root of their number).
+    pub fn advice(&self) -> Option<String> {
+        if self.verdict != Verdict::Inconclusive {
+            return None;
+        }
+        let generic = "run more replications (`--replications N`, or `replications:` in the scenario) to narrow the interval";
+        let (Some(value), Some(interval)) = (self.value, self.interval) else {
+            return Some(format!(
+                "{generic}: an interval needs at least 2, and 10 or more give useful ones"
+            ));
+        };
+        let distance = (value - self.expectation.threshold).abs();
+        let half = interval.half_width();
+        if distance <= 0.0 || half <= 0.0 {
+            return Some(generic.to_string());
+        }
+        let needed = (f64::from(self.replications) * (half / distance).powi(2) * 1.1).round();
+        if needed > f64::from(MAX_REPLICATIONS) || needed <= f64::from(self.replications) {
+            return Some(format!(
+                "{generic}; the estimate is very close to the bound, so consider whether the bound is the one you mean"
+            ));
+        }
+        Some(format!(
+            "{generic}: at this estimate, about {} replications would settle it",
+            needed as u64
+        ))
+    }
+}
+
+/// A number in its metric's unit: fractions as percentages (`12.5%`),
+/// times as durations (`2.332s`, `3m 05s`), counts as they are.
+pub fn show(metric: &Metric, value: f64) -> String {
+    if metric.is_fraction() {
+        format!("{}%", trimmed(value * 100.0, 2))
+    } else if metric.is_time() {
+        seconds(value)
+    } else {
+        trimmed(value, 2)
+    }
+}
+
+/// The half-width of an interval in the metric's unit, after `±`:
+/// percentage points for fractions (`±1.2`), seconds for times.
+pub fn plus_minus(metric: &Metric, interval: Interval) -> String {
+    let half = interval.half_width();
+    if metric.is_fraction() {
+        format!("±{:.1}", half * 100.0)
+    } else if metric.is_time() && half.abs() >= 1.0 {
+        format!("±{}s", trimmed(half, 1))
+    } else if metric.is_time() {
+        format!("±{}", seconds(half))
+    } else {
+        format!("±{}", trimmed(half, 1))
+    }
+}
+
+/// `14.4%–16.2%`
+pub fn range(metric: &Metric, interval: Interval) -> String {
+    format!(
+        "{}–{}",
+        show(metric, interval.low),
+        show(metric, interval.high)
+    )
+}
+
+/// `2.332s` below a minute; `3m`, `3m 05s`, `1h 02m` above.
+fn seconds(value: f64) -> String {
+    if value.abs() < 60.0 {
+        return format!("{}s", trimmed(value, 3));
+    }
+    let total = value.round() as u64;
+    let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60);
+    match (hours, minutes, secs) {
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m {s:02}s"),
+        (h, 0, 0) => format!("{h}h"),
+        (h, m, 0) => format!("{h}h {m:02}m"),
+        (h, m, s) => format!("{h}h {m:02}m {s:02}s"),
+    }
+}
+
+/// `value` with at most `decimals` decimals, trailing zeros removed.
+fn trimmed(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    if text == "-0" { "0".to_string() } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn interval(low: f64, high: f64) -> Option<Interval> {
+        Some(Interval { low, high })
+    }
+
+    fn expect(name: &str, condition: &str) -> Expectation {
+        Expectation::parse(name, condition).unwrap()
+    }
+
+    #[test]
+    fn point_estimates_follow_each_operator() {
+        let cases = [
+            ("<= 0.12", 0.12, Verdict::Pass),
+            ("<= 0.12", 0.1201, Verdict::Fail),
+            ("< 0.12", 0.12, Verdict::Fail),
+            ("< 0.12", 0.1199, Verdict::Pass),
+            (">= 0.12", 0.12, Verdict::Pass),
+            (">= 0.12", 0.1199, Verdict::Fail),
+            ("> 0.12", 0.12, Verdict::Fail),
+            ("> 0.12", 0.1201, Verdict::Pass),
+        ];
+        for (condition, value, expected) in cases {
+            // The interval does not matter without `at 95%`.
+            let e = expect("abandonment", condition);
+            assert_eq!(
+                verdict(&e, Some(value), interval(0.0, 1.0)),
+                expected,
+                "{condition} on {value}"
+            );
+        }
+    }
+
+    #[test]
+    fn intervals_pass_fail_or_straddle() {
+        let cases = [
+            // <=: the upper end decides a pass, the lower end a failure.
+            ("<= 0.12 at 95%", (0.08, 0.12), Verdict::Pass),
+            ("<= 0.12 at 95%", (0.10, 0.13), Verdict::Inconclusive),
+            ("<= 0.12 at 95%", (0.12, 0.14), Verdict::Inconclusive),
+            ("<= 0.12 at 95%", (0.1201, 0.14), Verdict::Fail),
+            ("< 0.12 at 95%", (0.08, 0.12), Verdict::Inconclusive),
+            ("< 0.12 at 95%", (0.12, 0.14), Verdict::Fail),
+            (">= 0.5 at 95%", (0.5, 0.6), Verdict::Pass),
+            (">= 0.5 at 95%", (0.45, 0.55), Verdict::Inconclusive),
+            (">= 0.5 at 95%", (0.40, 0.4999), Verdict::Fail),
+            ("> 0.5 at 95%", (0.5, 0.6), Verdict::Inconclusive),
+            ("> 0.5 at 95%", (0.5001, 0.6), Verdict::Pass),
+            ("> 0.5 at 95%", (0.4, 0.5), Verdict::Fail),
+        ];
+        for (condition, (low, high), expected) in cases {
+            let e = expect("self_resolution", condition);
+            let middle = (low + high) / 2.0;
+            assert_eq!(
+                verdict(&e, Some(middle), interval(low, high)),
+                expected,
+                "{condition} on [{low}, {high}]"
+            );
+        }
+    }
+
+    #[test]
+    fn no_interval_or_no_value() {
+        let on_interval = expect("abandonment", "<= 0.12 at 95%");
+        assert_eq!(
+            verdict(&on_interval, Some(0.01), None),
+            Verdict::Inconclusive
+        );
+        let point = expect("response_time.queue_wait.p90", "<= 3m");
+        assert_eq!(verdict(&point, None, None), Verdict::Fail);
+        assert_eq!(verdict(&on_interval, None, None), Verdict::Fail);
+    }
+
+    #[test]
+    fn units_are_read_and_shown_in_the_metric_s_terms() {
+        // Times: the threshold is in seconds, whatever unit it was written in.
+        let time = expect("response_time.bot.p95", "<= 3s");
+        assert_eq!(verdict(&time, Some(2.999), None), Verdict::Pass);
+        assert_eq!(verdict(&time, Some(3.001), None), Verdict::Fail);
+        let minutes = expect("response_time.queue_wait.p90", "< 2m");
+        assert_eq!(verdict(&minutes, Some(119.9), None), Verdict::Pass);
+        assert_eq!(verdict(&minutes, Some(120.0), None), Verdict::Fail);
+        // Percentages are fractions.
+        let percent = expect("abandonment", "<= 15%");
+        assert_eq!(verdict(&percent, Some(0.15), None), Verdict::Pass);
+        assert_eq!(verdict(&percent, Some(0.1501), None), Verdict::Fail);
+        // Counts are plain numbers.
+        let count = expect("funnel.ask_order.abandoned", "<= 40");
+        assert_eq!(verdict(&count, Some(40.0), None), Verdict::Pass);
+        assert_eq!(verdict(&count, Some(41.0), None), Verdict::Fail);
+
+        let check = ExpectationCheck::new(&percent, Some(0.153), interval(0.144, 0.162), 20);
+        assert_eq!(check.condition(), "abandonment <= 15%");
+        assert_eq!(check.measured(), "15.3% ±0.9");
+        assert_eq!(
+            check.details(),
+            "measured 15.3% ±0.9 (95% interval 14.4%–16.2%, 20 replications); bound <= 15%"
+        );
+        assert_eq!(
+            check.problem().unwrap(),
+            "`abandonment` is 15.3%, which is not <= 15%"
+        );
+        let check = ExpectationCheck::new(&time, Some(3.25), interval(3.2, 3.3), 10);
+        assert_eq!(check.measured(), "3.25s ±0.05s");
+        assert_eq!(check.bound(), "<= 3s");
+        let check = ExpectationCheck::new(&minutes, Some(150.0), None, 1);
+        assert_eq!(check.measured(), "2m 30s");
+        assert_eq!(check.bound(), "< 2m");
+        let check = ExpectationCheck::new(&count, Some(41.0), interval(35.5, 46.5), 10);
+        assert_eq!(check.measured(), "41 ±5.5");
+    }
+
+    #[test]
+    fn inconclusive_says_how_many_replications_would_settle_it() {
+        let e = expect("abandonment", "<= 0.12 at 95%");
+        // Estimate 0.11, half-width 0.02: the interval must shrink to 0.01,
+        // so about four times the replications (with 10% to spare).
+        let check = ExpectationCheck::new(&e, Some(0.11), interval(0.09, 0.13), 10);
+        assert_eq!(check.verdict, Verdict::Inconclusive);
+        let advice = check.advice().unwrap();
+        assert!(advice.contains("about 44 replications"), "{advice}");
+        assert!(
+            check
+                .problem()
+                .unwrap()
+                .contains("straddles the bound <= 12%")
+        );
+        let single = ExpectationCheck::new(&e, Some(0.11), None, 1);
+        assert!(single.advice().unwrap().contains("at least 2"));
+        assert!(
+            ExpectationCheck::new(&e, Some(0.05), interval(0.04, 0.06), 10)
+                .advice()
+                .is_none()
+        );
+    }
+}

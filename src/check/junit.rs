@@ -1,0 +1,238 @@
+//! JUnit XML, the test report format CI servers read (Jenkins, GitLab,
+//! Azure Pipelines, CircleCI): one `<testsuite>` per scenario, one
+//! `<testcase>` per expectation and one for the snapshot.
+//!
+//! ```xml
+//! <?xml version="1.0" encoding="UTF-8"?>
+//! <testsuites name="rehearse check" tests="3" failures="1" errors="0" time="0.412">
+//!   <testsuite name="shop-peak-hour" tests="3" failures="1" errors="0" skipped="0" time="0.412" file="scenarios/shop/peak-hour.yaml">
+//!     <properties>
+//!       <property name="scenario" value="peak-hour"/>
+//!       <property name="replications" value="20"/>
+//!     </properties>
+//!     <testcase name="self_resolution &gt;= 55%" classname="rehearse.shop-peak-hour"/>
+//!     <testcase name="abandonment &lt;= 9%" classname="rehearse.shop-peak-hour">
+//!       <failure type="expectation" message="`abandonment` is 9.2%, which is not &lt;= 9%">...</failure>
+//!     </testcase>
+//!     <testcase name="snapshot" classname="rehearse.shop-peak-hour"/>
+//!   </testsuite>
+//! </testsuites>
+//! ```
+//!
+//! Test names are unique within a suite, and suite names (`<bot>-<scenario>`)
+//! within the file, so a CI server tracks each check across runs. Failures
+//! are `failure` elements (the check ran and did not pass); an opted-out or
+//! uncompared snapshot is `skipped`.
+
+use std::collections::HashSet;
+use std::fmt::Write;
+
+use super::expectations::Verdict;
+use super::snapshot::SnapshotState;
+use super::{CheckReport, ScenarioCheck};
+
+/// How many changed numbers a snapshot failure lists.
+const DIFF_LINES: usize = 50;
+
+/// The JUnit XML of a whole check.
+pub fn render(report: &CheckReport) -> String {
+    let mut suites = String::new();
+    let (mut tests, mut failures, mut seconds) = (0, 0, 0.0);
+    for scenario in &report.scenarios {
+        let (suite, counts) = suite(scenario);
+        suites.push_str(&suite);
+        tests += counts.0;
+        failures += counts.1;
+        seconds += scenario.seconds;
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"rehearse check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" time=\"{seconds:.3}\">\n{suites}</testsuites>\n"
+    )
+}
+
+/// One scenario's suite, and its (tests, failures).
+fn suite(scenario: &ScenarioCheck) -> (String, (usize, usize)) {
+    let classname = format!("rehearse.{}", scenario.name);
+    let mut names = HashSet::new();
+    let mut unique = |name: String| {
+        let mut candidate = name.clone();
+        let mut n = 2;
+        while !names.insert(candidate.clone()) {
+            candidate = format!("{name} ({n})");
+            n += 1;
+        }
+        candidate
+    };
+    let mut cases = String::new();
+    let (mut tests, mut failures, mut skipped) = (0, 0, 0);
+    let file = scenario.file.display().to_string();
+    for (check, place) in &scenario.expectations {
+        tests += 1;
+        let name = unique(check.condition());
+        let Some(problem) = check.problem() else {
+            let _ = writeln!(cases, "    {}", testcase(&name, &classname, None));
+            continue;
+        };
+        failures += 1;
+        let kind = if check.verdict == Verdict::Inconclusive {
+            "inconclusive"
+        } else {
+            "expectation"
+        };
+        let mut body = check.details();
+        if let Some(advice) = check.advice() {
+            body.push_str(&format!("\n{advice}"));
+        }
+        match place {
+            Some(place) => body.push_str(&format!(
+                "\n{file}:{}:{}",
+                place.location.line, place.location.column
+            )),
+            None => body.push_str(&format!("\n{file}")),
+        }
+        let _ = writeln!(
+            cases,
+            "    {}",
+            testcase(&name, &classname, Some(("failure", kind, &problem, &body)))
+        );
+    }
+    tests += 1;
+    let snapshot = &scenario.snapshot;
+    let path = snapshot.path.display().to_string();
+    let name = unique("snapshot".to_string());
+    let diff_body = || {
+        snapshot
+            .diff
+            .as_ref()
+            .map(|diff| diff.lines(DIFF_LINES).join("\n"))
+            .unwrap_or_default()
+    };
+    let case = match &snapshot.state {
+        SnapshotState::Matches | SnapshotState::Accepted { .. } => {
+            testcase(&name, &classname, None)
+        }
+        SnapshotState::Differs => {
+            failures += 1;
+            let message = format!(
+                "the report differs from {path}: {}",
+                snapshot
+                    .diff
+                    .as_ref()
+                    .map_or_else(|| "its text changed".to_string(), |diff| diff.summary())
+            );
+            testcase(
+                &name,
+                &classname,
+                Some(("failure", "snapshot", &message, &diff_body())),
+            )
+        }
+        SnapshotState::Missing => {
+            failures += 1;
+            let message = format!("no approved report: {path} does not exist");
+            let body = "run `rehearse check` locally, review the report, approve it with `rehearse check --accept` and commit it";
+            testcase(
+                &name,
+                &classname,
+                Some(("failure", "snapshot", &message, body)),
+            )
+        }
+        SnapshotState::OptedOut => {
+            skipped += 1;
+            testcase(
+                &name,
+                &classname,
+                Some(("skipped", "", "the scenario says `snapshot: false`", "")),
+            )
+        }
+        SnapshotState::NotCompared(why) => {
+            skipped += 1;
+            testcase(&name, &classname, Some(("skipped", "", why, "")))
+        }
+    };
+    let _ = writeln!(cases, "    {case}");
+    let suite = format!(
+        "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"{:.3}\" file=\"{}\">\n    <properties>\n      <property name=\"scenario\" value=\"{}\"/>\n      <property name=\"replications\" value=\"{}\"/>\n    </properties>\n{cases}  </testsuite>\n",
+        attribute(&scenario.name),
+        scenario.seconds,
+        attribute(&file),
+        attribute(&scenario.scenario),
+        scenario.replications,
+    );
+    (suite, (tests, failures))
+}
+
+/// A `<testcase>`, empty on a pass; with `(element, type, message, body)`
+/// for a failure or a skip.
+fn testcase(name: &str, classname: &str, outcome: Option<(&str, &str, &str, &str)>) -> String {
+    let open = format!(
+        "<testcase name=\"{}\" classname=\"{}\"",
+        attribute(name),
+        attribute(classname)
+    );
+    match outcome {
+        None => format!("{open}/>"),
+        Some((element, kind, message, body)) => {
+            let kind = if kind.is_empty() {
+                String::new()
+            } else {
+                format!(" type=\"{}\"", attribute(kind))
+            };
+            let inner = if body.is_empty() {
+                format!("<{element}{kind} message=\"{}\"/>", attribute(message))
+            } else {
+                format!(
+                    "<{element}{kind} message=\"{}\">{}</{element}>",
+                    attribute(message),
+                    text(body)
+                )
+            };
+            format!("{open}>{inner}</testcase>")
+        }
+    }
+}
+
+/// Text content: markup escaped, characters XML 1.0 forbids written as
+/// `\u{..}`.
+fn text(value: &str) -> String {
+    escape(value, false)
+}
+
+/// An attribute value: as text, with newlines and tabs kept as references.
+fn attribute(value: &str) -> String {
+    escape(value, true)
+}
+
+fn escape(value: &str, in_attribute: bool) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' if in_attribute => out.push_str("&#10;"),
+            '\t' if in_attribute => out.push_str("&#9;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') => {
+                out.push_str(&c.escape_unicode().to_string())
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_forbidden_characters() {
+        assert_eq!(
+            attribute("a<b & \"c\"\n"),
+            "a&lt;b &amp; &quot;c&quot;&#10;"
+        );
+        assert_eq!(text("x\u{1b}[31m\ny"), "x\\u{1b}[31m\ny");
+    }
+}

@@ -1,0 +1,519 @@
+//! `rehearse check` through the real binary, in temporary copies of a bot's
+//! repository: the gate a pull request meets, snapshot states under insta's
+//! update semantics, and the CI outputs.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `rehearse` in `dir` with `CI` set or not, and other variables.
+fn rehearse(dir: &Path, ci: bool, env: &[(&str, &Path)], args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rehearse"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CI")
+        .env_remove("GITHUB_STEP_SUMMARY");
+    if ci {
+        command.env("CI", "true");
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn explain(output: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+        output.status.code(),
+        stdout(output),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Every file under `dir/snapshots` with its bytes: what "nothing was
+/// written" is checked against.
+fn snapshot_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let Ok(entries) = std::fs::read_dir(dir.join("snapshots")) else {
+        return BTreeMap::new();
+    };
+    entries
+        .map(|entry| entry.unwrap().path())
+        .map(|path| (path.clone(), std::fs::read(&path).unwrap()))
+        .collect()
+}
+
+/// A copy of the bundled shop bot, with its approved report, as a team's
+/// repository would hold it.
+fn shop_repository(name: &str) -> PathBuf {
+    let dir = common::write_files(name, &[]);
+    std::fs::create_dir_all(dir.join("scenarios/shop")).unwrap();
+    std::fs::create_dir_all(dir.join("snapshots")).unwrap();
+    for file in ["flow.yaml", "personas.yaml", "peak-hour.yaml"] {
+        std::fs::copy(
+            common::root().join("scenarios/shop").join(file),
+            dir.join("scenarios/shop").join(file),
+        )
+        .unwrap();
+    }
+    std::fs::copy(
+        common::root().join("snapshots/shop-peak-hour.snap"),
+        dir.join("snapshots/shop-peak-hour.snap"),
+    )
+    .unwrap();
+    dir
+}
+
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", file.display());
+    std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The line of `needle` in `file`, from 1.
+fn line_of(file: &Path, needle: &str) -> usize {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .position(|line| line.contains(needle))
+        .unwrap()
+        + 1
+}
+
+#[test]
+fn a_flow_change_that_breaks_an_expectation_fails_the_gate_until_accepted() {
+    let dir = shop_repository("check-done-when");
+    let scenario = dir.join("scenarios/shop/peak-hour.yaml");
+
+    // The approved report of the unchanged bot passes in CI.
+    let output = rehearse(&dir, true, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    assert!(
+        stdout(&output)
+            .contains("check passed: 1 scenario, 6 expectations passed, 1 snapshot matches")
+    );
+
+    // A stricter order-number check that hands every miss to a person.
+    edit(
+        &dir.join("scenarios/shop/flow.yaml"),
+        "    expect: {pattern: '(?i)^\\s*[A-Z][0-9]{6}\\s*$'}\n    routes:\n      valid: lookup_order\n      invalid: ask_order_again",
+        "    expect: {pattern: '^[A-Z][0-9]{6}$'}\n    routes:\n      valid: lookup_order\n      invalid: handoff_support",
+    );
+    let before = snapshot_files(&dir);
+    let summary = dir.join("step-summary.md");
+    std::fs::write(&summary, "## an earlier step\n").unwrap();
+    let output = rehearse(
+        &dir,
+        true,
+        &[("GITHUB_STEP_SUMMARY", &summary)],
+        &["check", "--junit", "junit.xml"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
+    let text = stdout(&output);
+    // Located like a lint finding, with the numbers.
+    let line = line_of(&scenario, "  self_resolution:");
+    // (The numbers themselves are the engine's business: only their form is
+    // checked here, so that a better engine does not break this test.)
+    assert!(
+        text.contains("error[expectation]: `self_resolution` is ")
+            && text.contains(&format!(
+                "%, which is not >= 55%\n  --> scenarios/shop/peak-hour.yaml:{line}:3 (at `expect.self_resolution`)\n"
+            )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{line} |   self_resolution: \">= 0.55\"\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains("(95% interval ") && text.contains(", 20 replications); bound >= 55%"),
+        "{text}"
+    );
+    assert!(text.contains("error[snapshot]: the report of shop-peak-hour differs from snapshots/shop-peak-hour.snap"), "{text}");
+    assert!(text.contains("nothing is written when CI is set"), "{text}");
+    // The largest real change leads the diff: the node nobody reaches now.
+    assert!(text.contains("funnel.ask_order_again.entered"), "{text}");
+    assert!(
+        text.contains("check failed: 1 of 1 scenario failed: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("expectations failed, 1 snapshot differs\n"),
+        "{text}"
+    );
+    // JUnit and the step summary (appended to what earlier steps wrote).
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap();
+    assert!(
+        junit.contains(r#"<testsuite name="shop-peak-hour" tests="7" failures=""#),
+        "{junit}"
+    );
+    assert!(
+        junit.contains(r#"<failure type="snapshot" message="the report differs"#),
+        "{junit}"
+    );
+    let summary_text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary_text.starts_with("## an earlier step\n## rehearse check: failed"),
+        "{summary_text}"
+    );
+    assert!(
+        summary_text.contains("### ❌ shop-peak-hour"),
+        "{summary_text}"
+    );
+    assert!(
+        summary_text.contains("| self\\_resolution | "),
+        "{summary_text}"
+    );
+    assert!(
+        summary_text.contains(" | \\>= 55% | **fail** |"),
+        "{summary_text}"
+    );
+    // Under CI, not a byte of the snapshots changed.
+    assert_eq!(snapshot_files(&dir), before);
+
+    // Locally the new report waits for review beside the approved one.
+    let output = rehearse(&dir, false, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
+    let pending = dir.join("snapshots/shop-peak-hour.snap.new");
+    assert!(pending.exists());
+    assert!(stdout(&output).contains("wrote snapshots/shop-peak-hour.snap.new"));
+
+    // Accepting alone does not pass a broken expectation...
+    let output = rehearse(&dir, false, &[], &["check", "--accept"]);
+    assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
+    // ...the team decides the new numbers are right, and says so.
+    for (from, to) in [
+        (
+            "self_resolution: \">= 0.55\"",
+            "self_resolution: \">= 0.4\"",
+        ),
+        ("abandonment: \"<= 0.12\"", "abandonment: \"<= 0.25\""),
+        (
+            "outcomes.abandoned_in_queue: \"<= 0.05\"",
+            "outcomes.abandoned_in_queue: \"<= 0.2\"",
+        ),
+    ] {
+        edit(&scenario, from, to);
+    }
+    let output = rehearse(&dir, false, &[], &["check", "--accept"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    assert!(!pending.exists(), "accepting removes the pending report");
+    let approved = std::fs::read_to_string(dir.join("snapshots/shop-peak-hour.snap")).unwrap();
+    assert!(
+        approved.starts_with("---\nsource: tests/scenarios.rs\n---\n"),
+        "the header is kept"
+    );
+    let bundled =
+        std::fs::read_to_string(common::root().join("snapshots/shop-peak-hour.snap")).unwrap();
+    assert_ne!(approved, bundled, "the new report is approved");
+
+    // Committed, the snapshot passes in CI, and CI writes nothing.
+    let before = snapshot_files(&dir);
+    let output = rehearse(&dir, true, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    assert_eq!(snapshot_files(&dir), before);
+}
+
+const FLOW: &str = r#"flow: small
+start: welcome
+latency: {fixed: 1s}
+nodes:
+  welcome:
+    say: "Hi! Track or talk?"
+    buttons: ["Track", "Talk"]
+    routes: {"Track": done, "Talk": handoff, fallback: welcome}
+  handoff:
+    handoff: {queue: support}
+  done:
+    end: resolved
+"#;
+
+const PERSONAS: &str = r#"personas:
+  - name: tracker
+    goals: [{want: track, taps: ["Track"]}]
+    behaviour: {read: {fixed: 5s}, drop_per_turn: 0.1}
+  - name: talker
+    goals: [{want: talk, taps: ["Talk"]}]
+    behaviour: {read: {fixed: 5s}, patience: {queue: {fixed: 1m}}}
+"#;
+
+fn scenario(extra: &str) -> String {
+    format!(
+        "scenario: small\nflow: flow.yaml\npersonas: [personas.yaml]\nseed: 1\nduration: 1h\nreplications: 3\narrivals: {{poisson: {{per_hour: 30}}}}\nagents: {{support: {{count: 1, handle_time: {{fixed: 3m}}}}}}\nexpect: {{self_resolution: \">= 0.1\"}}\n{extra}"
+    )
+}
+
+fn small_repository(name: &str, extra: &str) -> PathBuf {
+    let dir = common::write_files(name, &[]);
+    std::fs::create_dir_all(dir.join("scenarios/bot")).unwrap();
+    for (file, text) in [
+        ("flow.yaml", FLOW.to_string()),
+        ("personas.yaml", PERSONAS.to_string()),
+        ("small.yaml", scenario(extra)),
+    ] {
+        std::fs::write(dir.join("scenarios/bot").join(file), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_missing_snapshot_fails_in_ci_waits_for_review_locally_and_is_created_on_accept() {
+    let dir = small_repository("check-missing", "");
+    let snap = dir.join("snapshots/bot-small.snap");
+    let pending = dir.join("snapshots/bot-small.snap.new");
+
+    let output = rehearse(&dir, true, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
+    assert!(
+        stdout(&output)
+            .contains("bot-small has no approved report: snapshots/bot-small.snap does not exist")
+    );
+    assert!(snapshot_files(&dir).is_empty(), "CI writes nothing");
+
+    let output = rehearse(&dir, false, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
+    assert!(pending.exists() && !snap.exists());
+    // insta reads the pending file as one of its own.
+    let read = insta::Snapshot::from_file(&pending).unwrap();
+    assert_eq!(read.metadata().source(), Some("scenarios/bot/small.yaml"));
+
+    let output = rehearse(&dir, false, &[], &["check", "--accept"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    assert!(
+        stdout(&output).contains("accepted      snapshot"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(snap.exists() && !pending.exists());
+
+    let output = rehearse(&dir, true, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    assert!(stdout(&output).contains("matches snapshots/bot-small.snap"));
+}
+
+#[test]
+fn a_differing_snapshot_shows_a_metric_diff_and_only_local_runs_write() {
+    let dir = small_repository("check-differ", "");
+    assert_eq!(
+        rehearse(&dir, false, &[], &["check", "--accept"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let approved = snapshot_files(&dir);
+    edit(&dir.join("scenarios/bot/small.yaml"), "seed: 1", "seed: 2");
+
+    let output = rehearse(&dir, true, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("differs from snapshots/bot-small.snap: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("seed ") && text.contains(" 1 -> 2  (no interval)"),
+        "{text}"
+    );
+    assert!(text.contains("conversations"), "{text}");
+    assert_eq!(snapshot_files(&dir), approved, "CI writes nothing");
+
+    let output = rehearse(&dir, false, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
+    assert!(dir.join("snapshots/bot-small.snap.new").exists());
+    assert_eq!(
+        std::fs::read(dir.join("snapshots/bot-small.snap")).unwrap(),
+        approved[&dir.join("snapshots/bot-small.snap")],
+        "the approved report stays until accepted"
+    );
+
+    // Back to the approved seed: it matches again, and the stale pending
+    // report goes (as insta removes it).
+    edit(&dir.join("scenarios/bot/small.yaml"), "seed: 2", "seed: 1");
+    let output = rehearse(&dir, false, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    assert_eq!(snapshot_files(&dir), approved);
+}
+
+#[test]
+fn snapshots_of_scenarios_that_are_gone_are_reported() {
+    let dir = small_repository("check-unreferenced", "");
+    assert_eq!(
+        rehearse(&dir, false, &[], &["check", "--accept"])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::write(
+        dir.join("snapshots/bot-retired.snap"),
+        "---\nsource: x\n---\na: 1\n",
+    )
+    .unwrap();
+    let output = rehearse(&dir, true, &[], &["check"]);
+    // Reported, not failed on: deleting it is a decision for a person.
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("warning[snapshot]: snapshots/bot-retired.snap belongs to no scenario"),
+        "{text}"
+    );
+    assert!(text.contains("1 snapshot unreferenced"), "{text}");
+    // Checking one scenario says nothing about the others' snapshots.
+    let output = rehearse(&dir, true, &[], &["check", "scenarios/bot/small.yaml"]);
+    assert!(!stdout(&output).contains("bot-retired"));
+}
+
+#[test]
+fn a_scenario_may_gate_on_expectations_alone() {
+    let dir = small_repository("check-opt-out", "snapshot: false\n");
+    let output = rehearse(&dir, false, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    assert!(
+        stdout(&output).contains("skipped       snapshot"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        snapshot_files(&dir).is_empty(),
+        "no snapshot is written, even locally"
+    );
+}
+
+#[test]
+fn more_replications_narrow_intervals_without_comparing_snapshots() {
+    let dir = small_repository("check-replications", "");
+    let output = rehearse(&dir, true, &[], &["check", "--replications", "6"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("(scenarios/bot/small.yaml, 6 replications)"),
+        "{text}"
+    );
+    assert!(text.contains("not compared: --replications 6"), "{text}");
+    let output = rehearse(
+        &dir,
+        false,
+        &[],
+        &["check", "--replications", "6", "--accept"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", explain(&output));
+}
+
+#[test]
+fn accepting_is_refused_under_ci() {
+    let dir = small_repository("check-accept-ci", "");
+    let output = rehearse(&dir, true, &[], &["check", "--accept"]);
+    assert_eq!(output.status.code(), Some(2), "{}", explain(&output));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing is written when CI is set"));
+    assert!(snapshot_files(&dir).is_empty());
+}
+
+#[test]
+fn an_inconclusive_expectation_fails_and_asks_for_more_replications() {
+    // Self-resolution is near 0.6 here: 3 replications cannot tell.
+    let dir = small_repository("check-inconclusive", "snapshot: false\n");
+    edit(
+        &dir.join("scenarios/bot/small.yaml"),
+        "expect: {self_resolution: \">= 0.1\"}",
+        "expect: {self_resolution: \">= 0.55 at 95%\"}",
+    );
+    let output = rehearse(&dir, true, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("INCONCLUSIVE  self_resolution >= 55% at 95%"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error[inconclusive]: `self_resolution` is inconclusive: its 95% interval"),
+        "{text}"
+    );
+    assert!(text.contains("help: run more replications"), "{text}");
+}
+
+#[test]
+fn unusable_input_exits_2() {
+    let dir = small_repository("check-bad-input", "");
+    std::fs::create_dir_all(dir.join("snapshots")).unwrap();
+    std::fs::write(dir.join("snapshots/bot-small.snap"), "scenario: small\n").unwrap();
+    let output = rehearse(&dir, true, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(2), "{}", explain(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("is not an approved report in insta's snapshot format")
+    );
+
+    let empty = common::write_files("check-no-scenarios", &[]);
+    let output = rehearse(&empty, true, &[], &["check"]);
+    assert_eq!(output.status.code(), Some(2), "{}", explain(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("there is no scenarios/ directory here")
+    );
+}
+
+#[test]
+fn the_file_check_writes_is_the_file_insta_approves() {
+    // `check --accept` on a fresh copy writes the bundled report again: the
+    // same contents insta approved in this repository.
+    let dir = shop_repository("check-insta-compatible");
+    std::fs::remove_file(dir.join("snapshots/shop-peak-hour.snap")).unwrap();
+    let output = rehearse(&dir, false, &[], &["check", "--accept"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    let ours = insta::Snapshot::from_file(&dir.join("snapshots/shop-peak-hour.snap")).unwrap();
+    let bundled =
+        insta::Snapshot::from_file(&common::root().join("snapshots/shop-peak-hour.snap")).unwrap();
+    assert_eq!(ours.contents(), bundled.contents());
+    assert_eq!(
+        ours.metadata().source(),
+        Some("scenarios/shop/peak-hour.yaml")
+    );
+    // And insta's own assertion accepts the file `check` wrote.
+    let report = common::report(&common::load(&dir.join("scenarios/shop/peak-hour.yaml")));
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir.join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| {
+        insta::assert_snapshot!(
+            "shop-peak-hour",
+            rehearse::check::snapshot::contents(&report)
+        );
+    });
+}
+
+#[test]
+fn reports_carry_their_intervals() {
+    let dir = small_repository("check-ci95", "");
+    let load = |replications| {
+        let scenario = common::load(&dir.join("scenarios/bot/small.yaml"));
+        rehearse::simulate(
+            &scenario,
+            &rehearse::RunOptions::new()
+                .replications(replications)
+                .unwrap(),
+            &|| {},
+        )
+    };
+    let simulation = load(5);
+    let ci95 = simulation
+        .report()
+        .ci95
+        .as_ref()
+        .expect("5 replications have intervals");
+    let metric = rehearse::Metric::parse("rates.self_resolution").unwrap();
+    let interval = simulation.interval(&metric).unwrap();
+    let [low, high] = ci95.rates["self_resolution"];
+    assert!((low - interval.low).abs() <= 5e-5 && (high - interval.high).abs() <= 5e-5);
+    assert_eq!(ci95.get(&metric).map(|i| i.low), Some(low));
+    assert!(
+        load(1).report().ci95.is_none(),
+        "one replication has no interval"
+    );
+}
