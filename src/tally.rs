@@ -117,6 +117,55 @@ impl Histogram {
         }
         Some(Millis(self.max))
     }
+
+    /// The counts regrouped into coarse buckets for a chart: two per
+    /// doubling (bounds 4, 6, 8, 12, 16, 24 … ms; 0 to 3 ms exact), from
+    /// the first bucket with a value to the last, gaps included, each as
+    /// `(from, to, count)` in milliseconds. The fine buckets nest in them
+    /// exactly (a doubling's 512 fine buckets split into two halves of 256),
+    /// so the counts are exact.
+    pub fn coarse_buckets(&self) -> Vec<(u64, u64, u64)> {
+        let mut out: Vec<(u64, u64, u64)> = Vec::new();
+        for (bucket, &count) in self.counts.iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            let (from, to) = coarse_bounds(lower_bound_of(bucket));
+            // Fill the gap since the last bucket with empty ones, so the
+            // buckets tile the range.
+            while let Some(&(_, last_to, _)) = out.last() {
+                if last_to >= to {
+                    break;
+                }
+                let (next_from, next_to) = coarse_bounds(last_to);
+                if next_from == from {
+                    break;
+                }
+                out.push((next_from, next_to, 0));
+            }
+            match out.last_mut() {
+                Some(last) if last.0 == from => last.2 += count,
+                _ => out.push((from, to, count)),
+            }
+        }
+        out
+    }
+}
+
+/// The coarse bucket `[from, to)` that holds `value` milliseconds: values
+/// below 4 ms on their own, then two buckets per doubling, split at one and
+/// a half times its start.
+fn coarse_bounds(value: u64) -> (u64, u64) {
+    if value < 4 {
+        return (value, value + 1);
+    }
+    let start = 1u64 << (63 - value.leading_zeros());
+    let middle = start + start / 2;
+    if value < middle {
+        (start, middle)
+    } else {
+        (middle, start * 2)
+    }
 }
 
 /// How many conversations ended each way.
@@ -422,6 +471,31 @@ mod tests {
         assert_eq!(h.quantile(1.0), Some(Millis(100)));
         assert_eq!(h.mean(), Some(50.5));
         assert_eq!(Histogram::default().quantile(0.5), None);
+    }
+
+    #[test]
+    fn coarse_buckets_tile_the_range_and_keep_every_count() {
+        let mut h = Histogram::default();
+        for ms in [0, 3, 5, 7, 1500, 1536, 3071, 70_000] {
+            h.record(Millis(ms));
+        }
+        let buckets = h.coarse_buckets();
+        // Contiguous: each starts where the last ended.
+        for pair in buckets.windows(2) {
+            assert_eq!(pair[0].1, pair[1].0, "{buckets:?}");
+        }
+        assert_eq!(buckets.iter().map(|b| b.2).sum::<u64>(), 8);
+        assert_eq!(&buckets[..4], &[(0, 1, 1), (1, 2, 0), (2, 3, 0), (3, 4, 1)]);
+        // 5 and 7 fall in [4, 6) and [6, 8); 1500 in [1024, 1536); 1536 and
+        // 3071 in [1536, 2048) and [2048, 3072); 70 s in [65536, 98304).
+        let find = |ms| buckets.iter().find(|b| b.0 <= ms && ms < b.1).unwrap().2;
+        assert_eq!(find(5), 1);
+        assert_eq!(find(7), 1);
+        assert_eq!(find(1500), 1);
+        assert_eq!(find(1536), 1);
+        assert_eq!(find(3071), 1);
+        assert_eq!(buckets.last(), Some(&(65_536, 98_304, 1)));
+        assert!(Histogram::default().coarse_buckets().is_empty());
     }
 
     #[test]
