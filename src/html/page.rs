@@ -1,6 +1,7 @@
 //! One self-contained HTML page: a header, an optional "failures first"
-//! summary, a table of contents, and sections of paragraphs, charts, tables
-//! and chat transcripts.
+//! summary, a table of contents, and sections of paragraphs, key figures,
+//! charts, tables and chat transcripts — on their own, or grouped into
+//! parts (one per scenario of a run, one per scenario of a check).
 //!
 //! The page loads nothing: its CSS is inline, its fonts are the system's, it
 //! has no script, and a `Content-Security-Policy` forbids every fetch and
@@ -12,6 +13,11 @@
 //! arrive as [`Svg`], which only this module's charts make. The output is
 //! well-formed (void elements are self-closed), so tests can check it with
 //! an XML-style tag balance.
+//!
+//! Headings nest: the page's title is `<h1>`; a section directly on the page
+//! is `<h2>`, a part is `<h2>` and its sections `<h3>`; a section's
+//! sub-headings are one level below it. Sections are built before they know
+//! their level, so their content is kept as blocks and written at the end.
 
 use std::fmt::Write;
 
@@ -36,6 +42,7 @@ pub struct Page {
     lead: Vec<String>,
     summary: Option<String>,
     sections: Vec<Section>,
+    parts: Vec<Part>,
 }
 
 impl Page {
@@ -46,6 +53,7 @@ impl Page {
             lead: Vec::new(),
             summary: None,
             sections: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -61,10 +69,17 @@ impl Page {
         self
     }
 
-    /// Appends a section; sections are numbered and listed in the page's
-    /// table of contents in the order added.
+    /// Appends a section directly on the page; such sections are listed in
+    /// the page's table of contents in the order added, before any part.
     pub fn section(mut self, section: Section) -> Page {
         self.sections.push(section);
+        self
+    }
+
+    /// Appends a part (a scenario of a run with several); parts are listed,
+    /// with their one-line summaries, in an index at the top.
+    pub fn part(mut self, part: Part) -> Page {
+        self.parts.push(part);
         self
     }
 
@@ -94,38 +109,139 @@ impl Page {
         if let Some(summary) = &self.summary {
             out.push_str(summary);
         }
-        if self.sections.len() > 1 {
-            out.push_str("<nav aria-label=\"Sections\"><ol>");
-            for (i, section) in self.sections.iter().enumerate() {
+        if self.parts.len() > 1 {
+            out.push_str("<nav aria-label=\"Contents\"><ol class=\"index\">");
+            for (i, part) in self.parts.iter().enumerate() {
                 let _ = write!(
                     out,
-                    "<li><a href=\"#s{}\">{}</a></li>",
+                    "<li><a href=\"#p{}\">{}</a>",
                     i + 1,
-                    Escaped(&section.heading)
+                    Escaped(&part.heading)
                 );
+                if let Some(line) = &part.index_line {
+                    let _ = write!(out, " <span class=\"detail\">{}</span>", Escaped(line));
+                }
+                out.push_str("</li>");
             }
             out.push_str("</ol></nav>\n");
         }
+        let ids: Vec<String> = (1..=self.sections.len()).map(|n| format!("s{n}")).collect();
+        if self.sections.len() > 1 {
+            contents(&mut out, &self.sections, &ids);
+        }
         out.push_str("<main>\n");
-        for (i, section) in self.sections.iter().enumerate() {
-            let _ = write!(
-                out,
-                "<section id=\"s{n}\" aria-labelledby=\"s{n}-h\">\n<h2 id=\"s{n}-h\">{}</h2>\n{}</section>\n",
-                Escaped(&section.heading),
-                section.body,
-                n = i + 1,
-            );
+        for (section, id) in self.sections.iter().zip(&ids) {
+            section.render(&mut out, id, 2);
+        }
+        for (i, part) in self.parts.iter().enumerate() {
+            part.render(&mut out, &format!("p{}", i + 1));
         }
         out.push_str("</main>\n</div>\n</body>\n</html>\n");
         out
     }
 }
 
+/// A list of links to `sections`, whose ids are `ids`.
+fn contents(out: &mut String, sections: &[Section], ids: &[String]) {
+    out.push_str("<nav aria-label=\"Sections\"><ol>");
+    for (section, id) in sections.iter().zip(ids) {
+        let _ = write!(
+            out,
+            "<li><a href=\"#{id}\">{}</a></li>",
+            Escaped(&section.heading)
+        );
+    }
+    out.push_str("</ol></nav>\n");
+}
+
+/// A group of sections under one heading: one scenario of a page that
+/// shows several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    heading: String,
+    lead: Vec<String>,
+    index_line: Option<String>,
+    sections: Vec<Section>,
+}
+
+impl Part {
+    /// An empty part under this heading.
+    pub fn new(heading: &str) -> Part {
+        Part {
+            heading: heading.to_string(),
+            lead: Vec::new(),
+            index_line: None,
+            sections: Vec::new(),
+        }
+    }
+
+    /// Adds a line under the part's heading.
+    pub fn lead(mut self, text: &str) -> Part {
+        self.lead.push(text.to_string());
+        self
+    }
+
+    /// What the page's index says after the part's name
+    /// (`58.3% self-resolved · 9.1% abandoned`).
+    pub fn index_line(mut self, text: &str) -> Part {
+        self.index_line = Some(text.to_string());
+        self
+    }
+
+    /// Appends a section.
+    pub fn section(mut self, section: Section) -> Part {
+        self.sections.push(section);
+        self
+    }
+
+    fn render(&self, out: &mut String, id: &str) {
+        let _ = writeln!(
+            out,
+            "<section class=\"part\" id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h2 id=\"{id}-h\">{}</h2>",
+            Escaped(&self.heading)
+        );
+        for line in &self.lead {
+            let _ = writeln!(out, "<p class=\"lead\">{}</p>", Escaped(line));
+        }
+        let ids: Vec<String> = (1..=self.sections.len())
+            .map(|n| format!("{id}-s{n}"))
+            .collect();
+        if self.sections.len() > 2 {
+            contents(out, &self.sections, &ids);
+        }
+        for (section, id) in self.sections.iter().zip(&ids) {
+            section.render(out, id, 3);
+        }
+        out.push_str("</section>\n");
+    }
+}
+
+/// What a section holds, in order: markup that is complete (paragraphs,
+/// figures, tables, chats) and sub-headings, whose level depends on where
+/// the section ends up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Block {
+    Markup(String),
+    Heading(String),
+}
+
 /// A section of a page: a heading and its content blocks, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     heading: String,
-    body: String,
+    blocks: Vec<Block>,
+}
+
+/// A key figure of a section's [`Section::facts`]: `Self-resolution`,
+/// `58.3%`, `95% CI 57.1%–59.5%`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fact<'a> {
+    /// What it is.
+    pub label: &'a str,
+    /// The value, formatted.
+    pub value: &'a str,
+    /// A line under the value (its interval, what it counts), or nothing.
+    pub detail: &'a str,
 }
 
 impl Section {
@@ -133,43 +249,141 @@ impl Section {
     pub fn new(heading: &str) -> Section {
         Section {
             heading: heading.to_string(),
-            body: String::new(),
+            blocks: Vec::new(),
+        }
+    }
+
+    /// Appends markup to the last block.
+    fn markup(&mut self) -> &mut String {
+        if !matches!(self.blocks.last(), Some(Block::Markup(_))) {
+            self.blocks.push(Block::Markup(String::new()));
+        }
+        match self.blocks.last_mut() {
+            Some(Block::Markup(markup)) => markup,
+            _ => unreachable!("a markup block was just pushed"),
         }
     }
 
     /// A paragraph of text.
     pub fn paragraph(mut self, text: &str) -> Section {
-        let _ = writeln!(self.body, "<p>{}</p>", Escaped(text));
+        let _ = writeln!(self.markup(), "<p>{}</p>", Escaped(text));
+        self
+    }
+
+    /// A paragraph in which text between backticks is shown as code
+    /// (`` `rehearse check --accept` ``), as the messages of `check` and
+    /// `lint` write commands and names. The text is escaped first, so a
+    /// backtick can only ever open a `<code>` element.
+    pub fn prose(mut self, text: &str) -> Section {
+        let mut pieces: Vec<String> = text.split('`').map(str::to_string).collect();
+        // An odd number of backticks: the last one opens nothing.
+        if pieces.len() % 2 == 0 {
+            if let (Some(last), Some(before)) = (pieces.pop(), pieces.last_mut()) {
+                before.push('`');
+                before.push_str(&last);
+            }
+        }
+        let out = self.markup();
+        out.push_str("<p>");
+        for (i, piece) in pieces.iter().enumerate() {
+            if i % 2 == 1 {
+                let _ = write!(out, "<code>{}</code>", Escaped(piece));
+            } else {
+                let _ = write!(out, "{}", Escaped(piece));
+            }
+        }
+        out.push_str("</p>\n");
         self
     }
 
     /// A sub-heading within the section.
     pub fn subheading(mut self, text: &str) -> Section {
-        let _ = writeln!(self.body, "<h3>{}</h3>", Escaped(text));
+        self.blocks.push(Block::Heading(text.to_string()));
+        self
+    }
+
+    /// Key figures as a row of tiles that wraps on a narrow screen: what a
+    /// reader should take away before the charts.
+    pub fn facts(mut self, facts: &[Fact<'_>]) -> Section {
+        let out = self.markup();
+        out.push_str("<dl class=\"facts\">");
+        for fact in facts {
+            let _ = write!(
+                out,
+                "<div><dt>{}</dt><dd>{}",
+                Escaped(fact.label),
+                Escaped(fact.value)
+            );
+            if !fact.detail.is_empty() {
+                let _ = write!(out, "<small>{}</small>", Escaped(fact.detail));
+            }
+            out.push_str("</dd></div>");
+        }
+        out.push_str("</dl>\n");
         self
     }
 
     /// A chart in a figure, with a caption saying how to read it.
     pub fn chart(mut self, chart: &Svg, caption: &str) -> Section {
-        let _ = writeln!(
-            self.body,
-            "<figure>{chart}<figcaption>{}</figcaption></figure>",
-            Escaped(caption)
-        );
+        figure(self.markup(), chart, caption);
+        self
+    }
+
+    /// Charts side by side where the screen is wide enough (two on a
+    /// desktop, one under the other on a phone), each with its caption: a
+    /// set of distributions, or version A beside version B.
+    pub fn charts(mut self, charts: &[(Svg, String)]) -> Section {
+        let out = self.markup();
+        out.push_str("<div class=\"figures\">");
+        for (chart, caption) in charts {
+            figure(out, chart, caption);
+        }
+        out.push_str("</div>\n");
         self
     }
 
     /// A table (see [`Table`]).
     pub fn table(mut self, table: &Table) -> Section {
-        table.render(&mut self.body);
+        table.render(self.markup());
         self
     }
 
-    /// A conversation as chat bubbles (see [`Transcript`]).
+    /// A conversation as chat bubbles under its own sub-heading (see
+    /// [`Transcript`]).
     pub fn transcript(mut self, transcript: &Transcript<'_>) -> Section {
-        transcript.render(&mut self.body);
+        self.blocks
+            .push(Block::Heading(transcript.title.to_string()));
+        transcript.render(self.markup());
         self
     }
+
+    /// Writes the section with the id `id` and a heading of `level`.
+    fn render(&self, out: &mut String, id: &str, level: usize) {
+        let _ = writeln!(
+            out,
+            "<section id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h{level} id=\"{id}-h\">{}</h{level}>",
+            Escaped(&self.heading),
+        );
+        let sub = (level + 1).min(6);
+        for block in &self.blocks {
+            match block {
+                Block::Markup(markup) => out.push_str(markup),
+                Block::Heading(text) => {
+                    let _ = writeln!(out, "<h{sub}>{}</h{sub}>", Escaped(text));
+                }
+            }
+        }
+        out.push_str("</section>\n");
+    }
+}
+
+/// A chart and its caption as a `<figure>`.
+fn figure(out: &mut String, chart: &Svg, caption: &str) {
+    let _ = writeln!(
+        out,
+        "<figure>{chart}<figcaption>{}</figcaption></figure>",
+        Escaped(caption)
+    );
 }
 
 /// How a table column's cells are aligned.
@@ -195,7 +409,7 @@ enum Align {
 pub struct Table {
     caption: String,
     columns: Vec<(String, Align)>,
-    rows: Vec<Vec<String>>,
+    rows: Vec<(Option<Status>, Vec<String>)>,
     folded: Option<String>,
 }
 
@@ -226,7 +440,18 @@ impl Table {
     /// empty, extra cells are dropped.
     pub fn row<S: AsRef<str>>(mut self, cells: &[S]) -> Table {
         self.rows
-            .push(cells.iter().map(|c| c.as_ref().to_string()).collect());
+            .push((None, cells.iter().map(|c| c.as_ref().to_string()).collect()));
+        self
+    }
+
+    /// Adds a row about something that passed or failed: it gets a bar in
+    /// the status's colour at its start. The cells must still say the
+    /// status in words; the colour only helps the eye.
+    pub fn status_row<S: AsRef<str>>(mut self, status: Status, cells: &[S]) -> Table {
+        self.rows.push((
+            Some(status),
+            cells.iter().map(|c| c.as_ref().to_string()).collect(),
+        ));
         self
     }
 
@@ -255,8 +480,13 @@ impl Table {
             let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", Escaped(heading));
         }
         out.push_str("</tr></thead>\n<tbody>\n");
-        for row in &self.rows {
-            out.push_str("<tr>");
+        for (status, row) in &self.rows {
+            match status {
+                Some(status) => {
+                    let _ = write!(out, "<tr class=\"{}\">", status.class());
+                }
+                None => out.push_str("<tr>"),
+            }
             for (i, (_, align)) in self.columns.iter().enumerate() {
                 let cell = row.get(i).map_or("", String::as_str);
                 let class = if *align == Align::Number {
@@ -325,12 +555,16 @@ pub struct Message<'a> {
     pub text: &'a str,
     /// Reply buttons or list rows offered with it, shown as chips.
     pub buttons: &'a [&'a str],
+    /// A note for the reader that the customer did not see, in small print
+    /// under the text: how the bot understood a customer's message.
+    pub note: Option<&'a str>,
 }
 
 /// A conversation as the customer saw it, drawn as chat bubbles.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Transcript<'a> {
-    /// A heading for it (`Conversation 17 — abandoned in queue`).
+    /// A heading for it (`Conversation 17 — abandoned in queue`), also the
+    /// chat's accessible name.
     pub title: &'a str,
     /// The messages in order.
     pub messages: &'a [Message<'a>],
@@ -353,10 +587,10 @@ fn clock(seconds: f64) -> String {
 
 impl Transcript<'_> {
     fn render(&self, out: &mut String) {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<h3>{title}</h3>\n<ol class=\"chat\" aria-label=\"{title}\">\n",
-            title = Escaped(self.title)
+            "<ol class=\"chat\" aria-label=\"{}\">",
+            Escaped(self.title)
         );
         for message in self.messages {
             let speaker = message.speaker;
@@ -378,6 +612,9 @@ impl Transcript<'_> {
                     let _ = write!(out, "<li>{}</li>", Escaped(button));
                 }
                 out.push_str("</ul>");
+            }
+            if let Some(note) = message.note {
+                let _ = write!(out, "<small class=\"how\">{}</small>", Escaped(note));
             }
             let seconds = if message.at.is_finite() {
                 message.at.max(0.0)
@@ -405,6 +642,8 @@ pub enum Status {
     Warn,
     /// The check passed.
     Pass,
+    /// The check did not run (opted out, not comparable).
+    Skip,
 }
 
 impl Status {
@@ -413,14 +652,18 @@ impl Status {
             Status::Fail => "fail",
             Status::Warn => "warn",
             Status::Pass => "pass",
+            Status::Skip => "skip",
         }
     }
 
-    fn badge(self) -> &'static str {
+    /// The status as a badge: a symbol and a word, so it reads without
+    /// colour (`✗ FAIL`).
+    pub fn badge(self) -> &'static str {
         match self {
             Status::Fail => "✗ FAIL",
             Status::Warn => "! WARN",
             Status::Pass => "✓ PASS",
+            Status::Skip => "– SKIP",
         }
     }
 }
@@ -453,27 +696,52 @@ impl Summary<'_> {
         let mut checks = self.checks.to_vec();
         checks.sort_by_key(|c| c.status);
         let count = |status| checks.iter().filter(|c| c.status == status).count();
-        let (failed, warned, passed) = (
+        let (failed, warned, passed, skipped) = (
             count(Status::Fail),
             count(Status::Warn),
             count(Status::Pass),
+            count(Status::Skip),
         );
-        let worst = checks.first().map_or(Status::Pass, |c| c.status);
+        // Skipped checks alone make no failure: the box is green.
+        let worst = checks
+            .first()
+            .map_or(Status::Pass, |c| c.status)
+            .min(Status::Pass);
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let headline = [
+        let mut headline = [
             plural(failed, "failed", "failed"),
             plural(warned, "warning", "warnings"),
             plural(passed, "passed", "passed"),
         ]
         .join(", ");
+        if skipped > 0 {
+            headline += &format!(", {skipped} skipped");
+        }
         let mut out = format!(
             "<section class=\"summary {}\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">{} {} — {headline}</h2>\n<ul class=\"checks\">\n",
             worst.class(),
             worst.badge().split_once(' ').map_or("", |(icon, _)| icon),
             Escaped(self.title),
         );
-        for check in &checks {
+        // With something to look at, the checks that passed (or did not
+        // run) are folded away under one line, so the failures fill the box.
+        let fold_from = if worst < Status::Pass {
+            checks.iter().position(|c| c.status >= Status::Pass)
+        } else {
+            None
+        };
+        for (i, check) in checks.iter().enumerate() {
+            if Some(i) == fold_from {
+                let mut folded = plural(passed, "passed", "passed");
+                if skipped > 0 {
+                    folded += &format!(", {skipped} skipped");
+                }
+                let _ = write!(
+                    out,
+                    "</ul>\n<details><summary>{folded}</summary><ul class=\"checks\">\n"
+                );
+            }
             let _ = writeln!(
                 out,
                 "<li><span class=\"badge {}\">{}</span><span class=\"name\">{}</span><span class=\"detail\">{}</span></li>",
@@ -483,7 +751,11 @@ impl Summary<'_> {
                 Escaped(check.detail)
             );
         }
-        out.push_str("</ul>\n</section>\n");
+        out.push_str("</ul>\n");
+        if fold_from.is_some() {
+            out.push_str("</details>\n");
+        }
+        out.push_str("</section>\n");
         out
     }
 }
@@ -536,6 +808,61 @@ mod tests {
         assert!(position("c") < position("a"));
         assert!(html.contains("class=\"summary fail\""));
         assert!(html.contains("2 failed, 1 warning, 1 passed"));
+    }
+
+    #[test]
+    fn passes_fold_away_when_something_failed() {
+        let checks = [
+            Check {
+                status: Status::Pass,
+                name: "a",
+                detail: "",
+            },
+            Check {
+                status: Status::Fail,
+                name: "b",
+                detail: "",
+            },
+            Check {
+                status: Status::Skip,
+                name: "c",
+                detail: "",
+            },
+        ];
+        let html = Summary {
+            title: "t",
+            checks: &checks,
+        }
+        .render();
+        let fold = html
+            .find("<details><summary>1 passed, 1 skipped</summary>")
+            .unwrap();
+        assert!(html.find("\"name\">b<").unwrap() < fold);
+        assert!(fold < html.find("\"name\">a<").unwrap());
+        // Nothing to look at: nothing folded.
+        let html = Summary {
+            title: "t",
+            checks: &checks[..1],
+        }
+        .render();
+        assert!(!html.contains("<details>"));
+        assert!(html.contains("class=\"summary pass\""));
+    }
+
+    #[test]
+    fn prose_shows_backticks_as_code_and_escapes_the_rest() {
+        let render = |text: &str| {
+            let section = Section::new("s").prose(text);
+            let mut out = String::new();
+            section.render(&mut out, "x", 2);
+            out
+        };
+        assert!(
+            render("run `rehearse check --accept` <now>")
+                .contains("<p>run <code>rehearse check --accept</code> &lt;now&gt;</p>")
+        );
+        assert!(render("a `b` c `d").contains("<p>a <code>b</code> c `d</p>"));
+        assert!(render("`<script>`").contains("<p><code>&lt;script&gt;</code></p>"));
     }
 
     #[test]

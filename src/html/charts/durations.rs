@@ -7,6 +7,7 @@ use crate::html::svg::{Anchor, Canvas, Svg};
 
 /// A histogram bucket: how many durations fell between `lower` and the next
 /// bucket's `lower` (for the last bucket, one more step of the same ratio).
+/// A last bucket with a count of 0 only says where the one before it ends.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bucket {
     /// The bucket's lower bound, in seconds.
@@ -43,11 +44,14 @@ const TICKS: [&[f64]; 3] = [
     ],
 ];
 
-/// A bucket ready to draw: its bounds (positive) and count.
+/// A bucket ready to draw: its bounds (positive) and count, and the lower
+/// bound to print (0 for a bucket that starts at 0, whose drawn `low` is
+/// only where the log axis puts it).
 struct Span {
     low: f64,
     high: f64,
     count: u64,
+    shown_low: f64,
 }
 
 /// Sorts the buckets and gives each positive bounds, so that each can be
@@ -67,6 +71,12 @@ fn spans(buckets: &[Bucket]) -> Vec<Span> {
         }
         same
     });
+    // An empty last bucket closes the range: it is the end of the one
+    // before, not a bucket of its own.
+    let closing = match sorted.as_slice() {
+        [.., _, last] if last.count == 0 => sorted.pop().map(|last| last.lower),
+        _ => None,
+    };
     let ratio_at = |i: usize| -> f64 {
         // The growth from bucket i-1 to bucket i, when both are positive.
         if i >= 1 && sorted[i - 1].lower > 0.0 {
@@ -82,10 +92,11 @@ fn spans(buckets: &[Bucket]) -> Vec<Span> {
     };
     let mut spans = Vec::with_capacity(sorted.len());
     for (i, bucket) in sorted.iter().enumerate() {
-        let high = match sorted.get(i + 1) {
-            Some(next) => next.lower,
-            None if bucket.lower > 0.0 => bucket.lower * last_ratio,
-            None => 0.001,
+        let high = match (sorted.get(i + 1), closing) {
+            (Some(next), _) => next.lower,
+            (None, Some(end)) => end,
+            (None, None) if bucket.lower > 0.0 => bucket.lower * last_ratio,
+            (None, None) => 0.001,
         };
         let low = if bucket.lower > 0.0 {
             bucket.lower
@@ -97,6 +108,7 @@ fn spans(buckets: &[Bucket]) -> Vec<Span> {
             low,
             high,
             count: bucket.count,
+            shown_low: bucket.lower,
         });
     }
     spans
@@ -134,7 +146,7 @@ pub fn durations(title: &str, buckets: &[Bucket], markers: &[Marker<'_>]) -> Svg
     let mut desc = format!(
         "{} measured, from {} to {}",
         thousands(total),
-        duration(spans.first().map_or(0.0, |s| s.low)),
+        duration(spans.first().map_or(0.0, |s| s.shown_low)),
         duration(spans.last().map_or(0.0, |s| s.high))
     );
     for marker in markers {
@@ -144,7 +156,7 @@ pub fn durations(title: &str, buckets: &[Bucket], markers: &[Marker<'_>]) -> Svg
     for span in spans.iter().filter(|s| s.count > 0) {
         desc += &format!(
             " {}–{} {} ({}),",
-            duration(span.low),
+            duration(span.shown_low),
             duration(span.high),
             thousands(span.count),
             percent(span.count as f64 / total as f64)
@@ -188,7 +200,7 @@ pub fn durations(title: &str, buckets: &[Bucket], markers: &[Marker<'_>]) -> Svg
         let (x, w) = (x_of(span.low), x_of(span.high) - x_of(span.low));
         let tip = format!(
             "{}–{}: {} ({})",
-            duration(span.low),
+            duration(span.shown_low),
             duration(span.high),
             thousands(span.count),
             percent(span.count as f64 / total as f64)
@@ -287,6 +299,29 @@ mod tests {
         let spans = spans(&buckets);
         let bounds: Vec<(f64, f64, u64)> = spans.iter().map(|s| (s.low, s.high, s.count)).collect();
         assert_eq!(bounds, [(0.01, 0.1, 1), (0.1, 1.0, 2), (1.0, 10.0, 4)]);
+    }
+
+    #[test]
+    fn an_empty_last_bucket_closes_the_range() {
+        let buckets = [
+            Bucket {
+                lower: 1.0,
+                count: 3,
+            },
+            Bucket {
+                lower: 1.5,
+                count: 2,
+            },
+            Bucket {
+                lower: 2.0,
+                count: 0,
+            },
+        ];
+        let bounds: Vec<(f64, f64, u64)> = spans(&buckets)
+            .iter()
+            .map(|s| (s.low, s.high, s.count))
+            .collect();
+        assert_eq!(bounds, [(1.0, 1.5, 3), (1.5, 2.0, 2)]);
     }
 
     #[test]

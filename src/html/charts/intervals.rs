@@ -1,7 +1,7 @@
 //! Values with intervals: bars from zero with whiskers, and differences
 //! diverging from zero with a verdict.
 
-use super::{Estimate, PAD, Unit, WIDTH, ci_text};
+use super::{Estimate, PAD, Unit, WIDTH, ci_text, nice_max};
 use crate::html::format::{duration, percentage_points, signed};
 use crate::html::svg::{Anchor, Canvas, Svg, finite_or, fit, fit_note};
 
@@ -55,27 +55,6 @@ const LABEL_END: f64 = 120.0;
 const PLOT_X: f64 = 130.0;
 const BAR_H: f64 = 14.0;
 
-/// A round upper end for an axis that must reach `max`, in `unit`: 1, 2 or
-/// 5 times a power of ten for fractions, a whole clock unit for seconds.
-fn nice_max(max: f64, unit: Unit) -> f64 {
-    let steps: &[f64] = match unit {
-        Unit::Fraction => &[0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0],
-        Unit::Seconds => &[
-            0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0,
-            1800.0, 3600.0, 7200.0, 21_600.0, 43_200.0, 86_400.0,
-        ],
-    };
-    let max = finite_or(max, 0.0);
-    for &step in steps {
-        if max <= step {
-            return step;
-        }
-    }
-    // Beyond the table: whole multiples of the last step.
-    let last = steps[steps.len() - 1];
-    (max / last).ceil() * last
-}
-
 /// Rates (or times) as bars from zero, each with its 95% interval as a
 /// whisker and the value and interval printed at the right. Fractions are
 /// drawn on a fixed 0–100% axis, so two charts compare; seconds on an axis
@@ -88,7 +67,7 @@ pub fn interval_bars(title: &str, unit: Unit, estimates: &[Estimate<'_>]) -> Svg
 
     let axis_max = match unit {
         Unit::Fraction => 1.0,
-        Unit::Seconds => nice_max(
+        Unit::Seconds | Unit::Count => nice_max(
             estimates
                 .iter()
                 .map(|e| e.interval().map_or(e.finite_value(), |(_, high)| high))
@@ -184,6 +163,10 @@ fn signed_difference(value: f64, unit: Unit) -> String {
                 "±"
             };
             format!("{sign}{}", duration(value.abs()))
+        }
+        Unit::Count => {
+            let value = finite_or(value, 0.0);
+            signed(value, if value.fract() == 0.0 { 0 } else { 1 })
         }
     }
 }
@@ -311,7 +294,7 @@ pub fn diverging_bars(title: &str, unit: Unit, differences: &[Difference<'_>]) -
                     signed(low * 100.0, 1),
                     signed(high * 100.0, 1)
                 ),
-                Unit::Seconds => format!(
+                Unit::Seconds | Unit::Count => format!(
                     "CI {} to {}",
                     signed_difference(low, unit),
                     signed_difference(high, unit)
@@ -330,20 +313,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn axes_end_on_round_numbers() {
-        assert_eq!(nice_max(0.034, Unit::Fraction), 0.05);
-        assert_eq!(nice_max(0.0, Unit::Fraction), 0.01);
-        assert_eq!(nice_max(0.7, Unit::Fraction), 1.0);
-        assert_eq!(nice_max(1.3, Unit::Fraction), 2.0);
-        assert_eq!(nice_max(42.0, Unit::Seconds), 60.0);
-        assert_eq!(nice_max(f64::NAN, Unit::Seconds), 0.1);
-        assert_eq!(nice_max(100_000.0, Unit::Seconds), 172_800.0);
-    }
-
-    #[test]
     fn differences_are_signed_in_their_unit() {
         assert_eq!(signed_difference(0.021, Unit::Fraction), "+2.1 pp");
         assert_eq!(signed_difference(-1.25, Unit::Seconds), "−1.25s");
         assert_eq!(signed_difference(0.0, Unit::Seconds), "±0ms");
+        assert_eq!(signed_difference(-12.0, Unit::Count), "−12");
     }
 }

@@ -11,6 +11,7 @@
 //! | [`durations`] | a bucketed duration distribution, log time axis, percentile markers |
 //! | [`funnel`] | entered and abandoned per node, in flow order |
 //! | [`heat_map`] | a transition table: outcome under A × outcome under B |
+//! | [`thresholds`] | measured values against the bounds they must keep (a CI gate) |
 //!
 //! Every chart is 480 units wide and scales with the page (on a phone to
 //! about 390 pixels, text staying above 8.5 pixels); its height follows its
@@ -29,14 +30,16 @@ mod funnel;
 mod heat_map;
 mod intervals;
 mod shares;
+mod thresholds;
 
 pub use durations::{Bucket, Marker, durations};
 pub use funnel::{FunnelStep, funnel};
 pub use heat_map::{Transitions, heat_map};
 pub use intervals::{Difference, Verdict, diverging_bars, interval_bars};
 pub use shares::{Group, small_multiples, stacked_bar};
+pub use thresholds::{Gate, Threshold, thresholds};
 
-use super::format::{duration, percent};
+use super::format::{duration, fixed, percent, thousands};
 use super::svg::finite_or;
 
 /// Every chart's width in SVG units; the page scales it to the column.
@@ -100,15 +103,57 @@ pub enum Unit {
     Fraction,
     /// Durations in seconds, shown as `850ms`, `1.25s`, `4m 05s`.
     Seconds,
+    /// Counts and other plain numbers, shown as `1,204` or `4.25`.
+    Count,
 }
 
 impl Unit {
-    fn show(self, value: f64) -> String {
+    /// `value` as this unit prints it.
+    pub fn show(self, value: f64) -> String {
         match self {
             Unit::Fraction => percent(value),
             Unit::Seconds => duration(value),
+            Unit::Count if !value.is_finite() => "–".to_string(),
+            Unit::Count if value.fract() == 0.0 && (0.0..1e15).contains(&value) => {
+                thousands(value as u64)
+            }
+            Unit::Count => {
+                let text = fixed(value, 2);
+                text.trim_end_matches('0').trim_end_matches('.').to_string()
+            }
         }
     }
+}
+
+/// A round upper end for an axis that must reach `max`, in `unit`: 1, 2 or
+/// 5 times a power of ten for fractions and counts, a whole clock unit for
+/// seconds.
+fn nice_max(max: f64, unit: Unit) -> f64 {
+    let steps: &[f64] = match unit {
+        Unit::Fraction => &[0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0],
+        Unit::Seconds => &[
+            0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0,
+            1800.0, 3600.0, 7200.0, 21_600.0, 43_200.0, 86_400.0,
+        ],
+        Unit::Count => {
+            let max = finite_or(max, 0.0).max(1.0);
+            let decade = 10f64.powi(max.log10().floor() as i32);
+            return [1.0, 2.0, 5.0, 10.0]
+                .into_iter()
+                .map(|step| step * decade)
+                .find(|&end| max <= end * (1.0 + 1e-9))
+                .unwrap_or(10.0 * decade);
+        }
+    };
+    let max = finite_or(max, 0.0);
+    for &step in steps {
+        if max <= step {
+            return step;
+        }
+    }
+    // Beyond the table: whole multiples of the last step.
+    let last = steps[steps.len() - 1];
+    (max / last).ceil() * last
 }
 
 /// ` (95% CI 60.0%–62.0%)` for a description, or nothing.
@@ -116,5 +161,33 @@ fn ci_text(ci95: Option<(f64, f64)>, unit: Unit) -> String {
     match ci95 {
         Some((low, high)) => format!(" (95% CI {}–{})", unit.show(low), unit.show(high)),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_end_on_round_numbers() {
+        assert_eq!(nice_max(0.034, Unit::Fraction), 0.05);
+        assert_eq!(nice_max(0.0, Unit::Fraction), 0.01);
+        assert_eq!(nice_max(0.7, Unit::Fraction), 1.0);
+        assert_eq!(nice_max(1.3, Unit::Fraction), 2.0);
+        assert_eq!(nice_max(42.0, Unit::Seconds), 60.0);
+        assert_eq!(nice_max(f64::NAN, Unit::Seconds), 0.1);
+        assert_eq!(nice_max(100_000.0, Unit::Seconds), 172_800.0);
+        assert_eq!(nice_max(0.0, Unit::Count), 1.0);
+        assert_eq!(nice_max(37.0, Unit::Count), 50.0);
+        assert_eq!(nice_max(200.0, Unit::Count), 200.0);
+        assert_eq!(nice_max(1201.0, Unit::Count), 2000.0);
+    }
+
+    #[test]
+    fn counts_print_whole_or_with_two_decimals() {
+        assert_eq!(Unit::Count.show(1204.0), "1,204");
+        assert_eq!(Unit::Count.show(4.25), "4.25");
+        assert_eq!(Unit::Count.show(4.5), "4.5");
+        assert_eq!(Unit::Count.show(f64::NAN), "–");
     }
 }
