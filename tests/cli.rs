@@ -141,6 +141,57 @@ fn out_writes_the_report_to_a_file() {
 }
 
 #[test]
+fn html_goes_to_standard_output_or_to_a_file_named_html() {
+    let output = rehearse(&[
+        "run",
+        "scenarios/clinic/monday-8am.yaml",
+        "--replications",
+        "2",
+        "--format",
+        "html",
+    ]);
+    let page = stdout(&output);
+    assert!(page.starts_with("<!DOCTYPE html>\n"));
+    assert!(page.contains("<h1>monday-8am</h1>"));
+    assert!(page.ends_with("</html>\n"));
+
+    // `--out x.html` (or .htm) takes the format from the extension, and
+    // writes the same page.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-html");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (html, htm) = (dir.join("report.html"), dir.join("report.htm"));
+    let output = rehearse(&[
+        "run",
+        "scenarios/clinic/monday-8am.yaml",
+        "--replications",
+        "2",
+        "--out",
+        html.to_str().unwrap(),
+        "--out",
+        htm.to_str().unwrap(),
+    ]);
+    assert!(stdout(&output).is_empty());
+    assert_eq!(std::fs::read_to_string(&html).unwrap(), page);
+    assert_eq!(std::fs::read_to_string(&htm).unwrap(), page);
+
+    // A contradiction is refused, as for the other formats.
+    let output = rehearse(&[
+        "run",
+        "scenarios/clinic/monday-8am.yaml",
+        "--format",
+        "html",
+        "--out",
+        "report.md",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("--format html conflicts with the extension of report.md")
+    );
+}
+
+#[test]
 fn a_missing_scenario_exits_2() {
     let output = rehearse(&["run", "scenarios/nope.yaml"]);
     assert_eq!(output.status.code(), Some(2));

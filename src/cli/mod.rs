@@ -76,7 +76,13 @@ impl Environment {
 
 impl clap::ValueEnum for Format {
     fn value_variants<'a>() -> &'a [Self] {
-        &[Format::Text, Format::Markdown, Format::Yaml, Format::Json]
+        &[
+            Format::Text,
+            Format::Markdown,
+            Format::Yaml,
+            Format::Json,
+            Format::Html,
+        ]
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {

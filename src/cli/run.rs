@@ -28,7 +28,7 @@ pub(super) struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPLICATIONS)))]
     replications: Option<u32>,
     /// The format of standard output, and of `--out` files whose extension
-    /// names none (.txt, .md, .yaml, .json).
+    /// names none (.txt, .md, .yaml, .json, .html).
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Write the report to this file (repeatable; `-` is standard output).

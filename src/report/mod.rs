@@ -1,5 +1,6 @@
 //! The report: one struct with the contract keys of DESIGN.md section 3,
-//! serialised as YAML or JSON and rendered as text or markdown for people.
+//! serialised as YAML or JSON and rendered as text, markdown or an HTML
+//! page for people.
 //!
 //! Every number is computed here from the engine's tallies, by the formulas
 //! in [`crate::metric`]; the renderers ([`Renderer`]) only read it. Fractions
@@ -7,6 +8,7 @@
 //! prints identically on every platform. A block whose feature the scenario
 //! does not use is absent, not zero.
 
+pub(crate) mod html;
 mod markdown;
 pub(crate) mod render;
 pub(crate) mod table;

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{Report, markdown, text};
+use super::{Report, html, markdown, text};
 
 /// An output format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,15 +15,19 @@ pub enum Format {
     Yaml,
     /// The contract keys, as JSON.
     Json,
+    /// One self-contained page of charts (inline SVG and CSS, no script,
+    /// nothing loaded), for a browser.
+    Html,
 }
 
 impl Format {
     /// Every format, with the name users write.
-    pub const ALL: [(Format, &'static str); 4] = [
+    pub const ALL: [(Format, &'static str); 5] = [
         (Format::Text, "text"),
         (Format::Markdown, "markdown"),
         (Format::Yaml, "yaml"),
         (Format::Json, "json"),
+        (Format::Html, "html"),
     ];
 
     /// The format a file name's extension asks for, if it names one.
@@ -33,6 +37,7 @@ impl Format {
             "md" | "markdown" => Some(Format::Markdown),
             "yaml" | "yml" => Some(Format::Yaml),
             "json" => Some(Format::Json),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -44,6 +49,7 @@ impl Format {
             Format::Markdown => Box::new(markdown::Markdown),
             Format::Yaml => Box::new(Yaml),
             Format::Json => Box::new(Json),
+            Format::Html => Box::new(html::Html),
         }
     }
 }
