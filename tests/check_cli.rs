@@ -300,6 +300,37 @@ fn a_missing_snapshot_fails_in_ci_waits_for_review_locally_and_is_created_on_acc
 }
 
 #[test]
+fn check_writes_an_html_page_failures_first() {
+    let dir = small_repository("check-html", "");
+    // No approved report yet: the check fails, and the page says so first.
+    let output = rehearse(&dir, true, &[], &["check", "--html", "check.html"]);
+    assert_eq!(output.status.code(), Some(1), "{}", explain(&output));
+    let page = std::fs::read_to_string(dir.join("check.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<h1>rehearse check failed</h1>"));
+    let summary = &page[page.find("<section class=\"summary fail\"").unwrap()..];
+    let first = &summary[summary.find("<li>").unwrap()..];
+    assert!(
+        first.starts_with(
+            "<li><span class=\"badge fail\">✗ FAIL</span><span class=\"name\">bot-small: snapshot</span><span class=\"detail\">snapshots/bot-small.snap does not exist</span></li>"
+        ),
+        "{first}"
+    );
+    assert!(page.contains("<details><summary>1 passed</summary>"));
+    assert!(page.contains("aria-label=\"Expectations against their bounds\""));
+
+    // Approved, it passes, and the page says that.
+    let output = rehearse(&dir, false, &[], &["check", "--accept"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    let output = rehearse(&dir, true, &[], &["check", "--html", "check.html"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    let page = std::fs::read_to_string(dir.join("check.html")).unwrap();
+    assert!(page.contains("<h1>rehearse check passed</h1>"));
+    assert!(page.contains("<section class=\"summary pass\""));
+    assert!(page.contains("matches snapshots/bot-small.snap"));
+}
+
+#[test]
 fn a_differing_snapshot_shows_a_metric_diff_and_only_local_runs_write() {
     let dir = small_repository("check-differ", "");
     assert_eq!(

@@ -6,9 +6,9 @@
 //! with its approved snapshot `snapshots/<bot>-<scenario>.snap`
 //! ([`snapshot`], in insta's file format, so the project's own tests and
 //! `check` share one file). A difference is explained number by number
-//! ([`diff`]). The results go to people ([`render_text`]), to CI servers as
-//! JUnit XML ([`junit`]) and to GitHub's job summary as markdown
-//! ([`summary`]).
+//! ([`diff`]). The results go to people ([`render_text`], and as a page of
+//! charts, [`render_html`]), to CI servers as JUnit XML ([`junit`]) and to
+//! GitHub's job summary as markdown ([`summary`]).
 //!
 //! Nothing here reads the environment or writes files: the command line
 //! decides whether snapshots may be written ([`snapshot::UpdateMode`]) and
@@ -16,6 +16,7 @@
 
 pub mod diff;
 pub mod expectations;
+mod html;
 pub mod junit;
 pub mod snapshot;
 pub mod summary;
@@ -25,6 +26,7 @@ use std::path::PathBuf;
 
 pub use diff::Diff;
 pub use expectations::{ExpectationCheck, Verdict};
+pub use html::render_html;
 pub use snapshot::{SnapshotState, snapshot_name};
 pub use text::render_text;
 

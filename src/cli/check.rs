@@ -15,8 +15,8 @@ use crate::check::snapshot::{
     self, Action, SnapshotFile, SnapshotState, UpdateMode, pending_path, snapshot_path,
 };
 use crate::check::{
-    CheckReport, Diff, Place, ScenarioCheck, SnapshotCheck, check_expectations, junit, render_text,
-    snapshot_name, summary,
+    CheckReport, Diff, Place, ScenarioCheck, SnapshotCheck, check_expectations, junit, render_html,
+    render_text, snapshot_name, summary,
 };
 use crate::diagnostic::render_text as render_diagnostics;
 use crate::error::{Error, ExitStatus};
@@ -44,6 +44,11 @@ pub(super) struct Args {
     /// Also write the results as JUnit XML to this file (`-` is standard output).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Also write the results as one HTML page to this file: failures
+    /// first, expectations against their bounds, snapshot changes, and each
+    /// run's outcomes and funnel (`-` is standard output).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Run this many replications instead of each scenario's number, to
     /// narrow the intervals (snapshots are then not compared: they hold the
     /// report of the scenario's own number).
@@ -121,6 +126,8 @@ pub(super) fn check(
         .sum();
     let bar = progress_bar(environment, total);
     let mut report = CheckReport::default();
+    // Each run's report, in scenario order, for the HTML page.
+    let mut reports = Vec::new();
     for (file, name, scenario) in &scenarios {
         bar.set_message(scenario.name().to_string());
         let started = Instant::now();
@@ -158,6 +165,9 @@ pub(super) fn check(
             snapshot,
             seconds,
         });
+        if args.html.is_some() {
+            reports.push(simulation.into_report());
+        }
     }
     bar.finish_and_clear();
     if covers(&paths, scenarios_dir) {
@@ -167,6 +177,9 @@ pub(super) fn check(
     write_stdout(render_text(&report, environment.stdout_color()).as_bytes())?;
     if let Some(junit_file) = &args.junit {
         Destination::parse(junit_file).write(junit::render(&report).as_bytes())?;
+    }
+    if let Some(html_file) = &args.html {
+        Destination::parse(html_file).write(render_html(&report, &reports).as_bytes())?;
     }
     if let Some(step_summary) = step_summary {
         append(&step_summary, &summary::render(&report, summary::MAX_BYTES))?;
