@@ -1,7 +1,15 @@
-//! The demo report in a real browser: headless Chromium, driven by its
+//! The report pages in a real browser: headless Chromium, driven by its
 //! command-line flags alone (no DevTools client).
 //!
-//! For each view (desktop and phone width, light and dark colour scheme):
+//! The pages are the ones users get, written by the `rehearse` binary: the
+//! run page of every bundled scenario (`run … --out x.html`), a run with
+//! sample conversations (`--transcripts`), and a `check --html` page of a
+//! failing check (a tightened bundled scenario whose snapshot differs, and
+//! a bot whose every name is hostile). A gallery of the comparison charts,
+//! which no page draws yet, is opened too.
+//!
+//! For each page and view (desktop and phone width, light and dark colour
+//! scheme):
 //! 1. a *probe* copy of the page, with a small script added after the page's
 //!    own markup, is loaded with `--dump-dom`; the script measures what the
 //!    browser laid out (every chart's box, its drawn shapes, its text
@@ -12,19 +20,22 @@
 //!    fetch or script) fails the test, and the PNG is decoded to check that
 //!    each chart's box holds non-background pixels in several colours.
 //!
-//! Screenshots are kept in `target/screenshots/` for people to look at.
-//! Every Chromium run is killed, with its process group, after a timeout.
-//! Without Chromium the test is skipped with a note, unless `CI` is set: then
-//! it fails, because CI must run it (`.ci/run` installs Chromium).
+//! Screenshots are kept in `target/screenshots/` for people to look at,
+//! with `readme-*.png`, the top of a page at a fixed size, for the README's
+//! pictures (copied by hand into `docs/`). Every Chromium run is killed,
+//! with its process group, after a timeout. Without Chromium the test is
+//! skipped with a note, unless `CI` is set: then it fails, because CI must
+//! run it (`.ci/run` installs Chromium).
 
-use std::io::Read;
+mod common;
+
+use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use rehearse::html::demo;
 use serde_json::Value;
 
 /// The flags this machine needs (see the environment notes): no sandbox as
@@ -61,7 +72,10 @@ fn chromium() -> Option<PathBuf> {
             path.display()
         );
     }
-    eprintln!(
+    // Written to the process's standard error rather than with eprintln!,
+    // which the test harness captures: a skip must be seen.
+    let _ = writeln!(
+        std::io::stderr(),
         "note: browser test skipped: no Chromium at {} (apt-get install chromium, or set REHEARSE_CHROMIUM)",
         path.display()
     );
@@ -185,6 +199,8 @@ addEventListener('load', () => {
         || b.y < view.y - 1 || b.y + b.height > view.y + view.height + 1;
     }).map(t => t.textContent);
     const sizes = [...svg.querySelectorAll('text')].map(t => number(getComputedStyle(t).fontSize));
+    // A stroke on text (inherited from a page element) blurs it.
+    const stroked = [...svg.querySelectorAll('text')].filter(t => getComputedStyle(t).stroke !== 'none').length;
     return {
       label: svg.getAttribute('aria-label') || '',
       role: svg.getAttribute('role') || '',
@@ -193,6 +209,7 @@ addEventListener('load', () => {
       x: box.left + scrollX, y: box.top + scrollY, width: box.width, height: box.height,
       painted,
       outside,
+      stroked,
       smallestTextPx: Math.min(...sizes) * box.width / view.width,
     };
   });
@@ -390,12 +407,25 @@ impl Screenshot {
     }
 }
 
+/// A page written for the browser, and its probe copy.
+struct PageFile {
+    /// Its name in screenshots and messages (`run-shop`).
+    name: String,
+    page: PathBuf,
+    probe: PathBuf,
+    /// How many charts its markup has.
+    charts: usize,
+    /// The views to check it in.
+    views: &'static [View],
+}
+
 /// Loads the page in `view`: probes it, takes a full-page screenshot with
 /// console logging on, and checks both. Returns a line for the test log.
-fn check_view(chromium: &Path, page: &Path, probe_page: &Path, view: View) -> String {
+fn check_view(chromium: &Path, file: &PageFile, view: View) -> String {
     let started = Instant::now();
+    let (page, probe_page) = (file.page.as_path(), file.probe.as_path());
     let measured = probe(chromium, probe_page, view);
-    let name = view.name;
+    let name = &format!("{}-{}", file.name, view.name);
 
     assert_eq!(
         measured["dark"], view.dark,
@@ -417,11 +447,7 @@ fn check_view(chromium: &Path, page: &Path, probe_page: &Path, view: View) -> St
     // them all; the screenshot is taken either way, to look at.
     let mut problems = Vec::new();
     let charts = measured["charts"].as_array().unwrap();
-    assert_eq!(
-        charts.len(),
-        demo::charts().len(),
-        "{name}: charts in the DOM"
-    );
+    assert_eq!(charts.len(), file.charts, "{name}: charts in the DOM");
     for chart in charts {
         let label = chart["label"].as_str().unwrap();
         let mut expect = |ok: bool, what: String| {
@@ -436,7 +462,12 @@ fn check_view(chromium: &Path, page: &Path, probe_page: &Path, view: View) -> St
             format!("<title> {}", chart["title"]),
         );
         expect(
-            chart["desc"].as_str().unwrap().len() > 20,
+            // A text alternative states the chart's numbers.
+            chart["desc"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .any(|c| c.is_ascii_digit()),
             format!("<desc> {}", chart["desc"]),
         );
         let (width, height) = (
@@ -453,15 +484,17 @@ fn check_view(chromium: &Path, page: &Path, probe_page: &Path, view: View) -> St
             chart["outside"] == serde_json::json!([]),
             format!("text runs off: {}", chart["outside"]),
         );
+        expect(
+            chart["stroked"] == 0,
+            format!("{} texts drawn with a stroke", chart["stroked"]),
+        );
         let font = chart["smallestTextPx"].as_f64().unwrap();
         expect(font >= 8.5, format!("text as small as {font:.1}px"));
     }
 
     // The page itself, full height, with console logging.
     let height = measured["height"].as_u64().unwrap().min(20_000);
-    let shot = target_dir()
-        .join("screenshots")
-        .join(format!("demo-{name}.png"));
+    let shot = target_dir().join("screenshots").join(format!("{name}.png"));
     std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
     let _ = std::fs::remove_file(&shot);
     let window = view.width.max(MIN_WINDOW);
@@ -538,34 +571,286 @@ fn check_view(chromium: &Path, page: &Path, probe_page: &Path, view: View) -> St
     )
 }
 
-/// Writes the demo page and its probe copy; returns their paths.
-fn write_pages() -> (PathBuf, PathBuf) {
-    let html = demo::page();
-    assert!(
-        html.contains(POLICY),
-        "the page's policy changed; update the probe"
+/// The bundled scenarios, each with the name of its run page.
+const BUNDLED: [(&str, &str); 4] = [
+    ("run-shop", "scenarios/shop/peak-hour.yaml"),
+    ("run-bank", "scenarios/bank/lunchtime-peak.yaml"),
+    ("run-clinic-monday", "scenarios/clinic/monday-8am.yaml"),
+    ("run-clinic-weekday", "scenarios/clinic/weekday.yaml"),
+];
+
+/// Every view; the pages that show everything are checked in all four.
+const ALL_VIEWS: &[View] = &VIEWS;
+/// A wide light view and a narrow dark one: the two extremes.
+const TWO_VIEWS: &[View] = &[VIEWS[0], VIEWS[3]];
+
+/// Runs `rehearse` in `dir` with `args`, expecting exit code `code`.
+fn rehearse(dir: &Path, args: &[&str], code: i32) {
+    let output = common::rehearse_in(dir, args);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "rehearse {args:?}:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
     );
-    let probe_html = html.replace(POLICY, PROBE_POLICY).replace("</body>", PROBE);
+}
+
+/// A failing check in a copy of the repository's layout: the README's
+/// failure, the shop bot with a stricter order-number check that hands
+/// every miss to a person (expectations fail, the snapshot differs).
+fn check_page(into: &Path) {
+    let root = common::root();
+    let dir = work_dir().join("check-repo");
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["scenarios/shop", "snapshots"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    for file in ["flow.yaml", "personas.yaml", "peak-hour.yaml"] {
+        std::fs::copy(
+            root.join("scenarios/shop").join(file),
+            dir.join("scenarios/shop").join(file),
+        )
+        .unwrap();
+    }
+    let flow = std::fs::read_to_string(root.join("scenarios/shop/flow.yaml")).unwrap();
+    let stricter = flow.replace(
+        "    expect: {pattern: '(?i)^\\s*[A-Z][0-9]{6}\\s*$'}\n    routes:\n      valid: lookup_order\n      invalid: ask_order_again",
+        "    expect: {pattern: '^[A-Z][0-9]{6}$'}\n    routes:\n      valid: lookup_order\n      invalid: handoff_support",
+    );
+    assert_ne!(stricter, flow, "the shop flow changed; update this test");
+    std::fs::write(dir.join("scenarios/shop/flow.yaml"), stricter).unwrap();
+    std::fs::copy(
+        root.join("snapshots/shop-peak-hour.snap"),
+        dir.join("snapshots/shop-peak-hour.snap"),
+    )
+    .unwrap();
+    rehearse(&dir, &["check", "--html", &into.display().to_string()], 1);
+}
+
+/// A failing check of the bot whose every name is hostile: its expectation
+/// fails, and it has no approved report yet.
+fn hostile_check_page(into: &Path) {
+    let dir = work_dir().join("hostile-repo");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("scenarios/hostile")).unwrap();
+    for (file, text) in [
+        ("flow.yaml", common::hostile::FLOW),
+        ("personas.yaml", common::hostile::PERSONAS),
+        ("scenario.yaml", common::hostile::SCENARIO),
+    ] {
+        std::fs::write(dir.join("scenarios/hostile").join(file), text).unwrap();
+    }
+    rehearse(&dir, &["check", "--html", &into.display().to_string()], 1);
+}
+
+/// Writes every page and its probe copy, with the binary as a user would.
+fn write_pages() -> Vec<PageFile> {
+    let root = common::root();
     let dir = work_dir();
-    let (page, probe_page) = (dir.join("demo.html"), dir.join("demo-probe.html"));
-    std::fs::write(&page, &html).unwrap();
-    std::fs::write(&probe_page, probe_html).unwrap();
-    (page, probe_page)
+    let mut pages: Vec<(String, &'static [View])> = Vec::new();
+    for (name, scenario) in BUNDLED {
+        let out = dir.join(format!("{name}.html"));
+        rehearse(
+            root,
+            &["run", scenario, "--out", &out.display().to_string()],
+            0,
+        );
+        let views = if name == "run-shop" {
+            ALL_VIEWS
+        } else {
+            TWO_VIEWS
+        };
+        pages.push((name.to_string(), views));
+    }
+    let out = dir.join("run-transcripts.html");
+    rehearse(
+        root,
+        &[
+            "run",
+            "scenarios/clinic/monday-8am.yaml",
+            "--replications",
+            "2",
+            "--transcripts",
+            "3",
+            "--format",
+            "html",
+            "--out",
+            &out.display().to_string(),
+        ],
+        0,
+    );
+    pages.push(("run-transcripts".to_string(), TWO_VIEWS));
+    check_page(&dir.join("check.html"));
+    pages.push(("check".to_string(), ALL_VIEWS));
+    hostile_check_page(&dir.join("check-hostile.html"));
+    pages.push(("check-hostile".to_string(), TWO_VIEWS));
+    std::fs::write(dir.join("gallery.html"), gallery()).unwrap();
+    pages.push(("gallery".to_string(), TWO_VIEWS));
+
+    pages
+        .into_iter()
+        .map(|(name, views)| {
+            let page = dir.join(format!("{name}.html"));
+            let html = std::fs::read_to_string(&page).unwrap();
+            assert!(
+                html.contains(POLICY),
+                "the page's policy changed; update the probe"
+            );
+            let probe = dir.join(format!("{name}-probe.html"));
+            let probe_html = html.replace(POLICY, PROBE_POLICY).replace("</body>", PROBE);
+            std::fs::write(&probe, probe_html).unwrap();
+            PageFile {
+                charts: html.matches("<svg xmlns=").count(),
+                name,
+                page,
+                probe,
+                views,
+            }
+        })
+        .collect()
+}
+
+/// The charts of a comparison, which no page draws yet (`compare` will),
+/// on a page of their own so the browser sees them.
+fn gallery() -> String {
+    use rehearse::html::charts::{
+        Difference, Transitions, Unit, Verdict, diverging_bars, heat_map,
+    };
+    use rehearse::html::page::{Page, Section};
+    const OUTCOMES: [&str; 5] = [
+        "self-resolved",
+        "agent-resolved",
+        "abandoned in bot",
+        "abandoned in queue",
+        "unresolved",
+    ];
+    let differences = diverging_bars(
+        "Version B − version A, rates",
+        Unit::Fraction,
+        &[
+            Difference {
+                label: "Self-resolution",
+                delta: 0.021,
+                ci95: Some((0.010, 0.032)),
+                verdict: Verdict::Better,
+            },
+            Difference {
+                label: "Abandonment",
+                delta: 0.003,
+                ci95: Some((-0.005, 0.011)),
+                verdict: Verdict::NoChange,
+            },
+            Difference {
+                label: "Fallback",
+                delta: 0.008,
+                ci95: Some((0.005, 0.011)),
+                verdict: Verdict::Worse,
+            },
+        ],
+    );
+    let transitions = heat_map(
+        "Outcome per customer: version A → version B",
+        &Transitions {
+            rows_title: "Under A",
+            columns_title: "Under B",
+            rows: &OUTCOMES,
+            columns: &OUTCOMES,
+            counts: &[
+                11_450, 310, 250, 120, 70, //
+                420, 3820, 90, 60, 10, //
+                380, 120, 1180, 60, 60, //
+                110, 70, 30, 740, 50, //
+                200, 40, 20, 10, 330,
+            ],
+        },
+    );
+    Page::new("Comparison charts")
+        .section(
+            Section::new("Differences")
+                .chart(&differences, "B − A with 95% paired intervals.")
+                .charts(&[(
+                    transitions,
+                    "Each customer's outcome under A and B.".to_string(),
+                )]),
+        )
+        .render()
+}
+
+/// Writes the top left `width` × `height` pixels of a screenshot as a PNG.
+fn crop(screenshot: &Screenshot, width: usize, height: usize, into: &Path) {
+    let (width, height) = (width.min(screenshot.width), height.min(screenshot.height));
+    let mut pixels = Vec::with_capacity(width * height * 3);
+    for y in 0..height {
+        for x in 0..width {
+            pixels.extend_from_slice(&screenshot.rgb(x, y));
+        }
+    }
+    let file = std::fs::File::create(into).unwrap();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width as u32, height as u32);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::High);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&pixels).unwrap();
+}
+
+/// The tops of two pages at a fixed size, for the README: written next to
+/// the other screenshots as `readme-*.png`, cut to the view's width.
+fn readme_shots(chromium: &Path, pages: &[PageFile]) {
+    for (page, width, height, dark) in [
+        ("run-shop", 1000, 1700, false),
+        ("check", 1000, 1500, false),
+        ("run-shop", 390, 1400, true),
+    ] {
+        let file = pages.iter().find(|p| p.name == page).unwrap();
+        let scheme = if dark { "dark" } else { "light" };
+        let shot = target_dir()
+            .join("screenshots")
+            .join(format!("readme-{page}-{width}-{scheme}.png"));
+        let shown = if width < MIN_WINDOW {
+            framed(&file.page, width, height)
+        } else {
+            file.page.clone()
+        };
+        run_chromium(
+            chromium,
+            &format!("readme-{page}-{width}"),
+            &[
+                format!("--window-size={},{height}", width.max(MIN_WINDOW)),
+                scheme_flag(View {
+                    name: "readme",
+                    width,
+                    dark,
+                }),
+                "--virtual-time-budget=2000".to_string(),
+                format!("--screenshot={}", shot.display()),
+                file_url(&shown),
+            ],
+        );
+        let screenshot = Screenshot::load(&shot);
+        assert_eq!(screenshot.height as u64, height);
+        crop(&screenshot, width as usize, height as usize, &shot);
+    }
 }
 
 #[test]
-fn demo_page_renders_in_chromium() {
+fn report_pages_render_in_chromium() {
     let Some(chromium) = chromium() else { return };
     let started = Instant::now();
-    let (page, probe_page) = write_pages();
+    let pages = write_pages();
+    let jobs: Vec<(&PageFile, View)> = pages
+        .iter()
+        .flat_map(|page| page.views.iter().map(move |&view| (page, view)))
+        .collect();
     // Two views at a time: the machine has two cores.
-    for pair in VIEWS.chunks(2) {
+    for pair in jobs.chunks(2) {
         let lines: Vec<String> = thread::scope(|scope| {
             let handles: Vec<_> = pair
                 .iter()
-                .map(|&view| {
-                    let (chromium, page, probe_page) = (&chromium, &page, &probe_page);
-                    scope.spawn(move || check_view(chromium, page, probe_page, view))
+                .map(|&(page, view)| {
+                    let chromium = &chromium;
+                    scope.spawn(move || check_view(chromium, page, view))
                 })
                 .collect();
             handles
@@ -577,7 +862,13 @@ fn demo_page_renders_in_chromium() {
             eprintln!("{line}");
         }
     }
-    eprintln!("browser test: {:.1}s", started.elapsed().as_secs_f64());
+    readme_shots(&chromium, &pages);
+    eprintln!(
+        "browser test: {} pages in {} views, {:.1}s",
+        pages.len(),
+        jobs.len(),
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// The page's Content-Security-Policy really stops scripts: the same probe,
@@ -585,8 +876,24 @@ fn demo_page_renders_in_chromium() {
 #[test]
 fn content_security_policy_blocks_scripts() {
     let Some(chromium) = chromium() else { return };
-    let blocked = work_dir().join("demo-blocked.html");
-    std::fs::write(&blocked, demo::page().replace("</body>", PROBE)).unwrap();
+    let dir = work_dir().join("csp");
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("page.html");
+    rehearse(
+        common::root(),
+        &[
+            "run",
+            "scenarios/shop/peak-hour.yaml",
+            "--replications",
+            "1",
+            "--out",
+            &page.display().to_string(),
+        ],
+        0,
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    let blocked = dir.join("blocked.html");
+    std::fs::write(&blocked, html.replace("</body>", PROBE)).unwrap();
     let run = run_chromium(
         &chromium,
         "csp",

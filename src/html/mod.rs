@@ -17,15 +17,15 @@
 //!   [`Svg`], each with `role="img"`, `aria-label`, `<title>` and a `<desc>`
 //!   stating its numbers;
 //! - [`style`]: the stylesheet, light and dark;
-//! - [`page`]: sections, tables, chat transcripts and the failures-first
-//!   summary, rendered to one HTML file;
-//! - [`demo`]: a page from made-up numbers that uses all of it.
+//! - [`page`]: sections, key figures, tables, chat transcripts, parts and
+//!   the failures-first summary, rendered to one HTML file.
 //!
 //! The module takes plain data, not a report, so it can be tested on its
-//! own; the report's HTML renderer maps report numbers onto these calls.
+//! own. The pages people get are drawn elsewhere, from real data: the run
+//! page by the report's HTML renderer (`rehearse run --format html`), the
+//! CI page by [`crate::check::render_html`] (`rehearse check --html`).
 
 pub mod charts;
-pub mod demo;
 pub mod escape;
 pub mod format;
 pub mod page;

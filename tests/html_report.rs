@@ -1,0 +1,425 @@
+//! The HTML pages drawn from real runs, without a browser: every bundled
+//! scenario's run page, a page of several scenarios, sample conversations,
+//! a scenario whose names are hostile, and a `check` page with failures.
+//! Each page must be well-formed and self-contained, give every chart a
+//! text alternative, link only to anchors it has, nest its headings, show a
+//! section exactly for the blocks the report has, and be the same bytes for
+//! the same report. One whole page is snapshot-tested in
+//! tests/renderers.rs; tests/html_browser.rs opens these pages in Chromium.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use common::hostile;
+use common::markup::{assert_accessible_chart, elements};
+use rehearse::check::snapshot::{self, SnapshotState};
+use rehearse::check::{CheckReport, Diff, ScenarioCheck, SnapshotCheck, check_expectations};
+use rehearse::report::transcript::Filter;
+use rehearse::report::{Style, render_to_string};
+use rehearse::{Format, Report, RunOptions, Scenario, simulate};
+
+/// The page of `reports`, as `run --format html` writes it.
+fn page(reports: &[Report]) -> String {
+    render_to_string(reports, Format::Html, Style::default())
+}
+
+/// Every `<svg class="chart" …>…</svg>` of a page.
+fn charts(page: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = page;
+    while let Some(start) = rest.find("<svg xmlns=") {
+        let end = rest[start..].find("</svg>").expect("a closed chart") + start + "</svg>".len();
+        found.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    found
+}
+
+/// What every page promises, whatever it shows; returns its `<h2>` and
+/// `<h3>` headings' texts in order, for the caller's own checks.
+fn check_page(page: &str) -> Vec<String> {
+    let elements = elements(page).unwrap_or_else(|e| panic!("{e}"));
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"/>"
+    ));
+    let mut ids = HashSet::new();
+    let mut links = Vec::new();
+    let mut level = 1;
+    for element in &elements {
+        assert!(
+            !["script", "img", "link", "iframe", "object", "embed", "form"]
+                .contains(&element.name.as_str()),
+            "<{}> in the page",
+            element.name
+        );
+        for (name, value) in &element.attributes {
+            assert!(!name.starts_with("on"), "{name} on <{}>", element.name);
+            assert!(
+                !value.contains("://") || name == "xmlns",
+                "external reference {name}={value}"
+            );
+        }
+        if let Some(id) = element.attribute("id") {
+            assert!(ids.insert(id.to_string()), "id {id} twice");
+        }
+        if let Some(href) = element.attribute("href") {
+            links.push(href.to_string());
+        }
+        if element.name == "th" {
+            assert!(
+                matches!(element.attribute("scope"), Some("row" | "col")),
+                "<th> without a scope"
+            );
+        }
+        // Headings go down one level at a time.
+        if let Some(n) = element
+            .name
+            .strip_prefix('h')
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            assert!(n <= level + 1, "<h{n}> under <h{level}>");
+            level = n;
+        }
+    }
+    for link in &links {
+        let target = link
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("link {link}"));
+        assert!(
+            ids.contains(target),
+            "link to #{target}, which is not there"
+        );
+    }
+    let found = charts(page);
+    for chart in &found {
+        assert_accessible_chart(chart);
+    }
+    // The pattern definitions and the charts are the page's only <svg>s.
+    let svgs = elements.iter().filter(|e| e.name == "svg").count();
+    assert_eq!(svgs, found.len() + 1, "charts and the pattern definitions");
+    let headings = regex::Regex::new(r#"<h[23] id="[^"]*">([^<]*)</h[23]>"#).unwrap();
+    headings
+        .captures_iter(page)
+        .map(|c| c[1].to_string())
+        .collect()
+}
+
+fn bundled() -> Vec<(PathBuf, Scenario)> {
+    let mut files: Vec<PathBuf> = [
+        "shop/peak-hour",
+        "bank/lunchtime-peak",
+        "clinic/monday-8am",
+        "clinic/weekday",
+    ]
+    .iter()
+    .map(|name| common::root().join(format!("scenarios/{name}.yaml")))
+    .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|file| {
+            let scenario = common::load(&file);
+            (file, scenario)
+        })
+        .collect()
+}
+
+#[test]
+fn every_bundled_scenario_gets_a_complete_page() {
+    for (file, scenario) in bundled() {
+        let report = common::report(&scenario);
+        let html = page(std::slice::from_ref(&report));
+        let headings = check_page(&html);
+        let name = file.display();
+        // A section exactly for each block the report has.
+        let has = |heading: &str| headings.iter().any(|h| h == heading);
+        for heading in [
+            "At a glance",
+            "Outcomes",
+            "Response times",
+            "Funnel",
+            "Personas",
+        ] {
+            assert!(has(heading), "{name}: no {heading}");
+        }
+        assert_eq!(has("Satisfaction (CSAT)"), report.csat.is_some(), "{name}");
+        assert_eq!(has("Conversion"), !report.conversion.is_empty(), "{name}");
+        assert_eq!(has("Agent queues"), !report.queues.is_empty(), "{name}");
+        assert_eq!(has("Segments"), !report.segments.is_empty(), "{name}");
+        assert_eq!(has("A/B variants"), !report.variants.is_empty(), "{name}");
+        assert!(!has("Sample conversations"), "{name}");
+        // Every node is in the funnel, every persona in its chart.
+        let found = charts(&html);
+        let funnel = found
+            .iter()
+            .find(|c| c.contains("aria-label=\"Where customers leave the flow\""))
+            .expect("a funnel chart");
+        for node in report.funnel.keys() {
+            assert!(funnel.contains(&format!("{node}: ")), "{name}: {node}");
+        }
+        let personas = found
+            .iter()
+            .find(|c| c.contains("aria-label=\"Outcomes per persona\""))
+            .expect("a persona chart");
+        for persona in report.personas.keys() {
+            assert!(personas.contains(persona.as_str()), "{name}: {persona}");
+        }
+        // A distribution chart for every timer that measured something,
+        // with its p50, p90 and p99 marked.
+        let measured = [
+            &report.response_time.bot,
+            &report.response_time.agent_first_response,
+            &report.response_time.queue_wait,
+            &report.response_time.resolution,
+        ]
+        .iter()
+        .filter(|stats| stats.p50.is_some())
+        .count();
+        let distributions: Vec<&&str> = found
+            .iter()
+            .filter(|c| {
+                [
+                    "Bot reply time",
+                    "Agent first response",
+                    "Queue wait",
+                    "Time to resolution",
+                ]
+                .iter()
+                .any(|title| c.contains(&format!("aria-label=\"{title}\"")))
+            })
+            .collect();
+        assert_eq!(distributions.len(), measured, "{name}");
+        // With several queues, each queue's wait has its own chart too.
+        let queue_charts = found
+            .iter()
+            .filter(|c| c.contains("aria-label=\"Wait in "))
+            .count();
+        let waited = report
+            .queues
+            .values()
+            .filter(|queue| queue.wait.p50.is_some())
+            .count();
+        let expected = if report.queues.len() > 1 { waited } else { 0 };
+        assert_eq!(queue_charts, expected, "{name}");
+        for chart in distributions {
+            assert!(
+                chart.contains("; p90 ") && chart.contains("; p99 "),
+                "{name}"
+            );
+        }
+        // Rates and outcomes with their intervals.
+        let ci95 = report.ci95.as_ref().expect("bundled scenarios replicate");
+        let [low, high] = ci95.rates["self_resolution"];
+        assert!(
+            html.contains(&format!(
+                "Self-resolution {:.1}% (95% CI {:.1}%–{:.1}%)",
+                report.rates.self_resolution * 100.0,
+                low * 100.0,
+                high * 100.0
+            )),
+            "{name}"
+        );
+        // The same report, the same bytes.
+        assert_eq!(html, page(&[report]), "{name}");
+    }
+}
+
+#[test]
+fn the_page_does_not_depend_on_the_thread_count() {
+    let scenario = common::load(&common::root().join("scenarios/clinic/monday-8am.yaml"));
+    let run = |threads| {
+        page(&[simulate(&scenario, &RunOptions::new().threads(threads), &|| {}).into_report()])
+    };
+    assert_eq!(run(1), run(3));
+}
+
+fn hostile() -> Scenario {
+    let dir = common::write_files(
+        "html-hostile",
+        &[
+            ("flow.yaml", hostile::FLOW),
+            ("personas.yaml", hostile::PERSONAS),
+            ("scenario.yaml", hostile::SCENARIO),
+        ],
+    );
+    common::load(&dir.join("scenario.yaml"))
+}
+
+/// Asserts that nothing hostile reached `html` as markup or as an invisible
+/// character.
+fn assert_defused(html: &str) {
+    for forbidden in [
+        "<script", "<img", "<b>", "<i>", "<split>", "<goal>", "<queue>",
+    ] {
+        assert!(!html.contains(forbidden), "{forbidden} reached the page");
+    }
+    for forbidden in ['\u{1b}', '\u{202e}', '\0'] {
+        assert!(!html.contains(forbidden), "{forbidden:?} reached the page");
+    }
+}
+
+#[test]
+fn hostile_names_and_messages_are_shown_as_text() {
+    let options = RunOptions::new().transcripts(3, Filter::Any);
+    let report = simulate(&hostile(), &options, &|| {}).into_report();
+    assert_eq!(report.transcripts.len(), 3);
+    let html = page(&[report]);
+    check_page(&html);
+    assert_defused(&html);
+    // Shown, escaped, in the title, the charts, the tables and the chat.
+    for shown in [
+        "<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>",
+        "Flow &lt;script&gt;alert(&#39;flow&#39;)&lt;/script&gt; &quot;&gt;&lt;b&gt;2&lt;/b&gt;",
+        "&lt;script&gt;console.error(&#39;persona&#39;)&lt;/script&gt;",
+        "vip&quot;&gt;&lt;img src=x onerror=console.error(1)&gt;",
+        r"\u{1b}[31mred\u{1b}[0m \u{202e}gnp.exe",
+        r"bought\u{202e}gnp",
+        "&lt;queue&gt;",
+        "&lt;goal&gt;",
+        "<li>&lt;i&gt;Buy&lt;/i&gt;</li>",
+        "Hi &lt;b&gt;",
+    ] {
+        assert!(html.contains(shown), "{shown} is not on the page");
+    }
+}
+
+#[test]
+fn transcripts_are_chat_bubbles_with_times() {
+    let scenario = common::load(&common::root().join("scenarios/shop/peak-hour.yaml"));
+    let options = RunOptions::new()
+        .replications(1)
+        .unwrap()
+        .transcripts(2, Filter::parse("abandoned_in_bot"));
+    let report = simulate(&scenario, &options, &|| {}).into_report();
+    let html = page(std::slice::from_ref(&report));
+    let headings = check_page(&html);
+    assert!(headings.iter().any(|h| h == "Sample conversations"));
+    assert_eq!(html.matches("<ol class=\"chat\"").count(), 2);
+    for sample in &report.transcripts {
+        // Every line is a bubble, with the opening and the ending as notes.
+        let bubbles = sample.lines.len() + 2;
+        let ending = format!("at {}", sample.node);
+        assert!(html.contains(&ending), "{ending}");
+        assert!(bubbles >= 3);
+    }
+    let bubbles = html.matches("<li class=\"msg ").count();
+    let lines: usize = report.transcripts.iter().map(|t| t.lines.len() + 2).sum();
+    assert_eq!(bubbles, lines);
+    assert_eq!(html.matches("<time datetime=\"PT").count(), lines);
+    assert!(html.contains("Ended: abandoned in bot at "));
+}
+
+#[test]
+fn several_scenarios_make_one_page_with_an_index() {
+    let scenarios = bundled();
+    let options = RunOptions::new().replications(2).unwrap();
+    let reports: Vec<Report> = scenarios
+        .iter()
+        .map(|(_, scenario)| simulate(scenario, &options, &|| {}).into_report())
+        .collect();
+    let html = page(&reports);
+    check_page(&html);
+    assert!(html.contains("<h1>rehearse run: 4 scenarios</h1>"));
+    let index = &html[html.find("<ol class=\"index\">").unwrap()..];
+    let index = &index[..index.find("</ol>").unwrap()];
+    for (i, report) in reports.iter().enumerate() {
+        let entry = format!("<li><a href=\"#p{}\">{}</a>", i + 1, report.scenario);
+        assert!(index.contains(&entry), "{entry}");
+        assert!(html.contains(&format!(
+            "<section class=\"part\" id=\"p{n}\" aria-labelledby=\"p{n}-h\">\n<h2 id=\"p{n}-h\">{}</h2>",
+            report.scenario,
+            n = i + 1
+        )));
+    }
+    // Each part has its own sections, as a page of one would.
+    assert_eq!(html.matches(">At a glance</h3>").count(), reports.len());
+}
+
+/// A check of the hostile scenario (its expectation fails) and of a
+/// bundled one, whose snapshot differs from a run with another seed.
+fn check_run() -> (CheckReport, Vec<Report>) {
+    let mut check = CheckReport::default();
+    let mut reports = Vec::new();
+    let clinic = common::load(&common::root().join("scenarios/clinic/weekday.yaml"));
+    for (name, scenario) in [("hostile", hostile()), ("clinic-weekday", clinic)] {
+        let simulation = common::simulation(&scenario);
+        let other = simulate(&scenario, &RunOptions::new().seed(99), &|| {});
+        let diff = Diff::new(
+            &snapshot::contents(other.report()),
+            &snapshot::contents(simulation.report()),
+            &|metric| simulation.interval(metric),
+        );
+        let state = if name == "hostile" {
+            SnapshotState::OptedOut
+        } else {
+            SnapshotState::Differs
+        };
+        check.scenarios.push(ScenarioCheck {
+            file: PathBuf::from(format!("scenarios/{name}.yaml")),
+            name: name.to_string(),
+            scenario: scenario.name().to_string(),
+            replications: simulation.report().replications,
+            expectations: check_expectations(&scenario, &simulation)
+                .into_iter()
+                .map(|check| (check, None))
+                .collect(),
+            snapshot: SnapshotCheck {
+                path: PathBuf::from(format!("snapshots/{name}.snap")),
+                diff: (state == SnapshotState::Differs).then_some(diff),
+                state,
+                written: None,
+                ci: true,
+            },
+            seconds: 0.0,
+        });
+        reports.push(simulation.into_report());
+    }
+    check
+        .unreferenced
+        .push(PathBuf::from("snapshots/gone.snap"));
+    (check, reports)
+}
+
+#[test]
+fn the_check_page_puts_failures_first() {
+    let (check, reports) = check_run();
+    assert!(!check.passes());
+    let html = rehearse::check::render_html(&check, &reports);
+    let headings = check_page(&html);
+    assert_defused(&html);
+    assert!(html.contains("<h1>rehearse check failed</h1>"));
+    assert!(html.contains("<section class=\"summary fail\""));
+    // In the summary box: failures, then warnings, then the passes folded.
+    let summary = &html[..html.find("</section>").unwrap()];
+    let first = |text: &str| summary.find(text).unwrap_or(usize::MAX);
+    assert!(first("✗ FAIL") < first("! WARN"));
+    assert!(first("! WARN") < first("<details>"));
+    assert!(first("<details>") < first("✓ PASS"));
+    assert!(summary.contains("hostile: self_resolution &gt;= 90%"));
+    assert!(summary.contains("clinic-weekday: snapshot"));
+    assert!(summary.contains("snapshot snapshots/gone.snap"));
+    // Each scenario's part: expectations against their bounds, the
+    // snapshot's changes, the run's outcomes and funnel.
+    for heading in ["Expectations", "Snapshot", "This run"] {
+        assert!(headings.iter().any(|h| h == heading), "{heading}");
+    }
+    let thresholds = charts(&html)
+        .into_iter()
+        .filter(|c| c.contains("aria-label=\"Expectations against their bounds\""))
+        .count();
+    assert_eq!(thresholds, 2);
+    assert!(html.contains("Changed numbers, the largest moves first"));
+    assert!(html.contains("real change: beyond"));
+    // Both scenarios fail, the hostile one with a failed expectation.
+    let hostile = html.find("hostile</h2>").unwrap();
+    let clinic = html.find("clinic-weekday</h2>").unwrap();
+    assert!(hostile < clinic, "parts in run order among equals");
+    assert_eq!(
+        html,
+        rehearse::check::render_html(&check, &reports),
+        "the same check, the same bytes"
+    );
+}
