@@ -284,6 +284,7 @@ mod tests {
                 Template::try_from("A{digits:6}".to_string()).unwrap(),
             )],
             off_script: false,
+            done_when: Default::default(),
         }
     }
 

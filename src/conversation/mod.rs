@@ -342,6 +342,7 @@ mod tests {
             }),
             answers: Vec::new(),
             off_script: false,
+            done_when: Default::default(),
         };
         Weighted::equal(vec![Persona {
             name: "p".into(),

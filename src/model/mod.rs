@@ -12,6 +12,7 @@ pub mod duration;
 pub mod expectation;
 pub mod flow;
 pub mod persona;
+pub mod phrases;
 pub mod probability;
 pub mod scenario;
 pub(crate) mod text;

@@ -28,6 +28,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::flow::{Title, normalize};
+use super::phrases::{MAX_PHRASES, Phrases};
 use super::weighted::Weighted;
 use super::{Distribution, Probability};
 use crate::diagnostic::{Problem, Rule};
@@ -135,6 +136,10 @@ pub(crate) struct GoalSpec {
     /// lint does not flag the goal's taps or reachability (rules P01, P02).
     #[serde(default)]
     pub off_script: bool,
+    /// Live mode: text in a bot message that tells the customer their goal
+    /// is met (the conversation is resolved). Ignored by `run`.
+    #[serde(default)]
+    pub done_when: Vec<String>,
 }
 
 fn one() -> f64 {
@@ -250,6 +255,31 @@ impl TryFrom<String> for Template {
     }
 }
 
+/// Checks a list of phrases (`done_when`, `handoff_when`, ...) written at
+/// `path`: not too many, none empty or overlong. The problem is located at
+/// the phrase at fault, or at the list.
+pub(crate) fn phrases_at(
+    phrases: &[String],
+    path: KeyPath,
+    rule: Rule,
+    help: &str,
+) -> Result<Phrases, Problem> {
+    if phrases.len() > MAX_PHRASES {
+        return Err(Problem::new(
+            rule,
+            path,
+            format!(
+                "{} phrases; at most {MAX_PHRASES} are matched",
+                phrases.len()
+            ),
+        )
+        .with_help(help.to_string()));
+    }
+    Phrases::new(phrases).map_err(|(index, error)| {
+        Problem::new(rule, path.index(index), error.to_string()).with_help(help.to_string())
+    })
+}
+
 // ---------------------------------------------------------------------------
 // The validated form
 
@@ -285,6 +315,9 @@ pub struct Goal {
     pub answers: Vec<(String, Template)>,
     /// Deliberately off the flow's script (lint rules P01 and P02 skip it).
     pub off_script: bool,
+    /// Live mode: phrases in a bot message that tell the customer this goal
+    /// is met. `run` ignores them: there, a flow's `end: resolved` says so.
+    pub done_when: Phrases,
 }
 
 /// A phrase a customer types, with the key the bot matches it by.
@@ -324,6 +357,14 @@ impl Persona {
                     path.key("goals").index(i).key("weight"),
                     format!("a goal weight must be 0 or more, got {}", goal.weight),
                 ));
+            }
+            if let Err(problem) = phrases_at(
+                &goal.done_when,
+                path.key("goals").index(i).key("done_when"),
+                Rule::InvalidPersona,
+                "like `done_when: [\"arrives tomorrow\"]`: text in a bot message that tells the customer their goal is met",
+            ) {
+                found.push(problem);
             }
             if goal.taps.is_empty() && goal.says.is_none() && goal.answers.is_empty() {
                 found.push(invalid(
@@ -385,7 +426,9 @@ impl Persona {
                     .into_iter()
                     .map(|(key, template)| (key.to_lowercase(), template))
                     .collect();
+                let done_when = Phrases::new(&goal.done_when).unwrap_or_default();
                 let goal_value = Goal {
+                    done_when,
                     want: goal.want,
                     taps: goal.taps.iter().map(|tap| Title::new(tap)).collect(),
                     says: goal.says.map(|text| Said {

@@ -17,6 +17,11 @@
 //! expect:
 //!   self_resolution: ">= 0.55"
 //! snapshot: false                 # gate on `expect:` alone, no approved report
+//! live:                           # `rehearse live` only; `run` ignores it
+//!   handoff_when: ["connecting you to an agent"]
+//!   fallback_when: ["sorry, i didn't get that"]
+//!   queue: support                # the pool handoffs go to (default: the only one)
+//!   quiet: 1s                     # a text with nothing after it this long ends the bot's turn
 //! ```
 
 use indexmap::IndexMap;
@@ -86,6 +91,51 @@ pub(crate) struct ScenarioSpec {
     /// only to say what to write instead.
     #[serde(default)]
     pub conversations: Option<f64>,
+    /// How `rehearse live` reads a real bot's messages; `run` ignores it.
+    #[serde(default)]
+    pub live: Option<LiveSpec>,
+}
+
+/// The `live:` block as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LiveSpec {
+    /// Text in a bot message that hands the customer to a person.
+    #[serde(default)]
+    pub handoff_when: Vec<String>,
+    /// The agent pool handoffs go to.
+    #[serde(default)]
+    pub queue: Option<String>,
+    /// Text in a bot message that shows it did not understand the customer.
+    #[serde(default)]
+    pub fallback_when: Vec<String>,
+    /// How long a text message with nothing after it ends the bot's turn.
+    #[serde(default)]
+    pub quiet: Option<Millis>,
+}
+
+/// How long a bot's text message must stand alone, in real time, before the
+/// customer takes it as the bot's whole turn (a question to answer), unless
+/// a scenario's `live.quiet` says otherwise.
+pub const DEFAULT_QUIET: Millis = Millis(1_000);
+
+/// The longest `live.quiet`.
+pub const MAX_QUIET: Millis = Millis(60_000);
+
+/// How `rehearse live` reads a real bot: which messages hand the customer
+/// over, which show a misunderstanding, and when the bot's turn is over.
+/// `run` ignores all of it: there the flow says so.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LiveSettings {
+    /// A bot message with one of these phrases hands the customer over.
+    pub handoff_when: crate::model::phrases::Phrases,
+    /// The pool such a handoff joins; `None` without `handoff_when`.
+    pub handoff_pool: Option<PoolId>,
+    /// A bot message with one of these phrases did not understand the
+    /// customer's last message.
+    pub fallback_when: crate::model::phrases::Phrases,
+    /// Real time after a lone text message that ends the bot's turn.
+    pub quiet: Millis,
 }
 
 fn yes() -> bool {
@@ -231,6 +281,8 @@ pub struct Scenario {
     pub(crate) expectations: Vec<Expectation>,
     /// Whether `rehearse check` compares the report with an approved one.
     pub(crate) snapshot: bool,
+    /// How `rehearse live` reads a real bot (`live:`).
+    pub(crate) live: LiveSettings,
 }
 
 /// Shares may be written as 0.6/0.4 or as 0.333 three times; this much slack
@@ -336,6 +388,7 @@ impl Scenario {
         let pool_of_queue = pools
             .as_ref()
             .and_then(|pools| staff(&flow, pools, problems));
+        let live = live_settings(spec.live.unwrap_or_default(), pools.as_deref(), problems);
 
         let mut expectations = Vec::with_capacity(spec.expect.len());
         for (name, condition) in &spec.expect {
@@ -367,6 +420,7 @@ impl Scenario {
             pool_of_queue: pool_of_queue?,
             expectations,
             snapshot: spec.snapshot,
+            live: live?,
         };
         for (expectation, name) in scenario.expectations.iter().zip(spec.expect.keys()) {
             if let Err(message) = expectation.names_what_exists(&scenario) {
@@ -641,6 +695,118 @@ fn pool(name: String, spec: AgentSpec, problems: &mut Vec<Problem>) -> Option<Ag
         first_reply: spec
             .first_reply
             .unwrap_or_else(|| Distribution::fixed(Millis::ZERO)),
+    })
+}
+
+/// Reads the `live:` block, reporting what is wrong where it is written.
+/// `pools` is `None` when the agent pools have errors of their own.
+fn live_settings(
+    spec: LiveSpec,
+    pools: Option<&[AgentPool]>,
+    problems: &mut Vec<Problem>,
+) -> Option<LiveSettings> {
+    let root = KeyPath::root().key("live");
+    let before = problems.len();
+    let mut phrases =
+        |key: &str, written: &[String], help: &str| match crate::model::persona::phrases_at(
+            written,
+            root.key(key),
+            Rule::InvalidScenario,
+            help,
+        ) {
+            Ok(phrases) => phrases,
+            Err(problem) => {
+                problems.push(problem);
+                Default::default()
+            }
+        };
+    let handoff_when = phrases(
+        "handoff_when",
+        &spec.handoff_when,
+        "like `handoff_when: [\"connecting you to an agent\"]`: text in a bot message that hands the customer to a person",
+    );
+    let fallback_when = phrases(
+        "fallback_when",
+        &spec.fallback_when,
+        "like `fallback_when: [\"sorry, i didn't get that\"]`: text in a bot message that shows it did not understand",
+    );
+    let quiet = spec.quiet.unwrap_or(DEFAULT_QUIET);
+    if quiet == Millis::ZERO || quiet > MAX_QUIET {
+        problems.push(
+            Problem::new(
+                Rule::InvalidScenario,
+                root.key("quiet"),
+                format!("`quiet` is from 1ms to {MAX_QUIET}, got {quiet}"),
+            )
+            .with_help("how long a text message with nothing after it ends the bot's turn, like `quiet: 1s`"),
+        );
+    }
+    fn names(pools: &[AgentPool]) -> Vec<&str> {
+        pools.iter().map(|pool| pool.name.as_str()).collect()
+    }
+    let handoff_pool = match (pools, &spec.queue) {
+        // The pools' own problems are reported where they are written.
+        (None, _) => None,
+        (Some(pools), Some(queue)) => match pools.iter().position(|pool| &pool.name == queue) {
+            Some(pool) => Some(pool),
+            None => {
+                let known = names(pools);
+                problems.push(
+                    Problem::new(
+                        Rule::InvalidScenario,
+                        root.key("queue"),
+                        format!(
+                            "no agent pool is called `{queue}`{}",
+                            did_you_mean(queue, known.iter().copied())
+                        ),
+                    )
+                    .with_help(if known.is_empty() {
+                        "add the pool under `agents:`".to_string()
+                    } else {
+                        format!("the scenario staffs {}", list(known.iter().copied()))
+                    }),
+                );
+                None
+            }
+        },
+        (Some(_), None) if handoff_when.is_empty() => None,
+        (Some([_]), None) => Some(0),
+        (Some([]), None) => {
+            problems.push(
+                Problem::new(
+                    Rule::InvalidScenario,
+                    root.key("handoff_when"),
+                    "a handoff needs agents to hand off to, and the scenario staffs none",
+                )
+                .with_help("add a pool under `agents:`, like `support: {count: 4, handle_time: {exponential: {mean: 6m}}}`"),
+            );
+            None
+        }
+        (Some(pools), None) => {
+            let known = names(pools);
+            problems.push(
+                Problem::new(
+                    Rule::InvalidScenario,
+                    root.clone(),
+                    format!(
+                        "the scenario staffs {} pools: say which one handoffs join",
+                        pools.len()
+                    ),
+                )
+                .with_help(format!(
+                    "add `queue: {}` (the scenario staffs {})",
+                    known[0],
+                    list(known.iter().copied())
+                )),
+            );
+            None
+        }
+    };
+    (problems.len() == before).then_some(LiveSettings {
+        handoff_when,
+        handoff_pool,
+        fallback_when,
+        quiet,
     })
 }
 

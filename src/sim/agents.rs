@@ -410,6 +410,7 @@ mod tests {
             says: None,
             answers: vec![],
             off_script: false,
+            done_when: Default::default(),
         };
         Weighted::equal(vec![Persona {
             name: "p".into(),
