@@ -348,8 +348,12 @@ impl Tallies {
                 tally.count(&ending);
             }
         }
-        if ending.outcome.is_abandonment() {
-            let node = &mut self.funnel[ending.node];
+        // Live mode has no nodes, and so no funnel to count in.
+        if let Some(node) = self
+            .funnel
+            .get_mut(ending.node)
+            .filter(|_| ending.outcome.is_abandonment())
+        {
             node.abandoned += 1;
             if let Some(reason) = ending.reason {
                 node.reasons[reason.index()] += 1;

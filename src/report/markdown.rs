@@ -32,6 +32,16 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         thousands(report.conversations),
         report.replications
     )?;
+    if let Some(live) = &report.live {
+        if let Some(note) = live.partial_note() {
+            writeln!(out, "**{}**\n", escape(&note))?;
+        }
+        writeln!(out, "| live | |\n|---|---|")?;
+        for (label, text) in live.lines() {
+            writeln!(out, "| {label} | {} |", escape(&text))?;
+        }
+        writeln!(out)?;
+    }
     writeln!(out, "| outcome | share |\n|---|---:|")?;
     let ci95 = report.ci95.as_ref();
     for outcome in Outcome::ALL {
@@ -78,7 +88,9 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             escape(&table::conversion_line(report))
         )?;
     }
-    draw(&table::funnel(report), out)?;
+    if !report.funnel.is_empty() {
+        draw(&table::funnel(report), out)?;
+    }
     if !report.queues.is_empty() {
         draw(&table::queues(report), out)?;
     }

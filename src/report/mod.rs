@@ -7,6 +7,7 @@
 //! prints identically on every platform. A block whose feature the scenario
 //! does not use is absent, not zero.
 
+pub mod live;
 mod markdown;
 pub(crate) mod render;
 pub(crate) mod table;
@@ -40,6 +41,9 @@ pub struct Report {
     pub replications: u32,
     /// Conversations counted, over all replications.
     pub conversations: u64,
+    /// `rehearse live` only: what happened between rehearse and the bot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<live::Live>,
     /// A partition: every conversation has exactly one outcome.
     pub outcomes: Outcomes,
     /// Rates over all conversations.
@@ -62,7 +66,9 @@ pub struct Report {
     /// Per business goal with a `value:`, what it brings per conversation.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub conversion_value: IndexMap<String, f64>,
-    /// Per node, in flow order.
+    /// Per node, in flow order; absent in live mode, where the bot's nodes
+    /// are not known.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub funnel: IndexMap<String, FunnelStep>,
     /// Per agent queue, in scenario order; absent without agents.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
@@ -426,6 +432,8 @@ impl QueueReport {
 struct Features<'s> {
     csat: bool,
     goals: &'s [crate::model::flow::Goal],
+    /// Whether the funnel (per flow node) is known.
+    funnel: bool,
 }
 
 impl Breakdown {
@@ -478,11 +486,44 @@ impl Report {
                 .any(|node| matches!(node.kind, NodeKind::Survey(_)))
                 || scenario.pools.iter().any(|pool| pool.survey),
             goals: &flow.goals,
+            funnel: true,
         };
+        Report::build(scenario, seed, replications, tallies, &features)
+    }
+
+    /// The report of a `rehearse live` run of `scenario`: one stretch of
+    /// traffic against a real bot. What only the flow could tell (the
+    /// funnel, conversions, A/B variants, the bot's own surveys) is absent;
+    /// the agents' surveys and queues are simulated, so they are there.
+    pub(crate) fn live(
+        scenario: &Scenario,
+        seed: u64,
+        tallies: &Tallies,
+        live: live::Live,
+    ) -> Report {
+        let features = Features {
+            csat: scenario.pools.iter().any(|pool| pool.survey),
+            goals: &[],
+            funnel: false,
+        };
+        let mut report = Report::build(scenario, seed, 1, tallies, &features);
+        report.live = Some(live);
+        report
+    }
+
+    fn build(
+        scenario: &Scenario,
+        seed: u64,
+        replications: u32,
+        tallies: &Tallies,
+        features: &Features,
+    ) -> Report {
+        let flow = &scenario.flow;
         let conversations = tallies.conversations();
         let funnel = flow
             .nodes
             .iter()
+            .filter(|_| features.funnel)
             .zip(&tallies.funnel)
             .map(|(node, counts)| {
                 let reasons = Reason::ALL
@@ -505,7 +546,7 @@ impl Report {
             .iter()
             .zip(&tallies.personas)
             .map(|(persona, tally)| {
-                let breakdown = Breakdown::new(persona.segment.clone(), tally, &features);
+                let breakdown = Breakdown::new(persona.segment.clone(), tally, features);
                 (persona.name.clone(), breakdown)
             })
             .collect();
@@ -541,6 +582,7 @@ impl Report {
             seed,
             replications,
             conversations,
+            live: None,
             outcomes: Outcomes::from_tally(&tallies.all),
             rates: Rates::from_tally(&tallies.all),
             ci95: None,
@@ -559,7 +601,7 @@ impl Report {
                 max: tallies.turns_max,
             },
             csat: features.csat.then(|| Csat::from_tally(&tallies.all)),
-            conversion: conversion(&tallies.all, &features),
+            conversion: conversion(&tallies.all, features),
             conversion_value,
             funnel,
             queues: scenario
@@ -571,13 +613,13 @@ impl Report {
             personas,
             segments: segment_tallies
                 .into_iter()
-                .map(|(segment, tally)| (segment, Breakdown::new(None, &tally, &features)))
+                .map(|(segment, tally)| (segment, Breakdown::new(None, &tally, features)))
                 .collect(),
             variants: flow
                 .variants
                 .iter()
                 .zip(&tallies.variants)
-                .map(|(name, tally)| (name.clone(), Breakdown::new(None, tally, &features)))
+                .map(|(name, tally)| (name.clone(), Breakdown::new(None, tally, features)))
                 .collect(),
             transcripts: Vec::new(),
         }

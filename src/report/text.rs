@@ -64,6 +64,16 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
         )))
     )?;
 
+    if let Some(live) = &report.live {
+        if let Some(note) = live.partial_note() {
+            writeln!(out, "{}", paint.heading(&note))?;
+        }
+        writeln!(out, "\n{}", paint.heading("Live"))?;
+        for (label, text) in live.lines() {
+            writeln!(out, "  {label:<10}  {}", printable(&text))?;
+        }
+    }
+
     writeln!(out, "\n{}", paint.heading("Outcomes"))?;
     let ci95 = report.ci95.as_ref();
     for outcome in Outcome::ALL {
@@ -118,7 +128,9 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
             printable(&table::conversion_line(report))
         )?;
     }
-    draw(&table::funnel(report), &paint, out)?;
+    if !report.funnel.is_empty() {
+        draw(&table::funnel(report), &paint, out)?;
+    }
     if !report.queues.is_empty() {
         draw(&table::queues(report), &paint, out)?;
     }
