@@ -106,7 +106,7 @@ pub(crate) trait Channel {
 
 /// When a queue has an agent on shift, for a bot that routes a handoff
 /// elsewhere while a queue is closed.
-pub(crate) trait Hours {
+pub(crate) trait Hours: Sync {
     fn open(&self, queue: QueueId, at: SimTime) -> bool;
 }
 

@@ -4,6 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution as _, StandardNormal};
+
 use super::events::EventQueue;
 use crate::conversation::Progress;
 use crate::metric::{Outcome, Reason};
@@ -33,13 +37,57 @@ pub(crate) struct Waiting {
     pub watched: Option<u64>,
 }
 
+impl Waiting {
+    /// A customer handed to `pool` at `at` after the conversation so far
+    /// (`progress`, ended at `node`), with what the queue needs drawn from
+    /// the conversation's queue stream `draws`: so the same customer meets
+    /// the same queue whatever the bot did before the handoff, in `run` and
+    /// in `rehearse live` alike.
+    #[allow(clippy::too_many_arguments)] // one customer's facts, each named
+    pub(crate) fn draw(
+        pool: &AgentPool,
+        persona: &Persona,
+        mut draws: ChaCha8Rng,
+        progress: Progress,
+        node: NodeId,
+        at: SimTime,
+        counted: bool,
+        watched: Option<u64>,
+    ) -> Waiting {
+        let patience = persona
+            .behaviour
+            .queue_patience
+            .as_ref()
+            .map(|d| d.sample(&mut draws));
+        let first_reply = pool.first_reply.sample(&mut draws);
+        let handle_time = pool.handle_time.sample(&mut draws);
+        let answers = draws.random::<f64>() < persona.survey_response.get();
+        let normal: f64 = StandardNormal.sample(&mut draws);
+        Waiting {
+            progress,
+            node,
+            joined: at,
+            patience,
+            first_reply,
+            handle_time,
+            survey: (answers, normal),
+            counted,
+            watched,
+        }
+    }
+}
+
+/// How a watched conversation ended in a queue: (conversation, outcome,
+/// node, when, why).
+pub(crate) type Journaled = (u64, Outcome, NodeId, SimTime, Option<Reason>);
+
 /// Where a pool's work goes: future events, the tallies, and the endings of
 /// watched conversations.
 pub(crate) struct Sink {
     pub events: EventQueue<Event>,
     pub tallies: Tallies,
     /// (conversation, outcome, node, when, why) of watched conversations.
-    pub journal: Vec<(u64, Outcome, NodeId, SimTime, Option<Reason>)>,
+    pub journal: Vec<Journaled>,
 }
 
 /// Events of the agent side of the simulation.
@@ -58,6 +106,69 @@ pub(crate) enum Event {
     /// The next customer arrives.
     Arrival,
     Queue(QueueEvent),
+}
+
+/// Runs one queue event on its pool.
+pub(crate) fn handle(
+    pools: &mut [Pool<'_>],
+    event: QueueEvent,
+    now: SimTime,
+    arrivals_end: SimTime,
+    sink: &mut Sink,
+) {
+    match event {
+        QueueEvent::Joins(pool, waiting) => pools[pool].join(now, *waiting, sink),
+        QueueEvent::GivesUp(pool, ticket) => pools[pool].give_up(now, ticket, sink),
+        QueueEvent::AgentFree(pool, agent) => pools[pool].agent_free(now, agent, sink),
+        QueueEvent::ShiftChange(pool) => pools[pool].shift_change(now, arrivals_end, sink),
+    }
+}
+
+/// Serves customers handed off outside the simulation, in `rehearse live`:
+/// each `(pool, customer)` joins at `customer.joined`, and the pools run
+/// exactly as in a replication, with `window` the counting window (warm-up
+/// to the end of arrivals). A handoff changes nothing the bot sees, so
+/// serving the queue after the conversations is the same as serving it
+/// while they run. The endings of customers with `watched` set are
+/// returned (for transcripts).
+pub(crate) fn serve_handoffs(
+    scenario: &crate::model::scenario::Scenario,
+    handoffs: Vec<(PoolId, Waiting)>,
+    tallies: Tallies,
+    window: Window,
+) -> (Tallies, Vec<Journaled>) {
+    let mut pools: Vec<Pool> = scenario
+        .pools
+        .iter()
+        .enumerate()
+        .map(|(id, pool)| Pool::new(id, pool, &scenario.personas, scenario.clock_start, window))
+        .collect();
+    let mut sink = Sink {
+        events: EventQueue::new(),
+        tallies,
+        journal: Vec::new(),
+    };
+    for pool in &mut pools {
+        pool.plan_shift_change(SimTime::ZERO, &mut sink.events);
+    }
+    for (pool, waiting) in handoffs {
+        sink.events.schedule(
+            waiting.joined,
+            Event::Queue(QueueEvent::Joins(pool, Box::new(waiting))),
+        );
+    }
+    while let Some((now, event)) = sink.events.next() {
+        match event {
+            Event::Queue(event) => handle(&mut pools, event, now, window.to, &mut sink),
+            // No arrivals are scheduled here.
+            Event::Arrival => {}
+        }
+    }
+    let now = sink.events.now();
+    for pool in &mut pools {
+        pool.close(now, &mut sink);
+    }
+    (sink.tallies, sink.journal)
 }
 
 /// Which agent takes the next chat.

@@ -7,10 +7,10 @@
 //! threads. Each replication's report feeds the intervals; nothing else is
 //! kept per replication.
 
-mod agents;
+pub(crate) mod agents;
 mod events;
 pub(crate) mod parallel;
-mod replication;
+pub(crate) mod replication;
 pub(crate) mod rng;
 mod transcript;
 

@@ -3,11 +3,10 @@
 //! the warm-up load the queues but are not counted. Conversations still
 //! going when arrivals stop are played to their end.
 
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution as _, Exp1, StandardNormal};
+use rand_distr::{Distribution as _, Exp1};
 
-use super::agents::{Event, Pool, QueueEvent, Sink, Waiting, Window, ending};
+use super::agents::{Event, Pool, QueueEvent, Sink, Waiting, Window, ending, handle};
 use super::events::EventQueue;
 use super::rng::{Purpose, stream};
 use crate::conversation::bot::Hours;
@@ -119,15 +118,26 @@ struct Replication<'s, W> {
 /// When customers arrive: a constant rate, or a rate that varies through the
 /// week (a non-homogeneous Poisson process, drawn by inverting its
 /// cumulative rate one constant stretch at a time).
-struct ArrivalClock<'s> {
+pub(crate) struct ArrivalClock<'s> {
     arrivals: &'s Arrivals,
     clock_start: WeekTime,
     rng: ChaCha8Rng,
 }
 
-impl ArrivalClock<'_> {
+impl<'s> ArrivalClock<'s> {
+    /// The arrivals of replication `replication` of `scenario` with `seed`,
+    /// from their own stream, so every flow version (and `rehearse live`)
+    /// sees the same customers at the same moments.
+    pub(crate) fn new(scenario: &'s Scenario, seed: u64, replication: u32) -> ArrivalClock<'s> {
+        ArrivalClock {
+            arrivals: &scenario.arrivals,
+            clock_start: scenario.clock_start,
+            rng: stream(seed, replication, 0, Purpose::Arrivals),
+        }
+    }
+
     /// The next arrival after `now`, or `None` if nobody comes again.
-    fn next(&mut self, now: SimTime) -> Option<SimTime> {
+    pub(crate) fn next(&mut self, now: SimTime) -> Option<SimTime> {
         let unit: f64 = Exp1.sample(&mut self.rng);
         match self.arrivals {
             Arrivals::Constant(per_hour) => {
@@ -171,13 +181,7 @@ impl Hours for OpenHours<'_> {
 impl<'s, W: Watcher> Replication<'s, W> {
     fn run(&mut self, watch: &mut dyn FnMut(u64) -> Option<W>) {
         let scenario = self.scenario;
-        // Arrival times come from their own stream, so every flow version
-        // sees the same customers at the same moments.
-        let mut arrivals = ArrivalClock {
-            arrivals: &scenario.arrivals,
-            clock_start: scenario.clock_start,
-            rng: stream(self.seed, self.replication, 0, Purpose::Arrivals),
-        };
+        let mut arrivals = ArrivalClock::new(scenario, self.seed, self.replication);
         if let Some(first) = arrivals
             .next(SimTime::ZERO)
             .filter(|at| *at < self.arrivals_end)
@@ -204,18 +208,13 @@ impl<'s, W: Watcher> Replication<'s, W> {
                     self.arrive(index, now, watcher);
                     index += 1;
                 }
-                Event::Queue(QueueEvent::Joins(pool, waiting)) => {
-                    self.pools[pool].join(now, *waiting, &mut self.sink)
-                }
-                Event::Queue(QueueEvent::GivesUp(pool, ticket)) => {
-                    self.pools[pool].give_up(now, ticket, &mut self.sink)
-                }
-                Event::Queue(QueueEvent::AgentFree(pool, agent)) => {
-                    self.pools[pool].agent_free(now, agent, &mut self.sink)
-                }
-                Event::Queue(QueueEvent::ShiftChange(pool)) => {
-                    self.pools[pool].shift_change(now, self.arrivals_end, &mut self.sink)
-                }
+                Event::Queue(event) => handle(
+                    &mut self.pools,
+                    event,
+                    now,
+                    self.arrivals_end,
+                    &mut self.sink,
+                ),
             }
             self.settle_journal();
         }
@@ -281,31 +280,16 @@ impl<'s, W: Watcher> Replication<'s, W> {
             Exit::Silent { node, at, reason } => (Outcome::AbandonedInBot, node, at, Some(reason)),
             Exit::HandedOff { queue, node, at } => {
                 let pool = scenario.pool_of(queue);
-                // Drawn from the queue stream, so the same customer meets the
-                // same queue whatever the flow did before the handoff.
-                let mut draws = stream(seed, replication, index, Purpose::Queue);
-                let persona = conversation.customer.persona;
-                let patience = persona
-                    .behaviour
-                    .queue_patience
-                    .as_ref()
-                    .map(|d| d.sample(&mut draws));
-                let staffing = &scenario.pools[pool];
-                let first_reply = staffing.first_reply.sample(&mut draws);
-                let handle_time = staffing.handle_time.sample(&mut draws);
-                let answers = draws.random::<f64>() < persona.survey_response.get();
-                let normal: f64 = StandardNormal.sample(&mut draws);
-                let waiting = Waiting {
+                let waiting = Waiting::draw(
+                    &scenario.pools[pool],
+                    conversation.customer.persona,
+                    stream(seed, replication, index, Purpose::Queue),
                     progress,
                     node,
-                    joined: at,
-                    patience,
-                    first_reply,
-                    handle_time,
-                    survey: (answers, normal),
+                    at,
                     counted,
-                    watched: watcher.is_some().then_some(index),
-                };
+                    watcher.is_some().then_some(index),
+                );
                 if let Some(watcher) = watcher {
                     self.watched.push((index, watcher));
                 }
