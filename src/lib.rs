@@ -38,6 +38,7 @@ pub mod html;
 pub mod load;
 pub mod metric;
 pub mod report;
+pub mod session;
 pub mod source;
 
 #[cfg(feature = "live")]
