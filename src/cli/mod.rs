@@ -3,6 +3,8 @@
 
 mod check;
 mod lint;
+#[cfg(feature = "live")]
+mod live;
 mod output;
 mod run;
 
@@ -36,6 +38,10 @@ enum Command {
     /// Run scenarios and gate on their expectations and approved reports
     /// (what CI calls on a pull request).
     Check(check::Args),
+    /// Play a scenario's customers against a running bot, standing in for
+    /// the WhatsApp Cloud API on loopback.
+    #[cfg(feature = "live")]
+    Live(live::Args),
 }
 
 /// Facts about where we run, decided once so that output is testable.
@@ -106,6 +112,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>, environment: Environment) 
         Command::Run(args) => run::run(&args, environment),
         Command::Lint(args) => lint::lint(&args, environment),
         Command::Check(args) => check::check(&args, environment, step_summary()),
+        #[cfg(feature = "live")]
+        Command::Live(args) => live::live(&args, environment),
     };
     match result {
         Ok(status) => status.into(),

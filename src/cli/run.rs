@@ -47,16 +47,16 @@ pub(super) struct Args {
     max_file_size: u64,
 }
 
-/// Where the reports go, each in its format.
-fn destinations(args: &Args) -> Result<Vec<(Destination, Format)>, Error> {
-    if args.out.is_empty() {
-        return Ok(vec![(
-            Destination::Stdout,
-            args.format.unwrap_or(Format::Text),
-        )]);
+/// Where the reports go, each in its format: the `--out` files (each in the
+/// format its extension names, else `format`), or standard output.
+pub(super) fn destinations(
+    out: &[PathBuf],
+    format: Option<Format>,
+) -> Result<Vec<(Destination, Format)>, Error> {
+    if out.is_empty() {
+        return Ok(vec![(Destination::Stdout, format.unwrap_or(Format::Text))]);
     }
-    args.out
-        .iter()
+    out.iter()
         .map(|path| {
             let destination = Destination::parse(path);
             let by_extension = path
@@ -64,7 +64,7 @@ fn destinations(args: &Args) -> Result<Vec<(Destination, Format)>, Error> {
                 .and_then(|ext| ext.to_str())
                 .and_then(Format::from_extension)
                 .filter(|_| destination != Destination::Stdout);
-            let format = match (by_extension, args.format) {
+            let format = match (by_extension, format) {
                 (Some(ext), Some(flag)) if ext != flag => {
                     return Err(Error::Usage(format!(
                         "--format {} conflicts with the extension of {}; drop one of them",
@@ -88,7 +88,7 @@ fn name(format: Format) -> &'static str {
 }
 
 pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, Error> {
-    let destinations = destinations(args)?;
+    let destinations = destinations(&args.out, args.format)?;
     let mut options = RunOptions::new();
     if let Some(seed) = args.seed {
         options = options.seed(seed);
@@ -160,20 +160,29 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
         })
         .collect();
     bar.finish_and_clear();
+    write_reports(&reports, &destinations, environment)?;
+    Ok(ExitStatus::Success)
+}
 
-    for (destination, format) in &destinations {
+/// Renders `reports` to each destination in its format.
+pub(super) fn write_reports(
+    reports: &[Report],
+    destinations: &[(Destination, Format)],
+    environment: Environment,
+) -> Result<(), Error> {
+    for (destination, format) in destinations {
         let color = *destination == Destination::Stdout && environment.stdout_color();
         let mut bytes = Vec::new();
         format
             .renderer(Style { color })
-            .render(&reports, &mut bytes)
+            .render(reports, &mut bytes)
             .map_err(|source| Error::Write {
                 path: PathBuf::from("memory"),
                 source,
             })?;
         destination.write(&bytes)?;
     }
-    Ok(ExitStatus::Success)
+    Ok(())
 }
 
 /// A progress bar over replications on a terminal, outside CI; hidden otherwise.
