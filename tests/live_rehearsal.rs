@@ -239,6 +239,22 @@ async fn a_healthy_bot_resolves_every_customer_with_every_receipt() {
             ]
         );
         assert!(transcript.lines[2].tapped);
+        // Every format shows the live block; the funnel, unknown live, is left out.
+        let render = |format| {
+            rehearse::report::render_to_string(
+                std::slice::from_ref(&rehearsed.report),
+                format,
+                Default::default(),
+            )
+        };
+        let markdown = render(rehearse::Format::Markdown);
+        assert!(markdown.contains("| customers | "), "{markdown}");
+        assert!(!markdown.contains("| Funnel |"), "{markdown}");
+        let yaml = render(rehearse::Format::Yaml);
+        assert!(yaml.contains("\nlive:\n  bot: http://127.0.0.1:"), "{yaml}");
+        assert!(!yaml.contains("funnel:"), "{yaml}");
+        let text = render(rehearse::Format::Text);
+        assert!(text.contains("\nLive\n  bot "), "{text}");
         assert!(
             rehearsed.took < Duration::from_secs(10),
             "{:?}",

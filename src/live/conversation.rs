@@ -37,6 +37,11 @@ use crate::model::{Millis, SimTime};
 use crate::report::transcript::{Line, Speaker};
 use crate::sim::rng::{Purpose, stream};
 
+/// A bot that sends more than this many messages without waiting for the
+/// customer is flooding them: the customer acts on what is on screen, and
+/// the screen stays bounded.
+pub(crate) const MAX_MESSAGES_PER_TURN: usize = 100;
+
 /// What every conversation of a run shares.
 pub(crate) struct Setting {
     pub scenario: Arc<Scenario>,
@@ -316,7 +321,7 @@ impl<'s> Talk<'_, 's> {
             // Wait for the bot's turn to be over.
             loop {
                 let deadline = match seen.last() {
-                    Some(last) if last.is_choice() => break,
+                    Some(last) if last.is_choice() || seen.len() >= MAX_MESSAGES_PER_TURN => break,
                     Some(last) => Some(last.received.max(sent.wall) + quiet),
                     None => patience.map(|patience| sent.wall + patience),
                 };
