@@ -11,6 +11,10 @@
 //! bot`) is then all overhead: the webhook out, the bot's two calls back,
 //! and the routing to the customer — what the stand-in adds to a bot's own
 //! latency. Every wait is bounded; the run stops by itself.
+//!
+//! Customers per second depend on what else the machine runs; customers per
+//! CPU-second (user + system time of this process, bot included, from
+//! `getrusage`) much less, so both are printed.
 
 #[path = "../tests/live_support/flow_bot.rs"]
 mod flow_bot;
@@ -65,6 +69,18 @@ live:
   quiet: 100ms
 "#;
 
+/// CPU time (user + system) this process has used so far.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes into the struct we pass.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
 async fn run(concurrency: usize) {
     let (scenario, _) = Loader::new()
         .with_file("load/scenario.yaml", SCENARIO)
@@ -89,6 +105,7 @@ async fn run(concurrency: usize) {
         seed: None,
     };
     let started = Instant::now();
+    let cpu_started = cpu_time();
     let report = live::rehearse(
         Arc::new(scenario),
         stand_in,
@@ -98,14 +115,16 @@ async fn run(concurrency: usize) {
     .await
     .expect("the bot passes the verification");
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = (cpu_time() - cpu_started).as_secs_f64();
     let live = report.live.as_ref().expect("a live block");
     let bot_time = &report.response_time.bot;
     let ms = |seconds: Option<f64>| seconds.map_or(f64::NAN, |s| s * 1e3);
     println!(
-        "{concurrency:>11} {:>9} {:>8.1} {:>13.0} {:>8.1} {:>8.1} {:>9.1}  {}",
+        "{concurrency:>11} {:>9} {:>8.1} {:>13.0} {:>11.0} {:>8.1} {:>8.1} {:>9.1}  {}",
         live.customers.started,
         elapsed,
         live.customers.started as f64 / elapsed,
+        live.customers.started as f64 / cpu,
         ms(bot_time.p50),
         ms(bot_time.p99),
         ms(bot_time.max),
@@ -128,8 +147,15 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     println!(
-        "{:>11} {:>9} {:>8} {:>13} {:>8} {:>8} {:>9}",
-        "concurrency", "customers", "wall s", "customers/s", "p50 ms", "p99 ms", "max ms"
+        "{:>11} {:>9} {:>8} {:>13} {:>11} {:>8} {:>8} {:>9}",
+        "concurrency",
+        "customers",
+        "wall s",
+        "customers/s",
+        "per CPU-s",
+        "p50 ms",
+        "p99 ms",
+        "max ms"
     );
     for concurrency in [200, 1_000] {
         runtime.block_on(run(concurrency));

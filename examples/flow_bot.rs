@@ -93,8 +93,7 @@ fn run() -> Result<(), String> {
         .build()
         .map_err(|error| error.to_string())?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
+        let listener = flow_bot::listen(listen)
             .map_err(|error| format!("failed to listen on {listen}: {error}"))?;
         let graph = config.graph.clone().unwrap_or_default();
         let bot = FlowBot::serve(flow, config, listener).await;

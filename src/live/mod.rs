@@ -274,12 +274,10 @@ pub fn is_loopback_url(url: &str) -> bool {
 pub async fn start(config: LiveConfig) -> Result<LiveHandle, LiveError> {
     let listen = loopback(config.listen)?;
     let url = bot_url(&config.bot_url)?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|source| LiveError::Bind {
-            addr: listen,
-            source,
-        })?;
+    let listener = bind(listen).map_err(|source| LiveError::Bind {
+        addr: listen,
+        source,
+    })?;
     let local_addr = listener.local_addr().map_err(|source| LiveError::Bind {
         addr: listen,
         source,
@@ -328,6 +326,25 @@ pub async fn start(config: LiveConfig) -> Result<LiveHandle, LiveError> {
         stop: Some(stop),
         server,
     })
+}
+
+/// Connections the kernel may hold for the stand-in to accept. tokio's
+/// default (1,024) overflows when a thousand customers' bot calls open
+/// connections at once, and each dropped SYN costs the bot a second or more
+/// of retransmission: latency the stand-in would add. The kernel caps it at
+/// `net.core.somaxconn`.
+const BACKLOG: u32 = 4096;
+
+/// Binds `addr` with a [`BACKLOG`]-deep accept queue.
+fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    // As tokio's TcpListener::bind does: a port just freed can be bound again.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
 }
 
 /// A running stand-in. Dropping it stops the server too, without waiting.

@@ -202,9 +202,7 @@ impl FlowBot {
 
     /// Starts the bot on a free loopback port.
     pub async fn start(flow: Flow, config: BotConfig) -> FlowBot {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a loopback port");
+        let listener = listen("127.0.0.1:0".parse().expect("an address")).expect("a loopback port");
         FlowBot::serve(flow, config, listener).await
     }
 
@@ -508,6 +506,19 @@ async fn webhook(State(bot): State<Arc<Bot>>, headers: HeaderMap, raw: Bytes) ->
         }
     }
     StatusCode::OK
+}
+
+/// Listens on `addr` with a deep accept queue: at a thousand customers at
+/// once, tokio's default (1,024) overflows and dropped SYNs cost seconds.
+pub fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 /// A customer message the bot understands.
