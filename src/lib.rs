@@ -26,6 +26,11 @@
 //! ([`Format`]). Input that cannot work is refused with located
 //! [`Diagnostic`]s.
 //!
+//! With the `live` feature (on by default), [`live::rehearse`] plays the
+//! same customers against a running bot, standing in for the WhatsApp Cloud
+//! API on loopback (`rehearse live`); [`session::FlowSession`] plays a flow
+//! as such a bot.
+//!
 //! Data flows one way: files ([`load`]) → validated model → the simulation
 //! (`sim`, playing `conversation`s) → tallies → the [`report`] and its
 //! renderers. `diagnostic`, `metric` and `whatsapp` sit at the bottom.

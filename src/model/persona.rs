@@ -12,6 +12,7 @@
 //!         taps: ["Track order"]
 //!         says: "where is my order"
 //!         answers: {"order number": "A{digits:6}"}
+//!         done_when: ["arrives tomorrow"]   # rehearse live only: text that says it is done
 //!     behaviour:
 //!       read: {lognormal: {median: 20s, p90: 4m}}
 //!       think: {lognormal: {median: 4s, p90: 20s}}
