@@ -38,6 +38,9 @@
 //! # }
 //! ```
 //!
+//! [`rehearse`] does all of this for a scenario's customers: it is what
+//! `rehearse live` runs. The rest of this module is the layer under it.
+//!
 //! A conversation usually runs many customers at once: clone the
 //! [`WebhookSender`] into one task per customer and route events by
 //! [`BotEvent::customer`]. Scale customer time with [`Clock`] (`speed`).

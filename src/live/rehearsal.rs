@@ -68,7 +68,9 @@ impl Default for RehearsalOptions {
 
 /// Plays `scenario`'s customers against the bot behind `stand_in`, until the
 /// scenario's arrivals are over and the conversations have drained, or
-/// `stop` resolves (Ctrl-C). Fails only when the bot fails the webhook
+/// `stop` resolves (Ctrl-C). Customers run at the speed of the stand-in's
+/// clock ([`LiveConfig::clock`](super::LiveConfig::clock)), which also
+/// closes 24-hour windows in customer time. Fails only when the bot fails the webhook
 /// verification; everything else the bot does wrong is counted in the
 /// report's `live:` block (see [`Live::bot_failed`] and `partial`).
 pub async fn rehearse(
