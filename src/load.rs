@@ -8,8 +8,11 @@
 //! analyses — and every finding becomes a located [`Diagnostic`]. `run`
 //! refuses input with errors and shows warnings; `lint` shows them all.
 //!
-//! Files can also come from memory ([`Loader::with_file`]): `compare
-//! --against` loads a flow as it is in git without checking anything out.
+//! Files can also come from memory ([`Loader::with_file`]) or from
+//! anywhere a function can read them ([`Loader::read_with`]): `compare
+//! --against` loads a scenario as it is in git without checking anything
+//! out. [`Loader::with_flow_file`] puts another flow under every scenario
+//! (`compare --flow`).
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -83,6 +86,9 @@ pub struct Discovered {
 pub struct Loader {
     max_file_size: u64,
     memory: BTreeMap<PathBuf, String>,
+    reader: Option<Reader>,
+    /// The flow every scenario uses instead of the one it names.
+    flow_file: Option<PathBuf>,
     /// Each file is read and parsed once, however often it is referenced.
     sources: RefCell<HashMap<PathBuf, Rc<Source>>>,
 }
@@ -90,6 +96,19 @@ pub struct Loader {
 impl Default for Loader {
     fn default() -> Loader {
         Loader::new()
+    }
+}
+
+/// Reads a file's text from somewhere other than the disk, refusing texts
+/// longer than the limit it is given.
+type ReadFn = dyn Fn(&Path, u64) -> std::io::Result<String>;
+
+/// The function a [`Loader`] reads files with, instead of the disk.
+struct Reader(Box<ReadFn>);
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("Reader(..)")
     }
 }
 
@@ -107,6 +126,8 @@ impl Loader {
         Loader {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             memory: BTreeMap::new(),
+            reader: None,
+            flow_file: None,
             sources: RefCell::new(HashMap::new()),
         }
     }
@@ -120,6 +141,29 @@ impl Loader {
     /// Serves `path` from `text` instead of the disk.
     pub fn with_file(mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> Loader {
         self.memory.insert(path.into(), text.into());
+        self
+    }
+
+    /// Reads every file (except those given with [`Loader::with_file`])
+    /// with `read` instead of from the disk: `read(path, limit)` returns the
+    /// text of `path`, or an error saying why it cannot (`NotFound` for a
+    /// file that is not there), and may refuse a text longer than `limit`
+    /// bytes (the loader refuses it anyway). Paths are as the loader builds
+    /// them: a scenario's flow and persona files are joined to the
+    /// scenario's directory. `compare --against` reads files from git this way.
+    pub fn read_with(
+        mut self,
+        read: impl Fn(&Path, u64) -> std::io::Result<String> + 'static,
+    ) -> Loader {
+        self.reader = Some(Reader(Box::new(read)));
+        self
+    }
+
+    /// Makes every scenario use the flow in `file` instead of the one it
+    /// names (`compare --flow`): the flow's findings are located in `file`,
+    /// and the personas and staffing are checked against it.
+    pub fn with_flow_file(mut self, file: impl Into<PathBuf>) -> Loader {
+        self.flow_file = Some(file.into());
         self
     }
 
@@ -197,7 +241,10 @@ impl Loader {
                 _ => error,
             })
         };
-        let flow_source = referenced(KeyPath::root().key("flow"), &spec.flow)?;
+        let flow_source = match &self.flow_file {
+            Some(file) => self.source(file)?,
+            None => referenced(KeyPath::root().key("flow"), &spec.flow)?,
+        };
         let flow_spec: FlowSpec = flow_source.deserialize()?;
         let mut problems = Vec::new();
         let flow = Flow::validate(flow_spec, &mut problems);
@@ -367,9 +414,17 @@ impl Loader {
         if let Some(source) = self.sources.borrow().get(file) {
             return Ok(Rc::clone(source));
         }
-        let text = match self.memory.get(file) {
-            Some(text) => text.clone(),
-            None => read_file(file, self.max_file_size)?,
+        let text = match (self.memory.get(file), &self.reader) {
+            (Some(text), _) => text.clone(),
+            (None, Some(Reader(read))) => {
+                let text = read(file, self.max_file_size)
+                    .map_err(|error| LoadError::new(file, LoadErrorKind::Read(error)))?;
+                if text.len() as u64 > self.max_file_size {
+                    return Err(too_large(file, self.max_file_size));
+                }
+                text
+            }
+            (None, None) => read_file(file, self.max_file_size)?,
         };
         let source = Rc::new(Source::parse(file, text)?);
         self.sources
@@ -415,12 +470,7 @@ fn read_file(file: &Path, limit: u64) -> Result<String, LoadError> {
             "name a YAML file here",
         ));
     }
-    let too_large = || {
-        refuse(
-            format!("the file is larger than {} bytes, the limit", limit),
-            "rehearse files are a few kilobytes; raise the limit with `--max-file-size BYTES` if this one is meant to be large",
-        )
-    };
+    let too_large = || too_large(file, limit);
     if meta.len() > limit {
         return Err(too_large());
     }
@@ -450,6 +500,16 @@ fn read_file(file: &Path, limit: u64) -> Result<String, LoadError> {
         refused.location = Some(crate::source::Location { line, column });
         refused
     })
+}
+
+/// The error for a file above the size limit.
+fn too_large(file: &Path, limit: u64) -> LoadError {
+    let mut error = LoadError::new(
+        file,
+        LoadErrorKind::Parse(format!("the file is larger than {limit} bytes, the limit")),
+    );
+    error.help = Some("rehearse files are a few kilobytes; raise the limit with `--max-file-size BYTES` if this one is meant to be large".to_string());
+    error
 }
 
 fn canonical(file: &Path) -> PathBuf {
@@ -635,5 +695,68 @@ impl Source {
             .into_iter()
             .map(|problem| self.diagnose(problem))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLOW: &str = "flow: f\nstart: hi\nnodes:\n  hi:\n    say: \"Hi\"\n    end: resolved\n";
+    const PERSONAS: &str = "personas:\n  - name: p\n    goals: [{want: hello, says: \"hi\"}]\n";
+    const SCENARIO: &str = "scenario: s\nflow: flow.yaml\npersonas: [personas.yaml]\nduration: 1h\narrivals: {poisson: {per_hour: 10}}\n";
+
+    /// Serves the three files above under `v1:dir/`, as `compare --against`
+    /// names files at a git revision.
+    fn at_revision(path: &Path, _limit: u64) -> std::io::Result<String> {
+        match path.to_str() {
+            Some("v1:dir/s.yaml") => Ok(SCENARIO.into()),
+            Some("v1:dir/flow.yaml") => Ok(FLOW.into()),
+            Some("v1:dir/personas.yaml") => Ok(PERSONAS.into()),
+            _ => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "not at v1",
+            )),
+        }
+    }
+
+    #[test]
+    fn files_can_be_read_from_elsewhere_with_the_same_checks() {
+        let loader = Loader::new().read_with(at_revision);
+        let (scenario, _) = loader.scenario(Path::new("v1:dir/s.yaml")).unwrap();
+        assert_eq!(scenario.name(), "s");
+        // A file the reader does not have is reported where it is named.
+        let missing = Loader::new()
+            .read_with(at_revision)
+            .with_file("v1:dir/t.yaml", SCENARIO.replace("flow.yaml", "gone.yaml"))
+            .check_scenario(Path::new("v1:dir/t.yaml"))
+            .unwrap_err();
+        let message = missing.to_string();
+        assert!(message.contains("cannot read `gone.yaml`"), "{message}");
+        assert!(message.contains("not at v1"), "{message}");
+        // The size limit holds whatever the reader does.
+        let error = Loader::new()
+            .max_file_size(20)
+            .read_with(at_revision)
+            .check_scenario(Path::new("v1:dir/s.yaml"))
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("larger than 20 bytes"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn another_flow_can_stand_in_for_the_one_a_scenario_names() {
+        let other = FLOW.replace("flow: f", "flow: other");
+        let loader = Loader::new()
+            .with_file("s.yaml", SCENARIO)
+            .with_file("flow.yaml", FLOW)
+            .with_file("personas.yaml", PERSONAS)
+            .with_file("other.yaml", other)
+            .with_flow_file("other.yaml");
+        let checked = loader.check_scenario(Path::new("s.yaml")).unwrap();
+        assert_eq!(checked.value.unwrap().flow().name, "other");
+        assert_eq!(checked.files[1], Path::new("other.yaml"));
     }
 }

@@ -170,7 +170,7 @@ pub(crate) struct PatienceSpec {
 /// How a customer reads, types and gives up. An omitted behaviour is simply
 /// not simulated: no delay, no typos, endless patience. That keeps small
 /// test personas small and explicit.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Behaviour {
     /// Time until the customer looks at a new bot message.
     pub read: Option<Distribution>,
@@ -253,8 +253,10 @@ impl TryFrom<String> for Template {
 // ---------------------------------------------------------------------------
 // The validated form
 
-/// One customer segment: what they come for and how they behave.
-#[derive(Debug, Clone)]
+/// One customer segment: what they come for and how they behave. Two
+/// personas are equal when they would draw the same customers (what
+/// `compare` checks before pairing two scenarios).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Persona {
     /// Its name, as in the mix and the report.
     pub name: String,
@@ -272,7 +274,7 @@ pub struct Persona {
 }
 
 /// What one customer came for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Goal {
     /// A description, for messages.
     pub want: String,
