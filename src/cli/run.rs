@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::output::Destination;
+use super::output::{Destination, destinations};
 use super::{Environment, note};
 use crate::diagnostic::render_text;
 use crate::error::{Error, ExitStatus};
@@ -47,48 +47,8 @@ pub(super) struct Args {
     max_file_size: u64,
 }
 
-/// Where the reports go, each in its format.
-fn destinations(args: &Args) -> Result<Vec<(Destination, Format)>, Error> {
-    if args.out.is_empty() {
-        return Ok(vec![(
-            Destination::Stdout,
-            args.format.unwrap_or(Format::Text),
-        )]);
-    }
-    args.out
-        .iter()
-        .map(|path| {
-            let destination = Destination::parse(path);
-            let by_extension = path
-                .extension()
-                .and_then(|ext| ext.to_str())
-                .and_then(Format::from_extension)
-                .filter(|_| destination != Destination::Stdout);
-            let format = match (by_extension, args.format) {
-                (Some(ext), Some(flag)) if ext != flag => {
-                    return Err(Error::Usage(format!(
-                        "--format {} conflicts with the extension of {}; drop one of them",
-                        name(flag),
-                        path.display()
-                    )));
-                }
-                (Some(format), _) | (None, Some(format)) => format,
-                (None, None) => Format::Text,
-            };
-            Ok((destination, format))
-        })
-        .collect()
-}
-
-fn name(format: Format) -> &'static str {
-    Format::ALL
-        .iter()
-        .find(|(f, _)| *f == format)
-        .map_or("?", |(_, name)| name)
-}
-
 pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, Error> {
-    let destinations = destinations(args)?;
+    let destinations = destinations(&args.out, args.format)?;
     let mut options = RunOptions::new();
     if let Some(seed) = args.seed {
         options = options.seed(seed);
