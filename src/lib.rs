@@ -32,6 +32,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod compare;
 pub mod diagnostic;
 pub mod error;
 pub mod html;
@@ -52,6 +53,7 @@ pub(crate) mod tally;
 pub(crate) mod whatsapp;
 pub(crate) mod yaml;
 
+pub use compare::{Unpaired, compare};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::{Error, ExitStatus, LoadError};
 pub use load::Loader;

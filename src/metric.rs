@@ -423,7 +423,11 @@ impl Metric {
     /// higher is better.
     pub fn higher_is_better(&self) -> Option<bool> {
         let outcome = |outcome: &Outcome| match outcome {
-            Outcome::SelfResolved | Outcome::AgentResolved => Some(true),
+            Outcome::SelfResolved => Some(true),
+            // More conversations resolved by agents is good when they would
+            // otherwise be abandoned, bad when the bot could have resolved
+            // them: like escalation, no direction.
+            Outcome::AgentResolved => None,
             Outcome::AbandonedInBot | Outcome::AbandonedInQueue | Outcome::Unresolved => {
                 Some(false)
             }

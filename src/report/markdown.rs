@@ -110,7 +110,7 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn draw(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn draw(table: &Table, out: &mut dyn Write) -> io::Result<()> {
     let headers: Vec<String> = table.headers.iter().map(|h| escape(h)).collect();
     let rule: String = table
         .align
@@ -138,7 +138,7 @@ fn draw(table: &Table, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Names from the user's files must not break the table or inject markup.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let text = crate::source::printable(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

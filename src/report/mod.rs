@@ -7,10 +7,10 @@
 //! prints identically on every platform. A block whose feature the scenario
 //! does not use is absent, not zero.
 
-mod markdown;
+pub(crate) mod markdown;
 pub(crate) mod render;
 pub(crate) mod table;
-mod text;
+pub(crate) mod text;
 pub mod transcript;
 
 use indexmap::IndexMap;

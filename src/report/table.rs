@@ -48,7 +48,9 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    fn new(title: &str, columns: &[&str]) -> Table {
+    /// A table titled `title` (the first column's header) with `columns`
+    /// after it, right-aligned.
+    pub(crate) fn new(title: &str, columns: &[&str]) -> Table {
         let mut headers = vec![title.to_string()];
         headers.extend(columns.iter().map(|c| c.to_string()));
         let mut align = vec![Align::Left];

@@ -24,10 +24,11 @@ impl Renderer for Text {
     }
 }
 
-struct Painter(Style);
+/// Decorates text for a terminal, when the style allows.
+pub(crate) struct Painter(pub Style);
 
 impl Painter {
-    fn paint(&self, code: &str, text: &str) -> String {
+    pub(crate) fn paint(&self, code: &str, text: &str) -> String {
         if self.0.color {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
@@ -35,11 +36,11 @@ impl Painter {
         }
     }
 
-    fn heading(&self, text: &str) -> String {
+    pub(crate) fn heading(&self, text: &str) -> String {
         self.paint("1", text)
     }
 
-    fn dim(&self, text: &str) -> String {
+    pub(crate) fn dim(&self, text: &str) -> String {
         self.paint("2", text)
     }
 }
@@ -152,7 +153,7 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
 
 /// A table under a blank line: the header in bold, rows indented by two,
 /// columns two spaces apart. Names from the user's files are made printable.
-fn draw(table: &Table, paint: &Painter, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn draw(table: &Table, paint: &Painter, out: &mut dyn Write) -> io::Result<()> {
     let widths = table.widths();
     let pad = |text: &str, column: usize, first_extra: usize| {
         let width = widths[column] + first_extra;

@@ -398,7 +398,6 @@ impl<W: Watcher> Observer for Counting<'_, W> {
 
 /// Records a conversation's outcome, for the transition table of a
 /// comparison.
-#[cfg_attr(not(test), allow(dead_code))] // `compare` reads it
 struct OutcomeOf {
     index: u64,
     outcome: Option<Outcome>,
@@ -419,7 +418,6 @@ impl Watcher for OutcomeOf {
 /// Simulates a replication and also gives every counted conversation's
 /// outcome, in the order the customers arrived: customer `i` of a
 /// replication is the same person whatever the flow.
-#[cfg_attr(not(test), allow(dead_code))] // `compare` reads it
 pub(crate) fn replicate_with_outcomes(
     scenario: &Scenario,
     seed: u64,
