@@ -24,7 +24,9 @@
 //! the seed and the number of replications ([`RunOptions`]) but never what
 //! one replication simulates, and a [`Report`] renders in several formats
 //! ([`Format`]). Input that cannot work is refused with located
-//! [`Diagnostic`]s.
+//! [`Diagnostic`]s. [`compare()`] runs two versions on the same customers and
+//! gives a [`compare::Comparison`]: paired differences with intervals,
+//! customers who changed outcome, the funnel and groups.
 //!
 //! Data flows one way: files ([`load`]) → validated model → the simulation
 //! (`sim`, playing `conversation`s) → tallies → the [`report`] and its

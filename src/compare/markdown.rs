@@ -13,28 +13,26 @@ const FUNNEL_ROWS: usize = 20;
 
 /// Writes `comparison` as markdown.
 pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "**{}**", escape(&table::headline(comparison)))?;
     let rows = table::significant(comparison);
-    let details: Vec<String> = rows
-        .iter()
-        .map(|[word, name, values, change, interval]| {
-            format!(
-                "{word}: `{}` {values}, {change} {interval}",
+    if !rows.is_empty() {
+        writeln!(
+            out,
+            "\n| | metric | A → B | change | 95% interval |\n|---|---|---:|---:|---:|"
+        )?;
+        for [word, name, values, change, interval] in &rows {
+            writeln!(
+                out,
                 // Code spans take no escapes: only a backtick could break one.
-                name.replace('`', "'")
-            )
-        })
-        .collect();
-    let details = if details.is_empty() {
-        String::new()
-    } else {
-        format!(" — {}", details.join("; "))
-    };
-    writeln!(
-        out,
-        "**{}**{}\n",
-        escape(&table::headline(comparison)),
-        details
-    )?;
+                "| {word} | `{}` | {} | {} | {} |",
+                name.replace('`', "'"),
+                escape(values),
+                escape(change),
+                escape(interval)
+            )?;
+        }
+    }
+    writeln!(out)?;
     let version = |side: &super::Version| {
         format!(
             "`{}` (scenario {}, flow {}{})",
@@ -54,7 +52,20 @@ pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Resu
         thousands(comparison.conversations)
     )?;
     for section in table::sections(comparison) {
+        // Two dozen timer statistics would bury the rest of a comment.
+        let fold = section.rows.len() > 12;
+        if fold {
+            writeln!(
+                out,
+                "\n<details><summary>{} ({} statistics)</summary>",
+                escape(&section.headers[0]),
+                section.rows.len()
+            )?;
+        }
         draw(&section, out)?;
+        if fold {
+            writeln!(out, "\n</details>")?;
+        }
     }
 
     writeln!(

@@ -121,9 +121,8 @@ pub(crate) fn headline(comparison: &Comparison) -> String {
         Overall::Better => format!("B is better: {} improved, none worse", metrics(better)),
         Overall::Worse => format!("B is worse: {} worse, none improved", metrics(worse)),
         Overall::Mixed => format!(
-            "B is better on {} and worse on {}: read where below",
-            metrics(better),
-            metrics(worse)
+            "B is better on {}, worse on {worse}: read where below",
+            metrics(better)
         ),
         Overall::NoSignificantChange => {
             "No significant change: every difference's 95% interval contains 0".into()
