@@ -29,16 +29,16 @@ pub(crate) fn check_flow(flow: &Flow) -> Vec<Problem> {
 /// Findings about a scenario's staffing, located in the scenario file.
 pub(crate) fn check_scenario(scenario: &Scenario) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for (pool_id, pool) in scenario.pools.iter().enumerate() {
-        let used_by: Vec<&str> = scenario
-            .flow
-            .nodes
-            .iter()
-            .filter(|node| {
-                matches!(&node.kind, NodeKind::Handoff(handoff) if scenario.pool_of(handoff.queue) == pool_id)
-            })
-            .map(|node| node.id.as_str())
-            .collect();
+    // The nodes that hand off to each pool, gathered in one pass.
+    let mut used_by: Vec<Vec<&str>> = vec![Vec::new(); scenario.pools.len()];
+    for node in &scenario.flow.nodes {
+        if let NodeKind::Handoff(handoff) = &node.kind
+            && let Some(users) = used_by.get_mut(scenario.pool_of(handoff.queue))
+        {
+            users.push(node.id.as_str());
+        }
+    }
+    for (pool, used_by) in scenario.pools.iter().zip(used_by) {
         if pool.count == 0 && !used_by.is_empty() {
             problems.push(
                 Problem::new(
