@@ -62,6 +62,10 @@ struct Signature {
 
 impl<'f> PersonaCheck<'f> {
     pub fn new(flow: &'f Flow) -> Self {
+        Self::with_budget(flow, WORK_BUDGET)
+    }
+
+    fn with_budget(flow: &'f Flow, budget: u64) -> Self {
         let mut offered = HashMap::new();
         let mut titles = Vec::new();
         let mut written = HashSet::new();
@@ -97,7 +101,7 @@ impl<'f> PersonaCheck<'f> {
             routed_intents,
             answered: RefCell::new(HashMap::new()),
             finishes: RefCell::new(HashMap::new()),
-            budget: Cell::new(WORK_BUDGET),
+            budget: Cell::new(budget),
             gave_up: Cell::new(false),
         }
     }
@@ -368,4 +372,66 @@ fn sample_answer(parts: &[TemplatePart]) -> String {
             TemplatePart::Letters(n) => "A".repeat(*n),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::load::Loader;
+
+    const FLOW: &str = "flow: f\nstart: ask\nintents: {agent: [agent]}\nnodes:\n  ask:\n    say: Your order number?\n    expect: {pattern: '^A[0-9]{3}$'}\n    routes: {valid: done, invalid: ask, intent agent: human}\n  human:\n    handoff: {queue: q}\n  done:\n    end: resolved\n";
+
+    fn personas(count: usize) -> String {
+        let mut text = String::from("personas:\n");
+        for i in 0..count {
+            text.push_str(&format!(
+                "  - name: p{i}\n    goals: [{{want: w, says: \"hello {i}\"}}]\n"
+            ));
+        }
+        text
+    }
+
+    fn check(count: usize, budget: u64) -> Vec<Problem> {
+        let loader = Loader::new()
+            .with_file("flow.yaml", FLOW)
+            .with_file("personas.yaml", personas(count));
+        let flow = loader
+            .check_flow(Path::new("flow.yaml"))
+            .unwrap()
+            .value
+            .unwrap();
+        let personas = loader
+            .check_personas(Path::new("personas.yaml"))
+            .unwrap()
+            .value
+            .unwrap();
+        let check = PersonaCheck::with_budget(&flow, budget);
+        personas
+            .iter()
+            .enumerate()
+            .flat_map(|(i, persona)| check.check(persona, &KeyPath::root().index(i)))
+            .collect()
+    }
+
+    #[test]
+    fn every_goal_is_checked_within_the_budget() {
+        // Every goal only says hello: none reaches an end.
+        let problems = check(200, WORK_BUDGET);
+        assert_eq!(problems.len(), 200);
+        assert!(problems.iter().all(|p| p.rule == Rule::UnreachableGoal));
+    }
+
+    #[test]
+    fn lint_says_where_it_stopped_when_the_budget_runs_out() {
+        let problems = check(200, 300);
+        let stopped: Vec<&Problem> = problems
+            .iter()
+            .filter(|p| p.message.starts_with("lint stopped"))
+            .collect();
+        assert_eq!(stopped.len(), 1, "{problems:#?}");
+        let checked = problems.len() - 1;
+        assert!(checked > 0 && checked < 200, "{checked} goals checked");
+    }
 }
