@@ -30,7 +30,10 @@ fn chain(nodes: usize, misspelled: usize) -> String {
         } else {
             format!("node{}", i + 1)
         };
-        let _ = write!(flow, "  node{i}:\n    say: \"step {i}\"\n    next: {next}\n");
+        let _ = write!(
+            flow,
+            "  node{i}:\n    say: \"step {i}\"\n    next: {next}\n"
+        );
     }
     flow
 }
