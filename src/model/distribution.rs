@@ -18,7 +18,7 @@ use rand::{Rng, RngExt};
 use rand_distr::{Distribution as _, Exp1, StandardNormal};
 use serde::Deserialize;
 
-use super::duration::{MAX_DURATION, Millis};
+use super::duration::{LONGEST_DURATION, Millis};
 use super::weighted::Weighted;
 
 /// The standard normal quantile at 0.9: `p90 = median * exp(Z90 * sigma)`.
@@ -58,11 +58,11 @@ impl Distribution {
         Distribution(Kind::Fixed(value))
     }
 
-    /// One draw, at most [`MAX_DURATION`]: a heavy tail (a lognormal with
+    /// One draw, at most [`LONGEST_DURATION`]: a heavy tail (a lognormal with
     /// a p90 a million times its median) must not push a simulated clock
     /// towards overflow.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Millis {
-        self.draw(rng).min(MAX_DURATION)
+        self.draw(rng).min(LONGEST_DURATION)
     }
 
     fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> Millis {
@@ -408,10 +408,14 @@ mod tests {
     fn draws_never_exceed_the_longest_duration() {
         let wild = parse("lognormal: {median: 1ms, p90: 1000d}");
         let values = samples(&wild);
-        assert!(values[N - 1] <= MAX_DURATION.as_secs_f64());
-        assert_eq!(values[N - 1], MAX_DURATION.as_secs_f64(), "the tail is cut");
+        assert!(values[N - 1] <= LONGEST_DURATION.as_secs_f64());
+        assert_eq!(
+            values[N - 1],
+            LONGEST_DURATION.as_secs_f64(),
+            "the tail is cut"
+        );
         let spiky = parse("weibull: {scale: 1000d, shape: 0.01}");
-        assert!(samples(&spiky)[N - 1] <= MAX_DURATION.as_secs_f64());
+        assert!(samples(&spiky)[N - 1] <= LONGEST_DURATION.as_secs_f64());
         let error = try_parse("uniform: {min: 1s, max: 1001d}").unwrap_err();
         assert!(error.contains("longer than 1000 days"), "{error}");
     }

@@ -90,7 +90,7 @@ const UNITS: [(&str, f64); 5] = [
 /// and handling time people simulate is far shorter, and the bound keeps
 /// simulated clocks far from overflowing (see [`Distribution`]
 /// (super::Distribution), whose draws are capped at the same bound).
-pub const MAX_DURATION: Millis = Millis(1000 * 86_400_000);
+pub const LONGEST_DURATION: Millis = Millis(1000 * 86_400_000);
 
 /// Parses `800ms`, `2s`, `1.5m`, `1h`, `2d`. Returns a message fit to follow
 /// "invalid duration: " on failure.
@@ -117,7 +117,7 @@ pub fn parse_duration(text: &str) -> Result<Millis, String> {
         .parse()
         .map_err(|_| format!("`{shown}` does not start with a number; write it like `1.5s`"))?;
     let ms = (value * factor).round();
-    if !ms.is_finite() || ms > MAX_DURATION.0 as f64 {
+    if !ms.is_finite() || ms > LONGEST_DURATION.0 as f64 {
         return Err(format!(
             "`{shown}` is longer than 1000 days, the longest duration rehearse takes"
         ));
@@ -211,15 +211,15 @@ mod tests {
         assert_eq!(Millis(7_800_000).to_string(), "2h 10m");
         assert_eq!(Millis(7_829_999).to_string(), "2h 10m");
         assert_eq!(Millis(7_830_000).to_string(), "2h 11m");
-        assert_eq!(MAX_DURATION.to_string(), "24000h 00m");
+        assert_eq!(LONGEST_DURATION.to_string(), "24000h 00m");
         // The largest value a clock can hold still reads as hours.
         assert_eq!(Millis(u64::MAX).to_string(), "5124095576030h 26m");
     }
 
     #[test]
     fn refuses_durations_beyond_1000_days() {
-        assert_eq!(parse_duration("1000d"), Ok(MAX_DURATION));
-        assert_eq!(parse_duration("24000h"), Ok(MAX_DURATION));
+        assert_eq!(parse_duration("1000d"), Ok(LONGEST_DURATION));
+        assert_eq!(parse_duration("24000h"), Ok(LONGEST_DURATION));
         for text in ["1001d", "86400000001ms", "99999999999999999999999s"] {
             let error = parse_duration(text).unwrap_err();
             assert!(error.contains("longer than 1000 days"), "{text}: {error}");
