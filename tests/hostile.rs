@@ -941,11 +941,27 @@ fn settings_beyond_their_bounds_are_refused_where_written() {
             "{fixed: 1001d}",
             "scenario.yaml:9:44:",
         ),
+        (
+            "turns",
+            "replications: 2",
+            "replications: 2\nmax_turns: 4000000000",
+            "scenario.yaml:7:1 (at `max_turns`)",
+        ),
     ];
     for (name, from, to, at) in cases {
         let scenario = SCENARIO.replace(from, to);
         same_verdict(name, &[("scenario.yaml", &scenario)], &[at]);
     }
+    // A customer reading one word a year would push clocks to their limit.
+    let personas = PERSONAS.replace(
+        "drop_per_turn: 0.02",
+        "drop_per_turn: 0.02\n      reading_wpm: 1e-300",
+    );
+    same_verdict(
+        "slow-reader",
+        &[("personas.yaml", &personas)],
+        &["personas.yaml:8:7", "between 1 and 10000"],
+    );
     let dir = files("replications-flag", &[]);
     let ran = bounded(&dir, &["run", "--replications", "1048577", "scenario.yaml"]);
     assert_eq!(ran.code, Some(2), "{}", ran.both());

@@ -125,6 +125,11 @@ pub struct Behaviour {
     pub drop_per_turn: Probability,
 }
 
+/// The slowest reading or typing speed, in words per minute.
+pub const MIN_WPM: f64 = 1.0;
+/// The fastest reading or typing speed, in words per minute.
+pub const MAX_WPM: f64 = 10_000.0;
+
 /// The longest text a template may expand to, in characters: WhatsApp's
 /// limit on a text message, so no customer could send a longer one. It
 /// bounds the work of every answer a simulated customer types.
@@ -302,10 +307,15 @@ impl Persona {
             ("reading_wpm", spec.behaviour.reading_wpm),
             ("typing_wpm", spec.behaviour.typing_wpm),
         ] {
-            if let Some(wpm) = speed.filter(|wpm| !(wpm.is_finite() && *wpm > 0.0)) {
+            // Below one word a minute, a message would take days to read or
+            // type: a typo for a real speed, and a way to push clocks to
+            // their limit.
+            if let Some(wpm) = speed.filter(|wpm| !(MIN_WPM..=MAX_WPM).contains(wpm)) {
                 found.push(invalid(
                     path.key("behaviour").key(key),
-                    format!("a speed in words per minute must be above 0, got {wpm}"),
+                    format!(
+                        "a speed in words per minute must be between {MIN_WPM} and {MAX_WPM}, got {wpm}"
+                    ),
                 ));
             }
         }

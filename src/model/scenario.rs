@@ -34,6 +34,10 @@ use crate::source::KeyPath;
 /// so a flow that loops forever cannot hang a run.
 pub const DEFAULT_MAX_TURNS: u32 = 50;
 
+/// The most turns a conversation may take: a customer caught in a loop
+/// must not keep a run busy for billions of turns.
+pub const MAX_TURNS: u32 = 1_000;
+
 /// Replications run when a scenario does not say: enough for a 95%
 /// interval with 9 degrees of freedom, few enough to stay quick.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
@@ -224,11 +228,11 @@ impl Scenario {
                 "each replication is an independent run of `duration`; 10 to 50 give good intervals".into(),
             );
         }
-        if spec.max_turns == 0 {
+        if !(1..=MAX_TURNS).contains(&spec.max_turns) {
             setting(
                 "max_turns",
-                "must be at least 1".into(),
-                "how many customer turns a conversation may take".into(),
+                format!("must be between 1 and {MAX_TURNS}"),
+                "how many customer turns a conversation may take; a loop ends there".into(),
             );
         }
         if !(per_hour.is_finite() && per_hour > 0.0 && per_hour <= MAX_ARRIVALS_PER_HOUR) {
