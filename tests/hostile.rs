@@ -637,6 +637,12 @@ fn messages_say_what_to_write_in_the_users_words() {
             "write a plain number like 0.5",
         ),
         (
+            "infinity",
+            "flow.yaml",
+            "  returns_info:\n    call: {name: api, fails: .inf}\n    routes: {ok: done, error: handoff}\n",
+            "write a plain number like 0.5",
+        ),
+        (
             "struct",
             "flow.yaml",
             "  returns_info:\n    call: {name: api, latency: 5}\n    routes: {ok: done, error: handoff}\n",
@@ -1006,4 +1012,45 @@ fn a_template_that_expands_beyond_its_bound_is_refused_where_written() {
         ],
     );
     assert!(stderr.len() < 1_000, "{stderr}");
+    // Within the bound one by one, but not all together.
+    let mut many = String::from("personas:\n");
+    for i in 0..300 {
+        many.push_str(&format!(
+            "  - name: p{i}\n    goals: [{{want: w, taps: [Returns], answers: {{x: \"{}\"}}}}]\n",
+            "{digits:64}".repeat(60)
+        ));
+    }
+    let scenario = SCENARIO.replace("mix: {returner: 0.5, caller: 0.5}\n", "");
+    same_verdict(
+        "templates",
+        &[("personas.yaml", &many), ("scenario.yaml", &scenario)],
+        &[
+            "error[P04]: the answers in this file expand to more than 1000000 characters together",
+            "(at `personas[260].goals[0].answers.x`)",
+        ],
+    );
+}
+
+#[test]
+fn nesting_and_alias_bombs_are_refused_quickly_where_they_start() {
+    let deep = format!("{}{}\n", "[".repeat(100), "]".repeat(100));
+    // Each anchor doubles the one before: 2^40 values if expanded.
+    let mut bomb = String::from("a0: &a0 [x, x]\n");
+    for i in 1..40 {
+        bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}]\n", p = i - 1));
+    }
+    for (name, text, expected) in [
+        (
+            "deep",
+            deep.as_str(),
+            "flow.yaml:1:65: values are nested more than 64 levels deep",
+        ),
+        (
+            "bomb",
+            bomb.as_str(),
+            "more than 2000000 values (counting every copy an alias makes)",
+        ),
+    ] {
+        same_verdict(name, &[("flow.yaml", text)], &[expected]);
+    }
 }
