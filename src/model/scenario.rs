@@ -342,6 +342,11 @@ impl Scenario {
         self.duration
     }
 
+    /// The traffic before `duration` that loads the queues but is not counted.
+    pub fn warm_up(&self) -> Millis {
+        self.warm_up
+    }
+
     /// Customers arriving per hour.
     pub fn arrivals_per_hour(&self) -> f64 {
         self.arrivals_per_hour
