@@ -55,9 +55,17 @@ struct Signature {
     options: Vec<usize>,
     /// The routed intents its phrase matches, sorted.
     intents: Vec<IntentId>,
-    /// Only when the flow asks questions: its phrase, and its answers with
-    /// the text each produces.
-    replies: Option<(Option<String>, Vec<(String, String)>)>,
+    /// Only when the flow asks questions: what it replies to them.
+    replies: Option<Replies>,
+}
+
+/// What a goal can type in reply to a question.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Replies {
+    /// Its phrase.
+    says: Option<String>,
+    /// Its answers by key, each with the text it produces.
+    answers: Vec<(String, String)>,
 }
 
 impl<'f> PersonaCheck<'f> {
@@ -243,14 +251,13 @@ impl<'f> PersonaCheck<'f> {
             }
             None => Vec::new(),
         };
-        let replies = (!self.questions.is_empty()).then(|| {
-            (
-                goal.says.as_ref().map(|says| says.text.clone()),
-                goal.answers
-                    .iter()
-                    .map(|(key, template)| (key.clone(), sample_answer(&template.0)))
-                    .collect(),
-            )
+        let replies = (!self.questions.is_empty()).then(|| Replies {
+            says: goal.says.as_ref().map(|says| says.text.clone()),
+            answers: goal
+                .answers
+                .iter()
+                .map(|(key, template)| (key.clone(), sample_answer(&template.0)))
+                .collect(),
         });
         Some(Signature {
             options,
@@ -333,7 +340,7 @@ impl<'f> PersonaCheck<'f> {
                 (1 + choice.options.len() + choice.intent_routes.len()) as u64
             }
             NodeKind::Question(question) => {
-                let Some((says, answers)) = &signature.replies else {
+                let Some(Replies { says, answers }) = &signature.replies else {
                     return 1;
                 };
                 let text = &question.text.lower;

@@ -73,13 +73,9 @@ impl Mapping {
         }
     }
 
-    /// Adds `entry`; if its key is already there, gives it back with the
-    /// place of the key written first.
-    fn insert(&mut self, entry: Entry) -> Result<(), (Entry, Location)> {
-        if let Some(first) = self.get(&entry.key) {
-            let first_at = first.key_at;
-            return Err((entry, first_at));
-        }
+    /// Adds `entry`, whose key must not be there yet.
+    fn push(&mut self, entry: Entry) {
+        debug_assert!(self.get(&entry.key).is_none());
         self.entries.push(entry);
         let len = self.entries.len();
         if len == INDEXED + 1 {
@@ -90,7 +86,6 @@ impl Mapping {
             self.index
                 .insert(self.entries[len - 1].key.clone(), len - 1);
         }
-        Ok(())
     }
 }
 
@@ -434,18 +429,13 @@ impl Builder {
             Some(Open::Sequence { items, .. }) => items.push(node),
             Some(Open::Mapping { entries, key, .. }) => {
                 let (key, key_at) = key.take().ok_or_else(|| not_a_plain_key(node.at))?;
-                let entry = Entry {
-                    key,
-                    key_at,
-                    value: node,
-                };
-                if let Err((entry, first_at)) = entries.insert(entry) {
+                if let Some(first) = entries.get(&key) {
                     return Err(SyntaxError {
                         at: key_at,
                         message: format!(
                             "`{}` is written twice in this mapping: first at line {}, again here",
-                            crate::source::cut(&entry.key, 60),
-                            first_at.line
+                            crate::source::cut(&key, 60),
+                            first.key_at.line
                         ),
                         help: Some(
                             "a key can appear once per mapping: merge the two, or rename one"
@@ -453,6 +443,11 @@ impl Builder {
                         ),
                     });
                 }
+                entries.push(Entry {
+                    key,
+                    key_at,
+                    value: node,
+                });
             }
         }
         Ok(())
@@ -521,7 +516,7 @@ fn explain_scan_error(text: &str, error: &yaml_rust2::ScanError) -> SyntaxError 
             format!("a value cannot start with {found}"),
             Some("put the value in double quotes".to_string()),
         )
-    } else if let Some((message, help)) = in_plain_words(&info) {
+    } else if let Some((message, help)) = in_plain_words(info) {
         (message.to_string(), Some(help.to_string()))
     } else {
         (format!("the YAML does not parse here: {info}"), None)
