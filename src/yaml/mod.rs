@@ -56,20 +56,21 @@ pub(crate) enum Value {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Mapping {
     entries: Vec<Entry>,
-    /// Each key's position, kept once a linear search would cost more.
-    index: HashMap<String, usize>,
+    /// Each key's position, kept once a linear search would cost more
+    /// (boxed: most mappings are small, and a file may hold millions of values).
+    index: Option<Box<HashMap<String, usize>>>,
 }
 
 /// Mappings with more entries than this are indexed.
+/// (A `Node` stays at 56 bytes: checked in the tests.)
 const INDEXED: usize = 8;
 
 impl Mapping {
     /// The entry with this key.
     pub fn get(&self, key: &str) -> Option<&Entry> {
-        if self.entries.len() > INDEXED {
-            self.index.get(key).map(|at| &self.entries[*at])
-        } else {
-            self.entries.iter().find(|entry| entry.key == key)
+        match &self.index {
+            Some(index) => index.get(key).map(|at| &self.entries[*at]),
+            None => self.entries.iter().find(|entry| entry.key == key),
         }
     }
 
@@ -78,13 +79,16 @@ impl Mapping {
         debug_assert!(self.get(&entry.key).is_none());
         self.entries.push(entry);
         let len = self.entries.len();
-        if len == INDEXED + 1 {
-            for (at, entry) in self.entries.iter().enumerate() {
-                self.index.insert(entry.key.clone(), at);
-            }
-        } else if len > INDEXED + 1 {
-            self.index
-                .insert(self.entries[len - 1].key.clone(), len - 1);
+        if let Some(index) = &mut self.index {
+            index.insert(self.entries[len - 1].key.clone(), len - 1);
+        } else if len > INDEXED {
+            let index = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(at, entry)| (entry.key.clone(), at))
+                .collect();
+            self.index = Some(Box::new(index));
         }
     }
 }
@@ -743,6 +747,16 @@ mod tests {
             assert!(error.message.contains(expected), "{text:?}: {error:?}");
             assert!(!error.message.contains("while "), "{text:?}: {error:?}");
         }
+    }
+
+    #[test]
+    fn a_node_stays_small() {
+        // A file may hold 2,000,000 values: each byte here is 2 MB there.
+        assert!(
+            std::mem::size_of::<Node>() <= 48,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
     }
 
     #[test]
