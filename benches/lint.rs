@@ -74,6 +74,15 @@ fn personas(count: usize) -> String {
 
 const SCENARIO: &str = "scenario: many\nflow: flow.yaml\npersonas: [personas.yaml]\narrivals: {poisson: {per_hour: 60}}\nagents:\n  support: {count: 1, handle_time: {fixed: 1m}}\n";
 
+/// The scenario with a mix naming `count` personas, each one letter off.
+fn misspelled_mix(count: usize) -> String {
+    let mut scenario = format!("{SCENARIO}mix:\n");
+    for i in 0..count {
+        let _ = writeln!(scenario, "  q{i}: {}", 1.0 / count as f64);
+    }
+    scenario
+}
+
 struct Case {
     name: &'static str,
     files: Vec<(&'static str, String)>,
@@ -108,6 +117,15 @@ fn cases() -> Vec<Case> {
             menu_and_chain(100_000),
             20_000,
         ),
+        Case {
+            name: "mix 20,000, all misspelled",
+            files: vec![
+                ("scenario.yaml", misspelled_mix(20_000)),
+                ("flow.yaml", menu_and_chain(30)),
+                ("personas.yaml", personas(20_000)),
+            ],
+            checked: "scenario.yaml",
+        },
     ]
 }
 

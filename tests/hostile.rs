@@ -1054,3 +1054,38 @@ fn nesting_and_alias_bombs_are_refused_quickly_where_they_start() {
         same_verdict(name, &[("flow.yaml", text)], &[expected]);
     }
 }
+
+#[test]
+fn many_misspelled_names_are_reported_in_linear_time() {
+    // 10,000 personas and a mix naming each one letter off: every entry is
+    // an error with a suggestion, found without comparing all with all.
+    let mut personas = String::from("personas:\n");
+    let mut mix = String::from("mix:\n");
+    for i in 0..10_000 {
+        personas.push_str(&format!(
+            "  - name: buyer{i}\n    goals: [{{want: w, taps: [Returns]}}]\n"
+        ));
+        mix.push_str(&format!("  buyr{i}: 0.0001\n"));
+    }
+    let scenario = SCENARIO.replace("mix: {returner: 0.5, caller: 0.5}\n", &mix);
+    let dir = files(
+        "many-misspelled",
+        &[("personas.yaml", &personas), ("scenario.yaml", &scenario)],
+    );
+    let ran = bounded_with(
+        &dir,
+        &["lint", "scenario.yaml"],
+        &[],
+        Duration::from_secs(60),
+    );
+    assert_eq!(ran.code, Some(1), "{}", ran.stderr);
+    assert_eq!(ran.stdout.matches("error[S01]").count(), 10_000);
+    assert!(
+        ran.stdout
+            .contains("no persona is called `buyr9999` (did you mean `buyer9999`?)")
+    );
+    assert!(
+        ran.stdout.contains("and 9980 more"),
+        "the help lists 20 names"
+    );
+}

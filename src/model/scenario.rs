@@ -18,13 +18,16 @@
 //!   self_resolution: ">= 0.55"
 //! ```
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::expectation::Expectation;
 use super::flow::{Flow, NodeKind, QueueId};
 use super::persona::Persona;
-use super::text::{closest, did_you_mean, list};
+use super::text::{Suggestions, list};
 use super::weighted::Weighted;
 use super::{Distribution, Millis};
 use crate::diagnostic::{Problem, Rule};
@@ -378,16 +381,30 @@ fn readable_hours(hours: f64) -> String {
 fn staff(flow: &Flow, pools: &[AgentPool], problems: &mut Vec<Problem>) -> Option<Vec<PoolId>> {
     let root = KeyPath::root();
     let mut pool_of_queue = Vec::with_capacity(flow.queues.len());
+    let by_name: HashMap<&str, usize> = pools
+        .iter()
+        .enumerate()
+        .map(|(index, pool)| (pool.name.as_str(), index))
+        .collect();
+    let suggestions = OnceCell::new();
+    // The first node that hands off to each queue, for messages.
+    let first_handoff = OnceCell::new();
     for (queue_id, queue) in flow.queues.iter().enumerate() {
-        match pools.iter().position(|pool| &pool.name == queue) {
+        match by_name.get(queue.as_str()).copied() {
             Some(pool) => pool_of_queue.push(pool),
             None => {
-                let node = flow
-                    .nodes
-                    .iter()
-                    .find(|node| matches!(&node.kind, NodeKind::Handoff(handoff) if handoff.queue == queue_id))
-                    .map_or("?", |node| node.id.as_str());
-                let near_miss = closest(queue, pools.iter().map(|pool| pool.name.as_str()));
+                let node = first_handoff.get_or_init(|| {
+                    let mut first = vec!["?"; flow.queues.len()];
+                    for node in flow.nodes.iter().rev() {
+                        if let NodeKind::Handoff(handoff) = &node.kind {
+                            first[handoff.queue] = node.id.as_str();
+                        }
+                    }
+                    first
+                })[queue_id];
+                let near_miss = suggestions
+                    .get_or_init(|| Suggestions::new(pools.iter().map(|pool| pool.name.as_str())))
+                    .closest(queue);
                 problems.push(match near_miss {
                     Some(staffed) => Problem::new(
                         Rule::UnstaffedQueue,
@@ -412,7 +429,7 @@ fn staff(flow: &Flow, pools: &[AgentPool], problems: &mut Vec<Problem>) -> Optio
 /// Without a mix, every persona gets an equal share.
 fn mix(
     shares: &IndexMap<String, f64>,
-    mut personas: Vec<Persona>,
+    personas: Vec<Persona>,
     root: &KeyPath,
     problems: &mut Vec<Problem>,
 ) -> Option<Weighted<Persona>> {
@@ -431,6 +448,16 @@ fn mix(
         .iter()
         .map(|persona| persona.name.clone())
         .collect();
+    // Looked up by name, and suggested from, once for every mix entry: a
+    // mix of thousands of personas must not be quadratic.
+    let by_name: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| (name.as_str(), index))
+        .collect();
+    let suggestions = OnceCell::new();
+    let defined = OnceCell::new();
+    let mut personas: Vec<Option<Persona>> = personas.into_iter().map(Some).collect();
     let before = problems.len();
     let mut chosen = Vec::with_capacity(shares.len());
     let mut total = 0.0;
@@ -447,20 +474,25 @@ fn mix(
             );
         }
         total += share;
-        match personas.iter().position(|persona| &persona.name == name) {
-            Some(index) => chosen.push((*share, personas.swap_remove(index))),
+        match by_name
+            .get(name.as_str())
+            .and_then(|index| personas[*index].take())
+        {
+            Some(persona) => chosen.push((*share, persona)),
             None => problems.push(
                 Problem::new(
                     Rule::UnknownPersona,
                     path,
                     format!(
                         "no persona is called `{name}`{}",
-                        did_you_mean(name, names.iter().map(String::as_str))
+                        suggestions
+                            .get_or_init(|| Suggestions::new(names.iter().map(String::as_str)))
+                            .did_you_mean(name)
                     ),
                 )
                 .with_help(format!(
                     "the persona files define {}",
-                    list(names.iter().map(String::as_str))
+                    defined.get_or_init(|| list(names.iter().map(String::as_str)))
                 )),
             ),
         }

@@ -54,6 +54,11 @@ pub(crate) fn closest<'a>(
     let mut budget = SCAN_BUDGET;
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
+        // A length too different is no typo: skipped before any copying.
+        let length = candidate.chars().count();
+        if length.abs_diff(wanted.len()) > tolerance(wanted.len(), length) {
+            continue;
+        }
         let Some(lower) = prepare(candidate) else {
             continue;
         };

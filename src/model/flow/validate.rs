@@ -26,6 +26,7 @@ impl Flow {
             queues: Vec::new(),
             queue_ids: HashMap::new(),
             node_names: OnceCell::new(),
+            intent_names: OnceCell::new(),
         };
         let root = KeyPath::root();
         if spec.nodes.is_empty() {
@@ -80,6 +81,8 @@ struct Checker<'a> {
     queue_ids: HashMap<String, usize>,
     /// Node ids for "did you mean", prepared on the first unknown target.
     node_names: OnceCell<Suggestions<'a>>,
+    /// Intent names likewise.
+    intent_names: OnceCell<Suggestions<'a>>,
 }
 
 impl Checker<'_> {
@@ -402,7 +405,11 @@ impl Checker<'_> {
         let name = key.strip_prefix("intent ")?.trim();
         let found = self.spec.intents.get_index_of(name);
         if found.is_none() {
-            let suggestion = did_you_mean(name, self.spec.intents.keys().map(String::as_str));
+            let spec = self.spec;
+            let suggestion = self
+                .intent_names
+                .get_or_init(|| Suggestions::new(spec.intents.keys().map(String::as_str)))
+                .did_you_mean(name);
             self.report(
                 Rule::UnknownIntent,
                 path.clone(),
