@@ -69,7 +69,7 @@ fn destinations(args: &Args) -> Result<Vec<(Destination, Format)>, Error> {
                     return Err(Error::Usage(format!(
                         "--format {} conflicts with the extension of {}; drop one of them",
                         name(flag),
-                        path.display()
+                        crate::source::printable(&path.display().to_string())
                     )));
                 }
                 (Some(format), _) | (None, Some(format)) => format,
@@ -155,7 +155,8 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
     let reports: Vec<Report> = scenarios
         .iter()
         .map(|scenario| {
-            bar.set_message(scenario.name.clone());
+            // The bar writes to the terminal: a name must not act on it.
+            bar.set_message(crate::source::printable(&scenario.name).into_owned());
             simulate(scenario, &options, &|| bar.inc(1)).into_report()
         })
         .collect();

@@ -29,36 +29,39 @@ pub(crate) fn check_flow(flow: &Flow) -> Vec<Problem> {
 /// Findings about a scenario's staffing, located in the scenario file.
 pub(crate) fn check_scenario(scenario: &Scenario) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for (pool_id, pool) in scenario.pools.iter().enumerate() {
-        let used_by: Vec<&str> = scenario
-            .flow
-            .nodes
-            .iter()
-            .filter(|node| {
-                matches!(&node.kind, NodeKind::Handoff(handoff) if scenario.pool_of(handoff.queue) == pool_id)
-            })
-            .map(|node| node.id.as_str())
-            .collect();
+    // The nodes that hand off to each pool, gathered in one pass.
+    let mut used_by: Vec<Vec<&str>> = vec![Vec::new(); scenario.pools.len()];
+    let mut unrouted_when_closed: Vec<Vec<&str>> = vec![Vec::new(); scenario.pools.len()];
+    for node in &scenario.flow.nodes {
+        if let NodeKind::Handoff(handoff) = &node.kind {
+            let pool = scenario.pool_of(handoff.queue);
+            if let Some(users) = used_by.get_mut(pool) {
+                users.push(node.id.as_str());
+            }
+            if handoff.closed.is_none()
+                && let Some(nodes) = unrouted_when_closed.get_mut(pool)
+            {
+                nodes.push(node.id.as_str());
+            }
+        }
+    }
+    for ((pool, used_by), unrouted) in scenario.pools.iter().zip(used_by).zip(unrouted_when_closed)
+    {
         let never_staffed = pool.agents.values().all(|count| *count == 0);
         let closes = pool.agents.values().any(|count| *count == 0);
         if closes && !never_staffed {
-            for node in &scenario.flow.nodes {
-                if let NodeKind::Handoff(handoff) = &node.kind
-                    && scenario.pool_of(handoff.queue) == pool_id
-                    && handoff.closed.is_none()
-                {
-                    problems.push(
-                        Problem::new(
-                            Rule::ClosedQueue,
-                            KeyPath::root().key("agents").key(&pool.name),
-                            format!(
-                                "queue `{}` has hours without agents, and node `{}` hands off to it without a `closed:` route: customers wait until it opens",
-                                pool.name, node.id
-                            ),
-                        )
-                        .with_help("add `closed: NODE` to the handoff (a \"we're closed, we'll write back\" message), or staff the queue around the clock"),
-                    );
-                }
+            for node in unrouted {
+                problems.push(
+                    Problem::new(
+                        Rule::ClosedQueue,
+                        KeyPath::root().key("agents").key(&pool.name),
+                        format!(
+                            "queue `{}` has hours without agents, and node `{}` hands off to it without a `closed:` route: customers wait until it opens",
+                            pool.name, node
+                        ),
+                    )
+                    .with_help("add `closed: NODE` to the handoff (a \"we're closed, we'll write back\" message), or staff the queue around the clock"),
+                );
             }
         }
         if never_staffed && !used_by.is_empty() {

@@ -2,13 +2,16 @@
 //! route keys and targets, intents. Every problem is collected, not just the
 //! first, so `lint` can show them all.
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
 use super::spec::{Extra, FlowSpec, Kind, NodeSpec, Scale};
 use super::{
     Call, Choice, ChoiceStyle, End, Flow, Goal, GoalId, Handoff, Intent, IntentId, List, Node,
     NodeId, NodeKind, Question, Resolution, Row, Section, Survey, Text, Title, normalize,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
-use crate::model::text::{did_you_mean, list};
+use crate::model::text::{Suggestions, did_you_mean, list};
 use crate::model::{Distribution, Millis};
 use crate::source::KeyPath;
 use crate::whatsapp::MAX_REPLY_BUTTONS;
@@ -27,6 +30,9 @@ impl Flow {
             queues: Vec::new(),
             goals: Vec::new(),
             variants: Vec::new(),
+            queue_ids: HashMap::new(),
+            node_names: OnceCell::new(),
+            intent_names: OnceCell::new(),
         };
         let root = KeyPath::root();
         if spec.nodes.is_empty() {
@@ -119,6 +125,12 @@ struct Checker<'a> {
     queues: Vec<String>,
     goals: Vec<Goal>,
     variants: Vec<String>,
+    /// The index of each queue name in `queues`.
+    queue_ids: HashMap<String, usize>,
+    /// Node ids for "did you mean", prepared on the first unknown target.
+    node_names: OnceCell<Suggestions<'a>>,
+    /// Intent names likewise.
+    intent_names: OnceCell<Suggestions<'a>>,
 }
 
 impl Checker<'_> {
@@ -153,7 +165,11 @@ impl Checker<'_> {
     fn resolve(&mut self, target: &str, path: KeyPath) -> Option<NodeId> {
         let found = self.spec.nodes.get_index_of(target);
         if found.is_none() {
-            let suggestion = did_you_mean(target, self.spec.nodes.keys().map(String::as_str));
+            let spec = self.spec;
+            let suggestion = self
+                .node_names
+                .get_or_init(|| Suggestions::new(spec.nodes.keys().map(String::as_str)))
+                .did_you_mean(target);
             self.report(
                 Rule::UnknownNode,
                 path,
@@ -301,13 +317,11 @@ impl Checker<'_> {
                 NodeKind::Call(built)
             }
             Kind::Handoff(handoff) => {
-                let queue = match self.queues.iter().position(|known| *known == handoff.queue) {
-                    Some(queue) => queue,
-                    None => {
-                        self.queues.push(handoff.queue.clone());
-                        self.queues.len() - 1
-                    }
-                };
+                let next = self.queues.len();
+                let queue = *self.queue_ids.entry(handoff.queue.clone()).or_insert(next);
+                if queue == next {
+                    self.queues.push(handoff.queue.clone());
+                }
                 let closed = match &handoff.closed {
                     Some(target) => Some(self.resolve(target, path.key("handoff").key("closed"))?),
                     None => None,
@@ -599,8 +613,11 @@ impl Checker<'_> {
             .help = Some("with more than 3 options, use a `list:` (up to 10 rows)".into());
             ok = false;
         }
+        // Option keys to their first index: duplicates, and routes to options.
+        let mut option_index: HashMap<&str, usize> = HashMap::with_capacity(options.len());
         for (i, title) in options.iter().enumerate() {
-            if options[..i].iter().any(|earlier| earlier.key == title.key) {
+            let first = *option_index.entry(title.key.as_str()).or_insert(i);
+            if first != i {
                 self.report(
                     Rule::DuplicateOption,
                     option_paths[i].clone(),
@@ -630,10 +647,7 @@ impl Checker<'_> {
                     (Some(intent), Some(target)) => intent_routes.push((intent, target)),
                     _ => ok = false,
                 }
-            } else if let Some(index) = options
-                .iter()
-                .position(|option| option.key == normalize(key))
-            {
+            } else if let Some(&index) = option_index.get(normalize(key).as_str()) {
                 option_routes[index] = target;
             } else {
                 let suggestion =
@@ -671,7 +685,11 @@ impl Checker<'_> {
         let name = key.strip_prefix("intent ")?.trim();
         let found = self.spec.intents.get_index_of(name);
         if found.is_none() {
-            let suggestion = did_you_mean(name, self.spec.intents.keys().map(String::as_str));
+            let spec = self.spec;
+            let suggestion = self
+                .intent_names
+                .get_or_init(|| Suggestions::new(spec.intents.keys().map(String::as_str)))
+                .did_you_mean(name);
             self.report(
                 Rule::UnknownIntent,
                 path.clone(),
