@@ -127,7 +127,14 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
         .iter()
         .map(|node| node.kind.successors())
         .collect();
-    let from_start = reachable(&edges, &[flow.start]);
+    // A template's answers enter the flow too (a campaign, a follow-up).
+    let mut entries = vec![flow.start];
+    entries.extend(
+        flow.templates
+            .iter()
+            .flat_map(|template| template.successors()),
+    );
+    let from_start = reachable(&edges, &entries);
 
     // Which nodes can still reach an end or a handoff: search backwards.
     let mut reverse = vec![Vec::new(); flow.nodes.len()];

@@ -80,6 +80,7 @@ pub(crate) fn check_scenario(scenario: &Scenario) -> Vec<Problem> {
             );
         }
     }
+    unengaged(scenario, &mut problems);
     let asks = scenario
         .flow
         .nodes
@@ -102,4 +103,69 @@ pub(crate) fn check_scenario(scenario: &Scenario) -> Vec<Problem> {
         );
     }
     problems
+}
+
+/// Personas who get messages the business sends first but have no
+/// `engagement`, so never read one (rule P06): the mix's personas when the
+/// flow follows up on silence, a campaign's audience for the campaign.
+fn unengaged(scenario: &Scenario, problems: &mut Vec<Problem>) {
+    let personas = &scenario.personas;
+    let unengaged = |index: usize| {
+        let persona = personas.get(index);
+        persona
+            .engagement
+            .is_none()
+            .then_some(persona.name.as_str())
+    };
+    let help = "give the persona `engagement: {reads: 0.65, read_delay: ..., comes_back: 0.3}`: whether and when they read and answer";
+    if scenario.flow.follows_up() {
+        let names: Vec<&str> = (0..personas.len())
+            .filter(|index| personas.share(*index) > 0.0)
+            .filter_map(unengaged)
+            .collect();
+        if !names.is_empty() {
+            problems.push(
+                Problem::new(
+                    Rule::NoEngagement,
+                    KeyPath::root().key("personas"),
+                    format!(
+                        "the flow follows up on silent customers, but {} {} no `engagement`: they never read a follow-up",
+                        crate::model::text::list(names.iter().copied()),
+                        if names.len() == 1 { "has" } else { "have" }
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+    }
+    if let Some(audience) = &scenario.outreach.audience {
+        for (i, campaign) in scenario.outreach.campaigns.iter().enumerate() {
+            let names: Vec<&str> = audience
+                .mix
+                .items()
+                .iter()
+                .enumerate()
+                .filter(|(share, index)| {
+                    audience.mix.share(*share) > 0.0
+                        && campaign.targets(**index, personas.get(**index))
+                })
+                .filter_map(|(_, index)| unengaged(*index))
+                .collect();
+            if !names.is_empty() {
+                problems.push(
+                    Problem::new(
+                        Rule::NoEngagement,
+                        KeyPath::root().key("campaigns").index(i),
+                        format!(
+                            "campaign `{}` goes to {}, who {} no `engagement`: they never read it",
+                            campaign.name,
+                            crate::model::text::list(names.iter().copied()),
+                            if names.len() == 1 { "has" } else { "have" }
+                        ),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
 }

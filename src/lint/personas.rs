@@ -98,6 +98,14 @@ impl<'f> PersonaCheck<'f> {
                 _ => {}
             }
         }
+        // A template's buttons are titles customers can tap too.
+        for title in flow.templates.iter().flat_map(|t| t.buttons.iter()) {
+            let next = offered.len();
+            offered.entry(title.key.as_str()).or_insert(next);
+            if written.insert(title.text.as_str()) {
+                titles.push(title.text.as_str());
+            }
+        }
         let mut routed_intents: Vec<IntentId> = routed.into_iter().collect();
         routed_intents.sort_unstable();
         PersonaCheck {
@@ -266,7 +274,8 @@ impl<'f> PersonaCheck<'f> {
         })
     }
 
-    /// Whether some path from `start` reaches an end or a handoff, moving
+    /// Whether some path from `start` (or from a template the goal answers
+    /// with a tap: a campaign, a follow-up) reaches an end or a handoff, moving
     /// only on replies the bot understands from a goal with `signature`
     /// (taps on offered titles, phrases matching an intent, answers
     /// matching a question); `None` when the budget ran out.
@@ -278,6 +287,18 @@ impl<'f> PersonaCheck<'f> {
         let mut seen = vec![false; flow.nodes.len()];
         let mut queue = VecDeque::from([flow.start]);
         seen[flow.start] = true;
+        for template in &flow.templates {
+            for (button, route) in template.buttons.iter().zip(&template.button_routes) {
+                let tapped = self
+                    .offered
+                    .get(button.key.as_str())
+                    .is_some_and(|id| signature.options.binary_search(id).is_ok());
+                if let Some(route) = route.filter(|route| tapped && !seen[*route]) {
+                    seen[route] = true;
+                    queue.push_back(route);
+                }
+            }
+        }
         let mut finishes = false;
         let mut moves = Vec::new();
         while let Some(node) = queue.pop_front() {

@@ -93,6 +93,12 @@ pub(crate) struct ScenarioSpec {
     /// only to say what to write instead.
     #[serde(default)]
     pub conversations: Option<f64>,
+    #[serde(default)]
+    pub audience: Option<super::outreach::AudienceSpec>,
+    #[serde(default)]
+    pub campaigns: Vec<super::outreach::CampaignSpec>,
+    #[serde(default)]
+    pub pricing: Option<super::outreach::PricingSpec>,
 }
 
 fn yes() -> bool {
@@ -238,6 +244,8 @@ pub struct Scenario {
     pub(crate) expectations: Vec<Expectation>,
     /// Whether `rehearse check` compares the report with an approved one.
     pub(crate) snapshot: bool,
+    /// What the business sends customers first: audience, campaigns, prices.
+    pub(crate) outreach: super::outreach::Outreach,
 }
 
 /// Shares may be written as 0.6/0.4 or as 0.333 three times; this much slack
@@ -333,7 +341,14 @@ impl Scenario {
             }
         };
 
-        let mixed = mix(&spec.mix, personas, &root, problems);
+        // Personas only the audience has are kept too, with no share of the
+        // customers who write in.
+        let audience_only: Vec<&str> = spec
+            .audience
+            .iter()
+            .flat_map(|audience| audience.mix.keys().map(String::as_str))
+            .collect();
+        let mixed = mix(&spec.mix, personas, &audience_only, &root, problems);
         let pools: Vec<Option<AgentPool>> = spec
             .agents
             .into_iter()
@@ -355,6 +370,18 @@ impl Scenario {
             }
         }
 
+        let outreach = match (&mixed, &starts_at, spec.duration) {
+            (Some(personas), Some(starts_at), Some(duration)) => super::outreach::OutreachSpec {
+                audience: spec.audience.as_ref(),
+                campaigns: &spec.campaigns,
+                pricing: spec.pricing.as_ref(),
+                starts_at: *starts_at,
+                duration,
+            }
+            .validate(personas, &flow, problems),
+            _ => None,
+        };
+
         if problems.len() > before {
             return None;
         }
@@ -374,6 +401,7 @@ impl Scenario {
             pool_of_queue: pool_of_queue?,
             expectations,
             snapshot: spec.snapshot,
+            outreach: outreach?,
         };
         for (expectation, name) in scenario.expectations.iter().zip(spec.expect.keys()) {
             if let Err(message) = expectation.names_what_exists(&scenario) {
@@ -730,6 +758,7 @@ fn staff(flow: &Flow, pools: &[AgentPool], problems: &mut Vec<Problem>) -> Optio
 fn mix(
     shares: &IndexMap<String, f64>,
     personas: Vec<Persona>,
+    audience_only: &[&str],
     root: &KeyPath,
     problems: &mut Vec<Problem>,
 ) -> Option<Weighted<Persona>> {
@@ -809,6 +838,11 @@ fn mix(
     }
     if problems.len() > before {
         return None;
+    }
+    for name in audience_only {
+        if let Some(persona) = by_name.get(name).and_then(|index| personas[*index].take()) {
+            chosen.push((0.0, persona));
+        }
     }
     match Weighted::new(chosen) {
         Ok(weighted) => Some(weighted),

@@ -5,10 +5,13 @@
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
-use super::spec::{Extra, FlowSpec, Kind, NodeSpec, Scale};
+use indexmap::IndexMap;
+
+use super::spec::{Extra, FlowSpec, FollowUpSpec, Kind, NodeSpec, Scale, TemplateSpec};
 use super::{
-    Call, Choice, ChoiceStyle, End, Flow, Goal, GoalId, Handoff, Intent, IntentId, List, Node,
-    NodeId, NodeKind, Question, Resolution, Row, Section, Survey, Text, Title, normalize,
+    Call, Choice, ChoiceStyle, End, Flow, FollowUp, Goal, GoalId, Handoff, Intent, IntentId, List,
+    Node, NodeId, NodeKind, Question, Resolution, Row, Section, Survey, Template, Text, Title,
+    normalize,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
 use crate::model::text::{Suggestions, did_you_mean, list};
@@ -19,6 +22,10 @@ use crate::whatsapp::MAX_REPLY_BUTTONS;
 /// A conversation keeps the goals it reached and the variants it took in
 /// one bit each: a flow has at most this many of each.
 const MAX_MARKS: usize = 64;
+
+/// The longest a bot waits before following up: beyond this, the customer
+/// has long forgotten the conversation.
+const MAX_FOLLOW_UP: Millis = Millis(30 * 24 * 3_600_000);
 
 impl Flow {
     /// Validates a parsed flow. Every problem found is added to `problems`;
@@ -44,6 +51,13 @@ impl Flow {
         }
         let start = checker.resolve(&spec.start, root.key("start"));
         let intents = checker.intents();
+        let templates: Vec<Option<Template>> = spec
+            .templates
+            .iter()
+            .map(|(name, template)| {
+                checker.template(&root.key("templates").key(name), name, template, start)
+            })
+            .collect();
         let nodes: Vec<Option<Node>> = spec
             .nodes
             .iter()
@@ -51,10 +65,18 @@ impl Flow {
                 let path = root.key("nodes").key(id);
                 let kind = checker.node(&path, node);
                 let converts = checker.goal(&path, node);
-                kind.zip(converts).map(|(kind, converts)| Node {
+                let follow_up = match &node.follow_up {
+                    Some(follow_up) => checker
+                        .follow_up(&path.key("follow_up"), follow_up)
+                        .map(Some),
+                    None => Some(None),
+                };
+                let (kind, (converts, follow_up)) = kind.zip(converts.zip(follow_up))?;
+                Some(Node {
                     id: id.clone(),
                     kind,
                     converts,
+                    follow_up,
                 })
             })
             .collect();
@@ -70,6 +92,7 @@ impl Flow {
             return None;
         }
         let mut nodes = nodes.into_iter().collect::<Option<Vec<_>>>()?;
+        let templates = templates.into_iter().collect::<Option<Vec<_>>>()?;
         settle_skipped_surveys(&mut nodes);
         Some(Flow {
             name: spec.flow,
@@ -83,6 +106,7 @@ impl Flow {
             queues,
             goals,
             variants,
+            templates,
         })
     }
 }
@@ -116,6 +140,21 @@ fn settle_skipped_surveys(nodes: &mut [Node]) {
             survey.skipped = end;
         }
     }
+}
+
+/// What [`Checker::option_routes`] read.
+struct OptionRoutes {
+    /// Where each option leads.
+    options: Vec<Option<NodeId>>,
+    /// Where each option's route is written.
+    written: Vec<Option<KeyPath>>,
+    intents: Vec<(IntentId, NodeId)>,
+    /// `Some` when `fallback` is written (`Some(None)`: to no node).
+    fallback: Option<Option<NodeId>>,
+    /// Keys that name no option, intent or fallback.
+    unknown: Vec<(String, KeyPath)>,
+    /// Whether every target and intent resolved.
+    ok: bool,
 }
 
 /// Collects the problems of one flow while building its nodes.
@@ -349,13 +388,169 @@ impl Checker<'_> {
         well_formed.then_some(built)
     }
 
+    /// A message template: its buttons, the opt-out button, and where each
+    /// answer leads (a typed answer without a `fallback` route leads to the
+    /// flow's start). `start` is `None` when it did not resolve.
+    fn template(
+        &mut self,
+        path: &KeyPath,
+        name: &str,
+        spec: &TemplateSpec,
+        start: Option<NodeId>,
+    ) -> Option<Template> {
+        let buttons: Vec<Title> = spec.buttons.iter().map(|title| Title::new(title)).collect();
+        let mut ok = true;
+        for (i, button) in buttons.iter().enumerate() {
+            if buttons[..i].iter().any(|earlier| earlier.key == button.key) {
+                self.report(
+                    Rule::DuplicateOption,
+                    path.key("buttons").index(i),
+                    format!(
+                        "`{}` is offered twice; the bot could not tell the taps apart",
+                        button.text
+                    ),
+                );
+                ok = false;
+            }
+        }
+        let opt_out = match &spec.opt_out {
+            None => None,
+            Some(title) => {
+                let found = buttons.iter().position(|b| b.key == normalize(title));
+                if found.is_none() {
+                    let suggestion = did_you_mean(title, spec.buttons.iter().map(String::as_str));
+                    self.report(
+                        Rule::UnofferedRoute,
+                        path.key("opt_out"),
+                        format!("`{title}` is not one of the template's buttons{suggestion}"),
+                    )
+                    .help = Some(
+                        "`opt_out` names the button that stops marketing messages, like `opt_out: \"Stop promotions\"`".into(),
+                    );
+                    ok = false;
+                }
+                found
+            }
+        };
+        let index: HashMap<&str, usize> = buttons
+            .iter()
+            .enumerate()
+            .map(|(i, button)| (button.key.as_str(), i))
+            .collect();
+        let routes = self.option_routes(&spec.routes, &path.key("routes"), &index, buttons.len());
+        ok &= routes.ok;
+        for (key, key_path) in routes.unknown {
+            let suggestion = did_you_mean(&key, spec.buttons.iter().map(String::as_str));
+            self.report(
+                Rule::UnofferedRoute,
+                key_path,
+                format!("route `{key}` matches no button of template `{name}`{suggestion}"),
+            )
+            .help = Some("route keys are a button title, `intent NAME` or `fallback`".into());
+            ok = false;
+        }
+        if let Some(opt_out) = opt_out
+            && let Some(key_path) = routes.written[opt_out].clone()
+        {
+            self.report(
+                Rule::UnofferedRoute,
+                key_path,
+                format!(
+                    "`{}` is the opt-out button: a tap on it stops marketing messages and leads nowhere",
+                    buttons[opt_out].text
+                ),
+            )
+            .help = Some("remove this route".into());
+            ok = false;
+        }
+        let button_routes = routes.options;
+        let intent_routes = routes.intents;
+        let fallback = routes.fallback.unwrap_or(start);
+        for (index, button) in buttons.iter().enumerate() {
+            if button_routes[index].is_none() && Some(index) != opt_out {
+                self.report(
+                    Rule::UnroutedOption,
+                    path.key("buttons").index(index),
+                    format!("`{}` has no route: a tap on it leads nowhere", button.text),
+                )
+                .help = Some(format!(
+                    "add `\"{}\": NODE` under the template's `routes:`, or name it `opt_out`",
+                    button.text
+                ));
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(Template {
+            name: name.to_string(),
+            category: spec.category,
+            body: Text::new(&spec.body),
+            footer: spec.footer.clone(),
+            buttons,
+            opt_out,
+            button_routes,
+            intent_routes,
+            fallback: fallback?,
+        })
+    }
+
+    /// A node's follow-up: a delay, and a text, a template or both.
+    fn follow_up(&mut self, path: &KeyPath, spec: &FollowUpSpec) -> Option<FollowUp> {
+        let mut ok = true;
+        if spec.after == Millis::ZERO || spec.after > MAX_FOLLOW_UP {
+            self.report(
+                Rule::InvalidFollowUp,
+                path.key("after"),
+                format!(
+                    "`after` is {}; a follow-up waits longer than 0 and at most 30 days",
+                    spec.after
+                ),
+            )
+            .help = Some("write it like `after: 1h`".into());
+            ok = false;
+        }
+        if spec.say.is_none() && spec.template.is_none() {
+            self.report(
+                Rule::InvalidFollowUp,
+                path.clone(),
+                "a follow-up needs `say:` (a free-form message, inside the 24-hour window) or `template:` (an approved template, at any time)",
+            );
+            ok = false;
+        }
+        let template = match &spec.template {
+            None => None,
+            Some(name) => {
+                let found = self.spec.templates.get_index_of(name.as_str());
+                if found.is_none() {
+                    let suggestion =
+                        did_you_mean(name, self.spec.templates.keys().map(String::as_str));
+                    self.report(
+                        Rule::InvalidFollowUp,
+                        path.key("template"),
+                        format!("no template is called `{name}`{suggestion}"),
+                    )
+                    .help = Some("define it under `templates:` at the top of the flow".into());
+                    ok = false;
+                }
+                found
+            }
+        };
+        ok.then(|| FollowUp {
+            after: spec.after,
+            text: spec.say.as_deref().map(Text::new),
+            template,
+        })
+    }
+
     /// An A/B split: shares that add up to 1, a route per variant, and
     /// variant names unique in the flow (the report groups by them).
     fn split(
         &mut self,
         path: &KeyPath,
         node: &NodeSpec,
-        shares: &indexmap::IndexMap<String, f64>,
+        shares: &IndexMap<String, f64>,
     ) -> Option<NodeKind> {
         let split_path = path.key("split");
         let mut ok = true;
@@ -632,38 +827,28 @@ impl Checker<'_> {
                 ok = false;
             }
         }
-        let mut option_routes = vec![None; options.len()];
-        let mut intent_routes = Vec::new();
-        let mut fallback = None;
-        let routes_path = path.key("routes");
-        for (key, target) in node.routes.iter().flatten() {
-            let key_path = routes_path.key(key);
-            let target = self.resolve(target, key_path.clone());
-            ok &= target.is_some();
-            if key == "fallback" {
-                fallback = target;
-            } else if let Some(intent) = self.intent_key(key, &key_path) {
-                match (intent, target) {
-                    (Some(intent), Some(target)) => intent_routes.push((intent, target)),
-                    _ => ok = false,
-                }
-            } else if let Some(&index) = option_index.get(normalize(key).as_str()) {
-                option_routes[index] = target;
-            } else {
-                let suggestion =
-                    did_you_mean(key, options.iter().map(|option| option.text.as_str()));
-                let offered = list(options.iter().map(|option| option.text.as_str()));
-                self.report(
-                    Rule::UnofferedRoute,
-                    key_path,
-                    format!("route `{key}` matches no option of this node{suggestion}"),
-                )
-                .help = Some(format!(
-                    "route keys are an option ({offered}), `intent NAME` or `fallback`"
-                ));
-                ok = false;
-            }
+        let routes = self.option_routes(
+            node.routes.as_ref().unwrap_or(&IndexMap::new()),
+            &path.key("routes"),
+            &option_index,
+            options.len(),
+        );
+        ok &= routes.ok;
+        for (key, key_path) in routes.unknown {
+            let suggestion = did_you_mean(&key, options.iter().map(|option| option.text.as_str()));
+            let offered = list(options.iter().map(|option| option.text.as_str()));
+            self.report(
+                Rule::UnofferedRoute,
+                key_path,
+                format!("route `{key}` matches no option of this node{suggestion}"),
+            )
+            .help = Some(format!(
+                "route keys are an option ({offered}), `intent NAME` or `fallback`"
+            ));
+            ok = false;
         }
+        let (option_routes, intent_routes, fallback) =
+            (routes.options, routes.intents, routes.fallback.flatten());
         ok.then(|| {
             NodeKind::Choice(Choice {
                 text: text.unwrap_or_else(|| Text::new("")),
@@ -676,6 +861,46 @@ impl Checker<'_> {
                 fallback,
             })
         })
+    }
+
+    /// Reads the `routes:` of something with options to tap (a node's
+    /// buttons or list, a template's buttons): an option's title (any case,
+    /// looked up in `index`), `intent NAME` or `fallback`, each to a node.
+    /// Keys of no such form are given back for the caller to report.
+    fn option_routes(
+        &mut self,
+        routes: &IndexMap<String, String>,
+        routes_path: &KeyPath,
+        index: &HashMap<&str, usize>,
+        options: usize,
+    ) -> OptionRoutes {
+        let mut read = OptionRoutes {
+            options: vec![None; options],
+            written: vec![None; options],
+            intents: Vec::new(),
+            fallback: None,
+            unknown: Vec::new(),
+            ok: true,
+        };
+        for (key, target) in routes {
+            let key_path = routes_path.key(key);
+            let target = self.resolve(target, key_path.clone());
+            read.ok &= target.is_some();
+            if key == "fallback" {
+                read.fallback = Some(target);
+            } else if let Some(intent) = self.intent_key(key, &key_path) {
+                match (intent, target) {
+                    (Some(intent), Some(target)) => read.intents.push((intent, target)),
+                    _ => read.ok = false,
+                }
+            } else if let Some(&option) = index.get(normalize(key).as_str()) {
+                read.options[option] = target;
+                read.written[option] = Some(key_path);
+            } else {
+                read.unknown.push((key.to_string(), key_path));
+            }
+        }
+        read
     }
 
     /// For a key of the form `intent NAME`: `Some(Some(index))`, or
