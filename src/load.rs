@@ -14,7 +14,7 @@
 //! out. [`Loader::with_flow_file`] puts another flow under every scenario
 //! (`compare --flow`).
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io::Read;
@@ -28,7 +28,7 @@ use crate::error::{Error, LoadError, LoadErrorKind};
 use crate::lint;
 use crate::model::flow::Flow;
 use crate::model::flow::spec::FlowSpec;
-use crate::model::persona::{Persona, PersonaFileSpec};
+use crate::model::persona::{MAX_TEMPLATE_CHARS_PER_FILE, Persona, PersonaFileSpec};
 use crate::model::scenario::{Scenario, ScenarioSpec};
 use crate::source::{Excerpt, KeyPath, Location, excerpt};
 use crate::yaml::{self, Document, Value};
@@ -118,7 +118,15 @@ struct Source {
     file: PathBuf,
     text: String,
     document: Document,
+    /// Where each line starts, found on the first finding: thousands of
+    /// findings in a large file must not each scan it from the top.
+    line_starts: OnceCell<Vec<usize>>,
 }
+
+/// The longest message or help text a finding shows, in characters. A
+/// message quotes names and values from the file; each is cut where it is
+/// quoted, and this is the backstop.
+const MAX_MESSAGE: usize = 1_000;
 
 impl Loader {
     /// A loader that reads from disk with the default size limit.
@@ -232,13 +240,17 @@ impl Loader {
         let dir = file.parent().unwrap_or(Path::new(""));
         // A file the scenario names but that cannot be read is reported
         // where the scenario names it.
+        // A file the scenario names but that cannot be read (or is refused
+        // unread: a pipe, a device, too large) is reported where the
+        // scenario names it.
         let referenced = |path: KeyPath, name: &str| {
             let target = dir.join(name);
-            self.source(&target).map_err(|error| match error.kind {
-                LoadErrorKind::Read(_) if error.location.is_none() => {
+            self.source(&target).map_err(|error| {
+                if error.location.is_none() && error.file == target {
                     source.locate_error(error, &path, name)
+                } else {
+                    error
                 }
-                _ => error,
             })
         };
         let flow_source = match &self.flow_file {
@@ -256,6 +268,7 @@ impl Loader {
 
         let persona_check = flow.as_ref().map(lint::PersonaCheck::new);
         let mut personas: Option<Vec<Persona>> = Some(Vec::new());
+        let mut earlier_names: HashSet<String> = HashSet::new();
         for (index, persona_file) in spec.personas.iter().enumerate() {
             let persona_source =
                 referenced(KeyPath::root().key("personas").index(index), persona_file)?;
@@ -263,12 +276,9 @@ impl Loader {
             diagnostics.extend(found);
             match (loaded, personas.as_mut()) {
                 (Some(loaded), Some(all)) => {
-                    let from_earlier_files = all.len();
+                    let first_of_file = all.len();
                     for (i, persona) in loaded.into_iter().enumerate() {
-                        if all[..from_earlier_files]
-                            .iter()
-                            .any(|known: &Persona| known.name == persona.name)
-                        {
+                        if earlier_names.contains(&persona.name) {
                             diagnostics.push(persona_source.diagnose(
                                 Problem::new(
                                     Rule::InvalidPersona,
@@ -286,6 +296,11 @@ impl Loader {
                         }
                         all.push(persona);
                     }
+                    earlier_names.extend(
+                        all[first_of_file..]
+                            .iter()
+                            .map(|persona| persona.name.clone()),
+                    );
                 }
                 _ => personas = None,
             }
@@ -575,6 +590,26 @@ fn personas_of(source: &Source) -> Result<(Option<Vec<Persona>>, Vec<Diagnostic>
             );
         }
     }
+    // Each template is bounded where it is read; all of a file's together too.
+    let mut expanded = 0usize;
+    'templates: for (i, persona) in spec.personas.iter().enumerate() {
+        for (g, goal) in persona.goals.iter().enumerate() {
+            for (key, template) in &goal.answers {
+                expanded += template.expanded_chars();
+                if expanded > MAX_TEMPLATE_CHARS_PER_FILE {
+                    problems.push(
+                        Problem::new(
+                            Rule::InvalidPersona,
+                            persona_path(i).key("goals").index(g).key("answers").key(key),
+                            format!("the answers in this file expand to more than {MAX_TEMPLATE_CHARS_PER_FILE} characters together"),
+                        )
+                        .with_help("answers are what a customer types: keep them short, or split the personas over several files"),
+                    );
+                    break 'templates;
+                }
+            }
+        }
+    }
     let personas: Option<Vec<Persona>> = spec
         .personas
         .into_iter()
@@ -584,6 +619,14 @@ fn personas_of(source: &Source) -> Result<(Option<Vec<Persona>>, Vec<Diagnostic>
         .into_iter()
         .collect();
     Ok((personas, source.diagnose_all(problems)))
+}
+
+/// `text` cut to [`MAX_MESSAGE`] characters.
+fn bounded(text: String) -> String {
+    match crate::source::cut(&text, MAX_MESSAGE) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(cut) => cut,
+    }
 }
 
 fn persona_path(index: usize) -> KeyPath {
@@ -597,13 +640,14 @@ impl Source {
                 file: file.to_path_buf(),
                 text,
                 document,
+                line_starts: OnceCell::new(),
             }),
             Err(error) => Err(LoadError {
                 file: file.to_path_buf(),
                 location: Some(error.at),
                 path: None,
-                kind: LoadErrorKind::Parse(error.message),
-                help: error.help,
+                kind: LoadErrorKind::Parse(bounded(error.message)),
+                help: error.help.map(bounded),
             }),
         }
     }
@@ -644,7 +688,7 @@ impl Source {
             ));
         }
         yaml::de::from_node(&self.document.root)
-            .map_err(|e| error(e.at, Some(e.path()), e.message, None))
+            .map_err(|e| error(e.at, Some(e.path()), bounded(e.message), None))
     }
 
     /// A read error of a file this one names, placed where it is named.
@@ -652,12 +696,16 @@ impl Source {
         let node = self.document.node(path);
         let reason = match &error.kind {
             LoadErrorKind::Read(io) => io.to_string(),
-            _ => String::new(),
+            LoadErrorKind::Parse(message) => message.clone(),
+            LoadErrorKind::Unrecognised | LoadErrorKind::NotAScenario(_) => String::new(),
         };
         let resolved = if error.file == Path::new(name) {
             String::new()
         } else {
-            format!(" (resolved to {})", error.file.display())
+            format!(
+                " (resolved to {})",
+                crate::source::cut(&error.file.display().to_string(), 200)
+            )
         };
         error.kind = LoadErrorKind::Parse(format!(
             "cannot read `{}`{resolved}: {reason}",
@@ -666,7 +714,12 @@ impl Source {
         error.location = node.map(|node| node.at);
         error.path = Some(path.clone());
         error.file = self.file.clone();
-        error.help = Some("paths are relative to the scenario file".into());
+        error.help = Some(
+            error
+                .help
+                .take()
+                .unwrap_or_else(|| "paths are relative to the scenario file".into()),
+        );
         error
     }
 
@@ -674,20 +727,33 @@ impl Source {
     fn diagnose(&self, problem: Problem) -> Diagnostic {
         let location = self.document.key_location(&problem.path);
         let source_line = self
-            .text
-            .lines()
-            .nth(location.line - 1)
+            .line(location.line)
             .map(|line| excerpt(line.trim_start_matches('\u{feff}'), location.column));
         Diagnostic {
             file: self.file.clone(),
             location: Some(location),
             severity: problem.rule.severity(),
             rule: problem.rule,
-            message: problem.message,
+            message: bounded(problem.message),
             path: problem.path,
-            help: problem.help,
+            help: problem.help.map(bounded),
             source_line,
         }
+    }
+
+    /// Line `number` (from 1), as `str::lines` would give it.
+    fn line(&self, number: usize) -> Option<&str> {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(at, _)| at + 1))
+                .filter(|start| *start < self.text.len())
+                .collect()
+        });
+        let start = *starts.get(number.checked_sub(1)?)?;
+        let end = starts.get(number).map_or(self.text.len(), |next| next - 1);
+        let line = &self.text[start..end];
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        Some(line.strip_suffix('\r').unwrap_or(line))
     }
 
     fn diagnose_all(&self, problems: Vec<Problem>) -> Vec<Diagnostic> {

@@ -25,6 +25,27 @@ pub const ROW_DESCRIPTION: usize = 72;
 /// A list section's title (required when a list has more than one section).
 pub const SECTION_TITLE: usize = 24;
 
+/// A message template's body.
+pub const TEMPLATE_BODY: usize = 1024;
+/// A message template's footer.
+pub const TEMPLATE_FOOTER: usize = 60;
+/// Buttons on a message template: at most this many.
+pub const MAX_TEMPLATE_BUTTONS: usize = 10;
+/// A template button's label.
+pub const TEMPLATE_BUTTON: usize = 25;
+
+/// The customer service window: for this long after a customer's last
+/// message, the business may send them anything; after it, only approved
+/// templates (a free-form message is refused with error 131047).
+pub const SERVICE_WINDOW: crate::model::Millis = crate::model::Millis(24 * 3_600_000);
+
+/// Whether a free-form message at `at` is inside the service window opened
+/// by the customer's last message at `last_message`: the window is open for
+/// the 24 hours after it, and closed from the 24th hour on.
+pub fn in_service_window(last_message: crate::model::SimTime, at: crate::model::SimTime) -> bool {
+    at.since(last_message) < SERVICE_WINDOW
+}
+
 /// The length of `text` as WhatsApp counts it.
 pub fn length(text: &str) -> usize {
     text.chars().count()

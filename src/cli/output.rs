@@ -31,7 +31,7 @@ pub(crate) fn destinations(
                     return Err(Error::Usage(format!(
                         "--format {} conflicts with the extension of {}; drop one of them",
                         name(flag),
-                        path.display()
+                        crate::source::printable(&path.display().to_string())
                     )));
                 }
                 (Some(format), _) | (None, Some(format)) => format,

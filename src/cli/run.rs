@@ -115,7 +115,8 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
     let reports: Vec<Report> = scenarios
         .iter()
         .map(|scenario| {
-            bar.set_message(scenario.name.clone());
+            // The bar writes to the terminal: a name must not act on it.
+            bar.set_message(crate::source::printable(&scenario.name).into_owned());
             simulate(scenario, &options, &|| bar.inc(1)).into_report()
         })
         .collect();

@@ -35,7 +35,7 @@ pub use markdown::render_markdown;
 pub(crate) use table::{interval, signed};
 pub use text::render_text;
 
-use crate::metric::{CsatStat, Group, GroupMetric, Metric, Outcome};
+use crate::metric::{CostStat, CsatStat, Group, GroupMetric, Metric, Outcome};
 use crate::model::scenario::Scenario;
 use crate::report::{FlowLabel, Report};
 use crate::sim::{RunOptions, parallel, replicate_with_outcomes};
@@ -76,8 +76,11 @@ pub struct Comparison {
     /// Replications of each version; replication `r` of A and of B met the
     /// same customers, so their differences are paired.
     pub replications: u32,
-    /// Customers counted over all replications: the same people under A
-    /// and under B.
+    /// Customers who wrote in, counted over all replications: the same
+    /// people under A and under B, and the customers of [`Transitions`].
+    /// (Conversations a campaign or a follow-up starts, and customers
+    /// coming back, are not paired: when they happen depends on the flow.
+    /// The reports count them.)
     pub conversations: u64,
     /// What changed significantly, in one verdict.
     pub summary: Summary,
@@ -152,7 +155,8 @@ pub struct Change {
     #[serde(skip)]
     pub name: Metric,
     /// What the values are: `fraction` (0 to 1), `seconds`, `score` (CSAT
-    /// 1 to 5) or `number` (turns, a goal's value per conversation).
+    /// 1 to 5), `number` (turns, a goal's value per conversation) or
+    /// `money` (a cost).
     pub unit: Unit,
     /// `true` when higher is better, `false` when lower is, `null` when
     /// neither (escalation).
@@ -198,6 +202,9 @@ pub enum Unit {
     Score,
     /// A plain number (turns, a goal's value per conversation).
     Number,
+    /// An amount of money (cost per conversation, per resolution), in the
+    /// scenario's currency.
+    Money,
 }
 
 /// What a change's interval says.
@@ -471,6 +478,10 @@ fn personas_differ(a: &Scenario, b: &Scenario) -> Option<String> {
                 "its satisfaction differs"
             } else if pa.survey_response != pb.survey_response {
                 "its survey_response differs"
+            } else if pa.engagement != pb.engagement {
+                "its engagement differs"
+            } else if pa.returns != pb.returns {
+                "its returns differ"
             } else {
                 "its segment differs"
             };
@@ -519,6 +530,7 @@ pub fn compare(
     let mut merged = (Tallies::for_scenario(a), Tallies::for_scenario(b));
     let mut values: IndexMap<Metric, Accumulated> = IndexMap::new();
     let mut counts = [[0u64; 5]; 5];
+    let mut customers = 0u64;
     let mut misaligned = None;
     parallel::in_order_on(
         options.threads_for(replications),
@@ -536,6 +548,7 @@ pub fn compare(
             for (from, to) in outcomes_a.iter().zip(outcomes_b) {
                 counts[from.index()][to.index()] += 1;
             }
+            customers += outcomes_a.len() as u64;
             let one = |scenario, tallies| -> IndexMap<Metric, f64> {
                 Report::new(scenario, seed, 1, tallies)
                     .metrics()
@@ -596,7 +609,6 @@ pub fn compare(
         .partition(|change| matches!(change.name, Metric::Group(..)));
 
     let transitions = transitions(counts);
-    let conversations = merged.0.conversations();
     let groups = groups(&report_a, &report_b, &group_changes);
     let funnel = funnel(&report_a, &report_b);
     let summary = summary(&changes, replications);
@@ -616,7 +628,7 @@ pub fn compare(
         },
         seed,
         replications,
-        conversations,
+        conversations: customers,
         summary,
         metrics: changes,
         transitions,
@@ -658,8 +670,9 @@ impl Comparison {
 }
 
 /// Whether `compare` judges a number: the outcome shares, rates, response
-/// times, mean turns, CSAT and conversion, and per group its rates, CSAT
-/// mean and conversion. Counts (funnel, queues, conversations) are compared
+/// times, mean turns, CSAT, conversion, retention and the cost per
+/// conversation and per resolution, and per group its rates, CSAT mean and
+/// conversion. Counts (funnel, queues, conversations) are compared
 /// exactly elsewhere; `turns.max` and queue statistics are left out.
 pub(crate) fn judges(metric: &Metric) -> bool {
     match metric {
@@ -669,7 +682,9 @@ pub(crate) fn judges(metric: &Metric) -> bool {
         | Metric::TurnsMean
         | Metric::Csat(_)
         | Metric::Conversion(_)
-        | Metric::ConversionValue(_) => true,
+        | Metric::ConversionValue(_)
+        | Metric::Retention(_)
+        | Metric::Cost(CostStat::PerConversation | CostStat::PerResolution) => true,
         Metric::Group(_, _, metric) => matches!(
             metric,
             GroupMetric::Rate(_) | GroupMetric::Csat(CsatStat::Mean) | GroupMetric::Conversion(_)
@@ -688,17 +703,20 @@ fn unit(metric: &Metric) -> Unit {
         Metric::Csat(CsatStat::Mean) | Metric::Group(_, _, GroupMetric::Csat(CsatStat::Mean))
     ) {
         Unit::Score
+    } else if matches!(metric, Metric::Cost(_)) {
+        Unit::Money
     } else {
         Unit::Number
     }
 }
 
 /// Values are rounded so that output is the same on every platform: a
-/// fraction to 6 decimals (its per-replication values have 4), anything
-/// else to 4.
+/// fraction or an amount of money to 6 decimals (a fraction's
+/// per-replication values have 4; a cost per conversation is a fraction of
+/// a cent), anything else to 4.
 fn rounded(unit: Unit, value: f64) -> f64 {
     let decimals = match unit {
-        Unit::Fraction => 6,
+        Unit::Fraction | Unit::Money => 6,
         _ => 4,
     };
     let scale = 10f64.powi(decimals);

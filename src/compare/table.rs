@@ -17,6 +17,8 @@ pub(crate) fn label(metric: &Metric) -> String {
         Metric::Csat(stat) => csat_label(*stat).into(),
         Metric::Conversion(goal) => format!("conversion {goal}"),
         Metric::ConversionValue(goal) => format!("{goal} value per conversation"),
+        Metric::Retention(days) => format!("retention within {days} days"),
+        Metric::Cost(stat) => format!("cost {}", stat.key().replace('_', " ")),
         Metric::Group(_, _, metric) => match metric {
             GroupMetric::Rate(rate) => rate_label(*rate).to_string(),
             GroupMetric::Csat(stat) => csat_label(*stat).into(),
@@ -59,6 +61,7 @@ pub(crate) fn value(unit: Unit, value: Option<f64>) -> Cell {
             Unit::Fraction => percent(v),
             Unit::Seconds => Millis::from_secs_f64(v.max(0.0)).to_string(),
             Unit::Score | Unit::Number => format!("{v:.2}"),
+            Unit::Money => format!("{v:.4}"),
         }),
     }
 }
@@ -74,9 +77,14 @@ pub(crate) fn signed(unit: Unit, change: f64) -> String {
     };
     let size = change.abs();
     match unit {
+        // A bound just off 0 keeps a digit more, rather than read `-0.00`.
+        Unit::Fraction if size > 0.0 && size < 0.00005 => {
+            format!("{sign}{:.3} pts", size * 100.0)
+        }
         Unit::Fraction => format!("{sign}{:.2} pts", size * 100.0),
         Unit::Seconds => format!("{sign}{}", Millis::from_secs_f64(size)),
         Unit::Score | Unit::Number => format!("{sign}{size:.2}"),
+        Unit::Money => format!("{sign}{size:.4}"),
     }
 }
 
@@ -153,7 +161,10 @@ pub(crate) fn significant(comparison: &Comparison) -> Vec<[String; 5]> {
             Metric::Rate(_) => 0,
             Metric::Outcome(_) => 1,
             Metric::Csat(_) => 2,
-            Metric::Conversion(_) | Metric::ConversionValue(_) => 3,
+            Metric::Conversion(_)
+            | Metric::ConversionValue(_)
+            | Metric::Retention(_)
+            | Metric::Cost(_) => 3,
             Metric::TurnsMean => 4,
             _ => 5,
         });
@@ -248,6 +259,9 @@ pub(crate) fn sections(comparison: &Comparison) -> Vec<Table> {
                     | Metric::ConversionValue(_)
                     | Metric::TurnsMean
             )
+        }),
+        section("Retention and cost", &|m| {
+            matches!(m, Metric::Retention(_) | Metric::Cost(_))
         }),
     ];
     tables.retain(|table| !table.rows.is_empty());

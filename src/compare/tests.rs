@@ -178,6 +178,7 @@ fn changes_read_in_their_units() {
     assert_eq!(table::signed(Unit::Fraction, 0.0214), "+2.14 pts");
     assert_eq!(table::signed(Unit::Fraction, -0.003), "-0.30 pts");
     assert_eq!(table::signed(Unit::Fraction, 0.0), "0.00 pts");
+    assert_eq!(table::signed(Unit::Fraction, -0.00003), "-0.003 pts");
     assert_eq!(table::signed(Unit::Seconds, 0.3), "+300ms");
     assert_eq!(table::signed(Unit::Seconds, -1.5), "-1.5s");
     assert_eq!(table::signed(Unit::Score, 0.05), "+0.05");

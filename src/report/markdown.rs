@@ -82,6 +82,15 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !report.queues.is_empty() {
         draw(&table::queues(report), out)?;
     }
+    if !report.campaigns.is_empty() {
+        draw(&table::sends("campaign", &report.campaigns), out)?;
+    }
+    if !report.follow_ups.is_empty() {
+        draw(&table::sends("follow-up at", &report.follow_ups), out)?;
+    }
+    for (title, line) in table::outreach_lines(report) {
+        writeln!(out, "\n**{title}**: {}.", escape(&line))?;
+    }
     for (title, groups) in [
         ("persona", &report.personas),
         ("segment", &report.segments),

@@ -123,6 +123,15 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
     if !report.queues.is_empty() {
         draw(&table::queues(report), &paint, out)?;
     }
+    if !report.campaigns.is_empty() {
+        draw(&table::sends("Campaigns", &report.campaigns), &paint, out)?;
+    }
+    if !report.follow_ups.is_empty() {
+        draw(&table::sends("Follow-ups", &report.follow_ups), &paint, out)?;
+    }
+    for (title, line) in table::outreach_lines(report) {
+        writeln!(out, "\n{}  {}", paint.heading(title), printable(&line))?;
+    }
     for (title, groups) in [
         ("Personas", &report.personas),
         ("Segments", &report.segments),

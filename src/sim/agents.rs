@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::events::EventQueue;
+use super::people::Thread;
+use super::replication::Event;
 use crate::conversation::Progress;
 use crate::metric::{Outcome, Reason};
 use crate::model::calendar::WeekTime;
@@ -13,6 +15,7 @@ use crate::model::persona::Persona;
 use crate::model::scenario::{AgentPool, PoolId};
 use crate::model::{Millis, SimTime, Weighted};
 use crate::tally::{Ending, Tallies};
+use crate::whatsapp::in_service_window;
 
 /// A handed-off customer, with what the queue needs drawn in advance from
 /// the conversation's queue stream.
@@ -27,19 +30,28 @@ pub(crate) struct Waiting {
     /// For an agent's survey: whether the customer answers, and their
     /// standard normal draw for the score's noise.
     pub survey: (bool, f64),
-    /// Warm-up traffic loads the queue but is not counted.
-    pub counted: bool,
-    /// Its ending goes to the journal (for a transcript).
-    pub watched: Option<u64>,
+    /// Who the conversation is with; warm-up traffic (`counted: false`)
+    /// loads the queue but is not counted.
+    pub thread: Thread,
 }
 
-/// Where a pool's work goes: future events, the tallies, and the endings of
-/// watched conversations.
-pub(crate) struct Sink {
-    pub events: EventQueue<Event>,
+/// A conversation that ended in an agent queue, for what follows its end
+/// (a transcript, a return, a campaign's conversion).
+pub(crate) struct Finished {
+    pub thread: Thread,
+    pub progress: Progress,
+    pub outcome: Outcome,
+    pub node: NodeId,
+    pub at: SimTime,
+    pub reason: Option<Reason>,
+}
+
+/// Where a pool's work goes: future events, the tallies, and the
+/// conversations that ended.
+pub(crate) struct Sink<'s> {
+    pub events: EventQueue<Event<'s>>,
     pub tallies: Tallies,
-    /// (conversation, outcome, node, when, why) of watched conversations.
-    pub journal: Vec<(u64, Outcome, NodeId, SimTime, Option<Reason>)>,
+    pub journal: Vec<Finished>,
 }
 
 /// Events of the agent side of the simulation.
@@ -51,13 +63,6 @@ pub(crate) enum QueueEvent {
     AgentFree(PoolId, u32),
     /// The number of agents on shift changes.
     ShiftChange(PoolId),
-}
-
-/// Everything the event queue of a replication holds.
-pub(crate) enum Event {
-    /// The next customer arrives.
-    Arrival,
-    Queue(QueueEvent),
 }
 
 /// Which agent takes the next chat.
@@ -144,7 +149,7 @@ impl<'s> Pool<'s> {
     }
 
     /// Schedules the next change of shift, if the schedule has one.
-    pub fn plan_shift_change(&mut self, now: SimTime, events: &mut EventQueue<Event>) {
+    pub fn plan_shift_change(&mut self, now: SimTime, events: &mut EventQueue<Event<'_>>) {
         if self.shift_change_pending {
             return;
         }
@@ -158,8 +163,8 @@ impl<'s> Pool<'s> {
         }
     }
 
-    pub fn join(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink) {
-        if customer.counted {
+    pub fn join(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink<'_>) {
+        if customer.thread.counted {
             sink.tallies.queues[self.id].arrived += 1;
         }
         if let Some((agent, load)) = self.take_slot() {
@@ -180,13 +185,13 @@ impl<'s> Pool<'s> {
     }
 
     /// The customer with `ticket` leaves, unless an agent already took them.
-    pub fn give_up(&mut self, now: SimTime, ticket: u64, sink: &mut Sink) {
+    pub fn give_up(&mut self, now: SimTime, ticket: u64, sink: &mut Sink<'_>) {
         if let Some(customer) = self.waiting.remove(&ticket) {
             self.leave_queue(now, customer, sink);
         }
     }
 
-    pub fn agent_free(&mut self, now: SimTime, agent: u32, sink: &mut Sink) {
+    pub fn agent_free(&mut self, now: SimTime, agent: u32, sink: &mut Sink<'_>) {
         self.account(now, &mut sink.tallies);
         self.chats -= 1;
         match &mut self.slots {
@@ -206,7 +211,7 @@ impl<'s> Pool<'s> {
     }
 
     /// Agents come on or go off shift; those going off finish their chats.
-    pub fn shift_change(&mut self, now: SimTime, arrivals_end: SimTime, sink: &mut Sink) {
+    pub fn shift_change(&mut self, now: SimTime, arrivals_end: SimTime, sink: &mut Sink<'_>) {
         self.account(now, &mut sink.tallies);
         self.shift_change_pending = false;
         let before = self.on_shift;
@@ -235,14 +240,14 @@ impl<'s> Pool<'s> {
 
     /// Customers still waiting when nothing else can happen (a queue with no
     /// agents, and customers with endless patience) leave at `now`.
-    pub fn close(&mut self, now: SimTime, sink: &mut Sink) {
+    pub fn close(&mut self, now: SimTime, sink: &mut Sink<'_>) {
         self.account(now.max(self.window.to), &mut sink.tallies);
         while let Some((_, customer)) = self.waiting.pop_first() {
             self.leave_queue(now, customer, sink);
         }
     }
 
-    fn serve_waiting(&mut self, now: SimTime, sink: &mut Sink) {
+    fn serve_waiting(&mut self, now: SimTime, sink: &mut Sink<'_>) {
         while !self.waiting.is_empty() {
             let Some((agent, load)) = self.take_slot() else {
                 break;
@@ -287,16 +292,28 @@ impl<'s> Pool<'s> {
         mut customer: Waiting,
         agent: u32,
         load: u32,
-        sink: &mut Sink,
+        sink: &mut Sink<'_>,
     ) {
         self.account(now, &mut sink.tallies);
         self.chats += 1;
+        let wait = now.since(customer.joined);
+        // The agent's first message is free-form: after the customer service
+        // window closed, WhatsApp refuses it, and the customer never hears
+        // from the agent. The chat slot is free again at once.
+        if !in_service_window(customer.progress.last_message, now) {
+            sink.events
+                .schedule(now, Event::Queue(QueueEvent::AgentFree(self.id, agent)));
+            if customer.thread.counted {
+                sink.tallies.compliance.outside_window += 1;
+            }
+            self.left(now, wait, customer, Reason::WindowClosed, sink);
+            return;
+        }
         let stretch = 1.0 + self.spec.stretch * f64::from(load.saturating_sub(1));
         let handling = Millis::from_secs_f64(customer.handle_time.as_secs_f64() * stretch);
         let done = now + handling;
         sink.events
             .schedule(done, Event::Queue(QueueEvent::AgentFree(self.id, agent)));
-        let wait = now.since(customer.joined);
         if self.spec.survey {
             customer.progress.surveys += 1;
             let persona = self.personas.get(customer.progress.persona);
@@ -308,7 +325,7 @@ impl<'s> Pool<'s> {
                     Some(satisfaction.score(&progress.experience(true, true), normal));
             }
         }
-        if customer.counted {
+        if customer.thread.counted {
             let tallies = &mut sink.tallies;
             let queue = &mut tallies.queues[self.id];
             queue.served += 1;
@@ -321,9 +338,21 @@ impl<'s> Pool<'s> {
         end(sink, &customer, Outcome::AgentResolved, None, done);
     }
 
-    fn leave_queue(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink) {
-        if customer.counted {
-            let wait = now.since(customer.joined);
+    fn leave_queue(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink<'_>) {
+        let wait = now.since(customer.joined);
+        self.left(now, wait, customer, Reason::QueuePatience, sink);
+    }
+
+    /// A customer leaves the queue unserved after `wait`, for `reason`.
+    fn left(
+        &mut self,
+        now: SimTime,
+        wait: Millis,
+        customer: Waiting,
+        reason: Reason,
+        sink: &mut Sink<'_>,
+    ) {
+        if customer.thread.counted {
             let tallies = &mut sink.tallies;
             let queue = &mut tallies.queues[self.id];
             queue.abandoned += 1;
@@ -334,15 +363,21 @@ impl<'s> Pool<'s> {
             sink,
             &customer,
             Outcome::AbandonedInQueue,
-            Some(Reason::QueuePatience),
+            Some(reason),
             now,
         );
     }
 }
 
-/// A queued conversation ends: counted, and journaled when watched.
-fn end(sink: &mut Sink, customer: &Waiting, outcome: Outcome, reason: Option<Reason>, at: SimTime) {
-    if customer.counted {
+/// A queued conversation ends: counted, and journaled for what follows.
+fn end(
+    sink: &mut Sink<'_>,
+    customer: &Waiting,
+    outcome: Outcome,
+    reason: Option<Reason>,
+    at: SimTime,
+) {
+    if customer.thread.counted {
         sink.tallies.end(ending(
             &customer.progress,
             outcome,
@@ -351,10 +386,14 @@ fn end(sink: &mut Sink, customer: &Waiting, outcome: Outcome, reason: Option<Rea
             at,
         ));
     }
-    if let Some(conversation) = customer.watched {
-        sink.journal
-            .push((conversation, outcome, customer.node, at, reason));
-    }
+    sink.journal.push(Finished {
+        thread: customer.thread,
+        progress: customer.progress,
+        outcome,
+        node: customer.node,
+        at,
+        reason,
+    });
 }
 
 /// What a conversation contributes to the tallies when it ends with
@@ -425,6 +464,8 @@ mod tests {
                 noise: 0.0,
             }),
             survey_response: Probability::new(1.0).unwrap(),
+            engagement: None,
+            returns: None,
         }])
         .unwrap()
     }
@@ -441,8 +482,7 @@ mod tests {
             first_reply: Millis(50),
             handle_time: Millis(900),
             survey: (true, 0.0),
-            counted: true,
-            watched: None,
+            thread: Thread::walk_in(0, 0, SimTime(joined), true),
         }
     }
 
@@ -481,7 +521,7 @@ mod tests {
                 Event::Queue(QueueEvent::ShiftChange(_)) => {
                     pool.shift_change(now, SimTime(10_000), &mut sink)
                 }
-                Event::Arrival => unreachable!("no arrivals in these tests"),
+                _ => unreachable!("only queue events in these tests"),
             }
         }
         let now = sink.events.now();
@@ -537,7 +577,7 @@ mod tests {
     #[test]
     fn warm_up_customers_load_the_queue_but_are_not_counted() {
         let mut early = customer(0, None);
-        early.counted = false;
+        early.thread.counted = false;
         // The uncounted customer holds the only agent for 900ms; the counted
         // one waits for it, and only that wait is recorded.
         let tallies = run(&staffed(1), vec![early, customer(100, None)]);

@@ -9,10 +9,14 @@
 
 mod agents;
 mod events;
+mod outreach;
 pub(crate) mod parallel;
+mod people;
 mod replication;
 pub(crate) mod rng;
 mod transcript;
+
+pub(crate) use people::{RETENTION_DAYS, within_days};
 
 pub(crate) use replication::{replicate, replicate_with_outcomes};
 
