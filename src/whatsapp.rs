@@ -9,8 +9,6 @@
 // Some limits only the live stand-in checks.
 #![cfg_attr(not(feature = "live"), allow(dead_code))]
 
-use std::time::Duration;
-
 /// A plain text message body.
 pub const TEXT_BODY: usize = 4096;
 /// The body of a message with reply buttons, a list or a call to action.
@@ -40,10 +38,26 @@ pub const SECTION_TITLE: usize = 24;
 /// A call-to-action button's label.
 pub const CTA_DISPLAY_TEXT: usize = 20;
 
-/// The customer-service window: free-form messages reach a customer only
-/// this long after their last message; outside it only approved templates
-/// may be sent (the Cloud API answers 131047).
-pub const SERVICE_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
+/// A message template's body.
+pub const TEMPLATE_BODY: usize = 1024;
+/// A message template's footer.
+pub const TEMPLATE_FOOTER: usize = 60;
+/// Buttons on a message template: at most this many.
+pub const MAX_TEMPLATE_BUTTONS: usize = 10;
+/// A template button's label.
+pub const TEMPLATE_BUTTON: usize = 25;
+
+/// The customer service window: for this long after a customer's last
+/// message, the business may send them anything; after it, only approved
+/// templates (a free-form message is refused with error 131047).
+pub const SERVICE_WINDOW: crate::model::Millis = crate::model::Millis(24 * 3_600_000);
+
+/// Whether a free-form message at `at` is inside the service window opened
+/// by the customer's last message at `last_message`: the window is open for
+/// the 24 hours after it, and closed from the 24th hour on.
+pub fn in_service_window(last_message: crate::model::SimTime, at: crate::model::SimTime) -> bool {
+    at.since(last_message) < SERVICE_WINDOW
+}
 
 /// The length of `text` as WhatsApp counts it.
 pub fn length(text: &str) -> usize {

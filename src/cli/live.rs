@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::run::{destinations, write_reports};
+use super::output::destinations;
+use super::run::write_reports;
 use super::{Environment, note};
 use crate::diagnostic::render_text;
 use crate::error::{Error, ExitStatus};
@@ -86,6 +87,15 @@ pub(super) fn live(args: &Args, environment: Environment) -> Result<ExitStatus, 
     let (scenario, warnings) = loader.scenario(&args.scenario)?;
     if !warnings.is_empty() {
         note(&render_text(&warnings, environment.stderr_color()));
+    }
+    if !scenario.outreach.campaigns.is_empty() {
+        // Live mode plays customers who write in; a campaign would need the
+        // bot to send templates on the scenario's schedule, which it does
+        // not know. Say so rather than report a campaign that never ran.
+        note(
+            "rehearse live: this scenario's campaigns are not sent in live mode \
+             (only customers who write in are played); `rehearse run` simulates them\n",
+        );
     }
     let mut business = Business::default();
     if let Some(id) = &args.phone_number_id {

@@ -2,6 +2,8 @@
 //! where we run, and one module per command.
 
 mod check;
+mod compare;
+mod git;
 mod lint;
 #[cfg(feature = "live")]
 mod live;
@@ -42,6 +44,10 @@ enum Command {
     /// the WhatsApp Cloud API on loopback.
     #[cfg(feature = "live")]
     Live(live::Args),
+    /// Compare two versions on the same simulated customers: paired
+    /// differences with 95% intervals, customers who changed outcome, the
+    /// funnel and personas.
+    Compare(compare::Args),
 }
 
 /// Facts about where we run, decided once so that output is testable.
@@ -114,6 +120,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>, environment: Environment) 
         Command::Check(args) => check::check(&args, environment, step_summary()),
         #[cfg(feature = "live")]
         Command::Live(args) => live::live(&args, environment),
+        Command::Compare(args) => compare::compare(&args, environment),
     };
     match result {
         Ok(status) => status.into(),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::output::Destination;
+use super::output::{Destination, destinations};
 use super::{Environment, note};
 use crate::diagnostic::render_text;
 use crate::error::{Error, ExitStatus};
@@ -45,46 +45,6 @@ pub(super) struct Args {
     /// Refuse files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
-}
-
-/// Where the reports go, each in its format: the `--out` files (each in the
-/// format its extension names, else `format`), or standard output.
-pub(super) fn destinations(
-    out: &[PathBuf],
-    format: Option<Format>,
-) -> Result<Vec<(Destination, Format)>, Error> {
-    if out.is_empty() {
-        return Ok(vec![(Destination::Stdout, format.unwrap_or(Format::Text))]);
-    }
-    out.iter()
-        .map(|path| {
-            let destination = Destination::parse(path);
-            let by_extension = path
-                .extension()
-                .and_then(|ext| ext.to_str())
-                .and_then(Format::from_extension)
-                .filter(|_| destination != Destination::Stdout);
-            let format = match (by_extension, format) {
-                (Some(ext), Some(flag)) if ext != flag => {
-                    return Err(Error::Usage(format!(
-                        "--format {} conflicts with the extension of {}; drop one of them",
-                        name(flag),
-                        path.display()
-                    )));
-                }
-                (Some(format), _) | (None, Some(format)) => format,
-                (None, None) => Format::Text,
-            };
-            Ok((destination, format))
-        })
-        .collect()
-}
-
-fn name(format: Format) -> &'static str {
-    Format::ALL
-        .iter()
-        .find(|(f, _)| *f == format)
-        .map_or("?", |(_, name)| name)
 }
 
 pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, Error> {
@@ -155,7 +115,8 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
     let reports: Vec<Report> = scenarios
         .iter()
         .map(|scenario| {
-            bar.set_message(scenario.name.clone());
+            // The bar writes to the terminal: a name must not act on it.
+            bar.set_message(crate::source::printable(&scenario.name).into_owned());
             simulate(scenario, &options, &|| bar.inc(1)).into_report()
         })
         .collect();

@@ -179,6 +179,7 @@ pub(crate) async fn converse(
         progress: Progress {
             persona: customer.persona_index,
             started: visit.arrival,
+            last_message: visit.arrival,
             ..Progress::default()
         },
         responses: Vec::new(),
@@ -438,6 +439,9 @@ impl<'s> Talk<'_, 's> {
             self.receipts.read_all();
             sent_at = last_at + delay;
             self.progress.turns += 1;
+            // An agent who picks the customer up checks the 24-hour window
+            // from here, as in `run`.
+            self.progress.last_message = sent_at;
             answering_reply = true;
             self.line(sent_at, Speaker::Customer, text, Vec::new(), tapped);
             message = next;

@@ -142,7 +142,8 @@ pub const LIST_ROWS: (usize, usize) = (1, whatsapp::LIST_ROWS);
 
 /// The customer-service window: free-form messages are delivered only this
 /// long after the customer's last message (131047 otherwise).
-pub const SERVICE_WINDOW: std::time::Duration = whatsapp::SERVICE_WINDOW;
+pub const SERVICE_WINDOW: std::time::Duration =
+    std::time::Duration::from_millis(whatsapp::SERVICE_WINDOW.0);
 
 #[cfg(test)]
 mod tests {

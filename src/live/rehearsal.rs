@@ -33,9 +33,10 @@ use crate::model::scenario::Scenario;
 use crate::report::Report;
 use crate::report::live::{BotCalls, Customers, Live, Stopped, Webhooks};
 use crate::report::transcript::Transcript;
+use crate::sim::Thread;
 use crate::sim::agents::{Waiting, Window, ending, serve_handoffs};
 use crate::sim::replication::ArrivalClock;
-use crate::sim::rng::{Purpose, stream};
+use crate::sim::rng::Purpose;
 use crate::tally::Tallies;
 
 /// How a live run goes, beyond what the scenario says.
@@ -333,17 +334,20 @@ impl Outcomes {
                         continue;
                     };
                     let persona = scenario.personas.get(progress.persona);
+                    // The customer's queue draws come from the stream a
+                    // replication gives the same walk-in customer.
+                    let mut thread =
+                        Thread::walk_in(index, progress.persona, progress.started, counted);
+                    thread.watched = Some(index);
+                    let draws = thread.streams().stream(seed, 0, Purpose::Queue);
                     handoffs.push((
                         pool,
                         Waiting::draw(
                             &scenario.pools[pool],
                             persona,
-                            stream(seed, 0, index, Purpose::Queue),
-                            *progress,
-                            0,
-                            at,
-                            counted,
-                            Some(index),
+                            draws,
+                            (*progress, 0, at),
+                            thread,
                         ),
                     ));
                     continue;
@@ -380,9 +384,9 @@ impl Outcomes {
             .filter(|f| f.counted)
             .map(|f| f.index)
             .collect();
-        for (index, outcome, _, at, reason) in journal {
-            if counted.contains(&index) {
-                endings.insert(index, (outcome, at, reason));
+        for ended in journal {
+            if let Some(index) = ended.thread.watched.filter(|index| counted.contains(index)) {
+                endings.insert(index, (ended.outcome, ended.at, ended.reason));
             }
         }
         let mut abandoned = indexmap::IndexMap::new();

@@ -11,6 +11,7 @@ pub mod distribution;
 pub mod duration;
 pub mod expectation;
 pub mod flow;
+pub mod outreach;
 pub mod persona;
 pub mod phrases;
 pub mod probability;

@@ -24,6 +24,9 @@
 //!   quiet: 1s                     # a text with nothing after it this long ends the bot's turn
 //! ```
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 use serde::Deserialize;
 
@@ -31,7 +34,7 @@ use super::calendar::{Schedule, WEEK, WeekTime};
 use super::expectation::Expectation;
 use super::flow::{Flow, NodeKind, QueueId};
 use super::persona::Persona;
-use super::text::{closest, did_you_mean, list};
+use super::text::{Suggestions, did_you_mean, list};
 use super::weighted::Weighted;
 use super::{Distribution, Millis};
 use crate::diagnostic::{Problem, Rule};
@@ -40,6 +43,10 @@ use crate::source::KeyPath;
 /// A conversation that reaches this many customer turns ends as unresolved,
 /// so a flow that loops forever cannot hang a run.
 pub const DEFAULT_MAX_TURNS: u32 = 50;
+
+/// The most turns a conversation may take: a customer caught in a loop
+/// must not keep a run busy for billions of turns.
+pub const MAX_TURNS: u32 = 1_000;
 
 /// Replications run when a scenario does not say: enough for a 95%
 /// interval with 9 degrees of freedom, few enough to stay quick.
@@ -94,6 +101,12 @@ pub(crate) struct ScenarioSpec {
     /// How `rehearse live` reads a real bot's messages; `run` ignores it.
     #[serde(default)]
     pub live: Option<LiveSpec>,
+    #[serde(default)]
+    pub audience: Option<super::outreach::AudienceSpec>,
+    #[serde(default)]
+    pub campaigns: Vec<super::outreach::CampaignSpec>,
+    #[serde(default)]
+    pub pricing: Option<super::outreach::PricingSpec>,
 }
 
 /// The `live:` block as written.
@@ -283,6 +296,8 @@ pub struct Scenario {
     pub(crate) snapshot: bool,
     /// How `rehearse live` reads a real bot (`live:`).
     pub(crate) live: LiveSettings,
+    /// What the business sends customers first: audience, campaigns, prices.
+    pub(crate) outreach: super::outreach::Outreach,
 }
 
 /// Shares may be written as 0.6/0.4 or as 0.333 three times; this much slack
@@ -359,11 +374,11 @@ impl Scenario {
                 "each replication is an independent run of `duration`; 10 to 50 give good intervals".into(),
             );
         }
-        if spec.max_turns == 0 {
+        if !(1..=MAX_TURNS).contains(&spec.max_turns) {
             setting(
                 "max_turns",
-                "must be at least 1".into(),
-                "how many customer turns a conversation may take".into(),
+                format!("must be between 1 and {MAX_TURNS}"),
+                "how many customer turns a conversation may take; a loop ends there".into(),
             );
         }
         let starts_at = match spec.starts_at.as_deref().map(WeekTime::parse) {
@@ -378,7 +393,14 @@ impl Scenario {
             }
         };
 
-        let mixed = mix(&spec.mix, personas, &root, problems);
+        // Personas only the audience has are kept too, with no share of the
+        // customers who write in.
+        let audience_only: Vec<&str> = spec
+            .audience
+            .iter()
+            .flat_map(|audience| audience.mix.keys().map(String::as_str))
+            .collect();
+        let mixed = mix(&spec.mix, personas, &audience_only, &root, problems);
         let pools: Vec<Option<AgentPool>> = spec
             .agents
             .into_iter()
@@ -401,6 +423,18 @@ impl Scenario {
             }
         }
 
+        let outreach = match (&mixed, &starts_at, spec.duration) {
+            (Some(personas), Some(starts_at), Some(duration)) => super::outreach::OutreachSpec {
+                audience: spec.audience.as_ref(),
+                campaigns: &spec.campaigns,
+                pricing: spec.pricing.as_ref(),
+                starts_at: *starts_at,
+                duration,
+            }
+            .validate(personas, &flow, problems),
+            _ => None,
+        };
+
         if problems.len() > before {
             return None;
         }
@@ -421,6 +455,7 @@ impl Scenario {
             expectations,
             snapshot: spec.snapshot,
             live: live?,
+            outreach: outreach?,
         };
         for (expectation, name) in scenario.expectations.iter().zip(spec.expect.keys()) {
             if let Err(message) = expectation.names_what_exists(&scenario) {
@@ -478,12 +513,22 @@ impl Scenario {
     /// Customers expected in one replication (after the warm-up): the
     /// arrival rate integrated over `duration`.
     pub fn expected_arrivals(&self) -> f64 {
+        self.arrivals_over(self.clock_start.plus(self.warm_up), self.duration)
+    }
+
+    /// Customers one replication simulates, warm-up included.
+    pub fn simulated_arrivals(&self) -> f64 {
+        self.arrivals_over(self.clock_start, self.warm_up + self.duration)
+    }
+
+    /// The arrival rate integrated over `length` from `from`.
+    fn arrivals_over(&self, from: WeekTime, length: Millis) -> f64 {
         let hours = |ms: u64| ms as f64 / 3_600_000.0;
         match &self.arrivals {
-            Arrivals::Constant(per_hour) => per_hour * hours(self.duration.0),
+            Arrivals::Constant(per_hour) => per_hour * hours(length.0),
             Arrivals::Profile(profile) => {
-                let mut at = self.clock_start.plus(self.warm_up);
-                let mut left = self.duration;
+                let mut at = from;
+                let mut left = length;
                 let mut total = 0.0;
                 while left > Millis::ZERO {
                     let step = profile.until_change(at).unwrap_or(left).min(left);
@@ -494,6 +539,11 @@ impl Scenario {
                 total
             }
         }
+    }
+
+    /// The traffic before `duration` that loads the queues but is not counted.
+    pub fn warm_up(&self) -> Millis {
+        self.warm_up
     }
 
     /// The bot.
@@ -825,16 +875,30 @@ fn readable_hours(hours: f64) -> String {
 fn staff(flow: &Flow, pools: &[AgentPool], problems: &mut Vec<Problem>) -> Option<Vec<PoolId>> {
     let root = KeyPath::root();
     let mut pool_of_queue = Vec::with_capacity(flow.queues.len());
+    let by_name: HashMap<&str, usize> = pools
+        .iter()
+        .enumerate()
+        .map(|(index, pool)| (pool.name.as_str(), index))
+        .collect();
+    let suggestions = OnceCell::new();
+    // The first node that hands off to each queue, for messages.
+    let first_handoff = OnceCell::new();
     for (queue_id, queue) in flow.queues.iter().enumerate() {
-        match pools.iter().position(|pool| &pool.name == queue) {
+        match by_name.get(queue.as_str()).copied() {
             Some(pool) => pool_of_queue.push(pool),
             None => {
-                let node = flow
-                    .nodes
-                    .iter()
-                    .find(|node| matches!(&node.kind, NodeKind::Handoff(handoff) if handoff.queue == queue_id))
-                    .map_or("?", |node| node.id.as_str());
-                let near_miss = closest(queue, pools.iter().map(|pool| pool.name.as_str()));
+                let node = first_handoff.get_or_init(|| {
+                    let mut first = vec!["?"; flow.queues.len()];
+                    for node in flow.nodes.iter().rev() {
+                        if let NodeKind::Handoff(handoff) = &node.kind {
+                            first[handoff.queue] = node.id.as_str();
+                        }
+                    }
+                    first
+                })[queue_id];
+                let near_miss = suggestions
+                    .get_or_init(|| Suggestions::new(pools.iter().map(|pool| pool.name.as_str())))
+                    .closest(queue);
                 problems.push(match near_miss {
                     Some(staffed) => Problem::new(
                         Rule::UnstaffedQueue,
@@ -859,7 +923,8 @@ fn staff(flow: &Flow, pools: &[AgentPool], problems: &mut Vec<Problem>) -> Optio
 /// Without a mix, every persona gets an equal share.
 fn mix(
     shares: &IndexMap<String, f64>,
-    mut personas: Vec<Persona>,
+    personas: Vec<Persona>,
+    audience_only: &[&str],
     root: &KeyPath,
     problems: &mut Vec<Problem>,
 ) -> Option<Weighted<Persona>> {
@@ -878,6 +943,16 @@ fn mix(
         .iter()
         .map(|persona| persona.name.clone())
         .collect();
+    // Looked up by name, and suggested from, once for every mix entry: a
+    // mix of thousands of personas must not be quadratic.
+    let by_name: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| (name.as_str(), index))
+        .collect();
+    let suggestions = OnceCell::new();
+    let defined = OnceCell::new();
+    let mut personas: Vec<Option<Persona>> = personas.into_iter().map(Some).collect();
     let before = problems.len();
     let mut chosen = Vec::with_capacity(shares.len());
     let mut total = 0.0;
@@ -894,20 +969,25 @@ fn mix(
             );
         }
         total += share;
-        match personas.iter().position(|persona| &persona.name == name) {
-            Some(index) => chosen.push((*share, personas.swap_remove(index))),
+        match by_name
+            .get(name.as_str())
+            .and_then(|index| personas[*index].take())
+        {
+            Some(persona) => chosen.push((*share, persona)),
             None => problems.push(
                 Problem::new(
                     Rule::UnknownPersona,
                     path,
                     format!(
                         "no persona is called `{name}`{}",
-                        did_you_mean(name, names.iter().map(String::as_str))
+                        suggestions
+                            .get_or_init(|| Suggestions::new(names.iter().map(String::as_str)))
+                            .did_you_mean(name)
                     ),
                 )
                 .with_help(format!(
                     "the persona files define {}",
-                    list(names.iter().map(String::as_str))
+                    defined.get_or_init(|| list(names.iter().map(String::as_str)))
                 )),
             ),
         }
@@ -924,6 +1004,11 @@ fn mix(
     }
     if problems.len() > before {
         return None;
+    }
+    for name in audience_only {
+        if let Some(persona) = by_name.get(name).and_then(|index| personas[*index].take()) {
+            chosen.push((0.0, persona));
+        }
     }
     match Weighted::new(chosen) {
         Ok(weighted) => Some(weighted),

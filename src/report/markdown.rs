@@ -94,6 +94,15 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !report.queues.is_empty() {
         draw(&table::queues(report), out)?;
     }
+    if !report.campaigns.is_empty() {
+        draw(&table::sends("campaign", &report.campaigns), out)?;
+    }
+    if !report.follow_ups.is_empty() {
+        draw(&table::sends("follow-up at", &report.follow_ups), out)?;
+    }
+    for (title, line) in table::outreach_lines(report) {
+        writeln!(out, "\n**{title}**: {}.", escape(&line))?;
+    }
     for (title, groups) in [
         ("persona", &report.personas),
         ("segment", &report.segments),
@@ -122,7 +131,7 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn draw(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn draw(table: &Table, out: &mut dyn Write) -> io::Result<()> {
     let headers: Vec<String> = table.headers.iter().map(|h| escape(h)).collect();
     let rule: String = table
         .align
@@ -150,7 +159,7 @@ fn draw(table: &Table, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Names from the user's files must not break the table or inject markup.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let text = crate::source::printable(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
