@@ -51,6 +51,10 @@ pub enum Error {
     /// A flag or a combination of flags that cannot work.
     #[error("{0}")]
     Usage(String),
+    /// The bot under test failed before anything could be measured (the
+    /// webhook verification of `rehearse live`).
+    #[error("{0}")]
+    Bot(String),
     /// An output could not be written.
     #[error("failed to write {}: {source}", printable(&.path.display().to_string()))]
     Write {
@@ -68,7 +72,7 @@ impl Error {
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             Error::Load(_) | Error::Rejected { .. } | Error::Usage(_) => ExitStatus::BadInput,
-            Error::Write { .. } => ExitStatus::Failed,
+            Error::Write { .. } | Error::Bot(_) => ExitStatus::Failed,
         }
     }
 }

@@ -24,7 +24,14 @@
 //! the seed and the number of replications ([`RunOptions`]) but never what
 //! one replication simulates, and a [`Report`] renders in several formats
 //! ([`Format`]). Input that cannot work is refused with located
-//! [`Diagnostic`]s.
+//! [`Diagnostic`]s. [`compare()`] runs two versions on the same customers and
+//! gives a [`compare::Comparison`]: paired differences with intervals,
+//! customers who changed outcome, the funnel and groups.
+//!
+//! With the `live` feature (on by default), [`live::rehearse`] plays the
+//! same customers against a running bot, standing in for the WhatsApp Cloud
+//! API on loopback (`rehearse live`); [`session::FlowSession`] plays a flow
+//! as such a bot.
 //!
 //! Data flows one way: files ([`load`]) → validated model → the simulation
 //! (`sim`, playing `conversation`s) → tallies → the [`report`] and its
@@ -32,12 +39,14 @@
 
 pub mod check;
 pub mod cli;
+pub mod compare;
 pub mod diagnostic;
 pub mod error;
 pub mod html;
 pub mod load;
 pub mod metric;
 pub mod report;
+pub mod session;
 pub mod source;
 
 #[cfg(feature = "live")]
@@ -52,6 +61,7 @@ pub(crate) mod tally;
 pub(crate) mod whatsapp;
 pub(crate) mod yaml;
 
+pub use compare::{Unpaired, compare};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::{Error, ExitStatus, LoadError};
 pub use load::Loader;

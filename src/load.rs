@@ -8,10 +8,13 @@
 //! analyses — and every finding becomes a located [`Diagnostic`]. `run`
 //! refuses input with errors and shows warnings; `lint` shows them all.
 //!
-//! Files can also come from memory ([`Loader::with_file`]): `compare
-//! --against` loads a flow as it is in git without checking anything out.
+//! Files can also come from memory ([`Loader::with_file`]) or from
+//! anywhere a function can read them ([`Loader::read_with`]): `compare
+//! --against` loads a scenario as it is in git without checking anything
+//! out. [`Loader::with_flow_file`] puts another flow under every scenario
+//! (`compare --flow`).
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io::Read;
@@ -25,7 +28,7 @@ use crate::error::{Error, LoadError, LoadErrorKind};
 use crate::lint;
 use crate::model::flow::Flow;
 use crate::model::flow::spec::FlowSpec;
-use crate::model::persona::{Persona, PersonaFileSpec};
+use crate::model::persona::{MAX_TEMPLATE_CHARS_PER_FILE, Persona, PersonaFileSpec};
 use crate::model::scenario::{Scenario, ScenarioSpec};
 use crate::source::{Excerpt, KeyPath, Location, excerpt};
 use crate::yaml::{self, Document, Value};
@@ -83,6 +86,9 @@ pub struct Discovered {
 pub struct Loader {
     max_file_size: u64,
     memory: BTreeMap<PathBuf, String>,
+    reader: Option<Reader>,
+    /// The flow every scenario uses instead of the one it names.
+    flow_file: Option<PathBuf>,
     /// Each file is read and parsed once, however often it is referenced.
     sources: RefCell<HashMap<PathBuf, Rc<Source>>>,
 }
@@ -93,13 +99,34 @@ impl Default for Loader {
     }
 }
 
+/// Reads a file's text from somewhere other than the disk, refusing texts
+/// longer than the limit it is given.
+type ReadFn = dyn Fn(&Path, u64) -> std::io::Result<String>;
+
+/// The function a [`Loader`] reads files with, instead of the disk.
+struct Reader(Box<ReadFn>);
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("Reader(..)")
+    }
+}
+
 /// A parsed file, kept so that findings can be located in it.
 #[derive(Debug)]
 struct Source {
     file: PathBuf,
     text: String,
     document: Document,
+    /// Where each line starts, found on the first finding: thousands of
+    /// findings in a large file must not each scan it from the top.
+    line_starts: OnceCell<Vec<usize>>,
 }
+
+/// The longest message or help text a finding shows, in characters. A
+/// message quotes names and values from the file; each is cut where it is
+/// quoted, and this is the backstop.
+const MAX_MESSAGE: usize = 1_000;
 
 impl Loader {
     /// A loader that reads from disk with the default size limit.
@@ -107,6 +134,8 @@ impl Loader {
         Loader {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             memory: BTreeMap::new(),
+            reader: None,
+            flow_file: None,
             sources: RefCell::new(HashMap::new()),
         }
     }
@@ -120,6 +149,29 @@ impl Loader {
     /// Serves `path` from `text` instead of the disk.
     pub fn with_file(mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> Loader {
         self.memory.insert(path.into(), text.into());
+        self
+    }
+
+    /// Reads every file (except those given with [`Loader::with_file`])
+    /// with `read` instead of from the disk: `read(path, limit)` returns the
+    /// text of `path`, or an error saying why it cannot (`NotFound` for a
+    /// file that is not there), and may refuse a text longer than `limit`
+    /// bytes (the loader refuses it anyway). Paths are as the loader builds
+    /// them: a scenario's flow and persona files are joined to the
+    /// scenario's directory. `compare --against` reads files from git this way.
+    pub fn read_with(
+        mut self,
+        read: impl Fn(&Path, u64) -> std::io::Result<String> + 'static,
+    ) -> Loader {
+        self.reader = Some(Reader(Box::new(read)));
+        self
+    }
+
+    /// Makes every scenario use the flow in `file` instead of the one it
+    /// names (`compare --flow`): the flow's findings are located in `file`,
+    /// and the personas and staffing are checked against it.
+    pub fn with_flow_file(mut self, file: impl Into<PathBuf>) -> Loader {
+        self.flow_file = Some(file.into());
         self
     }
 
@@ -188,16 +240,23 @@ impl Loader {
         let dir = file.parent().unwrap_or(Path::new(""));
         // A file the scenario names but that cannot be read is reported
         // where the scenario names it.
+        // A file the scenario names but that cannot be read (or is refused
+        // unread: a pipe, a device, too large) is reported where the
+        // scenario names it.
         let referenced = |path: KeyPath, name: &str| {
             let target = dir.join(name);
-            self.source(&target).map_err(|error| match error.kind {
-                LoadErrorKind::Read(_) if error.location.is_none() => {
+            self.source(&target).map_err(|error| {
+                if error.location.is_none() && error.file == target {
                     source.locate_error(error, &path, name)
+                } else {
+                    error
                 }
-                _ => error,
             })
         };
-        let flow_source = referenced(KeyPath::root().key("flow"), &spec.flow)?;
+        let flow_source = match &self.flow_file {
+            Some(file) => self.source(file)?,
+            None => referenced(KeyPath::root().key("flow"), &spec.flow)?,
+        };
         let flow_spec: FlowSpec = flow_source.deserialize()?;
         let mut problems = Vec::new();
         let flow = Flow::validate(flow_spec, &mut problems);
@@ -209,6 +268,7 @@ impl Loader {
 
         let persona_check = flow.as_ref().map(lint::PersonaCheck::new);
         let mut personas: Option<Vec<Persona>> = Some(Vec::new());
+        let mut earlier_names: HashSet<String> = HashSet::new();
         for (index, persona_file) in spec.personas.iter().enumerate() {
             let persona_source =
                 referenced(KeyPath::root().key("personas").index(index), persona_file)?;
@@ -216,12 +276,9 @@ impl Loader {
             diagnostics.extend(found);
             match (loaded, personas.as_mut()) {
                 (Some(loaded), Some(all)) => {
-                    let from_earlier_files = all.len();
+                    let first_of_file = all.len();
                     for (i, persona) in loaded.into_iter().enumerate() {
-                        if all[..from_earlier_files]
-                            .iter()
-                            .any(|known: &Persona| known.name == persona.name)
-                        {
+                        if earlier_names.contains(&persona.name) {
                             diagnostics.push(persona_source.diagnose(
                                 Problem::new(
                                     Rule::InvalidPersona,
@@ -239,6 +296,11 @@ impl Loader {
                         }
                         all.push(persona);
                     }
+                    earlier_names.extend(
+                        all[first_of_file..]
+                            .iter()
+                            .map(|persona| persona.name.clone()),
+                    );
                 }
                 _ => personas = None,
             }
@@ -367,9 +429,17 @@ impl Loader {
         if let Some(source) = self.sources.borrow().get(file) {
             return Ok(Rc::clone(source));
         }
-        let text = match self.memory.get(file) {
-            Some(text) => text.clone(),
-            None => read_file(file, self.max_file_size)?,
+        let text = match (self.memory.get(file), &self.reader) {
+            (Some(text), _) => text.clone(),
+            (None, Some(Reader(read))) => {
+                let text = read(file, self.max_file_size)
+                    .map_err(|error| LoadError::new(file, LoadErrorKind::Read(error)))?;
+                if text.len() as u64 > self.max_file_size {
+                    return Err(too_large(file, self.max_file_size));
+                }
+                text
+            }
+            (None, None) => read_file(file, self.max_file_size)?,
         };
         let source = Rc::new(Source::parse(file, text)?);
         self.sources
@@ -415,12 +485,7 @@ fn read_file(file: &Path, limit: u64) -> Result<String, LoadError> {
             "name a YAML file here",
         ));
     }
-    let too_large = || {
-        refuse(
-            format!("the file is larger than {} bytes, the limit", limit),
-            "rehearse files are a few kilobytes; raise the limit with `--max-file-size BYTES` if this one is meant to be large",
-        )
-    };
+    let too_large = || too_large(file, limit);
     if meta.len() > limit {
         return Err(too_large());
     }
@@ -450,6 +515,16 @@ fn read_file(file: &Path, limit: u64) -> Result<String, LoadError> {
         refused.location = Some(crate::source::Location { line, column });
         refused
     })
+}
+
+/// The error for a file above the size limit.
+fn too_large(file: &Path, limit: u64) -> LoadError {
+    let mut error = LoadError::new(
+        file,
+        LoadErrorKind::Parse(format!("the file is larger than {limit} bytes, the limit")),
+    );
+    error.help = Some("rehearse files are a few kilobytes; raise the limit with `--max-file-size BYTES` if this one is meant to be large".to_string());
+    error
 }
 
 fn canonical(file: &Path) -> PathBuf {
@@ -515,6 +590,26 @@ fn personas_of(source: &Source) -> Result<(Option<Vec<Persona>>, Vec<Diagnostic>
             );
         }
     }
+    // Each template is bounded where it is read; all of a file's together too.
+    let mut expanded = 0usize;
+    'templates: for (i, persona) in spec.personas.iter().enumerate() {
+        for (g, goal) in persona.goals.iter().enumerate() {
+            for (key, template) in &goal.answers {
+                expanded += template.expanded_chars();
+                if expanded > MAX_TEMPLATE_CHARS_PER_FILE {
+                    problems.push(
+                        Problem::new(
+                            Rule::InvalidPersona,
+                            persona_path(i).key("goals").index(g).key("answers").key(key),
+                            format!("the answers in this file expand to more than {MAX_TEMPLATE_CHARS_PER_FILE} characters together"),
+                        )
+                        .with_help("answers are what a customer types: keep them short, or split the personas over several files"),
+                    );
+                    break 'templates;
+                }
+            }
+        }
+    }
     let personas: Option<Vec<Persona>> = spec
         .personas
         .into_iter()
@@ -524,6 +619,14 @@ fn personas_of(source: &Source) -> Result<(Option<Vec<Persona>>, Vec<Diagnostic>
         .into_iter()
         .collect();
     Ok((personas, source.diagnose_all(problems)))
+}
+
+/// `text` cut to [`MAX_MESSAGE`] characters.
+fn bounded(text: String) -> String {
+    match crate::source::cut(&text, MAX_MESSAGE) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(cut) => cut,
+    }
 }
 
 fn persona_path(index: usize) -> KeyPath {
@@ -537,13 +640,14 @@ impl Source {
                 file: file.to_path_buf(),
                 text,
                 document,
+                line_starts: OnceCell::new(),
             }),
             Err(error) => Err(LoadError {
                 file: file.to_path_buf(),
                 location: Some(error.at),
                 path: None,
-                kind: LoadErrorKind::Parse(error.message),
-                help: error.help,
+                kind: LoadErrorKind::Parse(bounded(error.message)),
+                help: error.help.map(bounded),
             }),
         }
     }
@@ -584,7 +688,7 @@ impl Source {
             ));
         }
         yaml::de::from_node(&self.document.root)
-            .map_err(|e| error(e.at, Some(e.path()), e.message, None))
+            .map_err(|e| error(e.at, Some(e.path()), bounded(e.message), None))
     }
 
     /// A read error of a file this one names, placed where it is named.
@@ -592,12 +696,16 @@ impl Source {
         let node = self.document.node(path);
         let reason = match &error.kind {
             LoadErrorKind::Read(io) => io.to_string(),
-            _ => String::new(),
+            LoadErrorKind::Parse(message) => message.clone(),
+            LoadErrorKind::Unrecognised | LoadErrorKind::NotAScenario(_) => String::new(),
         };
         let resolved = if error.file == Path::new(name) {
             String::new()
         } else {
-            format!(" (resolved to {})", error.file.display())
+            format!(
+                " (resolved to {})",
+                crate::source::cut(&error.file.display().to_string(), 200)
+            )
         };
         error.kind = LoadErrorKind::Parse(format!(
             "cannot read `{}`{resolved}: {reason}",
@@ -606,7 +714,12 @@ impl Source {
         error.location = node.map(|node| node.at);
         error.path = Some(path.clone());
         error.file = self.file.clone();
-        error.help = Some("paths are relative to the scenario file".into());
+        error.help = Some(
+            error
+                .help
+                .take()
+                .unwrap_or_else(|| "paths are relative to the scenario file".into()),
+        );
         error
     }
 
@@ -614,20 +727,33 @@ impl Source {
     fn diagnose(&self, problem: Problem) -> Diagnostic {
         let location = self.document.key_location(&problem.path);
         let source_line = self
-            .text
-            .lines()
-            .nth(location.line - 1)
+            .line(location.line)
             .map(|line| excerpt(line.trim_start_matches('\u{feff}'), location.column));
         Diagnostic {
             file: self.file.clone(),
             location: Some(location),
             severity: problem.rule.severity(),
             rule: problem.rule,
-            message: problem.message,
+            message: bounded(problem.message),
             path: problem.path,
-            help: problem.help,
+            help: problem.help.map(bounded),
             source_line,
         }
+    }
+
+    /// Line `number` (from 1), as `str::lines` would give it.
+    fn line(&self, number: usize) -> Option<&str> {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(at, _)| at + 1))
+                .filter(|start| *start < self.text.len())
+                .collect()
+        });
+        let start = *starts.get(number.checked_sub(1)?)?;
+        let end = starts.get(number).map_or(self.text.len(), |next| next - 1);
+        let line = &self.text[start..end];
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        Some(line.strip_suffix('\r').unwrap_or(line))
     }
 
     fn diagnose_all(&self, problems: Vec<Problem>) -> Vec<Diagnostic> {
@@ -635,5 +761,68 @@ impl Source {
             .into_iter()
             .map(|problem| self.diagnose(problem))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLOW: &str = "flow: f\nstart: hi\nnodes:\n  hi:\n    say: \"Hi\"\n    end: resolved\n";
+    const PERSONAS: &str = "personas:\n  - name: p\n    goals: [{want: hello, says: \"hi\"}]\n";
+    const SCENARIO: &str = "scenario: s\nflow: flow.yaml\npersonas: [personas.yaml]\nduration: 1h\narrivals: {poisson: {per_hour: 10}}\n";
+
+    /// Serves the three files above under `v1:dir/`, as `compare --against`
+    /// names files at a git revision.
+    fn at_revision(path: &Path, _limit: u64) -> std::io::Result<String> {
+        match path.to_str() {
+            Some("v1:dir/s.yaml") => Ok(SCENARIO.into()),
+            Some("v1:dir/flow.yaml") => Ok(FLOW.into()),
+            Some("v1:dir/personas.yaml") => Ok(PERSONAS.into()),
+            _ => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "not at v1",
+            )),
+        }
+    }
+
+    #[test]
+    fn files_can_be_read_from_elsewhere_with_the_same_checks() {
+        let loader = Loader::new().read_with(at_revision);
+        let (scenario, _) = loader.scenario(Path::new("v1:dir/s.yaml")).unwrap();
+        assert_eq!(scenario.name(), "s");
+        // A file the reader does not have is reported where it is named.
+        let missing = Loader::new()
+            .read_with(at_revision)
+            .with_file("v1:dir/t.yaml", SCENARIO.replace("flow.yaml", "gone.yaml"))
+            .check_scenario(Path::new("v1:dir/t.yaml"))
+            .unwrap_err();
+        let message = missing.to_string();
+        assert!(message.contains("cannot read `gone.yaml`"), "{message}");
+        assert!(message.contains("not at v1"), "{message}");
+        // The size limit holds whatever the reader does.
+        let error = Loader::new()
+            .max_file_size(20)
+            .read_with(at_revision)
+            .check_scenario(Path::new("v1:dir/s.yaml"))
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("larger than 20 bytes"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn another_flow_can_stand_in_for_the_one_a_scenario_names() {
+        let other = FLOW.replace("flow: f", "flow: other");
+        let loader = Loader::new()
+            .with_file("s.yaml", SCENARIO)
+            .with_file("flow.yaml", FLOW)
+            .with_file("personas.yaml", PERSONAS)
+            .with_file("other.yaml", other)
+            .with_flow_file("other.yaml");
+        let checked = loader.check_scenario(Path::new("s.yaml")).unwrap();
+        assert_eq!(checked.value.unwrap().flow().name, "other");
+        assert_eq!(checked.files[1], Path::new("other.yaml"));
     }
 }

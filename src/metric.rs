@@ -81,17 +81,21 @@ pub enum Reason {
     SurveySkipped,
     /// They waited in an agent queue longer than their patience.
     QueuePatience,
+    /// An agent picked them up after their 24-hour customer service window
+    /// closed: WhatsApp refuses the agent's message (131047).
+    WindowClosed,
 }
 
 impl Reason {
     /// Every reason, in report order.
-    pub const ALL: [Reason; 6] = [
+    pub const ALL: [Reason; 7] = [
         Reason::BotSilence,
         Reason::Dropped,
         Reason::Misunderstood,
         Reason::GaveUp,
         Reason::SurveySkipped,
         Reason::QueuePatience,
+        Reason::WindowClosed,
     ];
 
     /// The report key, as in `funnel.welcome.reasons.dropped`.
@@ -103,6 +107,7 @@ impl Reason {
             Reason::GaveUp => "gave_up",
             Reason::SurveySkipped => "survey_skipped",
             Reason::QueuePatience => "queue_patience",
+            Reason::WindowClosed => "window_closed",
         }
     }
 
@@ -120,6 +125,7 @@ impl Reason {
             Reason::GaveUp => "nothing for them",
             Reason::SurveySkipped => "skipped the survey",
             Reason::QueuePatience => "waited too long",
+            Reason::WindowClosed => "24h window closed",
         }
     }
 }
@@ -187,6 +193,136 @@ impl CsatStat {
             CsatStat::Mean => "mean",
             CsatStat::Satisfied => "satisfied",
             CsatStat::ResponseRate => "response_rate",
+        }
+    }
+}
+
+/// A number of a campaign (`campaigns.<name>.<key>`) or of a node's
+/// follow-ups (`follow_ups.<node>.<key>`). Counts are of messages, over all
+/// replications; a customer is counted once per message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SendStat {
+    /// Messages handed to WhatsApp (refusals are not sent).
+    Sent,
+    /// Messages that reached the customer's phone.
+    Delivered,
+    /// Messages the business saw read: customers with read receipts off
+    /// read without it showing.
+    Read,
+    /// Customers who answered (typed, or tapped a button other than the
+    /// opt-out).
+    Replied,
+    /// Of those, the ones who tapped one of the template's buttons.
+    Clicked,
+    /// Customers who opted out of marketing on reading it.
+    OptedOut,
+    /// Conversations it started (or brought back) that reached a business
+    /// goal afterwards.
+    Converted,
+    /// Messages WhatsApp would refuse, so never sent: no opt-in, an opt-out
+    /// from marketing, or free-form text outside the 24-hour window.
+    Refused,
+    /// `read / delivered`: WhatsApp's "open rate", which can only count
+    /// customers with read receipts on.
+    OpenRate,
+    /// `replied / delivered`.
+    ResponseRate,
+    /// Follow-ups only: conversations that answered it and were then
+    /// resolved, by the bot or an agent (the article's recovered carts).
+    Recovered,
+}
+
+impl SendStat {
+    /// Every statistic, in report order.
+    pub const ALL: [SendStat; 11] = [
+        SendStat::Sent,
+        SendStat::Delivered,
+        SendStat::Read,
+        SendStat::Replied,
+        SendStat::Clicked,
+        SendStat::OptedOut,
+        SendStat::Converted,
+        SendStat::Refused,
+        SendStat::OpenRate,
+        SendStat::ResponseRate,
+        SendStat::Recovered,
+    ];
+
+    /// The report key.
+    pub fn key(self) -> &'static str {
+        match self {
+            SendStat::Sent => "sent",
+            SendStat::Delivered => "delivered",
+            SendStat::Read => "read",
+            SendStat::Replied => "replied",
+            SendStat::Clicked => "clicked",
+            SendStat::OptedOut => "opted_out",
+            SendStat::Converted => "converted",
+            SendStat::Refused => "refused",
+            SendStat::OpenRate => "open_rate",
+            SendStat::ResponseRate => "response_rate",
+            SendStat::Recovered => "recovered",
+        }
+    }
+
+    /// Whether it is a fraction (else a count).
+    pub fn is_rate(self) -> bool {
+        matches!(self, SendStat::OpenRate | SendStat::ResponseRate)
+    }
+}
+
+/// A count of the compliance block (`compliance.<key>`): messages WhatsApp
+/// would refuse, which rehearse does not deliver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ComplianceStat {
+    /// Free-form messages (a follow-up's text, an agent's first reply) 24
+    /// hours or more after the customer's last message (error 131047).
+    OutsideWindow,
+    /// Templates to customers who never opted in, or marketing to customers
+    /// who opted out (error 131050).
+    NotOptedIn,
+}
+
+impl ComplianceStat {
+    /// Both, in report order.
+    pub const ALL: [ComplianceStat; 2] =
+        [ComplianceStat::OutsideWindow, ComplianceStat::NotOptedIn];
+
+    /// The report key.
+    pub fn key(self) -> &'static str {
+        match self {
+            ComplianceStat::OutsideWindow => "outside_window",
+            ComplianceStat::NotOptedIn => "not_opted_in",
+        }
+    }
+}
+
+/// A number of the cost block (`cost.<key>`), in the pricing's currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CostStat {
+    /// `Σ delivered templates × their category's price + conversations
+    /// customers started × the service price`, over all replications.
+    Total,
+    /// `total / conversations`.
+    PerConversation,
+    /// `total / resolved conversations` (by the bot or an agent).
+    PerResolution,
+}
+
+impl CostStat {
+    /// Every statistic, in report order.
+    pub const ALL: [CostStat; 3] = [
+        CostStat::Total,
+        CostStat::PerConversation,
+        CostStat::PerResolution,
+    ];
+
+    /// The report key.
+    pub fn key(self) -> &'static str {
+        match self {
+            CostStat::Total => "total",
+            CostStat::PerConversation => "per_conversation",
+            CostStat::PerResolution => "per_resolution",
         }
     }
 }
@@ -377,6 +513,18 @@ pub enum Metric {
     Funnel(String, FunnelCount),
     /// `queues.<name>.<stat>`.
     Queue(String, QueueStat),
+    /// `campaigns.<name>.<stat>`.
+    Campaign(String, SendStat),
+    /// `follow_ups.<node>.<stat>`.
+    FollowUp(String, SendStat),
+    /// `compliance.<stat>`.
+    Compliance(ComplianceStat),
+    /// `retention.d7` or `retention.d30`: `customers with another
+    /// conversation within that many days of the start of their first /
+    /// customers whose first conversation was counted`.
+    Retention(u64),
+    /// `cost.<stat>`.
+    Cost(CostStat),
 }
 
 impl Metric {
@@ -387,6 +535,8 @@ impl Metric {
             Metric::Outcome(_) | Metric::Rate(_) | Metric::Conversion(_) => true,
             Metric::Csat(stat) => csat_fraction(stat),
             Metric::Queue(_, QueueStat::Utilisation) => true,
+            Metric::Campaign(_, stat) | Metric::FollowUp(_, stat) => stat.is_rate(),
+            Metric::Retention(_) => true,
             Metric::Group(_, _, metric) => match metric {
                 GroupMetric::Outcome(_) | GroupMetric::Rate(_) | GroupMetric::Conversion(_) => true,
                 GroupMetric::Csat(stat) => csat_fraction(stat),
@@ -416,14 +566,20 @@ impl Metric {
                     _,
                     QueueStat::Arrived | QueueStat::Served | QueueStat::Abandoned
                 )
-        )
+                | Metric::Compliance(_)
+                | Metric::Cost(CostStat::Total)
+        ) || matches!(self, Metric::Campaign(_, stat) | Metric::FollowUp(_, stat) if !stat.is_rate())
     }
 
     /// Which direction is better, when there is one: `Some(true)` when
     /// higher is better.
     pub fn higher_is_better(&self) -> Option<bool> {
         let outcome = |outcome: &Outcome| match outcome {
-            Outcome::SelfResolved | Outcome::AgentResolved => Some(true),
+            Outcome::SelfResolved => Some(true),
+            // More conversations resolved by agents is good when they would
+            // otherwise be abandoned, bad when the bot could have resolved
+            // them: like escalation, no direction.
+            Outcome::AgentResolved => None,
             Outcome::AbandonedInBot | Outcome::AbandonedInQueue | Outcome::Unresolved => {
                 Some(false)
             }
@@ -445,6 +601,13 @@ impl Metric {
             Metric::Funnel(_, FunnelCount::Abandoned | FunnelCount::Reason(_)) => Some(false),
             Metric::Queue(_, QueueStat::Abandoned | QueueStat::Wait(_)) => Some(false),
             Metric::Queue(_, QueueStat::Served) => Some(true),
+            Metric::Campaign(_, stat) | Metric::FollowUp(_, stat) => match stat {
+                SendStat::Sent | SendStat::Delivered => None,
+                SendStat::OptedOut | SendStat::Refused => Some(false),
+                _ => Some(true),
+            },
+            Metric::Compliance(_) | Metric::Cost(_) => Some(false),
+            Metric::Retention(_) => Some(true),
             _ => None,
         }
     }
@@ -510,6 +673,45 @@ impl Metric {
                     _ => Err(unknown()),
                 }
             }
+            [block @ ("campaigns" | "follow_ups"), ..] if parts.len() >= 3 => {
+                let rest = &name[block.len() + 1..];
+                let Some((owner, stat)) = rest.rsplit_once('.') else {
+                    return Err(unknown());
+                };
+                let found = SendStat::ALL
+                    .into_iter()
+                    .filter(|s| *block == "follow_ups" || *s != SendStat::Recovered)
+                    .find(|s| s.key() == stat);
+                match (found, *block) {
+                    (Some(stat), "campaigns") => Ok(Metric::Campaign(owner.to_string(), stat)),
+                    (Some(stat), _) => Ok(Metric::FollowUp(owner.to_string(), stat)),
+                    (None, _) => {
+                        Err(format!(
+                        "`{}`: a {} has {}",
+                        crate::source::cut(name, 80),
+                        if *block == "campaigns" { "campaign" } else { "node's follow-ups" },
+                        crate::model::text::list(
+                            SendStat::ALL
+                                .iter()
+                                .filter(|s| *block == "follow_ups" || **s != SendStat::Recovered)
+                                .map(|s| s.key())
+                        )
+                    ))
+                    }
+                }
+            }
+            ["compliance", stat] => ComplianceStat::ALL
+                .into_iter()
+                .find(|s| s.key() == *stat)
+                .map(Metric::Compliance)
+                .ok_or_else(unknown),
+            ["retention", "d7"] => Ok(Metric::Retention(7)),
+            ["retention", "d30"] => Ok(Metric::Retention(30)),
+            ["cost", stat] => CostStat::ALL
+                .into_iter()
+                .find(|s| s.key() == *stat)
+                .map(Metric::Cost)
+                .ok_or_else(unknown),
             ["turns", "mean"] => Ok(Metric::TurnsMean),
             ["turns", "max"] => Ok(Metric::TurnsMax),
             [block @ ("personas" | "segments" | "variants"), ..] => {
@@ -572,6 +774,13 @@ impl Metric {
         }
         names.extend(["turns.mean", "turns.max", "conversations"].map(String::from));
         names.extend(CsatStat::ALL.iter().map(|s| format!("csat.{}", s.key())));
+        names.extend(
+            ComplianceStat::ALL
+                .iter()
+                .map(|s| format!("compliance.{}", s.key())),
+        );
+        names.extend(["retention.d7", "retention.d30"].map(String::from));
+        names.extend(CostStat::ALL.iter().map(|s| format!("cost.{}", s.key())));
         names
     }
 }
@@ -656,6 +865,11 @@ impl fmt::Display for Metric {
                 QueueStat::Utilisation => write!(f, "queues.{queue}.utilisation"),
                 QueueStat::Wait(s) => write!(f, "queues.{queue}.wait.{}", s.key()),
             },
+            Metric::Campaign(name, stat) => write!(f, "campaigns.{name}.{}", stat.key()),
+            Metric::FollowUp(node, stat) => write!(f, "follow_ups.{node}.{}", stat.key()),
+            Metric::Compliance(stat) => write!(f, "compliance.{}", stat.key()),
+            Metric::Retention(days) => write!(f, "retention.d{days}"),
+            Metric::Cost(stat) => write!(f, "cost.{}", stat.key()),
         }
     }
 }
@@ -704,6 +918,20 @@ mod tests {
                 Metric::Queue("support".into(), QueueStat::Wait(Stat::P90)),
             ),
             (
+                "campaigns.weekend.sale.open_rate",
+                Metric::Campaign("weekend.sale".into(), SendStat::OpenRate),
+            ),
+            (
+                "follow_ups.ask_address.recovered",
+                Metric::FollowUp("ask_address".into(), SendStat::Recovered),
+            ),
+            (
+                "compliance.not_opted_in",
+                Metric::Compliance(ComplianceStat::NotOptedIn),
+            ),
+            ("retention.d30", Metric::Retention(30)),
+            ("cost.per_resolution", Metric::Cost(CostStat::PerResolution)),
+            (
                 "personas.lead.conversion.purchase",
                 Metric::Group(
                     Group::Persona,
@@ -725,5 +953,7 @@ mod tests {
         assert!(error.contains("did you mean `self_resolution`"), "{error}");
         assert!(Metric::parse("funnel.welcome.left").is_err());
         assert!(Metric::parse("personas.x").is_err());
+        assert!(Metric::parse("campaigns.sale.recovered").is_err());
+        assert!(Metric::parse("retention.d14").is_err());
     }
 }

@@ -115,29 +115,35 @@ pub struct Excerpt {
 /// The most characters of a source line a message shows.
 pub const EXCERPT_WIDTH: usize = 120;
 
-/// The excerpt of `line` around `column` (from 1).
+/// The excerpt of `line` around `column` (from 1). Only the shown part of
+/// the line is copied, however long the line is.
 pub fn excerpt(line: &str, column: usize) -> Excerpt {
-    let chars: Vec<char> = line.chars().collect();
-    let column = column.clamp(1, chars.len().max(1));
-    let start = if chars.len() <= EXCERPT_WIDTH {
+    let length = line.chars().count();
+    let column = column.clamp(1, length.max(1));
+    let start = if length <= EXCERPT_WIDTH {
         0
     } else {
         (column - 1)
             .saturating_sub(EXCERPT_WIDTH / 4)
-            .min(chars.len() - EXCERPT_WIDTH)
+            .min(length - EXCERPT_WIDTH)
     };
-    let end = (start + EXCERPT_WIDTH).min(chars.len());
+    let end = (start + EXCERPT_WIDTH).min(length);
+    // The byte offsets of the characters at `start`, `column - 1` and `end`.
+    let byte_at = |index: usize| {
+        line.char_indices()
+            .nth(index)
+            .map_or(line.len(), |(at, _)| at)
+    };
+    let (from, place, to) = (byte_at(start), byte_at(column - 1), byte_at(end));
     let mut text = String::new();
     if start > 0 {
         text.push('…');
     }
-    let before: String = chars[start..column - 1].iter().collect();
-    let shown_before = printable(&before);
+    let shown_before = printable(&line[from..place]);
     let marker = text.chars().count() + shown_before.chars().count() + 1;
     text.push_str(&shown_before);
-    let after: String = chars[column - 1..end].iter().collect();
-    text.push_str(&printable(&after));
-    if end < chars.len() {
+    text.push_str(&printable(&line[place..to]));
+    if end < length {
         text.push('…');
     }
     Excerpt {

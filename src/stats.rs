@@ -142,6 +142,25 @@ fn t_upper_tail(t: f64, df: f64) -> f64 {
     0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
 }
 
+/// McNemar's test, exact form: the two-sided p-value that `lost` and
+/// `gained` customers (the discordant pairs: a success under one version
+/// only) differ by no more than chance, when each discordant customer was
+/// equally likely to go either way. Under that hypothesis the smaller count
+/// is Binomial(lost + gained, 1/2), so p = min(1, 2·P(X ≤ min)), with
+/// P(X ≤ k) = I_{1/2}(n − k, k + 1). Exact rather than the chi-square
+/// approximation, which is poor for the few discordant pairs a small flow
+/// change gives, and no dearer to compute here.
+pub(crate) fn mcnemar_exact(lost: u64, gained: u64) -> f64 {
+    let n = lost + gained;
+    let k = lost.min(gained);
+    if 2 * k >= n {
+        // Includes n = 0: nothing changed, nothing to test.
+        return 1.0;
+    }
+    let tail = incomplete_beta((n - k) as f64, (k + 1) as f64, 0.5);
+    (2.0 * tail).min(1.0)
+}
+
 /// The regularized incomplete beta function I_x(a, b), by its continued
 /// fraction (Lentz's method), using the symmetry I_x(a,b) = 1 − I_{1−x}(b,a)
 /// where the fraction converges slowly.
@@ -261,6 +280,23 @@ mod tests {
         let mut summary = Summary::default();
         summary.add(1.0);
         assert_eq!(summary.interval(), None);
+    }
+
+    #[test]
+    fn mcnemar_matches_the_binomial_tail() {
+        // 0 against 10: 2 · (1/2)^10.
+        assert!((mcnemar_exact(0, 10) - 2.0 / 1024.0).abs() < 1e-15);
+        assert!((mcnemar_exact(10, 0) - 2.0 / 1024.0).abs() < 1e-15);
+        // 5 against 15: P(X <= 5) for Binomial(20, 1/2) is 21700 / 2^20.
+        let expected = 2.0 * 21_700.0 / 1_048_576.0;
+        assert!((mcnemar_exact(5, 15) - expected).abs() < 1e-12);
+        // Even splits and nothing at all are no evidence.
+        assert_eq!(mcnemar_exact(7, 7), 1.0);
+        assert_eq!(mcnemar_exact(0, 0), 1.0);
+        assert!((mcnemar_exact(1, 0) - 1.0).abs() < 1e-12);
+        // Large counts stay in [0, 1].
+        let p = mcnemar_exact(4_000, 4_400);
+        assert!(p > 0.0 && p < 0.01, "{p}");
     }
 
     #[test]

@@ -296,6 +296,88 @@ impl QueueTally {
     }
 }
 
+/// One campaign over a run (see [`crate::metric::CampaignStat`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[allow(missing_docs)] // each is the CampaignStat of the same name
+pub struct CampaignTally {
+    pub sent: u64,
+    pub delivered: u64,
+    pub read: u64,
+    pub replied: u64,
+    pub clicked: u64,
+    pub opted_out: u64,
+    pub converted: u64,
+    pub refused: u64,
+}
+
+impl CampaignTally {
+    fn merge(&mut self, other: &CampaignTally) {
+        self.sent += other.sent;
+        self.delivered += other.delivered;
+        self.read += other.read;
+        self.replied += other.replied;
+        self.clicked += other.clicked;
+        self.opted_out += other.opted_out;
+        self.converted += other.converted;
+        self.refused += other.refused;
+    }
+}
+
+/// The follow-ups of one node over a run: the campaign counts, plus the
+/// conversations they brought back to a resolution.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FollowUpTally {
+    /// As for a campaign (`clicked` counts taps on a template's buttons).
+    pub sends: CampaignTally,
+    /// Conversations that answered the follow-up and were then resolved.
+    pub recovered: u64,
+}
+
+/// Messages WhatsApp would refuse, by rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ComplianceTally {
+    /// Free-form messages outside the customer service window (131047).
+    pub outside_window: u64,
+    /// Templates to customers who did not opt in, or (marketing) opted out
+    /// (131050).
+    pub not_opted_in: u64,
+}
+
+/// Customers whose first conversation was counted, and how many of them had
+/// another conversation within 7 and within 30 days of its start.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetentionTally {
+    /// Customers counted.
+    pub customers: u64,
+    /// Of them, back within each of [`crate::sim::RETENTION_DAYS`].
+    pub within: [u64; 2],
+}
+
+impl RetentionTally {
+    /// Counts a customer whose next conversation started `gap` after their
+    /// first (`None`: they never had another).
+    pub(crate) fn count(&mut self, gap: Option<Millis>) {
+        self.customers += 1;
+        if let Some(gap) = gap {
+            for (count, days) in self.within.iter_mut().zip(crate::sim::RETENTION_DAYS) {
+                if crate::sim::within_days(gap, days) {
+                    *count += 1;
+                }
+            }
+        }
+    }
+}
+
+/// What was paid for: delivered templates by category, and conversations
+/// customers started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CostTally {
+    /// Delivered templates, in [`crate::model::flow::Category::ALL`] order.
+    pub templates: [u64; 3],
+    /// Conversations customers started (walk-ins and returns).
+    pub service: u64,
+}
+
 /// What a conversation contributes when it ends.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ending {
@@ -344,6 +426,16 @@ pub struct Tallies {
     pub queue_wait: Histogram,
     /// Start → outcome, for conversations that were resolved.
     pub resolution: Histogram,
+    /// Per campaign, in scenario order.
+    pub campaigns: Vec<CampaignTally>,
+    /// Per node, in flow order (only nodes with a follow-up count any).
+    pub follow_ups: Vec<FollowUpTally>,
+    /// Messages WhatsApp would refuse.
+    pub compliance: ComplianceTally,
+    /// Customers who came back.
+    pub retention: RetentionTally,
+    /// What was paid for.
+    pub cost: CostTally,
 }
 
 impl Tallies {
@@ -357,6 +449,7 @@ impl Tallies {
             flow.goals.len(),
         );
         tallies.variants = vec![Tally::new(flow.goals.len()); flow.variants.len()];
+        tallies.campaigns = vec![CampaignTally::default(); scenario.outreach.campaigns.len()];
         tallies
     }
 
@@ -375,6 +468,11 @@ impl Tallies {
             agent_first_response: Histogram::default(),
             queue_wait: Histogram::default(),
             resolution: Histogram::default(),
+            campaigns: Vec::new(),
+            follow_ups: vec![FollowUpTally::default(); nodes],
+            compliance: ComplianceTally::default(),
+            retention: RetentionTally::default(),
+            cost: CostTally::default(),
         }
     }
 
@@ -397,8 +495,12 @@ impl Tallies {
                 tally.count(&ending);
             }
         }
-        if ending.outcome.is_abandonment() {
-            let node = &mut self.funnel[ending.node];
+        // Live mode has no nodes, and so no funnel to count in.
+        if let Some(node) = self
+            .funnel
+            .get_mut(ending.node)
+            .filter(|_| ending.outcome.is_abandonment())
+        {
             node.abandoned += 1;
             if let Some(reason) = ending.reason {
                 node.reasons[reason.index()] += 1;
@@ -436,6 +538,23 @@ impl Tallies {
         self.agent_first_response.merge(&other.agent_first_response);
         self.queue_wait.merge(&other.queue_wait);
         self.resolution.merge(&other.resolution);
+        for (mine, theirs) in self.campaigns.iter_mut().zip(&other.campaigns) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.follow_ups.iter_mut().zip(&other.follow_ups) {
+            mine.sends.merge(&theirs.sends);
+            mine.recovered += theirs.recovered;
+        }
+        self.compliance.outside_window += other.compliance.outside_window;
+        self.compliance.not_opted_in += other.compliance.not_opted_in;
+        self.retention.customers += other.retention.customers;
+        for (mine, theirs) in self.retention.within.iter_mut().zip(other.retention.within) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.cost.templates.iter_mut().zip(other.cost.templates) {
+            *mine += theirs;
+        }
+        self.cost.service += other.cost.service;
     }
 }
 

@@ -267,3 +267,73 @@ fn a_persona_defined_twice_in_one_file_is_refused() {
         "{stderr}"
     );
 }
+
+/// `rehearse live`'s keys are checked by every command, like any other key,
+/// though only `live` uses them.
+#[test]
+fn live_keys_are_checked_where_they_are_written() {
+    let (code, stderr) = run_with(
+        "done-when-empty",
+        "personas.yaml",
+        &PERSONAS.replace(
+            "        taps: [\"Returns\"]\n",
+            "        taps: [\"Returns\"]\n        done_when: [\"label is on its way\", \"  \"]\n",
+        ),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("error[P04]: a phrase is empty\n --> personas.yaml:6:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("(at `personas[0].goals[0].done_when[1]`)"),
+        "{stderr}"
+    );
+
+    let (code, stderr) = run_with(
+        "live-queue",
+        "scenario.yaml",
+        &format!("{SCENARIO}live:\n  handoff_when: [\"a colleague will\"]\n  queue: suport\n"),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "error[S05]: no agent pool is called `suport` (did you mean `support`?)\n  --> scenario.yaml:12:3 (at `live.queue`)"
+        ),
+        "{stderr}"
+    );
+
+    let (code, stderr) = run_with(
+        "live-quiet",
+        "scenario.yaml",
+        &format!("{SCENARIO}live: {{quiet: 0s}}\n"),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("`quiet` is from 1ms to 1m 00s, got 0ms"),
+        "{stderr}"
+    );
+
+    let (code, stderr) = run_with(
+        "live-typo",
+        "scenario.yaml",
+        &format!("{SCENARIO}live: {{handof_when: [\"agent\"]}}\n"),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("unknown key `handof_when` (did you mean `handoff_when`?)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn live_keys_change_nothing_run_does() {
+    let (code, stderr) = run_with(
+        "live-ignored",
+        "scenario.yaml",
+        &format!(
+            "{SCENARIO}live:\n  handoff_when: [\"a colleague will\"]\n  fallback_when: [\"sorry\"]\n"
+        ),
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}

@@ -164,7 +164,22 @@ fn leaf() -> impl Strategy<Value = Value> {
                 "ب",
                 "{digits:6}",
                 "[",
-                "(?i)x"
+                "(?i)x",
+                // Shapes from issue 7: bounds, overflow, control characters.
+                "1001d",
+                "1000d",
+                "99999999999999ms",
+                "1e308",
+                "18446744073709551616",
+                "4000000000",
+                "1e-300",
+                ".nan",
+                "50%",
+                "{digits:64}{digits:64}{digits:64}",
+                "\u{feff}x",
+                "evil\u{1b}[31m\u{202e}",
+                "../../../../etc/passwd",
+                "/dev/zero"
             ][..]
         )
         .prop_map(|s| Value::String(s.to_string())),
@@ -252,7 +267,7 @@ fn check_all(dir: &Path, replaced: &str, text: &[u8]) {
         if let Some(scenario) = checked.value {
             // Keep runs short: what matters is that nothing panics, so only
             // scenarios of at most a few hundred customers are simulated.
-            let customers = scenario.expected_arrivals();
+            let customers = scenario.simulated_arrivals();
             if customers <= 500.0 {
                 let options = RunOptions::new().replications(2).unwrap();
                 let _ = simulate(&scenario, &options, &|| {});

@@ -2,7 +2,11 @@
 //! where we run, and one module per command.
 
 mod check;
+mod compare;
+mod git;
 mod lint;
+#[cfg(feature = "live")]
+mod live;
 mod output;
 mod run;
 
@@ -36,6 +40,14 @@ enum Command {
     /// Run scenarios and gate on their expectations and approved reports
     /// (what CI calls on a pull request).
     Check(check::Args),
+    /// Play a scenario's customers against a running bot, standing in for
+    /// the WhatsApp Cloud API on loopback.
+    #[cfg(feature = "live")]
+    Live(live::Args),
+    /// Compare two versions on the same simulated customers: paired
+    /// differences with 95% intervals, customers who changed outcome, the
+    /// funnel and personas.
+    Compare(compare::Args),
 }
 
 /// Facts about where we run, decided once so that output is testable.
@@ -112,6 +124,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>, environment: Environment) 
         Command::Run(args) => run::run(&args, environment),
         Command::Lint(args) => lint::lint(&args, environment),
         Command::Check(args) => check::check(&args, environment, step_summary()),
+        #[cfg(feature = "live")]
+        Command::Live(args) => live::live(&args, environment),
+        Command::Compare(args) => compare::compare(&args, environment),
     };
     match result {
         Ok(status) => status.into(),

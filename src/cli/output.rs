@@ -5,6 +5,50 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::report::Format;
+
+/// Where a command's output goes, each in its format: the files of `--out`
+/// (`-` is standard output) in the format their extension names, else
+/// `format`; standard output in `format` (text by default) without `--out`.
+/// A `--format` that contradicts a file's extension is an error.
+pub(crate) fn destinations(
+    out: &[PathBuf],
+    format: Option<Format>,
+) -> Result<Vec<(Destination, Format)>, Error> {
+    if out.is_empty() {
+        return Ok(vec![(Destination::Stdout, format.unwrap_or(Format::Text))]);
+    }
+    out.iter()
+        .map(|path| {
+            let destination = Destination::parse(path);
+            let by_extension = path
+                .extension()
+                .and_then(|ext| ext.to_str())
+                .and_then(Format::from_extension)
+                .filter(|_| destination != Destination::Stdout);
+            let format = match (by_extension, format) {
+                (Some(ext), Some(flag)) if ext != flag => {
+                    return Err(Error::Usage(format!(
+                        "--format {} conflicts with the extension of {}; drop one of them",
+                        name(flag),
+                        crate::source::printable(&path.display().to_string())
+                    )));
+                }
+                (Some(format), _) | (None, Some(format)) => format,
+                (None, None) => Format::Text,
+            };
+            Ok((destination, format))
+        })
+        .collect()
+}
+
+/// The name users write for `format`.
+fn name(format: Format) -> &'static str {
+    Format::ALL
+        .iter()
+        .find(|(f, _)| *f == format)
+        .map_or("?", |(_, name)| name)
+}
 
 /// One destination.
 #[derive(Debug, Clone, PartialEq, Eq)]

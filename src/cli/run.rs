@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::output::Destination;
+use super::output::{Destination, destinations};
 use super::{Environment, note};
 use crate::diagnostic::render_text;
 use crate::error::{Error, ExitStatus};
@@ -47,48 +47,8 @@ pub(super) struct Args {
     max_file_size: u64,
 }
 
-/// Where the reports go, each in its format.
-fn destinations(args: &Args) -> Result<Vec<(Destination, Format)>, Error> {
-    if args.out.is_empty() {
-        return Ok(vec![(
-            Destination::Stdout,
-            args.format.unwrap_or(Format::Text),
-        )]);
-    }
-    args.out
-        .iter()
-        .map(|path| {
-            let destination = Destination::parse(path);
-            let by_extension = path
-                .extension()
-                .and_then(|ext| ext.to_str())
-                .and_then(Format::from_extension)
-                .filter(|_| destination != Destination::Stdout);
-            let format = match (by_extension, args.format) {
-                (Some(ext), Some(flag)) if ext != flag => {
-                    return Err(Error::Usage(format!(
-                        "--format {} conflicts with the extension of {}; drop one of them",
-                        name(flag),
-                        path.display()
-                    )));
-                }
-                (Some(format), _) | (None, Some(format)) => format,
-                (None, None) => Format::Text,
-            };
-            Ok((destination, format))
-        })
-        .collect()
-}
-
-fn name(format: Format) -> &'static str {
-    Format::ALL
-        .iter()
-        .find(|(f, _)| *f == format)
-        .map_or("?", |(_, name)| name)
-}
-
 pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, Error> {
-    let destinations = destinations(args)?;
+    let destinations = destinations(&args.out, args.format)?;
     let mut options = RunOptions::new();
     if let Some(seed) = args.seed {
         options = options.seed(seed);
@@ -155,25 +115,35 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
     let reports: Vec<Report> = scenarios
         .iter()
         .map(|scenario| {
-            bar.set_message(scenario.name.clone());
+            // The bar writes to the terminal: a name must not act on it.
+            bar.set_message(crate::source::printable(&scenario.name).into_owned());
             simulate(scenario, &options, &|| bar.inc(1)).into_report()
         })
         .collect();
     bar.finish_and_clear();
+    write_reports(&reports, &destinations, environment)?;
+    Ok(ExitStatus::Success)
+}
 
-    for (destination, format) in &destinations {
+/// Renders `reports` to each destination in its format.
+pub(super) fn write_reports(
+    reports: &[Report],
+    destinations: &[(Destination, Format)],
+    environment: Environment,
+) -> Result<(), Error> {
+    for (destination, format) in destinations {
         let color = *destination == Destination::Stdout && environment.stdout_color();
         let mut bytes = Vec::new();
         format
             .renderer(Style { color })
-            .render(&reports, &mut bytes)
+            .render(reports, &mut bytes)
             .map_err(|source| Error::Write {
                 path: PathBuf::from("memory"),
                 source,
             })?;
         destination.write(&bytes)?;
     }
-    Ok(ExitStatus::Success)
+    Ok(())
 }
 
 /// A progress bar over replications on a terminal, outside CI; hidden otherwise.

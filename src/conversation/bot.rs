@@ -8,7 +8,9 @@
 //! drives a real bot over HTTP with the same customer model.
 
 use crate::model::SimTime;
-use crate::model::flow::{GoalId, NodeId, QueueId, Resolution, Survey, Text, Title, VariantId};
+use crate::model::flow::{
+    GoalId, NodeId, QueueId, Resolution, Survey, Template, Text, Title, VariantId,
+};
 
 /// A customer's message to the bot.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,7 +108,7 @@ pub(crate) trait Channel {
 
 /// When a queue has an agent on shift, for a bot that routes a handoff
 /// elsewhere while a queue is closed.
-pub(crate) trait Hours {
+pub(crate) trait Hours: Sync {
     fn open(&self, queue: QueueId, at: SimTime) -> bool;
 }
 
@@ -114,6 +116,10 @@ pub(crate) trait Hours {
 pub(crate) trait Bot<'b> {
     /// Reads the customer's reply: how the bot understood it.
     fn read(&mut self, reply: &Reply<'_>) -> Heard<'b>;
+    /// Reads the customer's answer to a template the business sent them
+    /// (a campaign, a follow-up): how the bot understood it, and where it
+    /// goes on from.
+    fn read_template(&mut self, template: &'b Template, reply: &Reply<'_>) -> Heard<'b>;
     /// Works from the last reply (or from the customer's opening message)
     /// received at `at`, until it waits for the customer or the conversation
     /// leaves the bot.

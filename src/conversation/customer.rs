@@ -43,6 +43,17 @@ impl<'p> Customer<'p> {
     /// persona by mix share, the goal by weight, then their patience.
     pub fn draw(personas: &'p Weighted<Persona>, mut rng: ChaCha8Rng) -> Customer<'p> {
         let persona_index = personas.pick(rng.random());
+        Customer::of(personas, persona_index, rng)
+    }
+
+    /// A customer of persona `persona_index` (one who comes back, or an
+    /// audience member) with their own stream `rng`: the goal by weight,
+    /// then their patience.
+    pub fn of(
+        personas: &'p Weighted<Persona>,
+        persona_index: usize,
+        mut rng: ChaCha8Rng,
+    ) -> Customer<'p> {
         let persona = personas.get(persona_index);
         let goal = persona.goals.get(persona.goals.pick(rng.random()));
         let bot_patience = persona
@@ -284,6 +295,7 @@ mod tests {
                 Template::try_from("A{digits:6}".to_string()).unwrap(),
             )],
             off_script: false,
+            done_when: Default::default(),
         }
     }
 

@@ -5,7 +5,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::bot::{Bot, Channel, Heard, Hours, Left, Outgoing, Prompt, Reply, Then};
 use crate::model::SimTime;
-use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, Resolution, Survey};
+use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, Resolution, Survey, Template};
 
 /// A bot that passes through this many nodes without waiting for the
 /// customer is looping (say, message nodes pointing at each other); the
@@ -29,26 +29,16 @@ pub(crate) struct FlowBot<'f> {
 }
 
 impl<'f> FlowBot<'f> {
-    /// A bot that answers a customer's first message from the flow's start.
-    pub fn new(flow: &'f Flow, hours: &'f dyn Hours, rng: ChaCha8Rng) -> Self {
-        FlowBot::opening_at(flow, hours, rng, flow.start)
-    }
-
-    /// A bot that opens the conversation itself at `node` (a campaign's or a
-    /// follow-up's entry point).
-    pub fn opening_at(
-        flow: &'f Flow,
-        hours: &'f dyn Hours,
-        mut rng: ChaCha8Rng,
-        node: NodeId,
-    ) -> Self {
+    /// A bot that answers a customer's first message from the flow's start
+    /// (or, when they answer a template, from where it routes them).
+    pub fn new(flow: &'f Flow, hours: &'f dyn Hours, mut rng: ChaCha8Rng) -> Self {
         let split_seed = rng.next_u64();
         FlowBot {
             flow,
             hours,
             rng,
-            node,
-            next: Some(node),
+            node: flow.start,
+            next: Some(flow.start),
             split_seed,
         }
     }
@@ -137,6 +127,31 @@ impl<'f> Bot<'f> for FlowBot<'f> {
             // Customers act only at choices, questions and surveys, and tap
             // only where there is something to tap: nowhere to go.
             _ => (None, Heard::Invalid),
+        };
+        self.next = target;
+        heard
+    }
+
+    fn read_template(&mut self, template: &'f Template, reply: &Reply<'_>) -> Heard<'f> {
+        let button = |index: usize| {
+            (
+                template.button_routes[index],
+                Heard::Option(template.buttons[index].text.as_str()),
+            )
+        };
+        let (target, heard) = match reply {
+            Reply::Tap(index) => button(*index),
+            Reply::Typed(typed) => {
+                if let Some(index) = template.buttons.iter().position(|b| b.key == typed.key) {
+                    button(index)
+                } else if let Some((intent, target)) =
+                    self.by_intent(&template.intent_routes, &typed.key, &typed.text)
+                {
+                    (Some(target), Heard::Intent(intent))
+                } else {
+                    (Some(template.fallback), Heard::Fallback)
+                }
+            }
         };
         self.next = target;
         heard

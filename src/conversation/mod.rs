@@ -17,12 +17,12 @@ pub(crate) mod observer;
 #[cfg(test)]
 pub(crate) mod scripted;
 
-use bot::{Bot, Channel, Heard, Left, Outgoing, Prompt, Then};
+use bot::{Bot, Channel, Heard, Left, Outgoing, Prompt, Reply, Then};
 use customer::{Customer, Decision};
 use observer::Observer;
 
 use crate::metric::{Outcome, Reason};
-use crate::model::flow::{GoalId, NodeId, QueueId, Resolution, VariantId};
+use crate::model::flow::{GoalId, NodeId, QueueId, Resolution, Template, Text, Title, VariantId};
 use crate::model::persona::Experience;
 use crate::model::{Millis, SimTime};
 
@@ -36,11 +36,13 @@ pub(crate) enum Exit {
         node: NodeId,
         at: SimTime,
     },
-    /// The customer went silent at `node` since `at`, for `reason`. Unless
-    /// something brings them back, this is an abandonment in the bot.
+    /// The customer went silent at `node` at `at`, for `reason`; the bot's
+    /// last message reached them at `since`. Unless something brings them
+    /// back (a follow-up), this is an abandonment in the bot.
     Silent {
         node: NodeId,
         at: SimTime,
+        since: SimTime,
         reason: Reason,
     },
     /// The customer joins the queue of `queue` at `at`.
@@ -71,6 +73,9 @@ pub(crate) struct Progress {
     pub surveys: u32,
     /// The last CSAT score given.
     pub score: Option<u8>,
+    /// When the customer last wrote: the customer service window runs for
+    /// 24 hours from here.
+    pub last_message: SimTime,
 }
 
 impl Progress {
@@ -90,15 +95,72 @@ impl Progress {
     }
 }
 
-/// Who writes first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Opening {
-    /// The customer writes; the bot answers from its start.
-    Customer,
-    /// The bot writes first (a campaign, a follow-up): its first messages
-    /// answer nobody, so they are not a response time.
-    #[cfg_attr(not(test), allow(dead_code))] // campaigns and follow-ups open with it
-    Bot,
+/// A message the business sends first, as a customer who comes back
+/// answers it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Answer<'s> {
+    /// A free-form follow-up: they answer the prompt they left.
+    Left(&'s Text),
+    /// A template (a campaign, or a follow-up): they answer its buttons.
+    Template(&'s Template),
+}
+
+impl<'s> Answer<'s> {
+    /// Its text, as the customer reads it.
+    pub fn text(self) -> &'s Text {
+        match self {
+            Answer::Left(text) => text,
+            Answer::Template(template) => &template.body,
+        }
+    }
+
+    /// Whether `reply` is a tap on the template's opt-out button.
+    pub fn opts_out(self, reply: &Reply<'_>) -> bool {
+        matches!((self, reply), (Answer::Template(template), Reply::Tap(index)) if template.opt_out == Some(*index))
+    }
+}
+
+/// The nodes a conversation entered, so the funnel counts each once per
+/// conversation even when it pauses and resumes (a follow-up) in between.
+#[derive(Debug, Clone)]
+enum Visited {
+    /// Flows of up to 128 nodes: no allocation.
+    Inline(u128),
+    Spilled(Vec<u64>),
+}
+
+impl Visited {
+    fn new() -> Visited {
+        Visited::Inline(0)
+    }
+
+    /// Marks `node`; whether it was new.
+    fn insert(&mut self, node: NodeId) -> bool {
+        if let Visited::Inline(bits) = self
+            && node >= 128
+        {
+            let mut words = vec![*bits as u64, (*bits >> 64) as u64];
+            words.resize(node / 64 + 1, 0);
+            *self = Visited::Spilled(words);
+        }
+        match self {
+            Visited::Inline(bits) => {
+                let bit = 1u128 << node;
+                let new = *bits & bit == 0;
+                *bits |= bit;
+                new
+            }
+            Visited::Spilled(words) => {
+                if words.len() <= node / 64 {
+                    words.resize(node / 64 + 1, 0);
+                }
+                let (word, bit) = (&mut words[node / 64], 1u64 << (node % 64));
+                let new = *word & bit == 0;
+                *word |= bit;
+                new
+            }
+        }
+    }
 }
 
 /// One customer talking to one bot.
@@ -106,29 +168,40 @@ pub(crate) struct Conversation<'s, B> {
     pub customer: Customer<'s>,
     bot: B,
     max_turns: u32,
-    opening: Opening,
     progress: Progress,
+    visited: Visited,
+    /// The prompt the customer last had on screen, for a follow-up.
+    prompt: Option<Prompt<'s>>,
+    /// Replies in a row the bot did not understand.
+    fallbacks: u32,
+    /// Whether the bot understood the customer's last reply.
+    understood: bool,
+    /// Nodes that already followed up on this customer's silence (each
+    /// follows up once per conversation).
+    followed_up: Vec<NodeId>,
 }
 
 impl<'s, B: Bot<'s>> Conversation<'s, B> {
-    pub fn new(
-        customer: Customer<'s>,
-        bot: B,
-        max_turns: u32,
-        started: SimTime,
-        opening: Opening,
-    ) -> Self {
+    /// A conversation that starts at `started`: the customer writes first
+    /// ([`Conversation::play`]), or answers a template
+    /// ([`Conversation::answer`]).
+    pub fn new(customer: Customer<'s>, bot: B, max_turns: u32, started: SimTime) -> Self {
         let progress = Progress {
             persona: customer.persona_index,
             started,
+            last_message: started,
             ..Progress::default()
         };
         Conversation {
             customer,
             bot,
             max_turns,
-            opening,
             progress,
+            visited: Visited::new(),
+            prompt: None,
+            fallbacks: 0,
+            understood: true,
+            followed_up: Vec::new(),
         }
     }
 
@@ -136,25 +209,113 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
         self.progress
     }
 
-    /// Plays the conversation until it ends, the customer goes silent, or it
-    /// is handed off.
+    /// How many follow-ups this conversation was sent.
+    pub fn follow_ups_sent(&self) -> u32 {
+        self.followed_up.len() as u32
+    }
+
+    /// Marks that `node` followed up on the customer's silence; whether it
+    /// had not yet.
+    pub fn follow_up_once(&mut self, node: NodeId) -> bool {
+        let first = !self.followed_up.contains(&node);
+        if first {
+            self.followed_up.push(node);
+        }
+        first
+    }
+
+    /// Plays the conversation from the customer's first message until it
+    /// ends, the customer goes silent, or it is handed off.
     pub fn play<O: Observer>(&mut self, observer: &mut O) -> Exit {
-        let mut message_at = self.progress.started;
-        let mut fallbacks = 0u32;
-        let mut understood = true;
-        let mut answering = self.opening == Opening::Customer;
+        self.run(self.progress.started, observer)
+    }
+
+    /// The customer, having read `message` the business sent, decides
+    /// whether to answer it: `Some((delay, reply))` if they do.
+    pub fn considers(&mut self, message: Answer<'s>) -> Option<(Millis, Reply<'s>)> {
+        let prompt = match message {
+            Answer::Template(template) => Prompt::Options(&template.buttons),
+            Answer::Left(_) => self.prompt?,
+        };
+        let experience = self.progress.experience(false, false);
+        match self
+            .customer
+            .decide(prompt, message.text().words, &experience)
+        {
+            Decision::Leaves { .. } => None,
+            Decision::Sends { delay, reply } => Some((delay, reply)),
+        }
+    }
+
+    /// The customer answers `message` (sent at `sent`, read at `read`) with
+    /// `reply` after `delay`, and the conversation goes on as in
+    /// [`Conversation::play`].
+    pub fn answers<O: Observer>(
+        &mut self,
+        message: Answer<'s>,
+        (sent, read): (SimTime, SimTime),
+        (delay, reply): (Millis, Reply<'s>),
+        observer: &mut O,
+    ) -> Exit {
+        let options: &[Title] = match message {
+            Answer::Template(template) => &template.buttons,
+            Answer::Left(_) => match self.prompt {
+                Some(Prompt::Options(options)) => options,
+                Some(Prompt::Survey(survey)) => &survey.options,
+                _ => &[],
+            },
+        };
+        observer.delivered(
+            sent,
+            Outgoing {
+                text: message.text(),
+                options,
+            },
+        );
+        let message_at = read + delay;
+        let heard = match message {
+            Answer::Template(template) => self.bot.read_template(template, &reply),
+            Answer::Left(_) => self.bot.read(&reply),
+        };
+        // A template is a prompt of its own; after a free-form follow-up the
+        // customer answers the prompt already counted.
+        if let Answer::Template(_) = message {
+            self.progress.prompts += 1;
+        }
+        self.progress.turns += 1;
+        self.progress.last_message = message_at;
+        observer.replied(message_at, &reply, options, heard);
+        self.heard(heard);
+        self.run(message_at, observer)
+    }
+
+    /// Counts how the bot understood a reply.
+    fn heard(&mut self, heard: Heard<'_>) {
+        if let Heard::Score(score) = heard {
+            self.progress.score = Some(score);
+        }
+        self.understood = heard.understood();
+        if !self.understood {
+            self.progress.not_understood += 1;
+            self.fallbacks += 1;
+        }
+    }
+
+    /// The bot answers the customer's message of `message_at`, and they go
+    /// back and forth until the conversation ends, the customer goes
+    /// silent, or it is handed off.
+    fn run<O: Observer>(&mut self, mut message_at: SimTime, observer: &mut O) -> Exit {
         loop {
             let mut screen = Screen {
                 patience: self.customer.bot_patience,
                 message_at,
                 waiting_since: message_at,
                 first_reply_at: None,
-                answering,
                 unread_words: 0,
                 progress: &mut self.progress,
+                visited: &mut self.visited,
                 observer: &mut *observer,
             };
-            answering = true;
             let then = self.bot.respond(message_at, &mut screen);
             let (first_reply_at, delivered_at, unread_words) = (
                 screen.first_reply_at,
@@ -163,7 +324,7 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
             );
             let then = match then {
                 Ok(then) => then,
-                Err(Left { at }) => return self.silent(at, Reason::BotSilence),
+                Err(Left { at }) => return self.silent(at, delivered_at, Reason::BotSilence),
             };
             let prompt = match then {
                 Then::Waits(prompt) => prompt,
@@ -176,18 +337,20 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
                 }
                 Then::Ends { resolution, at } => return self.ended(resolution, at),
             };
+            self.prompt = Some(prompt);
             // The customer leaves once the bot's answer shows, once too
             // often, that it did not understand.
-            if !understood
+            if !self.understood
                 && self
                     .customer
                     .persona
                     .behaviour
                     .leaves_after_fallbacks
-                    .is_some_and(|limit| fallbacks >= limit)
+                    .is_some_and(|limit| self.fallbacks >= limit)
             {
                 return self.silent(
                     first_reply_at.unwrap_or(delivered_at),
+                    delivered_at,
                     Reason::Misunderstood,
                 );
             }
@@ -214,13 +377,14 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
                         Some(resolution) if reason == Reason::SurveySkipped => {
                             self.ended(resolution, at)
                         }
-                        _ => self.silent(at, reason),
+                        _ => self.silent(at, delivered_at, reason),
                     };
                 }
                 Decision::Sends { delay, reply } => (delay, reply),
             };
             message_at = delivered_at + delay;
             self.progress.turns += 1;
+            self.progress.last_message = message_at;
             let heard = self.bot.read(&reply);
             let options = match prompt {
                 Prompt::Options(options) => options,
@@ -228,14 +392,7 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
                 Prompt::Question(_) => &[],
             };
             observer.replied(message_at, &reply, options, heard);
-            if let Heard::Score(score) = heard {
-                self.progress.score = Some(score);
-            }
-            understood = heard.understood();
-            if !understood {
-                self.progress.not_understood += 1;
-                fallbacks += 1;
-            }
+            self.heard(heard);
         }
     }
 
@@ -250,10 +407,11 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
         }
     }
 
-    fn silent(&self, at: SimTime, reason: Reason) -> Exit {
+    fn silent(&self, at: SimTime, since: SimTime, reason: Reason) -> Exit {
         Exit::Silent {
             node: self.bot.node(),
             at,
+            since,
             reason,
         }
     }
@@ -268,10 +426,9 @@ struct Screen<'o, O> {
     /// The customer has been waiting for the bot since this moment.
     waiting_since: SimTime,
     first_reply_at: Option<SimTime>,
-    /// Whether the bot answers the customer (and so has a response time).
-    answering: bool,
     unread_words: u32,
     progress: &'o mut Progress,
+    visited: &'o mut Visited,
     observer: &'o mut O,
 }
 
@@ -289,7 +446,9 @@ impl<O> Screen<'_, O> {
 
 impl<O: Observer> Channel for Screen<'_, O> {
     fn enter(&mut self, node: NodeId, at: SimTime) -> Result<(), Left> {
-        self.observer.entered(node);
+        if self.visited.insert(node) {
+            self.observer.entered(node);
+        }
         self.patient_until(at)
     }
 
@@ -299,11 +458,9 @@ impl<O: Observer> Channel for Screen<'_, O> {
 
     fn deliver(&mut self, message: Outgoing<'_>, at: SimTime) {
         if self.first_reply_at.is_none() {
-            if self.answering {
-                let waited = at.since(self.message_at);
-                self.observer.bot_responded(waited);
-                self.progress.waited = self.progress.waited + waited;
-            }
+            let waited = at.since(self.message_at);
+            self.observer.bot_responded(waited);
+            self.progress.waited = self.progress.waited + waited;
             self.first_reply_at = Some(at);
         }
         self.observer.delivered(at, message);
@@ -342,6 +499,7 @@ mod tests {
             }),
             answers: Vec::new(),
             off_script: false,
+            done_when: Default::default(),
         };
         Weighted::equal(vec![Persona {
             name: "p".into(),
@@ -350,6 +508,8 @@ mod tests {
             behaviour,
             satisfaction: None,
             survey_response: crate::model::Probability::ZERO,
+            engagement: None,
+            returns: None,
         }])
         .unwrap()
     }
@@ -368,13 +528,7 @@ mod tests {
         let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
         let mut bot = ScriptedBot::new(steps);
         let (exit, progress) = {
-            let mut conversation = Conversation::new(
-                customer,
-                &mut bot,
-                max_turns,
-                SimTime(1_000),
-                Opening::Customer,
-            );
+            let mut conversation = Conversation::new(customer, &mut bot, max_turns, SimTime(1_000));
             let exit = conversation.play(&mut ());
             (exit, conversation.progress())
         };
@@ -384,6 +538,9 @@ mod tests {
     impl<'b> Bot<'b> for &mut ScriptedBot<'b> {
         fn read(&mut self, reply: &bot::Reply<'_>) -> Heard<'b> {
             (**self).read(reply)
+        }
+        fn read_template(&mut self, template: &'b Template, reply: &bot::Reply<'_>) -> Heard<'b> {
+            (**self).read_template(template, reply)
         }
         fn respond<C: Channel>(&mut self, at: SimTime, channel: &mut C) -> Result<Then<'b>, Left> {
             (**self).respond(at, channel)
@@ -430,6 +587,7 @@ mod tests {
             Exit::Silent {
                 node: 1,
                 at: SimTime(2_500),
+                since: SimTime(1_000),
                 reason: Reason::BotSilence,
             }
         );
@@ -467,6 +625,7 @@ mod tests {
             Exit::Silent {
                 node: 3,
                 at: SimTime(4_000),
+                since: SimTime(4_000),
                 reason: Reason::Misunderstood,
             }
         );
@@ -505,17 +664,54 @@ mod tests {
     }
 
     #[test]
-    fn a_conversation_the_bot_opens_has_no_response_time_for_its_first_message() {
-        let steps = [ask(0, true), ask(2_000, true)];
+    fn an_answer_to_a_template_is_a_turn_and_the_bot_s_reply_to_it_a_response_time() {
+        let template = Template {
+            name: "nudge".into(),
+            category: crate::model::flow::Category::Utility,
+            body: Text::new("Still there?"),
+            footer: None,
+            buttons: vec![Title::new("Yes"), Title::new("Stop")],
+            opt_out: Some(1),
+            button_routes: vec![Some(0), None],
+            intent_routes: Vec::new(),
+            fallback: 0,
+        };
+        let steps = [Step {
+            delay: Millis(2_000),
+            texts: vec![Text::new("Done.")],
+            then: Scripted::End(Resolution::Resolved),
+            understands: true,
+        }];
         let personas = personas(Behaviour::default());
         let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
         let mut bot = ScriptedBot::new(&steps);
         let mut responses = Responses::default();
-        let mut conversation =
-            Conversation::new(customer, &mut bot, 10, SimTime::ZERO, Opening::Bot);
-        conversation.play(&mut responses);
-        // Only the answer to the customer's tap is a response: 2s.
+        // Sent at 1s, read at 5s: the customer taps "Yes" at once.
+        let mut conversation = Conversation::new(customer, &mut bot, 10, SimTime(5_000));
+        let message = Answer::Template(&template);
+        let answer = conversation.considers(message).expect("they want \"Yes\"");
+        assert_eq!(answer.1, Reply::Tap(0));
+        assert!(!message.opts_out(&answer.1));
+        assert!(message.opts_out(&Reply::Tap(1)));
+        let exit = conversation.answers(
+            message,
+            (SimTime(1_000), SimTime(5_000)),
+            answer,
+            &mut responses,
+        );
+        assert_eq!(
+            exit,
+            Exit::Ended {
+                outcome: Outcome::SelfResolved,
+                node: 1,
+                at: SimTime(7_000)
+            }
+        );
+        // The bot's answer to the tap is a response; the template is not.
         assert_eq!(responses.0, [Millis(2_000)]);
+        let progress = conversation.progress();
+        assert_eq!((progress.turns, progress.prompts), (1, 1));
+        assert_eq!(progress.last_message, SimTime(5_000));
     }
 
     #[test]

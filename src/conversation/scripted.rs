@@ -2,7 +2,7 @@
 //! customer model without a flow file.
 
 use super::bot::{Bot, Channel, Heard, Left, Outgoing, Prompt, Reply, Then};
-use crate::model::flow::{NodeId, QueueId, Resolution, Text, Title};
+use crate::model::flow::{NodeId, QueueId, Resolution, Template, Text, Title};
 use crate::model::{Millis, SimTime};
 
 /// One answer of the script: after `delay`, send `texts` (each from a node
@@ -59,6 +59,11 @@ impl<'b> Bot<'b> for ScriptedBot<'b> {
         } else {
             Heard::Fallback
         }
+    }
+
+    /// A template's answer is read like any reply: the script goes on.
+    fn read_template(&mut self, _template: &'b Template, reply: &Reply<'_>) -> Heard<'b> {
+        self.read(reply)
     }
 
     fn respond<C: Channel>(&mut self, at: SimTime, channel: &mut C) -> Result<Then<'b>, Left> {

@@ -53,6 +53,7 @@ rules! {
     UnknownIntent => "F10", "unknown-intent", Error, "`intent NAME` names no intent, or an intent can never match";
     InvalidNode => "F11", "invalid-node", Error, "a node mixes kinds, misses `say`, or has a key its kind does not take";
     SplitShares => "F12", "split-shares", Error, "an A/B split has fewer than two variants, shares that are not fractions adding up to 1, or a variant name used twice";
+    InvalidFollowUp => "F13", "invalid-follow-up", Error, "a follow-up names no template, has neither `say` nor `template`, or waits 0 or more than 30 days";
     // What WhatsApp accepts (DESIGN.md section 5).
     ButtonCount => "W01", "button-count", Error, "WhatsApp allows 1 to 3 reply buttons";
     ButtonTitle => "W02", "button-title", Error, "a reply button title is empty or longer than 20 characters";
@@ -63,12 +64,15 @@ rules! {
     ListButton => "W07", "list-button", Error, "the label of the button that opens a list is empty or longer than 20 characters";
     BodyLength => "W08", "body-length", Error, "a message body is longer than WhatsApp allows (1024 interactive, 4096 text)";
     HeaderFooterLength => "W09", "header-footer-length", Error, "an interactive header or footer is longer than 60 characters";
+    TemplateLimits => "W10", "template-limits", Error, "a template's body is longer than 1024 characters, its footer longer than 60, or it has more than 10 buttons or a label longer than 25";
+    OutsideWindow => "W11", "outside-window", Warning, "a free-form follow-up comes 24 hours or more after the customer's last message, when WhatsApp refuses it (131047)";
     // Personas against the flow.
     UnknownTap => "P01", "unknown-tap", Warning, "a persona taps a title that no node offers";
     UnreachableGoal => "P02", "unreachable-goal", Warning, "no path reaches an end or a handoff with the titles and phrases this goal uses";
     UnusedAnswer => "P03", "unused-answer", Warning, "a persona answers a question that no node asks";
     InvalidPersona => "P04", "invalid-persona", Error, "a persona has no goals, an impossible weight or speed, or a duplicate name";
     NoSurveyAnswers => "P05", "no-survey-answers", Warning, "the flow or an agent pool asks for CSAT, but no persona in the mix ever answers a survey";
+    NoEngagement => "P06", "no-engagement", Warning, "the scenario sends customers messages first (campaigns, follow-ups), but a persona who gets them has no `engagement`: they never read one";
     // Scenarios.
     UnknownPersona => "S01", "unknown-persona", Error, "the mix names a persona that no persona file defines";
     MixSum => "S02", "mix-sum", Error, "the mix shares do not add up to 1";
@@ -77,6 +81,7 @@ rules! {
     InvalidScenario => "S05", "invalid-scenario", Error, "a scenario setting is out of range (conversations, replications, turns, arrivals)";
     InvalidExpectation => "S06", "invalid-expectation", Error, "an expectation names no report metric, or its condition cannot be read";
     ClosedQueue => "S07", "closed-queue", Warning, "a queue has hours without agents, and a handoff to it has no `closed:` route: customers wait until it opens";
+    InvalidCampaign => "S08", "invalid-campaign", Error, "a campaign names no template, targets nobody, sends outside the scenario's time, or a template category has no price";
 }
 
 #[cfg(test)]

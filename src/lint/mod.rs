@@ -29,36 +29,39 @@ pub(crate) fn check_flow(flow: &Flow) -> Vec<Problem> {
 /// Findings about a scenario's staffing, located in the scenario file.
 pub(crate) fn check_scenario(scenario: &Scenario) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for (pool_id, pool) in scenario.pools.iter().enumerate() {
-        let used_by: Vec<&str> = scenario
-            .flow
-            .nodes
-            .iter()
-            .filter(|node| {
-                matches!(&node.kind, NodeKind::Handoff(handoff) if scenario.pool_of(handoff.queue) == pool_id)
-            })
-            .map(|node| node.id.as_str())
-            .collect();
+    // The nodes that hand off to each pool, gathered in one pass.
+    let mut used_by: Vec<Vec<&str>> = vec![Vec::new(); scenario.pools.len()];
+    let mut unrouted_when_closed: Vec<Vec<&str>> = vec![Vec::new(); scenario.pools.len()];
+    for node in &scenario.flow.nodes {
+        if let NodeKind::Handoff(handoff) = &node.kind {
+            let pool = scenario.pool_of(handoff.queue);
+            if let Some(users) = used_by.get_mut(pool) {
+                users.push(node.id.as_str());
+            }
+            if handoff.closed.is_none()
+                && let Some(nodes) = unrouted_when_closed.get_mut(pool)
+            {
+                nodes.push(node.id.as_str());
+            }
+        }
+    }
+    for ((pool, used_by), unrouted) in scenario.pools.iter().zip(used_by).zip(unrouted_when_closed)
+    {
         let never_staffed = pool.agents.values().all(|count| *count == 0);
         let closes = pool.agents.values().any(|count| *count == 0);
         if closes && !never_staffed {
-            for node in &scenario.flow.nodes {
-                if let NodeKind::Handoff(handoff) = &node.kind
-                    && scenario.pool_of(handoff.queue) == pool_id
-                    && handoff.closed.is_none()
-                {
-                    problems.push(
-                        Problem::new(
-                            Rule::ClosedQueue,
-                            KeyPath::root().key("agents").key(&pool.name),
-                            format!(
-                                "queue `{}` has hours without agents, and node `{}` hands off to it without a `closed:` route: customers wait until it opens",
-                                pool.name, node.id
-                            ),
-                        )
-                        .with_help("add `closed: NODE` to the handoff (a \"we're closed, we'll write back\" message), or staff the queue around the clock"),
-                    );
-                }
+            for node in unrouted {
+                problems.push(
+                    Problem::new(
+                        Rule::ClosedQueue,
+                        KeyPath::root().key("agents").key(&pool.name),
+                        format!(
+                            "queue `{}` has hours without agents, and node `{}` hands off to it without a `closed:` route: customers wait until it opens",
+                            pool.name, node
+                        ),
+                    )
+                    .with_help("add `closed: NODE` to the handoff (a \"we're closed, we'll write back\" message), or staff the queue around the clock"),
+                );
             }
         }
         if never_staffed && !used_by.is_empty() {
@@ -77,6 +80,7 @@ pub(crate) fn check_scenario(scenario: &Scenario) -> Vec<Problem> {
             );
         }
     }
+    unengaged(scenario, &mut problems);
     let asks = scenario
         .flow
         .nodes
@@ -99,4 +103,69 @@ pub(crate) fn check_scenario(scenario: &Scenario) -> Vec<Problem> {
         );
     }
     problems
+}
+
+/// Personas who get messages the business sends first but have no
+/// `engagement`, so never read one (rule P06): the mix's personas when the
+/// flow follows up on silence, a campaign's audience for the campaign.
+fn unengaged(scenario: &Scenario, problems: &mut Vec<Problem>) {
+    let personas = &scenario.personas;
+    let unengaged = |index: usize| {
+        let persona = personas.get(index);
+        persona
+            .engagement
+            .is_none()
+            .then_some(persona.name.as_str())
+    };
+    let help = "give the persona `engagement: {reads: 0.65, read_delay: ..., comes_back: 0.3}`: whether and when they read and answer";
+    if scenario.flow.follows_up() {
+        let names: Vec<&str> = (0..personas.len())
+            .filter(|index| personas.share(*index) > 0.0)
+            .filter_map(unengaged)
+            .collect();
+        if !names.is_empty() {
+            problems.push(
+                Problem::new(
+                    Rule::NoEngagement,
+                    KeyPath::root().key("personas"),
+                    format!(
+                        "the flow follows up on silent customers, but {} {} no `engagement`: they never read a follow-up",
+                        crate::model::text::list(names.iter().copied()),
+                        if names.len() == 1 { "has" } else { "have" }
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+    }
+    if let Some(audience) = &scenario.outreach.audience {
+        for (i, campaign) in scenario.outreach.campaigns.iter().enumerate() {
+            let names: Vec<&str> = audience
+                .mix
+                .items()
+                .iter()
+                .enumerate()
+                .filter(|(share, index)| {
+                    audience.mix.share(*share) > 0.0
+                        && campaign.targets(**index, personas.get(**index))
+                })
+                .filter_map(|(_, index)| unengaged(*index))
+                .collect();
+            if !names.is_empty() {
+                problems.push(
+                    Problem::new(
+                        Rule::NoEngagement,
+                        KeyPath::root().key("campaigns").index(i),
+                        format!(
+                            "campaign `{}` goes to {}, who {} no `engagement`: they never read it",
+                            campaign.name,
+                            crate::model::text::list(names.iter().copied()),
+                            if names.len() == 1 { "has" } else { "have" }
+                        ),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
 }

@@ -1,179 +1,392 @@
 //! Personas against the flow: do they look for titles the bot offers, answer
 //! questions it asks, and can their goals be reached at all?
+//!
+//! A scenario may hold tens of thousands of personas and a flow tens of
+//! thousands of nodes, so nothing here is done once per persona per node:
+//! titles are looked up in a set, answer keys are searched for once per
+//! distinct key, and a goal's reachability is computed once per distinct
+//! *signature* (what the goal can make the bot understand), which thousands
+//! of personas share. What a hostile file can still vary is bounded by a
+//! work budget: when it runs out, the remaining goals are not checked
+//! against the flow, and one warning says so.
+
+use std::cell::{Cell, OnceCell, RefCell};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::diagnostic::{Problem, Rule};
-use crate::model::flow::{Flow, NodeId, NodeKind, Title};
+use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, normalize};
 use crate::model::persona::{Goal, Persona, TemplatePart};
-use crate::model::text::did_you_mean;
+use crate::model::text::Suggestions;
 use crate::source::KeyPath;
 
-use super::graph::reachable;
+/// How many steps (nodes visited, routes followed, characters searched,
+/// intents matched) the checks of one scenario's personas may take: about
+/// a second. Realistic scenarios use a small fraction of it, however many
+/// personas they have, because goals written alike are checked once.
+const WORK_BUDGET: u64 = 30_000_000;
 
 /// What personas are checked against: the flow, with the titles it offers
 /// and the questions it asks gathered once for all personas.
 pub(crate) struct PersonaCheck<'f> {
     flow: &'f Flow,
-    titles: Vec<&'f Title>,
+    /// Each distinct option key the flow offers, with a number.
+    offered: HashMap<&'f str, usize>,
+    /// The titles as written, each once, for "did you mean".
+    titles: Vec<&'f str>,
+    suggestions: OnceCell<Suggestions<'f>>,
     /// Question texts, lowercased: answer keys match inside them.
-    questions: Vec<String>,
+    questions: Vec<&'f str>,
+    /// The intents some route listens for, each once.
+    routed_intents: Vec<IntentId>,
+    /// Whether some question contains an answer key, by key.
+    answered: RefCell<HashMap<String, bool>>,
+    /// Whether a goal can finish, by its signature.
+    finishes: RefCell<HashMap<Signature, bool>>,
+    budget: Cell<u64>,
+    /// Set once the budget ran out and the warning was given.
+    gave_up: Cell<bool>,
+}
+
+/// All that decides whether a goal can finish: the options it taps or
+/// types, the intents its phrase matches, and what it replies to questions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Signature {
+    /// Numbers of the offered option keys it taps or types, sorted.
+    options: Vec<usize>,
+    /// The routed intents its phrase matches, sorted.
+    intents: Vec<IntentId>,
+    /// Only when the flow asks questions: what it replies to them.
+    replies: Option<Replies>,
+}
+
+/// What a goal can type in reply to a question.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Replies {
+    /// Its phrase.
+    says: Option<String>,
+    /// Its answers by key, each with the text it produces.
+    answers: Vec<(String, String)>,
 }
 
 impl<'f> PersonaCheck<'f> {
     pub fn new(flow: &'f Flow) -> Self {
-        let titles = flow
-            .nodes
-            .iter()
-            .filter_map(|node| match &node.kind {
-                NodeKind::Choice(choice) => Some(choice.options.iter()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        let questions = flow
-            .nodes
-            .iter()
-            .filter_map(|node| match &node.kind {
-                NodeKind::Question(question) => Some(question.text.lower.clone()),
-                _ => None,
-            })
-            .collect();
+        Self::with_budget(flow, WORK_BUDGET)
+    }
+
+    fn with_budget(flow: &'f Flow, budget: u64) -> Self {
+        let mut offered = HashMap::new();
+        let mut titles = Vec::new();
+        let mut written = HashSet::new();
+        let mut routed = HashSet::new();
+        let mut questions = Vec::new();
+        for node in &flow.nodes {
+            match &node.kind {
+                NodeKind::Choice(choice) => {
+                    for title in &choice.options {
+                        let next = offered.len();
+                        offered.entry(title.key.as_str()).or_insert(next);
+                        if written.insert(title.text.as_str()) {
+                            titles.push(title.text.as_str());
+                        }
+                    }
+                    routed.extend(choice.intent_routes.iter().map(|(intent, _)| *intent));
+                }
+                NodeKind::Question(question) => {
+                    questions.push(question.text.lower.as_str());
+                    routed.extend(question.intent_routes.iter().map(|(intent, _)| *intent));
+                }
+                _ => {}
+            }
+        }
+        // A template's buttons are titles customers can tap too.
+        for title in flow.templates.iter().flat_map(|t| t.buttons.iter()) {
+            let next = offered.len();
+            offered.entry(title.key.as_str()).or_insert(next);
+            if written.insert(title.text.as_str()) {
+                titles.push(title.text.as_str());
+            }
+        }
+        let mut routed_intents: Vec<IntentId> = routed.into_iter().collect();
+        routed_intents.sort_unstable();
         PersonaCheck {
             flow,
+            offered,
             titles,
+            suggestions: OnceCell::new(),
             questions,
+            routed_intents,
+            answered: RefCell::new(HashMap::new()),
+            finishes: RefCell::new(HashMap::new()),
+            budget: Cell::new(budget),
+            gave_up: Cell::new(false),
         }
     }
 
     /// Findings for one persona, written at `path` (`personas[i]`) of its file.
     pub fn check(&self, persona: &Persona, path: &KeyPath) -> Vec<Problem> {
         let mut problems = Vec::new();
-        check(
-            self.flow,
-            &self.titles,
-            &self.questions,
-            persona,
-            path,
-            &mut problems,
-        );
-        problems
-    }
-}
-
-fn check(
-    flow: &Flow,
-    titles: &[&Title],
-    questions: &[String],
-    persona: &Persona,
-    path: &KeyPath,
-    problems: &mut Vec<Problem>,
-) {
-    for (g, goal) in persona.goals.items().iter().enumerate() {
-        let goal_path = path.key("goals").index(g);
-        for (t, tap) in goal.taps.iter().enumerate() {
-            if !goal.off_script && !titles.iter().any(|title| title.key == tap.key) {
+        for (g, goal) in persona.goals.items().iter().enumerate() {
+            let goal_path = path.key("goals").index(g);
+            for (t, tap) in goal.taps.iter().enumerate() {
+                if !goal.off_script && !self.offered.contains_key(tap.key.as_str()) {
+                    let suggestion = self
+                        .suggestions
+                        .get_or_init(|| Suggestions::new(self.titles.iter().copied()))
+                        .did_you_mean(&tap.text);
+                    problems.push(
+                        Problem::new(
+                            Rule::UnknownTap,
+                            goal_path.key("taps").index(t),
+                            format!("persona `{}` taps `{}`, which no node offers{suggestion}", persona.name, tap.text),
+                        )
+                        .with_help("personas tap titles exactly as the flow shows them (case does not matter); mark a goal `off_script: true` if this is on purpose"),
+                    );
+                }
+            }
+            if self.gave_up.get() {
+                continue;
+            }
+            self.check_against_flow(persona, goal, &goal_path, &mut problems);
+            if self.gave_up.get() {
                 problems.push(
                     Problem::new(
-                        Rule::UnknownTap,
-                        goal_path.key("taps").index(t),
-                        format!("persona `{}` taps `{}`, which no node offers{}", persona.name, tap.text, did_you_mean(&tap.text, titles.iter().map(|title| title.text.as_str()))),
+                        Rule::UnreachableGoal,
+                        goal_path,
+                        "lint stopped checking personas against the flow here: this many differently written goals against a flow this large would take too long; the goals from here on are not checked for unused answers or reachability",
                     )
-                    .with_help("personas tap titles exactly as the flow shows them (case does not matter); mark a goal `off_script: true` if this is on purpose"),
+                    .with_help("lint the personas against a smaller flow, or write goals that share taps, phrases and answers"),
                 );
             }
         }
+        problems
+    }
+
+    /// Rules P03 and P02 for one goal, until the budget runs out.
+    fn check_against_flow(
+        &self,
+        persona: &Persona,
+        goal: &Goal,
+        goal_path: &KeyPath,
+        problems: &mut Vec<Problem>,
+    ) {
         for (key, _) in &goal.answers {
-            if !questions
-                .iter()
-                .any(|question| question.contains(key.as_str()))
-            {
-                problems.push(
+            match self.is_asked(key) {
+                Some(true) => {}
+                Some(false) => problems.push(
                     Problem::new(
                         Rule::UnusedAnswer,
                         goal_path.key("answers").key(key),
                         format!("persona `{}` has an answer for `{key}`, but no question's text contains it", persona.name),
                     )
                     .with_help("the key is matched inside the text of a question node's `say:`"),
-                );
+                ),
+                None => return,
             }
         }
-        if !goal.off_script && !can_finish(flow, goal) {
-            problems.push(
+        if goal.off_script {
+            return;
+        }
+        match self.signature(goal).and_then(|signature| self.finishes(signature)) {
+            Some(true) => {}
+            Some(false) => problems.push(
                 Problem::new(
                     Rule::UnreachableGoal,
-                    goal_path,
+                    goal_path.clone(),
                     format!(
                         "with goal `{}`, persona `{}` cannot reach an end or a handoff using replies the bot understands",
                         goal.want, persona.name
                     ),
                 )
                 .with_help("check the goal's `taps`, `says` and `answers` against the flow's titles, intents and patterns; mark it `off_script: true` if this is on purpose"),
-            );
+            ),
+            None => {}
         }
     }
-}
 
-/// Whether some path from `start` reaches an end or a handoff, moving only
-/// on replies from this goal that the bot understands (taps on offered
-/// titles, phrases matching an intent, answers matching a question).
-fn can_finish(flow: &Flow, goal: &Goal) -> bool {
-    let edges: Vec<Vec<NodeId>> = flow
-        .nodes
-        .iter()
-        .map(|node| understood_moves(flow, &node.kind, goal))
-        .collect();
-    let seen = reachable(&edges, &[flow.start]);
-    flow.nodes
-        .iter()
-        .zip(seen)
-        .any(|(node, seen)| seen && node.kind.is_final())
-}
-
-fn understood_moves(flow: &Flow, kind: &NodeKind, goal: &Goal) -> Vec<NodeId> {
-    let by_intent = |routes: &[(usize, NodeId)], text: &str| -> Vec<NodeId> {
-        let lower = crate::model::flow::normalize(text);
-        routes
-            .iter()
-            .filter(|(intent, _)| flow.intents[*intent].matches(&lower, text))
-            .map(|(_, target)| *target)
-            .collect()
-    };
-    match kind {
-        NodeKind::Choice(choice) => {
-            let mut moves = Vec::new();
-            for (option, route) in choice.options.iter().zip(&choice.option_routes) {
-                let tapped = goal.taps.iter().any(|tap| tap.key == option.key);
-                let typed = goal
-                    .says
-                    .as_ref()
-                    .is_some_and(|says| says.key == option.key);
-                if tapped || typed {
-                    moves.extend(*route);
-                }
+    /// Takes `cost` steps from the budget; `false` (once, setting
+    /// `gave_up`) when they are not there.
+    fn spend(&self, cost: u64) -> bool {
+        match self.budget.get().checked_sub(cost) {
+            Some(left) if !self.gave_up.get() => {
+                self.budget.set(left);
+                true
             }
-            if let Some(says) = &goal.says {
-                moves.extend(by_intent(&choice.intent_routes, &says.text));
+            _ => {
+                self.gave_up.set(true);
+                false
             }
-            moves
         }
-        NodeKind::Question(question) => {
-            let text = &question.text.lower;
-            let typed: Vec<String> = goal
+    }
+
+    /// Whether some question's text contains `key`; `None` when the budget
+    /// ran out.
+    fn is_asked(&self, key: &str) -> Option<bool> {
+        if let Some(known) = self.answered.borrow().get(key) {
+            return Some(*known);
+        }
+        let cost = self.questions.iter().map(|q| q.len() as u64 + 1).sum();
+        if !self.spend(cost) {
+            return None;
+        }
+        let asked = self.questions.iter().any(|question| question.contains(key));
+        self.answered.borrow_mut().insert(key.to_string(), asked);
+        Some(asked)
+    }
+
+    /// What decides whether `goal` can finish; `None` when the budget ran out.
+    fn signature(&self, goal: &Goal) -> Option<Signature> {
+        let cost = (goal.taps.len() + goal.answers.len() + self.routed_intents.len() + 1) as u64;
+        if !self.spend(cost) {
+            return None;
+        }
+        let mut options: Vec<usize> = goal
+            .taps
+            .iter()
+            .map(|tap| tap.key.as_str())
+            .chain(goal.says.as_ref().map(|says| says.key.as_str()))
+            .filter_map(|key| self.offered.get(key).copied())
+            .collect();
+        options.sort_unstable();
+        options.dedup();
+        let intents = match &goal.says {
+            Some(says) => {
+                let lower = normalize(&says.text);
+                self.routed_intents
+                    .iter()
+                    .copied()
+                    .filter(|intent| self.flow.intents[*intent].matches(&lower, &says.text))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let replies = (!self.questions.is_empty()).then(|| Replies {
+            says: goal.says.as_ref().map(|says| says.text.clone()),
+            answers: goal
                 .answers
                 .iter()
-                .filter(|(key, _)| text.contains(key.as_str()))
-                .map(|(_, template)| sample_answer(&template.0))
-                .chain(goal.says.as_ref().map(|says| says.text.clone()))
-                .collect();
-            let mut moves = Vec::new();
-            for reply in typed {
-                moves.extend(by_intent(&question.intent_routes, &reply));
-                if question.pattern.is_match(reply.trim()) {
-                    moves.extend(question.valid);
+                .map(|(key, template)| (key.clone(), sample_answer(&template.0)))
+                .collect(),
+        });
+        Some(Signature {
+            options,
+            intents,
+            replies,
+        })
+    }
+
+    /// Whether some path from `start` (or from a template the goal answers
+    /// with a tap: a campaign, a follow-up) reaches an end or a handoff, moving
+    /// only on replies the bot understands from a goal with `signature`
+    /// (taps on offered titles, phrases matching an intent, answers
+    /// matching a question); `None` when the budget ran out.
+    fn finishes(&self, signature: Signature) -> Option<bool> {
+        if let Some(known) = self.finishes.borrow().get(&signature) {
+            return Some(*known);
+        }
+        let flow = self.flow;
+        let mut seen = vec![false; flow.nodes.len()];
+        let mut queue = VecDeque::from([flow.start]);
+        seen[flow.start] = true;
+        for template in &flow.templates {
+            for (button, route) in template.buttons.iter().zip(&template.button_routes) {
+                let tapped = self
+                    .offered
+                    .get(button.key.as_str())
+                    .is_some_and(|id| signature.options.binary_search(id).is_ok());
+                if let Some(route) = route.filter(|route| tapped && !seen[*route]) {
+                    seen[route] = true;
+                    queue.push_back(route);
                 }
             }
-            moves
         }
-        other => other.successors(),
+        let mut finishes = false;
+        let mut moves = Vec::new();
+        while let Some(node) = queue.pop_front() {
+            if flow.nodes[node].kind.is_final() {
+                finishes = true;
+                break;
+            }
+            moves.clear();
+            let cost = self.understood_moves(&flow.nodes[node].kind, &signature, &mut moves);
+            if !self.spend(cost) {
+                return None;
+            }
+            for next in &moves {
+                if !seen[*next] {
+                    seen[*next] = true;
+                    queue.push_back(*next);
+                }
+            }
+        }
+        self.finishes.borrow_mut().insert(signature, finishes);
+        Some(finishes)
+    }
+
+    /// Adds to `moves` where a goal with `signature` can go from a node of
+    /// this kind; returns the steps it took.
+    fn understood_moves(
+        &self,
+        kind: &NodeKind,
+        signature: &Signature,
+        moves: &mut Vec<NodeId>,
+    ) -> u64 {
+        let flow = self.flow;
+        let by_intent = |routes: &[(IntentId, NodeId)], text: &str, moves: &mut Vec<NodeId>| {
+            let lower = normalize(text);
+            moves.extend(
+                routes
+                    .iter()
+                    .filter(|(intent, _)| flow.intents[*intent].matches(&lower, text))
+                    .map(|(_, target)| *target),
+            );
+        };
+        match kind {
+            NodeKind::Choice(choice) => {
+                for (option, route) in choice.options.iter().zip(&choice.option_routes) {
+                    let understood = self
+                        .offered
+                        .get(option.key.as_str())
+                        .is_some_and(|id| signature.options.binary_search(id).is_ok());
+                    if understood {
+                        moves.extend(*route);
+                    }
+                }
+                moves.extend(
+                    choice
+                        .intent_routes
+                        .iter()
+                        .filter(|(intent, _)| signature.intents.binary_search(intent).is_ok())
+                        .map(|(_, target)| *target),
+                );
+                (1 + choice.options.len() + choice.intent_routes.len()) as u64
+            }
+            NodeKind::Question(question) => {
+                let Some(Replies { says, answers }) = &signature.replies else {
+                    return 1;
+                };
+                let text = &question.text.lower;
+                let replies = answers
+                    .iter()
+                    .filter(|(key, _)| text.contains(key.as_str()))
+                    .map(|(_, reply)| reply.as_str())
+                    .chain(says.as_deref());
+                let mut cost = 1 + (answers.len() * text.len()) as u64;
+                for reply in replies {
+                    by_intent(&question.intent_routes, reply, moves);
+                    if question.pattern.is_match(reply.trim()) {
+                        moves.extend(question.valid);
+                    }
+                    cost += ((1 + question.intent_routes.len()) * (1 + reply.len())) as u64;
+                }
+                cost
+            }
+            other => {
+                let successors = other.successors();
+                let cost = 1 + successors.len() as u64;
+                moves.extend(successors);
+                cost
+            }
+        }
     }
 }
 
@@ -187,4 +400,66 @@ fn sample_answer(parts: &[TemplatePart]) -> String {
             TemplatePart::Letters(n) => "A".repeat(*n),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::load::Loader;
+
+    const FLOW: &str = "flow: f\nstart: ask\nintents: {agent: [agent]}\nnodes:\n  ask:\n    say: Your order number?\n    expect: {pattern: '^A[0-9]{3}$'}\n    routes: {valid: done, invalid: ask, intent agent: human}\n  human:\n    handoff: {queue: q}\n  done:\n    end: resolved\n";
+
+    fn personas(count: usize) -> String {
+        let mut text = String::from("personas:\n");
+        for i in 0..count {
+            text.push_str(&format!(
+                "  - name: p{i}\n    goals: [{{want: w, says: \"hello {i}\"}}]\n"
+            ));
+        }
+        text
+    }
+
+    fn check(count: usize, budget: u64) -> Vec<Problem> {
+        let loader = Loader::new()
+            .with_file("flow.yaml", FLOW)
+            .with_file("personas.yaml", personas(count));
+        let flow = loader
+            .check_flow(Path::new("flow.yaml"))
+            .unwrap()
+            .value
+            .unwrap();
+        let personas = loader
+            .check_personas(Path::new("personas.yaml"))
+            .unwrap()
+            .value
+            .unwrap();
+        let check = PersonaCheck::with_budget(&flow, budget);
+        personas
+            .iter()
+            .enumerate()
+            .flat_map(|(i, persona)| check.check(persona, &KeyPath::root().index(i)))
+            .collect()
+    }
+
+    #[test]
+    fn every_goal_is_checked_within_the_budget() {
+        // Every goal only says hello: none reaches an end.
+        let problems = check(200, WORK_BUDGET);
+        assert_eq!(problems.len(), 200);
+        assert!(problems.iter().all(|p| p.rule == Rule::UnreachableGoal));
+    }
+
+    #[test]
+    fn lint_says_where_it_stopped_when_the_budget_runs_out() {
+        let problems = check(200, 300);
+        let stopped: Vec<&Problem> = problems
+            .iter()
+            .filter(|p| p.message.starts_with("lint stopped"))
+            .collect();
+        assert_eq!(stopped.len(), 1, "{problems:#?}");
+        let checked = problems.len() - 1;
+        assert!(checked > 0 && checked < 200, "{checked} goals checked");
+    }
 }

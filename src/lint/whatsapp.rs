@@ -6,7 +6,8 @@ use crate::model::flow::{ChoiceStyle, Flow, NodeKind};
 use crate::source::KeyPath;
 use crate::whatsapp::{
     BUTTON_TITLE, HEADER_FOOTER, INTERACTIVE_BODY, LIST_BUTTON, LIST_ROWS, LIST_SECTIONS,
-    ROW_DESCRIPTION, ROW_TITLE, SECTION_TITLE, TEXT_BODY, length,
+    MAX_TEMPLATE_BUTTONS, ROW_DESCRIPTION, ROW_TITLE, SECTION_TITLE, SERVICE_WINDOW, TEMPLATE_BODY,
+    TEMPLATE_BUTTON, TEMPLATE_FOOTER, TEXT_BODY, length,
 };
 
 /// `1 section`, `3 rows`.
@@ -43,7 +44,89 @@ fn check_length(
     }
 }
 
+/// A template's body, footer and buttons against WhatsApp's template limits.
+fn check_templates(flow: &Flow, problems: &mut Vec<Problem>) {
+    for template in &flow.templates {
+        let path = KeyPath::root().key("templates").key(&template.name);
+        let body = length(&template.body.text);
+        if body == 0 || body > TEMPLATE_BODY {
+            problems.push(
+                Problem::new(
+                    Rule::TemplateLimits,
+                    path.key("body"),
+                    format!("the template body has {body} characters; WhatsApp allows 1 to {TEMPLATE_BODY}"),
+                )
+                .with_help("shorten it: a template is read in a notification"),
+            );
+        }
+        if let Some(footer) = &template.footer {
+            problems.extend(check_length(
+                Rule::TemplateLimits,
+                path.key("footer"),
+                "the template footer",
+                footer,
+                TEMPLATE_FOOTER,
+                true,
+            ));
+        }
+        if template.buttons.len() > MAX_TEMPLATE_BUTTONS {
+            problems.push(
+                Problem::new(
+                    Rule::TemplateLimits,
+                    path.key("buttons"),
+                    format!(
+                        "the template has {}; WhatsApp allows at most {MAX_TEMPLATE_BUTTONS}",
+                        counted(template.buttons.len(), "button")
+                    ),
+                )
+                .with_help("keep the few answers most customers want"),
+            );
+        }
+        for (i, button) in template.buttons.iter().enumerate() {
+            problems.extend(check_length(
+                Rule::TemplateLimits,
+                path.key("buttons").index(i),
+                "a template button label",
+                &button.text,
+                TEMPLATE_BUTTON,
+                false,
+            ));
+        }
+    }
+}
+
+/// A free-form follow-up that can only come after the service window has
+/// closed: the customer's last message came before the bot's last one.
+fn check_follow_ups(flow: &Flow, problems: &mut Vec<Problem>) {
+    for node in &flow.nodes {
+        let Some(follow_up) = &node.follow_up else {
+            continue;
+        };
+        if follow_up.text.is_some() && follow_up.after >= SERVICE_WINDOW {
+            let path = KeyPath::root().key("nodes").key(&node.id).key("follow_up");
+            let fate = if follow_up.template.is_some() {
+                "the template is sent instead"
+            } else {
+                "nothing is sent"
+            };
+            problems.push(
+                Problem::new(
+                    Rule::OutsideWindow,
+                    path.key("say"),
+                    format!(
+                        "this free-form follow-up comes {} after the bot's last message, when the customer's 24-hour window has closed: WhatsApp refuses it (131047), and {fate}",
+                        follow_up.after
+                    ),
+                )
+                .with_help("follow up sooner than 24h, or send an approved `template:` (only templates may be sent outside the window)"),
+            );
+        }
+    }
+}
+
 pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
+    check_templates(flow, problems);
+    check_follow_ups(flow, problems);
     for node in &flow.nodes {
         let path = KeyPath::root().key("nodes").key(&node.id);
         let body = |key: &str, text: &str, max: usize| {

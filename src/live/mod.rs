@@ -38,6 +38,9 @@
 //! # }
 //! ```
 //!
+//! [`rehearse`] does all of this for a scenario's customers: it is what
+//! `rehearse live` runs. The rest of this module is the layer under it.
+//!
 //! A conversation usually runs many customers at once: clone the
 //! [`WebhookSender`] into one task per customer and route events by
 //! [`BotEvent::customer`]. Scale customer time with [`Clock`] (`speed`).
@@ -66,11 +69,14 @@
 
 pub mod api;
 mod clock;
+mod conversation;
 mod counters;
 mod error;
 mod event;
 pub mod json;
 pub mod limits;
+mod rehearsal;
+mod screen;
 pub mod standin;
 mod state;
 mod validate;
@@ -89,6 +95,7 @@ pub use error::{LiveError, WebhookError};
 pub use event::{
     BotEvent, BotMessage, Choice, ListRow, ListSection, MarkedRead, Shown, Undelivered,
 };
+pub use rehearsal::{RehearsalOptions, rehearse};
 pub use webhook::{CustomerMessage, Delivered, Receipt, RetryPolicy, WebhookSender};
 
 use state::Shared;
@@ -160,7 +167,7 @@ pub struct Template {
 pub struct LiveConfig {
     /// Where the stand-in listens; loopback only. Port 0 picks a free port.
     pub listen: SocketAddr,
-    /// The bot's webhook callback URL (`http://`, on this machine).
+    /// The bot's webhook callback URL (`http://`).
     pub bot_url: String,
     /// The app secret the bot verifies signatures with.
     pub app_secret: String,
@@ -226,8 +233,10 @@ fn loopback(addr: SocketAddr) -> Result<SocketAddr, LiveError> {
     }
 }
 
-/// The bot's URL, if rehearse can reach it: plain HTTP (no TLS on loopback)
-/// on this machine, since the bot must in turn reach the loopback stand-in.
+/// The bot's URL, if rehearse can send to it: plain HTTP (live mode speaks
+/// no TLS). Any host is accepted, as the user gives it (a container name, a
+/// machine on the same host network); the bot must in turn reach the
+/// stand-in, which listens on loopback only ([`is_loopback_url`] tells).
 fn bot_url(text: &str) -> Result<reqwest::Url, LiveError> {
     let refuse = |reason: &str| LiveError::BotUrl {
         url: text.to_owned(),
@@ -236,10 +245,22 @@ fn bot_url(text: &str) -> Result<reqwest::Url, LiveError> {
     let url = reqwest::Url::parse(text).map_err(|error| refuse(&error.to_string()))?;
     if url.scheme() != "http" {
         return Err(refuse(
-            "use http://: the bot runs on this machine and live mode speaks no TLS",
+            "use http://: live mode speaks no TLS (run the bot on this machine, where it needs none)",
         ));
     }
-    let local = match url.host_str() {
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(refuse("the URL names no host"));
+    }
+    Ok(url)
+}
+
+/// Whether `url` names this machine (`localhost`, `127.0.0.1`, `[::1]`):
+/// a bot elsewhere cannot reach the loopback stand-in.
+pub fn is_loopback_url(url: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    match url.host_str() {
         Some(host) if host.eq_ignore_ascii_case("localhost") => true,
         Some(host) => host
             .trim_start_matches('[')
@@ -247,13 +268,7 @@ fn bot_url(text: &str) -> Result<reqwest::Url, LiveError> {
             .parse::<IpAddr>()
             .is_ok_and(|ip| ip.is_loopback()),
         None => false,
-    };
-    if !local {
-        return Err(refuse(
-            "the bot must run on this machine (localhost, 127.0.0.1 or [::1]) to reach the loopback stand-in",
-        ));
     }
-    Ok(url)
 }
 
 /// Starts the stand-in: binds `config.listen`, starts serving, and returns
@@ -262,12 +277,10 @@ fn bot_url(text: &str) -> Result<reqwest::Url, LiveError> {
 pub async fn start(config: LiveConfig) -> Result<LiveHandle, LiveError> {
     let listen = loopback(config.listen)?;
     let url = bot_url(&config.bot_url)?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|source| LiveError::Bind {
-            addr: listen,
-            source,
-        })?;
+    let listener = bind(listen).map_err(|source| LiveError::Bind {
+        addr: listen,
+        source,
+    })?;
     let local_addr = listener.local_addr().map_err(|source| LiveError::Bind {
         addr: listen,
         source,
@@ -316,6 +329,25 @@ pub async fn start(config: LiveConfig) -> Result<LiveHandle, LiveError> {
         stop: Some(stop),
         server,
     })
+}
+
+/// Connections the kernel may hold for the stand-in to accept. tokio's
+/// default (1,024) overflows when a thousand customers' bot calls open
+/// connections at once, and each dropped SYN costs the bot a second or more
+/// of retransmission: latency the stand-in would add. The kernel caps it at
+/// `net.core.somaxconn`.
+const BACKLOG: u32 = 4096;
+
+/// Binds `addr` with a [`BACKLOG`]-deep accept queue.
+fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    // As tokio's TcpListener::bind does: a port just freed can be bound again.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
 }
 
 /// A running stand-in. Dropping it stops the server too, without waiting.

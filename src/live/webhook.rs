@@ -186,6 +186,11 @@ impl WebhookSender {
         }
     }
 
+    /// The bot's webhook URL.
+    pub fn url(&self) -> &str {
+        self.inner.url.as_str()
+    }
+
     /// The verification handshake: `GET <bot>?hub.mode=subscribe&
     /// hub.verify_token=T&hub.challenge=C` must be answered 200 with body C.
     /// One attempt, bounded by the retry policy's timeout.

@@ -18,7 +18,7 @@ use rand::{Rng, RngExt};
 use rand_distr::{Distribution as _, Exp1, StandardNormal};
 use serde::Deserialize;
 
-use super::duration::Millis;
+use super::duration::{LONGEST_DURATION, Millis};
 use super::weighted::Weighted;
 
 /// The standard normal quantile at 0.9: `p90 = median * exp(Z90 * sigma)`.
@@ -58,8 +58,14 @@ impl Distribution {
         Distribution(Kind::Fixed(value))
     }
 
-    /// One draw.
+    /// One draw, at most [`LONGEST_DURATION`]: a heavy tail (a lognormal with
+    /// a p90 a million times its median) must not push a simulated clock
+    /// towards overflow.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Millis {
+        self.draw(rng).min(LONGEST_DURATION)
+    }
+
+    fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> Millis {
         match &self.0 {
             Kind::Fixed(value) => *value,
             Kind::Uniform { min, max } => Millis(rng.random_range(*min..=*max)),
@@ -78,7 +84,7 @@ impl Distribution {
             }
             Kind::Mixture(parts) => {
                 let u: f64 = rng.random();
-                parts.get(parts.pick(u)).sample(rng)
+                parts.get(parts.pick(u)).draw(rng)
             }
         }
     }
@@ -396,6 +402,22 @@ mod tests {
         // Exactly the fixed part's share lies at or below 10s, plus the exponential mass.
         let share_at_most_10 = 0.75 + 0.25 * (1.0 - (-10.0f64 / 30.0).exp());
         assert_quantile(&d, share_at_most_10, 10.0005);
+    }
+
+    #[test]
+    fn draws_never_exceed_the_longest_duration() {
+        let wild = parse("lognormal: {median: 1ms, p90: 1000d}");
+        let values = samples(&wild);
+        assert!(values[N - 1] <= LONGEST_DURATION.as_secs_f64());
+        assert_eq!(
+            values[N - 1],
+            LONGEST_DURATION.as_secs_f64(),
+            "the tail is cut"
+        );
+        let spiky = parse("weibull: {scale: 1000d, shape: 0.01}");
+        assert!(samples(&spiky)[N - 1] <= LONGEST_DURATION.as_secs_f64());
+        let error = try_parse("uniform: {min: 1s, max: 1001d}").unwrap_err();
+        assert!(error.contains("longer than 1000 days"), "{error}");
     }
 
     #[test]

@@ -86,29 +86,43 @@ const UNITS: [(&str, f64); 5] = [
     ("d", 86_400_000.0),
 ];
 
+/// The longest duration a file may write: 1000 days. Every delay, patience
+/// and handling time people simulate is far shorter, and the bound keeps
+/// simulated clocks far from overflowing (see [`Distribution`]
+/// (super::Distribution), whose draws are capped at the same bound).
+pub const LONGEST_DURATION: Millis = Millis(1000 * 86_400_000);
+
 /// Parses `800ms`, `2s`, `1.5m`, `1h`, `2d`. Returns a message fit to follow
 /// "invalid duration: " on failure.
 pub fn parse_duration(text: &str) -> Result<Millis, String> {
     let text = text.trim();
+    let shown = crate::source::cut(text, 40);
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .ok_or_else(|| {
-            format!("`{text}` has no unit; write it like `800ms`, `30s`, `5m`, `1h` or `2d`")
+            format!("`{shown}` has no unit; write it like `800ms`, `30s`, `5m`, `1h` or `2d`")
         })?;
     let (number, unit) = text.split_at(split);
     let factor = UNITS
         .iter()
         .find(|(name, _)| *name == unit.trim())
         .map(|(_, factor)| *factor)
-        .ok_or_else(|| format!("`{text}` has an unknown unit `{unit}`; use ms, s, m, h or d"))?;
+        .ok_or_else(|| {
+            format!(
+                "`{shown}` has an unknown unit `{}`; use ms, s, m, h or d",
+                crate::source::cut(unit, 20)
+            )
+        })?;
     let value: f64 = number
         .parse()
-        .map_err(|_| format!("`{text}` does not start with a number; write it like `1.5s`"))?;
-    let ms = value * factor;
-    if !ms.is_finite() || ms > 1e15 {
-        return Err(format!("`{text}` is too long"));
+        .map_err(|_| format!("`{shown}` does not start with a number; write it like `1.5s`"))?;
+    let ms = (value * factor).round();
+    if !ms.is_finite() || ms > LONGEST_DURATION.0 as f64 {
+        return Err(format!(
+            "`{shown}` is longer than 1000 days, the longest duration rehearse takes"
+        ));
     }
-    Ok(Millis(ms.round() as u64))
+    Ok(Millis(ms as u64))
 }
 
 impl<'de> Deserialize<'de> for Millis {
@@ -154,7 +168,8 @@ impl fmt::Display for Millis {
             let secs = (ms + 500) / 1000;
             write!(f, "{}m {:02}s", secs / 60, secs % 60)
         } else {
-            let mins = (ms + 30_000) / 60_000;
+            // Rounded to the minute without overflowing, however large.
+            let mins = ms / 60_000 + u64::from(ms % 60_000 >= 30_000);
             write!(f, "{}h {:02}m", mins / 60, mins % 60)
         }
     }
@@ -194,5 +209,22 @@ mod tests {
         assert_eq!(Millis(1_240).to_string(), "1.2s");
         assert_eq!(Millis(185_000).to_string(), "3m 05s");
         assert_eq!(Millis(7_800_000).to_string(), "2h 10m");
+        assert_eq!(Millis(7_829_999).to_string(), "2h 10m");
+        assert_eq!(Millis(7_830_000).to_string(), "2h 11m");
+        assert_eq!(LONGEST_DURATION.to_string(), "24000h 00m");
+        // The largest value a clock can hold still reads as hours.
+        assert_eq!(Millis(u64::MAX).to_string(), "5124095576030h 26m");
+    }
+
+    #[test]
+    fn refuses_durations_beyond_1000_days() {
+        assert_eq!(parse_duration("1000d"), Ok(LONGEST_DURATION));
+        assert_eq!(parse_duration("24000h"), Ok(LONGEST_DURATION));
+        for text in ["1001d", "86400000001ms", "99999999999999999999999s"] {
+            let error = parse_duration(text).unwrap_err();
+            assert!(error.contains("longer than 1000 days"), "{text}: {error}");
+        }
+        let long = format!("{}s", "9".repeat(10_000));
+        assert!(parse_duration(&long).unwrap_err().len() < 200);
     }
 }

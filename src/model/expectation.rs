@@ -162,6 +162,44 @@ impl Expectation {
                 node,
                 scenario.flow.nodes.iter().map(|n| n.id.as_str()).collect(),
             ),
+            Metric::Campaign(name, _) => (
+                "campaign",
+                name,
+                scenario
+                    .outreach
+                    .campaigns
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect(),
+            ),
+            Metric::FollowUp(node, _) => (
+                "node with a follow-up",
+                node,
+                scenario
+                    .flow
+                    .nodes
+                    .iter()
+                    .filter(|n| n.follow_up.is_some())
+                    .map(|n| n.id.as_str())
+                    .collect(),
+            ),
+            Metric::Retention(_)
+                if !scenario
+                    .personas
+                    .items()
+                    .iter()
+                    .any(|p| p.returns.is_some()) =>
+            {
+                return Err(
+                    "no persona of the scenario `returns`, so there is no retention to measure"
+                        .into(),
+                );
+            }
+            Metric::Cost(_) if scenario.outreach.pricing.is_none() => {
+                return Err(
+                    "the scenario has no `pricing:`, so there is no cost to measure".into(),
+                );
+            }
             _ => return Ok(()),
         };
         if known.contains(&wanted) {

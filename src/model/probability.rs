@@ -11,6 +11,8 @@ pub struct Probability(f64);
 impl Probability {
     /// Never.
     pub const ZERO: Probability = Probability(0.0);
+    /// Always.
+    pub const ONE: Probability = Probability(1.0);
 
     /// A probability, or a message saying how to write one.
     pub fn new(value: f64) -> Result<Probability, String> {

@@ -17,7 +17,15 @@
 //! expect:
 //!   self_resolution: ">= 0.55"
 //! snapshot: false                 # gate on `expect:` alone, no approved report
+//! live:                           # `rehearse live` only; `run` ignores it
+//!   handoff_when: ["connecting you to an agent"]
+//!   fallback_when: ["sorry, i didn't get that"]
+//!   queue: support                # the pool handoffs go to (default: the only one)
+//!   quiet: 1s                     # a text with nothing after it this long ends the bot's turn
 //! ```
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -26,7 +34,7 @@ use super::calendar::{Schedule, WEEK, WeekTime};
 use super::expectation::Expectation;
 use super::flow::{Flow, NodeKind, QueueId};
 use super::persona::Persona;
-use super::text::{closest, did_you_mean, list};
+use super::text::{Suggestions, did_you_mean, list};
 use super::weighted::Weighted;
 use super::{Distribution, Millis};
 use crate::diagnostic::{Problem, Rule};
@@ -35,6 +43,10 @@ use crate::source::KeyPath;
 /// A conversation that reaches this many customer turns ends as unresolved,
 /// so a flow that loops forever cannot hang a run.
 pub const DEFAULT_MAX_TURNS: u32 = 50;
+
+/// The most turns a conversation may take: a customer caught in a loop
+/// must not keep a run busy for billions of turns.
+pub const MAX_TURNS: u32 = 1_000;
 
 /// Replications run when a scenario does not say: enough for a 95%
 /// interval with 9 degrees of freedom, few enough to stay quick.
@@ -86,6 +98,57 @@ pub(crate) struct ScenarioSpec {
     /// only to say what to write instead.
     #[serde(default)]
     pub conversations: Option<f64>,
+    /// How `rehearse live` reads a real bot's messages; `run` ignores it.
+    #[serde(default)]
+    pub live: Option<LiveSpec>,
+    #[serde(default)]
+    pub audience: Option<super::outreach::AudienceSpec>,
+    #[serde(default)]
+    pub campaigns: Vec<super::outreach::CampaignSpec>,
+    #[serde(default)]
+    pub pricing: Option<super::outreach::PricingSpec>,
+}
+
+/// The `live:` block as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LiveSpec {
+    /// Text in a bot message that hands the customer to a person.
+    #[serde(default)]
+    pub handoff_when: Vec<String>,
+    /// The agent pool handoffs go to.
+    #[serde(default)]
+    pub queue: Option<String>,
+    /// Text in a bot message that shows it did not understand the customer.
+    #[serde(default)]
+    pub fallback_when: Vec<String>,
+    /// How long a text message with nothing after it ends the bot's turn.
+    #[serde(default)]
+    pub quiet: Option<Millis>,
+}
+
+/// How long a bot's text message must stand alone, in real time, before the
+/// customer takes it as the bot's whole turn (a question to answer), unless
+/// a scenario's `live.quiet` says otherwise.
+pub const DEFAULT_QUIET: Millis = Millis(1_000);
+
+/// The longest `live.quiet`.
+pub const MAX_QUIET: Millis = Millis(60_000);
+
+/// How `rehearse live` reads a real bot: which messages hand the customer
+/// over, which show a misunderstanding, and when the bot's turn is over.
+/// `run` ignores all of it: there the flow says so.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LiveSettings {
+    /// A bot message with one of these phrases hands the customer over.
+    pub handoff_when: crate::model::phrases::Phrases,
+    /// The pool such a handoff joins; `None` without `handoff_when`.
+    pub handoff_pool: Option<PoolId>,
+    /// A bot message with one of these phrases did not understand the
+    /// customer's last message.
+    pub fallback_when: crate::model::phrases::Phrases,
+    /// Real time after a lone text message that ends the bot's turn.
+    pub quiet: Millis,
 }
 
 fn yes() -> bool {
@@ -231,6 +294,10 @@ pub struct Scenario {
     pub(crate) expectations: Vec<Expectation>,
     /// Whether `rehearse check` compares the report with an approved one.
     pub(crate) snapshot: bool,
+    /// How `rehearse live` reads a real bot (`live:`).
+    pub(crate) live: LiveSettings,
+    /// What the business sends customers first: audience, campaigns, prices.
+    pub(crate) outreach: super::outreach::Outreach,
 }
 
 /// Shares may be written as 0.6/0.4 or as 0.333 three times; this much slack
@@ -307,11 +374,11 @@ impl Scenario {
                 "each replication is an independent run of `duration`; 10 to 50 give good intervals".into(),
             );
         }
-        if spec.max_turns == 0 {
+        if !(1..=MAX_TURNS).contains(&spec.max_turns) {
             setting(
                 "max_turns",
-                "must be at least 1".into(),
-                "how many customer turns a conversation may take".into(),
+                format!("must be between 1 and {MAX_TURNS}"),
+                "how many customer turns a conversation may take; a loop ends there".into(),
             );
         }
         let starts_at = match spec.starts_at.as_deref().map(WeekTime::parse) {
@@ -326,7 +393,14 @@ impl Scenario {
             }
         };
 
-        let mixed = mix(&spec.mix, personas, &root, problems);
+        // Personas only the audience has are kept too, with no share of the
+        // customers who write in.
+        let audience_only: Vec<&str> = spec
+            .audience
+            .iter()
+            .flat_map(|audience| audience.mix.keys().map(String::as_str))
+            .collect();
+        let mixed = mix(&spec.mix, personas, &audience_only, &root, problems);
         let pools: Vec<Option<AgentPool>> = spec
             .agents
             .into_iter()
@@ -336,6 +410,7 @@ impl Scenario {
         let pool_of_queue = pools
             .as_ref()
             .and_then(|pools| staff(&flow, pools, problems));
+        let live = live_settings(spec.live.unwrap_or_default(), pools.as_deref(), problems);
 
         let mut expectations = Vec::with_capacity(spec.expect.len());
         for (name, condition) in &spec.expect {
@@ -347,6 +422,18 @@ impl Scenario {
                 ),
             }
         }
+
+        let outreach = match (&mixed, &starts_at, spec.duration) {
+            (Some(personas), Some(starts_at), Some(duration)) => super::outreach::OutreachSpec {
+                audience: spec.audience.as_ref(),
+                campaigns: &spec.campaigns,
+                pricing: spec.pricing.as_ref(),
+                starts_at: *starts_at,
+                duration,
+            }
+            .validate(personas, &flow, problems),
+            _ => None,
+        };
 
         if problems.len() > before {
             return None;
@@ -367,6 +454,8 @@ impl Scenario {
             pool_of_queue: pool_of_queue?,
             expectations,
             snapshot: spec.snapshot,
+            live: live?,
+            outreach: outreach?,
         };
         for (expectation, name) in scenario.expectations.iter().zip(spec.expect.keys()) {
             if let Err(message) = expectation.names_what_exists(&scenario) {
@@ -424,12 +513,22 @@ impl Scenario {
     /// Customers expected in one replication (after the warm-up): the
     /// arrival rate integrated over `duration`.
     pub fn expected_arrivals(&self) -> f64 {
+        self.arrivals_over(self.clock_start.plus(self.warm_up), self.duration)
+    }
+
+    /// Customers one replication simulates, warm-up included.
+    pub fn simulated_arrivals(&self) -> f64 {
+        self.arrivals_over(self.clock_start, self.warm_up + self.duration)
+    }
+
+    /// The arrival rate integrated over `length` from `from`.
+    fn arrivals_over(&self, from: WeekTime, length: Millis) -> f64 {
         let hours = |ms: u64| ms as f64 / 3_600_000.0;
         match &self.arrivals {
-            Arrivals::Constant(per_hour) => per_hour * hours(self.duration.0),
+            Arrivals::Constant(per_hour) => per_hour * hours(length.0),
             Arrivals::Profile(profile) => {
-                let mut at = self.clock_start.plus(self.warm_up);
-                let mut left = self.duration;
+                let mut at = from;
+                let mut left = length;
                 let mut total = 0.0;
                 while left > Millis::ZERO {
                     let step = profile.until_change(at).unwrap_or(left).min(left);
@@ -440,6 +539,11 @@ impl Scenario {
                 total
             }
         }
+    }
+
+    /// The traffic before `duration` that loads the queues but is not counted.
+    pub fn warm_up(&self) -> Millis {
+        self.warm_up
     }
 
     /// The bot.
@@ -644,6 +748,118 @@ fn pool(name: String, spec: AgentSpec, problems: &mut Vec<Problem>) -> Option<Ag
     })
 }
 
+/// Reads the `live:` block, reporting what is wrong where it is written.
+/// `pools` is `None` when the agent pools have errors of their own.
+fn live_settings(
+    spec: LiveSpec,
+    pools: Option<&[AgentPool]>,
+    problems: &mut Vec<Problem>,
+) -> Option<LiveSettings> {
+    let root = KeyPath::root().key("live");
+    let before = problems.len();
+    let mut phrases =
+        |key: &str, written: &[String], help: &str| match crate::model::persona::phrases_at(
+            written,
+            root.key(key),
+            Rule::InvalidScenario,
+            help,
+        ) {
+            Ok(phrases) => phrases,
+            Err(problem) => {
+                problems.push(problem);
+                Default::default()
+            }
+        };
+    let handoff_when = phrases(
+        "handoff_when",
+        &spec.handoff_when,
+        "like `handoff_when: [\"connecting you to an agent\"]`: text in a bot message that hands the customer to a person",
+    );
+    let fallback_when = phrases(
+        "fallback_when",
+        &spec.fallback_when,
+        "like `fallback_when: [\"sorry, i didn't get that\"]`: text in a bot message that shows it did not understand",
+    );
+    let quiet = spec.quiet.unwrap_or(DEFAULT_QUIET);
+    if quiet == Millis::ZERO || quiet > MAX_QUIET {
+        problems.push(
+            Problem::new(
+                Rule::InvalidScenario,
+                root.key("quiet"),
+                format!("`quiet` is from 1ms to {MAX_QUIET}, got {quiet}"),
+            )
+            .with_help("how long a text message with nothing after it ends the bot's turn, like `quiet: 1s`"),
+        );
+    }
+    fn names(pools: &[AgentPool]) -> Vec<&str> {
+        pools.iter().map(|pool| pool.name.as_str()).collect()
+    }
+    let handoff_pool = match (pools, &spec.queue) {
+        // The pools' own problems are reported where they are written.
+        (None, _) => None,
+        (Some(pools), Some(queue)) => match pools.iter().position(|pool| &pool.name == queue) {
+            Some(pool) => Some(pool),
+            None => {
+                let known = names(pools);
+                problems.push(
+                    Problem::new(
+                        Rule::InvalidScenario,
+                        root.key("queue"),
+                        format!(
+                            "no agent pool is called `{queue}`{}",
+                            did_you_mean(queue, known.iter().copied())
+                        ),
+                    )
+                    .with_help(if known.is_empty() {
+                        "add the pool under `agents:`".to_string()
+                    } else {
+                        format!("the scenario staffs {}", list(known.iter().copied()))
+                    }),
+                );
+                None
+            }
+        },
+        (Some(_), None) if handoff_when.is_empty() => None,
+        (Some([_]), None) => Some(0),
+        (Some([]), None) => {
+            problems.push(
+                Problem::new(
+                    Rule::InvalidScenario,
+                    root.key("handoff_when"),
+                    "a handoff needs agents to hand off to, and the scenario staffs none",
+                )
+                .with_help("add a pool under `agents:`, like `support: {count: 4, handle_time: {exponential: {mean: 6m}}}`"),
+            );
+            None
+        }
+        (Some(pools), None) => {
+            let known = names(pools);
+            problems.push(
+                Problem::new(
+                    Rule::InvalidScenario,
+                    root.clone(),
+                    format!(
+                        "the scenario staffs {} pools: say which one handoffs join",
+                        pools.len()
+                    ),
+                )
+                .with_help(format!(
+                    "add `queue: {}` (the scenario staffs {})",
+                    known[0],
+                    list(known.iter().copied())
+                )),
+            );
+            None
+        }
+    };
+    (problems.len() == before).then_some(LiveSettings {
+        handoff_when,
+        handoff_pool,
+        fallback_when,
+        quiet,
+    })
+}
+
 /// `1h`, `90m`, `2.5h`: a duration for a help message.
 fn readable_hours(hours: f64) -> String {
     if hours >= 1.0 && (hours - hours.round()).abs() < 0.05 {
@@ -659,16 +875,30 @@ fn readable_hours(hours: f64) -> String {
 fn staff(flow: &Flow, pools: &[AgentPool], problems: &mut Vec<Problem>) -> Option<Vec<PoolId>> {
     let root = KeyPath::root();
     let mut pool_of_queue = Vec::with_capacity(flow.queues.len());
+    let by_name: HashMap<&str, usize> = pools
+        .iter()
+        .enumerate()
+        .map(|(index, pool)| (pool.name.as_str(), index))
+        .collect();
+    let suggestions = OnceCell::new();
+    // The first node that hands off to each queue, for messages.
+    let first_handoff = OnceCell::new();
     for (queue_id, queue) in flow.queues.iter().enumerate() {
-        match pools.iter().position(|pool| &pool.name == queue) {
+        match by_name.get(queue.as_str()).copied() {
             Some(pool) => pool_of_queue.push(pool),
             None => {
-                let node = flow
-                    .nodes
-                    .iter()
-                    .find(|node| matches!(&node.kind, NodeKind::Handoff(handoff) if handoff.queue == queue_id))
-                    .map_or("?", |node| node.id.as_str());
-                let near_miss = closest(queue, pools.iter().map(|pool| pool.name.as_str()));
+                let node = first_handoff.get_or_init(|| {
+                    let mut first = vec!["?"; flow.queues.len()];
+                    for node in flow.nodes.iter().rev() {
+                        if let NodeKind::Handoff(handoff) = &node.kind {
+                            first[handoff.queue] = node.id.as_str();
+                        }
+                    }
+                    first
+                })[queue_id];
+                let near_miss = suggestions
+                    .get_or_init(|| Suggestions::new(pools.iter().map(|pool| pool.name.as_str())))
+                    .closest(queue);
                 problems.push(match near_miss {
                     Some(staffed) => Problem::new(
                         Rule::UnstaffedQueue,
@@ -693,7 +923,8 @@ fn staff(flow: &Flow, pools: &[AgentPool], problems: &mut Vec<Problem>) -> Optio
 /// Without a mix, every persona gets an equal share.
 fn mix(
     shares: &IndexMap<String, f64>,
-    mut personas: Vec<Persona>,
+    personas: Vec<Persona>,
+    audience_only: &[&str],
     root: &KeyPath,
     problems: &mut Vec<Problem>,
 ) -> Option<Weighted<Persona>> {
@@ -712,6 +943,16 @@ fn mix(
         .iter()
         .map(|persona| persona.name.clone())
         .collect();
+    // Looked up by name, and suggested from, once for every mix entry: a
+    // mix of thousands of personas must not be quadratic.
+    let by_name: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| (name.as_str(), index))
+        .collect();
+    let suggestions = OnceCell::new();
+    let defined = OnceCell::new();
+    let mut personas: Vec<Option<Persona>> = personas.into_iter().map(Some).collect();
     let before = problems.len();
     let mut chosen = Vec::with_capacity(shares.len());
     let mut total = 0.0;
@@ -728,20 +969,25 @@ fn mix(
             );
         }
         total += share;
-        match personas.iter().position(|persona| &persona.name == name) {
-            Some(index) => chosen.push((*share, personas.swap_remove(index))),
+        match by_name
+            .get(name.as_str())
+            .and_then(|index| personas[*index].take())
+        {
+            Some(persona) => chosen.push((*share, persona)),
             None => problems.push(
                 Problem::new(
                     Rule::UnknownPersona,
                     path,
                     format!(
                         "no persona is called `{name}`{}",
-                        did_you_mean(name, names.iter().map(String::as_str))
+                        suggestions
+                            .get_or_init(|| Suggestions::new(names.iter().map(String::as_str)))
+                            .did_you_mean(name)
                     ),
                 )
                 .with_help(format!(
                     "the persona files define {}",
-                    list(names.iter().map(String::as_str))
+                    defined.get_or_init(|| list(names.iter().map(String::as_str)))
                 )),
             ),
         }
@@ -758,6 +1004,11 @@ fn mix(
     }
     if problems.len() > before {
         return None;
+    }
+    for name in audience_only {
+        if let Some(persona) = by_name.get(name).and_then(|index| personas[*index].take()) {
+            chosen.push((0.0, persona));
+        }
     }
     match Weighted::new(chosen) {
         Ok(weighted) => Some(weighted),

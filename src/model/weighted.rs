@@ -37,14 +37,17 @@ impl<T> Weighted<T> {
         let mut running = 0.0;
         let mut cumulative = Vec::with_capacity(weighted.len());
         let mut items = Vec::with_capacity(weighted.len());
+        let last_chosen = weighted.iter().rposition(|(weight, _)| *weight > 0.0);
         for (weight, item) in weighted {
             running += weight / total;
             cumulative.push(running);
             items.push(item);
         }
-        // Guard against rounding: the last item catches every draw below 1.
-        if let Some(last) = cumulative.last_mut() {
-            *last = 1.0;
+        // Guard against rounding: the last item with a weight catches every
+        // draw below 1, and items of weight 0 after it (personas only an
+        // audience has) are never picked.
+        if let Some(last) = last_chosen {
+            cumulative[last..].fill(1.0);
         }
         Ok(Weighted { items, cumulative })
     }
@@ -113,6 +116,13 @@ mod tests {
         assert_eq!(weighted.pick(0.6), 1);
         assert_eq!(weighted.pick(0.999_999), 1);
         assert!((weighted.share(1) - 0.4).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_trailing_item_of_weight_zero_is_never_picked() {
+        let weighted = Weighted::new(vec![(0.1, 'a'), (0.2, 'b'), (0.7, 'c'), (0.0, 'd')]).unwrap();
+        assert_eq!(weighted.pick(0.999_999_999_999), 2);
+        assert_eq!(weighted.share(3), 0.0);
     }
 
     #[test]

@@ -280,6 +280,9 @@ fn reason_clause(reason: Reason) -> &'static str {
         Reason::GaveUp => "found nothing to tap or say",
         Reason::SurveySkipped => "left at the survey",
         Reason::QueuePatience => "waited too long for an agent",
+        Reason::WindowClosed => {
+            "were reached by an agent only after their 24-hour window had closed"
+        }
     }
 }
 

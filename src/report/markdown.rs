@@ -32,6 +32,16 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         thousands(report.conversations),
         report.replications
     )?;
+    if let Some(live) = &report.live {
+        if let Some(note) = live.partial_note() {
+            writeln!(out, "**{}**\n", escape(&note))?;
+        }
+        writeln!(out, "| live | |\n|---|---|")?;
+        for (label, text) in live.lines() {
+            writeln!(out, "| {label} | {} |", escape(&text))?;
+        }
+        writeln!(out)?;
+    }
     writeln!(out, "| outcome | share |\n|---|---:|")?;
     let ci95 = report.ci95.as_ref();
     for outcome in Outcome::ALL {
@@ -78,9 +88,20 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             escape(&table::conversion_line(report))
         )?;
     }
-    draw(&table::funnel(report), out)?;
+    if !report.funnel.is_empty() {
+        draw(&table::funnel(report), out)?;
+    }
     if !report.queues.is_empty() {
         draw(&table::queues(report), out)?;
+    }
+    if !report.campaigns.is_empty() {
+        draw(&table::sends("campaign", &report.campaigns), out)?;
+    }
+    if !report.follow_ups.is_empty() {
+        draw(&table::sends("follow-up at", &report.follow_ups), out)?;
+    }
+    for (title, line) in table::outreach_lines(report) {
+        writeln!(out, "\n**{title}**: {}.", escape(&line))?;
     }
     for (title, groups) in [
         ("persona", &report.personas),
@@ -110,7 +131,7 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn draw(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn draw(table: &Table, out: &mut dyn Write) -> io::Result<()> {
     let headers: Vec<String> = table.headers.iter().map(|h| escape(h)).collect();
     let rule: String = table
         .align
@@ -138,7 +159,7 @@ fn draw(table: &Table, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Names from the user's files must not break the table or inject markup.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let text = crate::source::printable(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

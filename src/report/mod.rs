@@ -9,10 +9,11 @@
 //! does not use is absent, not zero.
 
 pub(crate) mod html;
-mod markdown;
+pub mod live;
+pub(crate) mod markdown;
 pub(crate) mod render;
 pub(crate) mod table;
-mod text;
+pub(crate) mod text;
 pub mod transcript;
 
 use indexmap::IndexMap;
@@ -21,13 +22,13 @@ use serde::Serialize;
 pub use render::{Format, Renderer, Style, render_to_string};
 
 use crate::metric::{
-    CsatStat, FunnelCount, Group, GroupMetric, Metric, Outcome, QueueStat, Rate, Reason, Stat,
-    Timer,
+    ComplianceStat, CostStat, CsatStat, FunnelCount, Group, GroupMetric, Metric, Outcome,
+    QueueStat, Rate, Reason, SendStat, Stat, Timer,
 };
 use crate::model::flow::NodeKind;
 use crate::model::scenario::Scenario;
 use crate::stats::Interval;
-use crate::tally::{Histogram, QueueTally, Tallies, Tally};
+use crate::tally::{CampaignTally, Histogram, QueueTally, Tallies, Tally};
 
 /// What a run measured (DESIGN.md section 3). Keys are only ever added.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,6 +43,9 @@ pub struct Report {
     pub replications: u32,
     /// Conversations counted, over all replications.
     pub conversations: u64,
+    /// `rehearse live` only: what happened between rehearse and the bot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<live::Live>,
     /// A partition: every conversation has exactly one outcome.
     pub outcomes: Outcomes,
     /// Rates over all conversations.
@@ -64,7 +68,9 @@ pub struct Report {
     /// Per business goal with a `value:`, what it brings per conversation.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub conversion_value: IndexMap<String, f64>,
-    /// Per node, in flow order.
+    /// Per node, in flow order; absent in live mode, where the bot's nodes
+    /// are not known.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub funnel: IndexMap<String, FunnelStep>,
     /// Per agent queue, in scenario order; absent without agents.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
@@ -79,6 +85,23 @@ pub struct Report {
     /// absent without splits.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub variants: IndexMap<String, Breakdown>,
+    /// Per campaign, in scenario order; absent without campaigns.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub campaigns: IndexMap<String, Sends>,
+    /// Per node that follows up on a silent customer, in flow order; absent
+    /// when none does.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub follow_ups: IndexMap<String, Sends>,
+    /// Messages WhatsApp would refuse (never delivered); present when the
+    /// scenario sends customers messages first or a queue closes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<Compliance>,
+    /// Customers who came back; present when a persona `returns`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention: Option<Retention>,
+    /// What the messages cost; present with `pricing:`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Cost>,
     /// Sample conversations, when asked for (`run --transcripts N`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub transcripts: Vec<transcript::Transcript>,
@@ -155,6 +178,111 @@ impl Distributions {
             Timer::AgentFirstResponse => &self.agent_first_response,
             Timer::QueueWait => &self.queue_wait,
             Timer::Resolution => &self.resolution,
+        }
+    }
+}
+
+/// Messages the business sent first: a campaign's, or a node's follow-ups
+/// (see [`SendStat`] for each number). Counts are exact, over all
+/// replications.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[allow(missing_docs)] // each is the SendStat of the same name
+pub struct Sends {
+    pub sent: u64,
+    pub delivered: u64,
+    pub read: u64,
+    pub replied: u64,
+    pub clicked: u64,
+    pub opted_out: u64,
+    pub converted: u64,
+    pub refused: u64,
+    pub open_rate: f64,
+    pub response_rate: f64,
+    /// Follow-ups only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovered: Option<u64>,
+}
+
+impl Sends {
+    fn new(tally: &CampaignTally, recovered: Option<u64>) -> Sends {
+        Sends {
+            sent: tally.sent,
+            delivered: tally.delivered,
+            read: tally.read,
+            replied: tally.replied,
+            clicked: tally.clicked,
+            opted_out: tally.opted_out,
+            converted: tally.converted,
+            refused: tally.refused,
+            open_rate: fraction(tally.read, tally.delivered),
+            response_rate: fraction(tally.replied, tally.delivered),
+            recovered,
+        }
+    }
+
+    /// The value of `stat`, when it has one.
+    pub fn get(&self, stat: SendStat) -> Option<f64> {
+        Some(match stat {
+            SendStat::Sent => self.sent as f64,
+            SendStat::Delivered => self.delivered as f64,
+            SendStat::Read => self.read as f64,
+            SendStat::Replied => self.replied as f64,
+            SendStat::Clicked => self.clicked as f64,
+            SendStat::OptedOut => self.opted_out as f64,
+            SendStat::Converted => self.converted as f64,
+            SendStat::Refused => self.refused as f64,
+            SendStat::OpenRate => self.open_rate,
+            SendStat::ResponseRate => self.response_rate,
+            SendStat::Recovered => self.recovered? as f64,
+        })
+    }
+}
+
+/// Messages WhatsApp would refuse (see [`ComplianceStat`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)] // each is the ComplianceStat of the same name
+pub struct Compliance {
+    pub outside_window: u64,
+    pub not_opted_in: u64,
+}
+
+/// Customers who came back (see [`Metric::Retention`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Retention {
+    /// Back within 7 days of their first conversation's start.
+    pub d7: f64,
+    /// Back within 30 days.
+    pub d30: f64,
+    /// Customers whose first conversation was counted.
+    pub customers: u64,
+}
+
+/// What the messages cost (see [`CostStat`]), in `currency` at the prices
+/// of `as_of`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cost {
+    /// Over all replications.
+    pub total: f64,
+    /// Per conversation.
+    pub per_conversation: f64,
+    /// Per resolved conversation; `null` when none was resolved.
+    pub per_resolution: Option<f64>,
+    /// The total by template category, and `service` for conversations
+    /// customers started.
+    pub by_category: IndexMap<&'static str, f64>,
+    /// As in `pricing:`.
+    pub currency: String,
+    /// The date of the prices, as in `pricing:`.
+    pub as_of: String,
+}
+
+impl Cost {
+    /// The value of `stat`, when it has one.
+    pub fn get(&self, stat: CostStat) -> Option<f64> {
+        match stat {
+            CostStat::Total => Some(self.total),
+            CostStat::PerConversation => Some(self.per_conversation),
+            CostStat::PerResolution => self.per_resolution,
         }
     }
 }
@@ -499,10 +627,58 @@ impl QueueReport {
     }
 }
 
+/// Whether the scenario can send something WhatsApp would refuse: it
+/// writes to customers first (campaigns, follow-ups), or an agent queue
+/// closes (an agent may pick a customer up after their window closed).
+fn compliance(scenario: &Scenario) -> bool {
+    !scenario.outreach.campaigns.is_empty()
+        || scenario.flow.follows_up()
+        || scenario
+            .pools
+            .iter()
+            .any(|pool| pool.agents.values().any(|agents| *agents == 0))
+}
+
+/// The cost of a run: delivered templates by category and conversations
+/// customers started, at `pricing`'s prices.
+fn cost(pricing: &crate::model::outreach::Pricing, tallies: &Tallies) -> Cost {
+    use crate::model::flow::Category;
+    let mut by_category: IndexMap<&'static str, f64> = IndexMap::new();
+    let mut total = 0.0;
+    for category in Category::ALL {
+        let count = tallies.cost.templates[category as usize];
+        if pricing.templates[category as usize].is_some() {
+            let amount = count as f64 * pricing.of(category);
+            by_category.insert(category.key(), round_to(amount, 4));
+            total += amount;
+        }
+    }
+    let service = tallies.cost.service as f64 * pricing.service;
+    by_category.insert("service", round_to(service, 4));
+    total += service;
+    let conversations = tallies.conversations();
+    let resolved = tallies.all.outcomes.get(Outcome::SelfResolved)
+        + tallies.all.outcomes.get(Outcome::AgentResolved);
+    Cost {
+        total: round_to(total, 4),
+        per_conversation: if conversations == 0 {
+            0.0
+        } else {
+            round_to(total / conversations as f64, 6)
+        },
+        per_resolution: (resolved > 0).then(|| round_to(total / resolved as f64, 6)),
+        by_category,
+        currency: pricing.currency.clone(),
+        as_of: pricing.as_of.clone(),
+    }
+}
+
 /// Which of the report's optional blocks a scenario uses.
 struct Features<'s> {
     csat: bool,
     goals: &'s [crate::model::flow::Goal],
+    /// Whether the funnel (per flow node) is known.
+    funnel: bool,
 }
 
 impl Breakdown {
@@ -555,11 +731,44 @@ impl Report {
                 .any(|node| matches!(node.kind, NodeKind::Survey(_)))
                 || scenario.pools.iter().any(|pool| pool.survey),
             goals: &flow.goals,
+            funnel: true,
         };
+        Report::build(scenario, seed, replications, tallies, &features)
+    }
+
+    /// The report of a `rehearse live` run of `scenario`: one stretch of
+    /// traffic against a real bot. What only the flow could tell (the
+    /// funnel, conversions, A/B variants, the bot's own surveys) is absent;
+    /// the agents' surveys and queues are simulated, so they are there.
+    pub(crate) fn live(
+        scenario: &Scenario,
+        seed: u64,
+        tallies: &Tallies,
+        live: live::Live,
+    ) -> Report {
+        let features = Features {
+            csat: scenario.pools.iter().any(|pool| pool.survey),
+            goals: &[],
+            funnel: false,
+        };
+        let mut report = Report::build(scenario, seed, 1, tallies, &features);
+        report.live = Some(live);
+        report
+    }
+
+    fn build(
+        scenario: &Scenario,
+        seed: u64,
+        replications: u32,
+        tallies: &Tallies,
+        features: &Features,
+    ) -> Report {
+        let flow = &scenario.flow;
         let conversations = tallies.conversations();
         let funnel = flow
             .nodes
             .iter()
+            .filter(|_| features.funnel)
             .zip(&tallies.funnel)
             .map(|(node, counts)| {
                 let reasons = Reason::ALL
@@ -582,7 +791,7 @@ impl Report {
             .iter()
             .zip(&tallies.personas)
             .map(|(persona, tally)| {
-                let breakdown = Breakdown::new(persona.segment.clone(), tally, &features);
+                let breakdown = Breakdown::new(persona.segment.clone(), tally, features);
                 (persona.name.clone(), breakdown)
             })
             .collect();
@@ -618,6 +827,7 @@ impl Report {
             seed,
             replications,
             conversations,
+            live: None,
             outcomes: Outcomes::from_tally(&tallies.all),
             rates: Rates::from_tally(&tallies.all),
             ci95: None,
@@ -636,7 +846,7 @@ impl Report {
                 max: tallies.turns_max,
             },
             csat: features.csat.then(|| Csat::from_tally(&tallies.all)),
-            conversion: conversion(&tallies.all, &features),
+            conversion: conversion(&tallies.all, features),
             conversion_value,
             funnel,
             queues: scenario
@@ -648,14 +858,55 @@ impl Report {
             personas,
             segments: segment_tallies
                 .into_iter()
-                .map(|(segment, tally)| (segment, Breakdown::new(None, &tally, &features)))
+                .map(|(segment, tally)| (segment, Breakdown::new(None, &tally, features)))
                 .collect(),
             variants: flow
                 .variants
                 .iter()
                 .zip(&tallies.variants)
-                .map(|(name, tally)| (name.clone(), Breakdown::new(None, tally, &features)))
+                .map(|(name, tally)| (name.clone(), Breakdown::new(None, tally, features)))
                 .collect(),
+            campaigns: scenario
+                .outreach
+                .campaigns
+                .iter()
+                .zip(&tallies.campaigns)
+                .map(|(campaign, tally)| (campaign.name.clone(), Sends::new(tally, None)))
+                .collect(),
+            follow_ups: flow
+                .nodes
+                .iter()
+                .zip(&tallies.follow_ups)
+                .filter(|(node, _)| node.follow_up.is_some())
+                .map(|(node, tally)| {
+                    (
+                        node.id.clone(),
+                        Sends::new(&tally.sends, Some(tally.recovered)),
+                    )
+                })
+                .collect(),
+            compliance: compliance(scenario).then_some(Compliance {
+                outside_window: tallies.compliance.outside_window,
+                not_opted_in: tallies.compliance.not_opted_in,
+            }),
+            retention: scenario
+                .personas
+                .items()
+                .iter()
+                .any(|persona| persona.returns.is_some())
+                .then(|| {
+                    let retention = &tallies.retention;
+                    Retention {
+                        d7: fraction(retention.within[0], retention.customers),
+                        d30: fraction(retention.within[1], retention.customers),
+                        customers: retention.customers,
+                    }
+                }),
+            cost: scenario
+                .outreach
+                .pricing
+                .as_ref()
+                .map(|pricing| cost(pricing, tallies)),
             transcripts: Vec::new(),
             distributions: Distributions {
                 bot: Distribution::from_histogram(&tallies.bot_response),
@@ -744,6 +995,24 @@ impl Report {
                 })
             }
             Metric::Queue(queue, stat) => self.queues.get(queue)?.get(*stat),
+            Metric::Campaign(name, stat) => self.campaigns.get(name)?.get(*stat),
+            Metric::FollowUp(node, stat) => self.follow_ups.get(node)?.get(*stat),
+            Metric::Compliance(stat) => {
+                let compliance = self.compliance.as_ref()?;
+                Some(match stat {
+                    ComplianceStat::OutsideWindow => compliance.outside_window,
+                    ComplianceStat::NotOptedIn => compliance.not_opted_in,
+                } as f64)
+            }
+            Metric::Retention(days) => {
+                let retention = self.retention.as_ref()?;
+                match days {
+                    7 => Some(retention.d7),
+                    30 => Some(retention.d30),
+                    _ => None,
+                }
+            }
+            Metric::Cost(stat) => self.cost.as_ref()?.get(*stat),
         }
     }
 
@@ -799,6 +1068,20 @@ impl Report {
             );
             names.extend(Stat::ALL.map(|s| stat(QueueStat::Wait(s))));
         }
+        for (name, _) in &self.campaigns {
+            names.extend(
+                SendStat::ALL
+                    .into_iter()
+                    .filter(|stat| *stat != SendStat::Recovered)
+                    .map(|stat| Metric::Campaign(name.clone(), stat)),
+            );
+        }
+        for (node, _) in &self.follow_ups {
+            names.extend(SendStat::ALL.map(|stat| Metric::FollowUp(node.clone(), stat)));
+        }
+        names.extend(ComplianceStat::ALL.map(Metric::Compliance));
+        names.extend([Metric::Retention(7), Metric::Retention(30)]);
+        names.extend(CostStat::ALL.map(Metric::Cost));
         for group in [Group::Persona, Group::Segment, Group::Variant] {
             for (name, breakdown) in self.groups(group) {
                 let metric = |m| Metric::Group(group, name.clone(), m);

@@ -48,7 +48,9 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    fn new(title: &str, columns: &[&str]) -> Table {
+    /// A table titled `title` (the first column's header) with `columns`
+    /// after it, right-aligned.
+    pub(crate) fn new(title: &str, columns: &[&str]) -> Table {
         let mut headers = vec![title.to_string()];
         headers.extend(columns.iter().map(|c| c.to_string()));
         let mut align = vec![Align::Left];
@@ -157,6 +159,110 @@ pub(crate) fn queues(report: &Report) -> Table {
         ]);
     }
     table
+}
+
+/// Messages sent first, per campaign or per following-up node: how many
+/// went out and what became of them.
+pub(crate) fn sends(title: &str, sends: &IndexMap<String, crate::report::Sends>) -> Table {
+    let recovered = sends.values().any(|s| s.recovered.is_some());
+    let mut columns = vec![
+        "sent",
+        "delivered",
+        "read",
+        "open rate",
+        "replied",
+        "response rate",
+        "clicked",
+        "opted out",
+        "converted",
+    ];
+    if recovered {
+        columns.push("recovered");
+    }
+    columns.push("refused");
+    let mut table = Table::new(title, &columns);
+    let count = |n: u64| {
+        if n == 0 {
+            Cell::muted("0")
+        } else {
+            Cell::new(thousands(n))
+        }
+    };
+    for (name, s) in sends {
+        let mut row = vec![
+            Cell::new(name.clone()),
+            count(s.sent),
+            count(s.delivered),
+            count(s.read),
+            Cell::new(percent(s.open_rate)),
+            count(s.replied),
+            Cell::new(percent(s.response_rate)),
+            count(s.clicked),
+            count(s.opted_out),
+            count(s.converted),
+        ];
+        if recovered {
+            row.push(count(s.recovered.unwrap_or(0)));
+        }
+        row.push(count(s.refused));
+        table.rows.push(row);
+    }
+    table
+}
+
+/// The compliance, retention and cost lines the report has, with their
+/// titles, in report order.
+pub(crate) fn outreach_lines(report: &Report) -> Vec<(&'static str, String)> {
+    [
+        (
+            "Compliance",
+            report.compliance.as_ref().map(compliance_line),
+        ),
+        ("Retention", report.retention.as_ref().map(retention_line)),
+        ("Cost", report.cost.as_ref().map(cost_line)),
+    ]
+    .into_iter()
+    .filter_map(|(title, line)| Some((title, line?)))
+    .collect()
+}
+
+/// Refusals as a line: `outside the 24h window 0 · not opted in 12`.
+fn compliance_line(compliance: &crate::report::Compliance) -> String {
+    format!(
+        "outside the 24h window {} (131047) · not opted in {} (131050)",
+        thousands(compliance.outside_window),
+        thousands(compliance.not_opted_in)
+    )
+}
+
+/// Retention as a line: `back within 7 days 31.0% · within 30 days 52.0%`.
+fn retention_line(retention: &crate::report::Retention) -> String {
+    format!(
+        "back within 7 days {} · within 30 days {} · of {} customers",
+        percent(retention.d7),
+        percent(retention.d30),
+        thousands(retention.customers)
+    )
+}
+
+/// Cost as a line: `81.20 USD · 0.0041 per conversation · …`.
+fn cost_line(cost: &crate::report::Cost) -> String {
+    let per_resolution = cost
+        .per_resolution
+        .map_or("-".to_string(), |amount| format!("{amount:.4}"));
+    let parts: Vec<String> = cost
+        .by_category
+        .iter()
+        .map(|(category, amount)| format!("{category} {amount:.2}"))
+        .collect();
+    format!(
+        "{:.2} {} (prices of {}) · {:.4} per conversation · {per_resolution} per resolution · {}",
+        cost.total,
+        cost.currency,
+        cost.as_of,
+        cost.per_conversation,
+        parts.join(", ")
+    )
 }
 
 /// CSAT as a line: `mean 4.12 · satisfied (4–5) 78.0% · response rate 35.1%`.

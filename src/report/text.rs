@@ -24,10 +24,11 @@ impl Renderer for Text {
     }
 }
 
-struct Painter(Style);
+/// Decorates text for a terminal, when the style allows.
+pub(crate) struct Painter(pub Style);
 
 impl Painter {
-    fn paint(&self, code: &str, text: &str) -> String {
+    pub(crate) fn paint(&self, code: &str, text: &str) -> String {
         if self.0.color {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
@@ -35,11 +36,11 @@ impl Painter {
         }
     }
 
-    fn heading(&self, text: &str) -> String {
+    pub(crate) fn heading(&self, text: &str) -> String {
         self.paint("1", text)
     }
 
-    fn dim(&self, text: &str) -> String {
+    pub(crate) fn dim(&self, text: &str) -> String {
         self.paint("2", text)
     }
 }
@@ -63,6 +64,16 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
             thousands(report.conversations)
         )))
     )?;
+
+    if let Some(live) = &report.live {
+        if let Some(note) = live.partial_note() {
+            writeln!(out, "{}", paint.heading(&note))?;
+        }
+        writeln!(out, "\n{}", paint.heading("Live"))?;
+        for (label, text) in live.lines() {
+            writeln!(out, "  {label:<10}  {}", printable(&text))?;
+        }
+    }
 
     writeln!(out, "\n{}", paint.heading("Outcomes"))?;
     let ci95 = report.ci95.as_ref();
@@ -118,9 +129,20 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
             printable(&table::conversion_line(report))
         )?;
     }
-    draw(&table::funnel(report), &paint, out)?;
+    if !report.funnel.is_empty() {
+        draw(&table::funnel(report), &paint, out)?;
+    }
     if !report.queues.is_empty() {
         draw(&table::queues(report), &paint, out)?;
+    }
+    if !report.campaigns.is_empty() {
+        draw(&table::sends("Campaigns", &report.campaigns), &paint, out)?;
+    }
+    if !report.follow_ups.is_empty() {
+        draw(&table::sends("Follow-ups", &report.follow_ups), &paint, out)?;
+    }
+    for (title, line) in table::outreach_lines(report) {
+        writeln!(out, "\n{}  {}", paint.heading(title), printable(&line))?;
     }
     for (title, groups) in [
         ("Personas", &report.personas),
@@ -152,7 +174,7 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
 
 /// A table under a blank line: the header in bold, rows indented by two,
 /// columns two spaces apart. Names from the user's files are made printable.
-fn draw(table: &Table, paint: &Painter, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn draw(table: &Table, paint: &Painter, out: &mut dyn Write) -> io::Result<()> {
     let widths = table.widths();
     let pad = |text: &str, column: usize, first_extra: usize| {
         let width = widths[column] + first_extra;

@@ -22,7 +22,8 @@ pub struct Transcript {
     pub lines: Vec<Line>,
     /// How it ended.
     pub outcome: Outcome,
-    /// Where it ended.
+    /// Where it ended (the flow's node; empty in live mode, where the
+    /// bot's nodes are not known).
     pub node: String,
     /// Why an abandoned conversation was abandoned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,7 +110,16 @@ pub(crate) fn clock(seconds: f64) -> String {
 
 /// A transcript as plain lines of text, for the terminal and markdown.
 pub(crate) fn lines(transcript: &Transcript) -> Vec<String> {
-    let mut out = vec![format!("{:>7}  customer  (writes to the bot)", clock(0.0))];
+    // A simulated customer's first message has no text; a live one's does,
+    // and is the first line.
+    let opening = transcript
+        .lines
+        .first()
+        .is_some_and(|line| line.speaker == Speaker::Customer && line.at == 0.0);
+    let mut out = Vec::with_capacity(transcript.lines.len() + 2);
+    if !opening {
+        out.push(format!("{:>7}  customer  (writes to the bot)", clock(0.0)));
+    }
     for line in &transcript.lines {
         let who = match line.speaker {
             Speaker::Customer => "customer",
@@ -138,11 +148,16 @@ pub(crate) fn lines(transcript: &Transcript) -> Vec<String> {
         .reason
         .map(|reason| format!(" ({})", reason.phrase()))
         .unwrap_or_default();
+    // Live mode does not know the bot's nodes.
+    let node = if transcript.node.is_empty() {
+        String::new()
+    } else {
+        format!(" at `{}`", transcript.node)
+    };
     out.push(format!(
-        "{:>7}  ended: {} at `{}`{reason}",
+        "{:>7}  ended: {}{node}{reason}",
         clock(transcript.ended),
         transcript.outcome.key().replace('_', " "),
-        transcript.node
     ));
     out
 }

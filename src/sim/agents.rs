@@ -4,7 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution as _, StandardNormal};
+
 use super::events::EventQueue;
+use super::people::Thread;
+use super::replication::Event;
 use crate::conversation::Progress;
 use crate::metric::{Outcome, Reason};
 use crate::model::calendar::WeekTime;
@@ -13,6 +19,7 @@ use crate::model::persona::Persona;
 use crate::model::scenario::{AgentPool, PoolId};
 use crate::model::{Millis, SimTime, Weighted};
 use crate::tally::{Ending, Tallies};
+use crate::whatsapp::in_service_window;
 
 /// A handed-off customer, with what the queue needs drawn in advance from
 /// the conversation's queue stream.
@@ -27,19 +34,63 @@ pub(crate) struct Waiting {
     /// For an agent's survey: whether the customer answers, and their
     /// standard normal draw for the score's noise.
     pub survey: (bool, f64),
-    /// Warm-up traffic loads the queue but is not counted.
-    pub counted: bool,
-    /// Its ending goes to the journal (for a transcript).
-    pub watched: Option<u64>,
+    /// Who the conversation is with; warm-up traffic (`counted: false`)
+    /// loads the queue but is not counted.
+    pub thread: Thread,
 }
 
-/// Where a pool's work goes: future events, the tallies, and the endings of
-/// watched conversations.
-pub(crate) struct Sink {
-    pub events: EventQueue<Event>,
+impl Waiting {
+    /// A customer handed to `pool` at `at` after the conversation so far
+    /// (`progress`, ended at `node`), with what the queue needs drawn from
+    /// the conversation's queue stream `draws`: so the same customer meets
+    /// the same queue whatever the bot did before the handoff, in `run` and
+    /// in `rehearse live` alike.
+    pub(crate) fn draw(
+        pool: &AgentPool,
+        persona: &Persona,
+        mut draws: ChaCha8Rng,
+        (progress, node, at): (Progress, NodeId, SimTime),
+        thread: Thread,
+    ) -> Waiting {
+        let patience = persona
+            .behaviour
+            .queue_patience
+            .as_ref()
+            .map(|d| d.sample(&mut draws));
+        let first_reply = pool.first_reply.sample(&mut draws);
+        let handle_time = pool.handle_time.sample(&mut draws);
+        let answers = draws.random::<f64>() < persona.survey_response.get();
+        let normal: f64 = StandardNormal.sample(&mut draws);
+        Waiting {
+            progress,
+            node,
+            joined: at,
+            patience,
+            first_reply,
+            handle_time,
+            survey: (answers, normal),
+            thread,
+        }
+    }
+}
+
+/// A conversation that ended in an agent queue, for what follows its end
+/// (a transcript, a return, a campaign's conversion).
+pub(crate) struct Finished {
+    pub thread: Thread,
+    pub progress: Progress,
+    pub outcome: Outcome,
+    pub node: NodeId,
+    pub at: SimTime,
+    pub reason: Option<Reason>,
+}
+
+/// Where a pool's work goes: future events, the tallies, and the
+/// conversations that ended.
+pub(crate) struct Sink<'s> {
+    pub events: EventQueue<Event<'s>>,
     pub tallies: Tallies,
-    /// (conversation, outcome, node, when, why) of watched conversations.
-    pub journal: Vec<(u64, Outcome, NodeId, SimTime, Option<Reason>)>,
+    pub journal: Vec<Finished>,
 }
 
 /// Events of the agent side of the simulation.
@@ -53,11 +104,66 @@ pub(crate) enum QueueEvent {
     ShiftChange(PoolId),
 }
 
-/// Everything the event queue of a replication holds.
-pub(crate) enum Event {
-    /// The next customer arrives.
-    Arrival,
-    Queue(QueueEvent),
+/// Runs one queue event on its pool.
+pub(crate) fn handle(
+    pools: &mut [Pool<'_>],
+    event: QueueEvent,
+    now: SimTime,
+    arrivals_end: SimTime,
+    sink: &mut Sink<'_>,
+) {
+    match event {
+        QueueEvent::Joins(pool, waiting) => pools[pool].join(now, *waiting, sink),
+        QueueEvent::GivesUp(pool, ticket) => pools[pool].give_up(now, ticket, sink),
+        QueueEvent::AgentFree(pool, agent) => pools[pool].agent_free(now, agent, sink),
+        QueueEvent::ShiftChange(pool) => pools[pool].shift_change(now, arrivals_end, sink),
+    }
+}
+
+/// Serves customers handed off outside the simulation, in `rehearse live`:
+/// each `(pool, customer)` joins at `customer.joined`, and the pools run
+/// exactly as in a replication, with `window` the counting window (warm-up
+/// to the end of arrivals). A handoff changes nothing the bot sees, so
+/// serving the queue after the conversations is the same as serving it
+/// while they run. Returns the tallies and how each served conversation
+/// ended (for transcripts).
+pub(crate) fn serve_handoffs(
+    scenario: &crate::model::scenario::Scenario,
+    handoffs: Vec<(PoolId, Waiting)>,
+    tallies: Tallies,
+    window: Window,
+) -> (Tallies, Vec<Finished>) {
+    let mut pools: Vec<Pool> = scenario
+        .pools
+        .iter()
+        .enumerate()
+        .map(|(id, pool)| Pool::new(id, pool, &scenario.personas, scenario.clock_start, window))
+        .collect();
+    let mut sink = Sink {
+        events: EventQueue::new(),
+        tallies,
+        journal: Vec::new(),
+    };
+    for pool in &mut pools {
+        pool.plan_shift_change(SimTime::ZERO, &mut sink.events);
+    }
+    for (pool, waiting) in handoffs {
+        sink.events.schedule(
+            waiting.joined,
+            Event::Queue(QueueEvent::Joins(pool, Box::new(waiting))),
+        );
+    }
+    while let Some((now, event)) = sink.events.next() {
+        // Only queue events are scheduled here.
+        if let Event::Queue(event) = event {
+            handle(&mut pools, event, now, window.to, &mut sink);
+        }
+    }
+    let now = sink.events.now();
+    for pool in &mut pools {
+        pool.close(now, &mut sink);
+    }
+    (sink.tallies, sink.journal)
 }
 
 /// Which agent takes the next chat.
@@ -144,7 +250,7 @@ impl<'s> Pool<'s> {
     }
 
     /// Schedules the next change of shift, if the schedule has one.
-    pub fn plan_shift_change(&mut self, now: SimTime, events: &mut EventQueue<Event>) {
+    pub fn plan_shift_change(&mut self, now: SimTime, events: &mut EventQueue<Event<'_>>) {
         if self.shift_change_pending {
             return;
         }
@@ -158,8 +264,8 @@ impl<'s> Pool<'s> {
         }
     }
 
-    pub fn join(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink) {
-        if customer.counted {
+    pub fn join(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink<'_>) {
+        if customer.thread.counted {
             sink.tallies.queues[self.id].arrived += 1;
         }
         if let Some((agent, load)) = self.take_slot() {
@@ -180,13 +286,13 @@ impl<'s> Pool<'s> {
     }
 
     /// The customer with `ticket` leaves, unless an agent already took them.
-    pub fn give_up(&mut self, now: SimTime, ticket: u64, sink: &mut Sink) {
+    pub fn give_up(&mut self, now: SimTime, ticket: u64, sink: &mut Sink<'_>) {
         if let Some(customer) = self.waiting.remove(&ticket) {
             self.leave_queue(now, customer, sink);
         }
     }
 
-    pub fn agent_free(&mut self, now: SimTime, agent: u32, sink: &mut Sink) {
+    pub fn agent_free(&mut self, now: SimTime, agent: u32, sink: &mut Sink<'_>) {
         self.account(now, &mut sink.tallies);
         self.chats -= 1;
         match &mut self.slots {
@@ -206,7 +312,7 @@ impl<'s> Pool<'s> {
     }
 
     /// Agents come on or go off shift; those going off finish their chats.
-    pub fn shift_change(&mut self, now: SimTime, arrivals_end: SimTime, sink: &mut Sink) {
+    pub fn shift_change(&mut self, now: SimTime, arrivals_end: SimTime, sink: &mut Sink<'_>) {
         self.account(now, &mut sink.tallies);
         self.shift_change_pending = false;
         let before = self.on_shift;
@@ -235,14 +341,14 @@ impl<'s> Pool<'s> {
 
     /// Customers still waiting when nothing else can happen (a queue with no
     /// agents, and customers with endless patience) leave at `now`.
-    pub fn close(&mut self, now: SimTime, sink: &mut Sink) {
+    pub fn close(&mut self, now: SimTime, sink: &mut Sink<'_>) {
         self.account(now.max(self.window.to), &mut sink.tallies);
         while let Some((_, customer)) = self.waiting.pop_first() {
             self.leave_queue(now, customer, sink);
         }
     }
 
-    fn serve_waiting(&mut self, now: SimTime, sink: &mut Sink) {
+    fn serve_waiting(&mut self, now: SimTime, sink: &mut Sink<'_>) {
         while !self.waiting.is_empty() {
             let Some((agent, load)) = self.take_slot() else {
                 break;
@@ -287,16 +393,28 @@ impl<'s> Pool<'s> {
         mut customer: Waiting,
         agent: u32,
         load: u32,
-        sink: &mut Sink,
+        sink: &mut Sink<'_>,
     ) {
         self.account(now, &mut sink.tallies);
         self.chats += 1;
+        let wait = now.since(customer.joined);
+        // The agent's first message is free-form: after the customer service
+        // window closed, WhatsApp refuses it, and the customer never hears
+        // from the agent. The chat slot is free again at once.
+        if !in_service_window(customer.progress.last_message, now) {
+            sink.events
+                .schedule(now, Event::Queue(QueueEvent::AgentFree(self.id, agent)));
+            if customer.thread.counted {
+                sink.tallies.compliance.outside_window += 1;
+            }
+            self.left(now, wait, customer, Reason::WindowClosed, sink);
+            return;
+        }
         let stretch = 1.0 + self.spec.stretch * f64::from(load.saturating_sub(1));
         let handling = Millis::from_secs_f64(customer.handle_time.as_secs_f64() * stretch);
         let done = now + handling;
         sink.events
             .schedule(done, Event::Queue(QueueEvent::AgentFree(self.id, agent)));
-        let wait = now.since(customer.joined);
         if self.spec.survey {
             customer.progress.surveys += 1;
             let persona = self.personas.get(customer.progress.persona);
@@ -308,7 +426,7 @@ impl<'s> Pool<'s> {
                     Some(satisfaction.score(&progress.experience(true, true), normal));
             }
         }
-        if customer.counted {
+        if customer.thread.counted {
             let tallies = &mut sink.tallies;
             let queue = &mut tallies.queues[self.id];
             queue.served += 1;
@@ -321,9 +439,21 @@ impl<'s> Pool<'s> {
         end(sink, &customer, Outcome::AgentResolved, None, done);
     }
 
-    fn leave_queue(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink) {
-        if customer.counted {
-            let wait = now.since(customer.joined);
+    fn leave_queue(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink<'_>) {
+        let wait = now.since(customer.joined);
+        self.left(now, wait, customer, Reason::QueuePatience, sink);
+    }
+
+    /// A customer leaves the queue unserved after `wait`, for `reason`.
+    fn left(
+        &mut self,
+        now: SimTime,
+        wait: Millis,
+        customer: Waiting,
+        reason: Reason,
+        sink: &mut Sink<'_>,
+    ) {
+        if customer.thread.counted {
             let tallies = &mut sink.tallies;
             let queue = &mut tallies.queues[self.id];
             queue.abandoned += 1;
@@ -334,15 +464,21 @@ impl<'s> Pool<'s> {
             sink,
             &customer,
             Outcome::AbandonedInQueue,
-            Some(Reason::QueuePatience),
+            Some(reason),
             now,
         );
     }
 }
 
-/// A queued conversation ends: counted, and journaled when watched.
-fn end(sink: &mut Sink, customer: &Waiting, outcome: Outcome, reason: Option<Reason>, at: SimTime) {
-    if customer.counted {
+/// A queued conversation ends: counted, and journaled for what follows.
+fn end(
+    sink: &mut Sink<'_>,
+    customer: &Waiting,
+    outcome: Outcome,
+    reason: Option<Reason>,
+    at: SimTime,
+) {
+    if customer.thread.counted {
         sink.tallies.end(ending(
             &customer.progress,
             outcome,
@@ -351,10 +487,14 @@ fn end(sink: &mut Sink, customer: &Waiting, outcome: Outcome, reason: Option<Rea
             at,
         ));
     }
-    if let Some(conversation) = customer.watched {
-        sink.journal
-            .push((conversation, outcome, customer.node, at, reason));
-    }
+    sink.journal.push(Finished {
+        thread: customer.thread,
+        progress: customer.progress,
+        outcome,
+        node: customer.node,
+        at,
+        reason,
+    });
 }
 
 /// What a conversation contributes to the tallies when it ends with
@@ -410,6 +550,7 @@ mod tests {
             says: None,
             answers: vec![],
             off_script: false,
+            done_when: Default::default(),
         };
         Weighted::equal(vec![Persona {
             name: "p".into(),
@@ -425,6 +566,8 @@ mod tests {
                 noise: 0.0,
             }),
             survey_response: Probability::new(1.0).unwrap(),
+            engagement: None,
+            returns: None,
         }])
         .unwrap()
     }
@@ -441,8 +584,7 @@ mod tests {
             first_reply: Millis(50),
             handle_time: Millis(900),
             survey: (true, 0.0),
-            counted: true,
-            watched: None,
+            thread: Thread::walk_in(0, 0, SimTime(joined), true),
         }
     }
 
@@ -481,7 +623,7 @@ mod tests {
                 Event::Queue(QueueEvent::ShiftChange(_)) => {
                     pool.shift_change(now, SimTime(10_000), &mut sink)
                 }
-                Event::Arrival => unreachable!("no arrivals in these tests"),
+                _ => unreachable!("only queue events in these tests"),
             }
         }
         let now = sink.events.now();
@@ -537,7 +679,7 @@ mod tests {
     #[test]
     fn warm_up_customers_load_the_queue_but_are_not_counted() {
         let mut early = customer(0, None);
-        early.counted = false;
+        early.thread.counted = false;
         // The uncounted customer holds the only agent for 900ms; the counted
         // one waits for it, and only that wait is recorded.
         let tallies = run(&staffed(1), vec![early, customer(100, None)]);

@@ -7,14 +7,18 @@
 //! threads. Each replication's report feeds the intervals; nothing else is
 //! kept per replication.
 
-mod agents;
+pub(crate) mod agents;
 mod events;
+mod outreach;
 pub(crate) mod parallel;
-mod replication;
+mod people;
+pub(crate) mod replication;
 pub(crate) mod rng;
 mod transcript;
 
-pub(crate) use replication::replicate;
+pub(crate) use people::{RETENTION_DAYS, Thread, within_days};
+
+pub(crate) use replication::{replicate, replicate_with_outcomes};
 
 use crate::metric::Metric;
 use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
@@ -82,6 +86,14 @@ impl RunOptions {
     pub fn replications_for(&self, scenario: &Scenario) -> u32 {
         self.replications.unwrap_or(scenario.replications)
     }
+
+    /// The threads to run `replications` replications on: as asked, or
+    /// one per core, and never more than there are replications.
+    pub(crate) fn threads_for(&self, replications: u32) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+            .min(replications as usize)
+    }
 }
 
 /// A finished run: the report of all replications together, and the spread
@@ -129,11 +141,8 @@ pub fn simulate(
     let replications = options.replications_for(scenario);
     let mut merged = Tallies::for_scenario(scenario);
     let mut intervals = Intervals::default();
-    let threads = options
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     parallel::in_order_on(
-        threads.min(replications as usize),
+        options.threads_for(replications),
         replications,
         |replication| replicate(scenario, seed, replication),
         |_, tallies| {

@@ -25,6 +25,69 @@ pub(crate) enum Purpose {
 const REPLICATION_BITS: u32 = 20;
 const PURPOSE_BITS: u32 = 2;
 
+/// Which customer a conversation's streams belong to. Customers who write in
+/// (walk-ins) keep the original stream layout — key from the seed, stream
+/// number from the arrival index — so adding campaigns or returns to a
+/// scenario changes none of them. Other customers draw from keys derived
+/// from the seed and a tag of their own family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Streams {
+    /// 0 for walk-ins; a tag per family otherwise.
+    tag: u64,
+    index: u64,
+}
+
+/// Tags of the derived families (arbitrary odd constants, far apart).
+const MEMBER: u64 = 0x9e37_79b9_7f4a_7c15;
+const RETURN: u64 = 0xc2b2_ae3d_27d4_eb4f;
+const FOLLOW_UP: u64 = 0x1656_67b1_9e37_79f9;
+
+impl Streams {
+    /// The `index`-th customer to write in.
+    pub fn walk_in(index: u64) -> Streams {
+        Streams { tag: 0, index }
+    }
+
+    /// Audience member `member`, as campaign `campaign` finds them; campaign
+    /// `u8::MAX` stands for who the member is (persona, opt-in).
+    pub fn member(member: u32, campaign: u8) -> Streams {
+        Streams {
+            tag: MEMBER,
+            index: (u64::from(member) << 8) | u64::from(campaign),
+        }
+    }
+
+    /// The `visit`-th return (from 1) of a customer: walk-in `index`, or
+    /// audience member `index` when `member`.
+    pub fn returning(index: u64, member: bool, visit: u32) -> Streams {
+        Streams {
+            tag: mix(RETURN ^ u64::from(visit)),
+            index: (index << 1) | u64::from(member),
+        }
+    }
+
+    /// The draws of the `nth` follow-up sent in these streams' conversation.
+    pub fn follow_up(self, nth: u32) -> Streams {
+        Streams {
+            tag: mix(self.tag ^ FOLLOW_UP ^ (u64::from(nth) << 32)),
+            index: self.index,
+        }
+    }
+
+    /// The stream for `purpose` in `replication` of a run with `seed`.
+    pub fn stream(self, seed: u64, replication: u32, purpose: Purpose) -> ChaCha8Rng {
+        let key = if self.tag == 0 { seed } else { seed ^ self.tag };
+        stream(key, replication, self.index, purpose)
+    }
+}
+
+/// SplitMix64's finaliser, to spread tags.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// `ChaCha8Rng` is portable (unlike `StdRng`, whose algorithm may change), and
 /// ChaCha has 2^64 independent streams per key: the key comes from the seed,
 /// the stream number packs the rest without hashing, so streams never collide

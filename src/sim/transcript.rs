@@ -1,6 +1,7 @@
 //! Records transcripts: a [`Watcher`] per conversation, in a second pass over
 //! the same replications (each is deterministic, so it replays exactly).
 
+use super::people::Origin;
 use super::replication::{Watcher, replicate_observed};
 use crate::conversation::bot::{Heard, Outgoing, Reply};
 use crate::conversation::observer::Observer;
@@ -82,7 +83,7 @@ impl Observer for Recorder {
 }
 
 impl Watcher for Recorder {
-    fn begin(&mut self, persona: &Persona, goal: &Goal, at: SimTime) {
+    fn begin(&mut self, persona: &Persona, goal: &Goal, at: SimTime, _origin: Origin) {
         self.started = at;
         self.transcript = Some(Transcript {
             persona: persona.name.clone(),

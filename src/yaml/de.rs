@@ -243,6 +243,7 @@ impl<'de> NodeDeserializer<'de> {
             return Err(self.expected(example));
         };
         let resolved = resolve(text, plain);
+        let text = crate::source::cut(text, 40);
         match resolved {
             Resolved::Unsigned(_) | Resolved::Signed(_) => Ok(resolved),
             Resolved::Float(value) if !whole && value.is_finite() => Ok(resolved),
@@ -253,11 +254,7 @@ impl<'de> NodeDeserializer<'de> {
             Resolved::Float(_) => {
                 Err(Error::new(format!("expected a whole number, found `{text}`")).at(self.0.at))
             }
-            Resolved::Huge => Err(Error::new(format!(
-                "`{}` is too large",
-                crate::source::cut(text, 40)
-            ))
-            .at(self.0.at)),
+            Resolved::Huge => Err(Error::new(format!("`{text}` is too large")).at(self.0.at)),
             _ => {
                 let percent = text
                     .trim()
@@ -278,7 +275,8 @@ impl<'de> NodeDeserializer<'de> {
     fn unsigned(&self, max: u64) -> Result<u64, Error> {
         let out_of_range = |text: &str| {
             Error::new(format!(
-                "`{text}` is out of range: expected a whole number from 0 to {max}"
+                "`{}` is out of range: expected a whole number from 0 to {max}",
+                crate::source::cut(text, 40)
             ))
             .at(self.0.at)
         };
@@ -297,7 +295,7 @@ impl<'de> NodeDeserializer<'de> {
         value.filter(|v| (min..=max).contains(v)).ok_or_else(|| {
             Error::new(format!(
                 "`{}` is out of range: expected a whole number from {min} to {max}",
-                self.scalar().map_or("", |(text, _)| text)
+                crate::source::cut(self.scalar().map_or("", |(text, _)| text), 40)
             ))
             .at(self.0.at)
         })
@@ -476,7 +474,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'de> {
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         const EMPTY: &[Entry] = &[];
         let entries = match &self.0.value {
-            Value::Mapping(entries) => entries.as_slice(),
+            Value::Mapping(entries) => entries,
             // `agents:` with nothing after it is an empty mapping.
             _ if self.0.is_null() => EMPTY,
             _ => return Err(self.expected("a mapping of keys and values, like `{key: value}`")),
@@ -717,6 +715,21 @@ mod tests {
 
         let error = parse::<Sample>("count: -1\n").unwrap_err();
         assert!(error.message.contains("out of range"), "{}", error.message);
+    }
+
+    #[test]
+    fn quotes_at_most_a_few_words_of_a_value() {
+        let long = "1".repeat(100_000);
+        for text in [
+            format!("count: 1.{long}\n"),
+            format!("count: 1\nshare: 0.{long}%\n"),
+            format!("count: {long}\n"),
+            format!("count: -{long}\n"),
+            format!("count: 1\nshare: {}\n", "x".repeat(100_000)),
+        ] {
+            let error = parse::<Sample>(&text).unwrap_err();
+            assert!(error.message.len() < 200, "{}", error.message);
+        }
     }
 
     #[test]

@@ -13,7 +13,9 @@
 
 pub(crate) mod de;
 
+use std::collections::HashMap;
 use std::fmt;
+use std::ops::Deref;
 
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
@@ -45,7 +47,64 @@ pub(crate) enum Value {
         plain: bool,
     },
     Sequence(Vec<Node>),
-    Mapping(Vec<Entry>),
+    Mapping(Mapping),
+}
+
+/// The entries of a mapping in file order, found by key in constant time:
+/// a flow's `nodes:` may have a hundred thousand, and each finding is
+/// located by looking its key path up.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Mapping {
+    entries: Vec<Entry>,
+    /// Each key's position, kept once a linear search would cost more
+    /// (boxed: most mappings are small, and a file may hold millions of values).
+    #[allow(clippy::box_collection)] // 8 bytes, where a HashMap takes 48 in every node
+    index: Option<Box<HashMap<String, usize>>>,
+}
+
+/// Mappings with more entries than this are indexed.
+/// (A `Node` stays at 56 bytes: checked in the tests.)
+const INDEXED: usize = 8;
+
+impl Mapping {
+    /// The entry with this key.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        match &self.index {
+            Some(index) => index.get(key).map(|at| &self.entries[*at]),
+            None => self.entries.iter().find(|entry| entry.key == key),
+        }
+    }
+
+    /// Adds `entry`, whose key must not be there yet.
+    fn push(&mut self, entry: Entry) {
+        debug_assert!(self.get(&entry.key).is_none());
+        self.entries.push(entry);
+        let len = self.entries.len();
+        if let Some(index) = &mut self.index {
+            index.insert(self.entries[len - 1].key.clone(), len - 1);
+        } else if len > INDEXED {
+            let index = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(at, entry)| (entry.key.clone(), at))
+                .collect();
+            self.index = Some(Box::new(index));
+        }
+    }
+}
+
+impl Deref for Mapping {
+    type Target = [Entry];
+    fn deref(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+impl PartialEq for Mapping {
+    fn eq(&self, other: &Mapping) -> bool {
+        self.entries == other.entries
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,10 +123,7 @@ impl Node {
     /// The value under `key`, when this is a mapping that has it.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
-            Value::Mapping(entries) => entries
-                .iter()
-                .find(|entry| entry.key == key)
-                .map(|entry| &entry.value),
+            Value::Mapping(entries) => entries.get(key).map(|entry| &entry.value),
             _ => None,
         }
     }
@@ -129,7 +185,7 @@ enum Open {
     Mapping {
         at: Location,
         anchor: usize,
-        entries: Vec<Entry>,
+        entries: Mapping,
         /// A key read, waiting for its value.
         key: Option<(String, Location)>,
     },
@@ -191,10 +247,9 @@ impl Document {
 /// A child of `node` and where its key (or, for an item, the item) is written.
 fn child<'a>(node: &'a Node, segment: &Segment) -> Option<(Location, &'a Node)> {
     match (&node.value, segment) {
-        (Value::Mapping(entries), Segment::Key(key)) => entries
-            .iter()
-            .find(|entry| &entry.key == key)
-            .map(|entry| (entry.key_at, &entry.value)),
+        (Value::Mapping(entries), Segment::Key(key)) => {
+            entries.get(key).map(|entry| (entry.key_at, &entry.value))
+        }
         (Value::Sequence(items), Segment::Index(index)) => {
             items.get(*index).map(|item| (item.at, item))
         }
@@ -208,7 +263,7 @@ struct Builder {
     root: Option<Node>,
     /// Anchored values, by the parser's anchor id, with how many values
     /// each holds, for aliases to copy.
-    anchors: Vec<(usize, usize, Node)>,
+    anchors: HashMap<usize, (usize, Node)>,
     values: usize,
     documents: usize,
 }
@@ -266,10 +321,8 @@ impl Builder {
             Event::Alias(id) => {
                 let (size, anchored) = self
                     .anchors
-                    .iter()
-                    .rev()
-                    .find(|(anchor, ..)| *anchor == id)
-                    .map(|(_, size, node)| (*size, node))
+                    .get(&id)
+                    .map(|(size, node)| (*size, node))
                     .ok_or_else(|| SyntaxError {
                         at,
                         message: "this alias names no anchor defined before it".into(),
@@ -314,7 +367,7 @@ impl Builder {
                         Open::Mapping {
                             at,
                             anchor,
-                            entries: Vec::new(),
+                            entries: Mapping::default(),
                             key: None,
                         }
                     });
@@ -374,14 +427,14 @@ impl Builder {
     fn add(&mut self, anchor: usize, node: Node) -> Result<(), SyntaxError> {
         if anchor != 0 {
             self.anchors
-                .push((anchor, count_values(&node), node.clone()));
+                .insert(anchor, (count_values(&node), node.clone()));
         }
         match self.open.last_mut() {
             None => self.root = Some(node),
             Some(Open::Sequence { items, .. }) => items.push(node),
             Some(Open::Mapping { entries, key, .. }) => {
                 let (key, key_at) = key.take().ok_or_else(|| not_a_plain_key(node.at))?;
-                if let Some(first) = entries.iter().find(|entry| entry.key == key) {
+                if let Some(first) = entries.get(&key) {
                     return Err(SyntaxError {
                         at: key_at,
                         message: format!(
@@ -458,20 +511,77 @@ fn explain_scan_error(text: &str, error: &yaml_rust2::ScanError) -> SyntaxError 
             format!("the YAML does not parse here ({info})"),
             Some("the first line is indented: top-level keys start at the first column, and every key of one mapping at the same column".to_string()),
         )
-    } else if info.contains("cannot start any token") {
-        let found = line_text
-            .chars()
-            .nth(at.column.saturating_sub(1))
-            .map(|c| format!(" `{}`", c.escape_default()))
-            .unwrap_or_default();
+    } else if info.contains("cannot start any token") || info.starts_with("unexpected character") {
+        let found = match line_text.chars().nth(at.column.saturating_sub(1)) {
+            Some('`') => "a backquote (`)".to_string(),
+            Some(c) => format!("the character `{}`", c.escape_default()),
+            None => "this character".to_string(),
+        };
         (
-            format!("a value cannot start with the character{found}"),
+            format!("a value cannot start with {found}"),
             Some("put the value in double quotes".to_string()),
         )
+    } else if let Some((message, help)) = in_plain_words(info) {
+        (message.to_string(), Some(help.to_string()))
     } else {
         (format!("the YAML does not parse here: {info}"), None)
     };
     SyntaxError { at, message, help }
+}
+
+/// What the parser's commonest complaints mean, and what to do.
+fn in_plain_words(info: &str) -> Option<(&'static str, &'static str)> {
+    const MEANINGS: &[(&str, &str, &str)] = &[
+        (
+            "mapping values are not allowed",
+            "a `:` here starts a key where no key can be",
+            "put a value that contains `: ` in double quotes, or indent the line like its neighbours",
+        ),
+        (
+            "did not find expected key",
+            "this line is not indented like the keys around it",
+            "every key of one mapping starts at the same column; put text that contains quotes or `#` in double quotes",
+        ),
+        (
+            "found unexpected end of stream",
+            "a quote opened here is never closed",
+            "close the quote, or remove it",
+        ),
+        (
+            "found unknown escape character",
+            "a backslash in double quotes starts an escape that YAML does not know",
+            "write `\\\\` for a backslash, or put the value in single quotes",
+        ),
+        (
+            "did not find expected node content",
+            "a value is missing here",
+            "write a value after the `:` or `-`, or put it in double quotes",
+        ),
+        (
+            "simple key expect ':'",
+            "a key needs a `:` after it",
+            "write `key: value`",
+        ),
+        (
+            "found unknown anchor",
+            "this alias names no anchor defined before it",
+            "define `&name` before using `*name`, or write the value out",
+        ),
+        (
+            "block sequence entries are not allowed",
+            "a list item `-` where a value was expected",
+            "start the list on the next line, indented under its key",
+        ),
+        (
+            "invalid indentation",
+            "this line is not indented like the lines around it",
+            "indent with spaces so that the keys of one mapping line up",
+        ),
+    ];
+    MEANINGS
+        .iter()
+        .find(|(words, ..)| info.contains(words))
+        .map(|(_, message, help)| (*message, *help))
 }
 
 /// The flow bracket (`[` or `{`) still open where the parser failed, if
@@ -623,6 +733,58 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn says_what_the_parsers_complaints_mean() {
+        for (text, expected) in [
+            ("a: `x`\n", "cannot start with a backquote (`)"),
+            ("a: @x\n", "cannot start with the character `@`"),
+            ("a: b: c\n", "starts a key where no key can be"),
+            ("a: \"x\n", "never closed"),
+            ("a: \"\\q\"\n", "escape that YAML does not know"),
+        ] {
+            let error = Document::parse(text).unwrap_err();
+            assert!(error.message.contains(expected), "{text:?}: {error:?}");
+            assert!(!error.message.contains("while "), "{text:?}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn a_node_stays_small() {
+        // A file may hold 2,000,000 values: each byte here is 2 MB there.
+        assert!(
+            std::mem::size_of::<Node>() <= 56,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
+    }
+
+    #[test]
+    fn finds_keys_of_large_mappings_and_their_duplicates() {
+        let mut text = String::from("nodes:\n");
+        for i in 0..50_000 {
+            text.push_str(&format!("  n{i}: {i}\n"));
+        }
+        let doc = Document::parse(&text).unwrap();
+        let path = KeyPath::root().key("nodes").key("n49999");
+        assert_eq!(
+            doc.key_location(&path),
+            Location {
+                line: 50_001,
+                column: 3
+            }
+        );
+        assert_eq!(
+            doc.root.get("nodes").unwrap().get("n7").unwrap().value,
+            Value::Scalar {
+                text: "7".into(),
+                plain: true
+            }
+        );
+        text.push_str("  n3: again\n");
+        let error = Document::parse(&text).unwrap_err();
+        assert!(error.message.contains("first at line 5"), "{error:?}");
     }
 
     #[test]

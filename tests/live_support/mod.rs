@@ -8,6 +8,8 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod flow_bot;
+
 use std::future::Future;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -29,15 +31,20 @@ pub const TEST_BOUND: Duration = Duration::from_secs(20);
 /// process a little later, for a test that blocks its runtime thread (where
 /// no timer can fire).
 pub async fn bounded<F: Future>(test: F) -> F::Output {
+    bounded_for(TEST_BOUND, test).await
+}
+
+/// Runs `test` within `bound` (see [`bounded`]).
+pub async fn bounded_for<F: Future>(bound: Duration, test: F) -> F::Output {
     let (done, watched) = std::sync::mpsc::channel::<()>();
     std::thread::spawn(move || {
-        let grace = TEST_BOUND + Duration::from_secs(5);
+        let grace = bound + Duration::from_secs(5);
         if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = watched.recv_timeout(grace) {
             eprintln!("a live test blocked for {grace:?}: aborting the test binary");
             std::process::exit(101);
         }
     });
-    let output = tokio::time::timeout(TEST_BOUND, test)
+    let output = tokio::time::timeout(bound, test)
         .await
         .expect("the test did not finish within its time bound");
     drop(done);

@@ -32,9 +32,9 @@ mod validate;
 
 use regex::Regex;
 
-pub use spec::{Resolution, Scale};
+pub use spec::{Category, Resolution, Scale};
 
-use crate::model::{Distribution, Probability};
+use crate::model::{Distribution, Millis, Probability};
 use crate::source::KeyPath;
 
 /// Index of a node in [`Flow::nodes`].
@@ -47,6 +47,8 @@ pub type QueueId = usize;
 pub type GoalId = usize;
 /// Index of an A/B variant in [`Flow::variants`].
 pub type VariantId = usize;
+/// Index of a message template in [`Flow::templates`].
+pub type TemplateId = usize;
 
 /// A flow whose routes all lead to existing nodes. Built only by the
 /// loader, so every index in it is valid.
@@ -71,6 +73,57 @@ pub struct Flow {
     pub(crate) goals: Vec<Goal>,
     /// The A/B variants of its splits, in file order; names are unique.
     pub(crate) variants: Vec<String>,
+    /// The message templates the business may send first, in file order.
+    pub(crate) templates: Vec<Template>,
+}
+
+/// An approved message template: what the business may send outside the
+/// customer service window (a campaign, a follow-up), and where the
+/// customer's answer leads.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// Its name under `templates:`.
+    pub name: String,
+    /// Decides its price and the rules it meets.
+    pub category: Category,
+    /// The message body.
+    pub body: Text,
+    /// An optional footer.
+    pub footer: Option<String>,
+    /// Quick-reply buttons, as the customer sees them.
+    pub buttons: Vec<Title>,
+    /// The button that stops marketing messages, if any.
+    pub opt_out: Option<usize>,
+    /// Where each button leads (`None` for the opt-out button).
+    pub button_routes: Vec<Option<NodeId>>,
+    /// Typed text matching an intent, in route order.
+    pub intent_routes: Vec<(IntentId, NodeId)>,
+    /// Where other typed text leads: the `fallback` route, or the flow's
+    /// start (the customer wrote in, as they would unprompted).
+    pub fallback: NodeId,
+}
+
+impl Template {
+    /// Where the template's answers lead, as written.
+    pub fn successors(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.button_routes
+            .iter()
+            .flatten()
+            .copied()
+            .chain(self.intent_routes.iter().map(|(_, target)| *target))
+            .chain(std::iter::once(self.fallback))
+    }
+}
+
+/// What the bot sends when a customer goes silent at a node.
+#[derive(Debug, Clone)]
+pub struct FollowUp {
+    /// How long after the bot's last message.
+    pub after: Millis,
+    /// A free-form message, sent while the service window is open.
+    pub text: Option<Text>,
+    /// A template, sent when there is no text or the window has closed.
+    pub template: Option<TemplateId>,
 }
 
 /// A business goal a flow can reach (`converts: purchase`).
@@ -101,6 +154,16 @@ impl Flow {
     /// The names of its nodes, in file order.
     pub fn node_names(&self) -> impl Iterator<Item = &str> {
         self.nodes.iter().map(|node| node.id.as_str())
+    }
+
+    /// Its message templates, in file order.
+    pub fn templates(&self) -> &[Template] {
+        &self.templates
+    }
+
+    /// Whether the bot ever writes first: a node follows up on silence.
+    pub fn follows_up(&self) -> bool {
+        self.nodes.iter().any(|node| node.follow_up.is_some())
     }
 }
 
@@ -194,6 +257,8 @@ pub struct Node {
     pub kind: NodeKind,
     /// The business goal reaching it reaches, if any.
     pub converts: Option<GoalId>,
+    /// What the bot sends if the customer goes silent here.
+    pub follow_up: Option<FollowUp>,
 }
 
 /// What a node does.

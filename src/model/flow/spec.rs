@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use regex::Regex;
 use serde::{Deserialize, Deserializer, de};
 
-use crate::model::{Distribution, Probability};
+use crate::model::{Distribution, Millis, Probability};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,6 +21,75 @@ pub(crate) struct FlowSpec {
     #[serde(default)]
     pub intents: IndexMap<String, IntentSpec>,
     pub nodes: IndexMap<String, NodeSpec>,
+    /// Message templates the business may send first (campaigns and
+    /// follow-ups), by name.
+    #[serde(default)]
+    pub templates: IndexMap<String, TemplateSpec>,
+}
+
+/// An approved message template, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TemplateSpec {
+    pub category: Category,
+    pub body: String,
+    #[serde(default)]
+    pub footer: Option<String>,
+    /// Quick-reply buttons.
+    #[serde(default)]
+    pub buttons: Vec<String>,
+    /// The button that stops marketing messages.
+    #[serde(default)]
+    pub opt_out: Option<String>,
+    /// Where a customer's answer leads: a button title, `intent NAME` or
+    /// `fallback` (typed text), to a node.
+    #[serde(default)]
+    pub routes: IndexMap<String, String>,
+}
+
+/// A template's category, which decides its price and the rules it meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Promotions and offers: needs the customer's opt-in, and stops when
+    /// they opt out of marketing (error 131050).
+    Marketing,
+    /// About something the customer is doing: an order, an appointment.
+    Utility,
+    /// One-time codes.
+    Authentication,
+}
+
+impl Category {
+    /// Every category, in report order.
+    pub const ALL: [Category; 3] = [
+        Category::Marketing,
+        Category::Utility,
+        Category::Authentication,
+    ];
+
+    /// As written in a flow and in `pricing:`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::Marketing => "marketing",
+            Category::Utility => "utility",
+            Category::Authentication => "authentication",
+        }
+    }
+}
+
+/// A message the bot sends when the customer goes silent at a node, as
+/// written: `{after: 1h, template: cart_reminder}` or `{after: 20m, say:
+/// "..."}`, or both (the text inside the service window, the template
+/// outside it).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FollowUpSpec {
+    pub after: Millis,
+    #[serde(default)]
+    pub say: Option<String>,
+    #[serde(default)]
+    pub template: Option<String>,
 }
 
 /// One node as written. Its kind follows from which kind key is present
@@ -52,6 +121,8 @@ pub(crate) struct NodeSpec {
     pub converts: Option<String>,
     /// What reaching the goal is worth, per conversation.
     pub value: Option<f64>,
+    /// What the bot sends when the customer goes silent here.
+    pub follow_up: Option<FollowUpSpec>,
 }
 
 /// How a CSAT survey is answered.
@@ -92,10 +163,11 @@ pub(crate) enum Extra {
     Routes,
     Scale,
     Labels,
+    FollowUp,
 }
 
 impl Extra {
-    pub const ALL: [Extra; 7] = [
+    pub const ALL: [Extra; 8] = [
         Extra::Say,
         Extra::Header,
         Extra::Footer,
@@ -103,6 +175,7 @@ impl Extra {
         Extra::Routes,
         Extra::Scale,
         Extra::Labels,
+        Extra::FollowUp,
     ];
 
     pub fn key(self) -> &'static str {
@@ -114,6 +187,7 @@ impl Extra {
             Extra::Routes => "routes",
             Extra::Scale => "scale",
             Extra::Labels => "labels",
+            Extra::FollowUp => "follow_up",
         }
     }
 }
@@ -145,6 +219,8 @@ impl Kind<'_> {
                 interactive || matches!(self, Kind::Question(_) | Kind::Call(_) | Kind::Split(_))
             }
             Extra::Scale | Extra::Labels => matches!(self, Kind::Survey(_)),
+            // Only nodes that wait for the customer can find them silent.
+            Extra::FollowUp => interactive || matches!(self, Kind::Question(_)),
         }
     }
 
@@ -162,6 +238,9 @@ impl Kind<'_> {
             (_, Extra::Next) => "this node moves on through `routes`, or ends the conversation",
             (_, Extra::Routes) => "a message moves on with `next`; handoff and end nodes are final",
             (_, Extra::Scale | Extra::Labels) => "only a `csat` survey has a scale and labels",
+            (_, Extra::FollowUp) => {
+                "only nodes that wait for the customer (buttons, lists, questions) can follow up on their silence"
+            }
         }
     }
 }
@@ -191,6 +270,7 @@ impl NodeSpec {
             Extra::Routes => self.routes.is_some(),
             Extra::Scale => self.scale.is_some(),
             Extra::Labels => self.labels.is_some(),
+            Extra::FollowUp => self.follow_up.is_some(),
         }
     }
 }

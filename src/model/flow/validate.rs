@@ -2,13 +2,19 @@
 //! route keys and targets, intents. Every problem is collected, not just the
 //! first, so `lint` can show them all.
 
-use super::spec::{Extra, FlowSpec, Kind, NodeSpec, Scale};
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use super::spec::{Extra, FlowSpec, FollowUpSpec, Kind, NodeSpec, Scale, TemplateSpec};
 use super::{
-    Call, Choice, ChoiceStyle, End, Flow, Goal, GoalId, Handoff, Intent, IntentId, List, Node,
-    NodeId, NodeKind, Question, Resolution, Row, Section, Survey, Text, Title, normalize,
+    Call, Choice, ChoiceStyle, End, Flow, FollowUp, Goal, GoalId, Handoff, Intent, IntentId, List,
+    Node, NodeId, NodeKind, Question, Resolution, Row, Section, Survey, Template, Text, Title,
+    normalize,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
-use crate::model::text::{did_you_mean, list};
+use crate::model::text::{Suggestions, did_you_mean, list};
 use crate::model::{Distribution, Millis};
 use crate::source::KeyPath;
 use crate::whatsapp::MAX_REPLY_BUTTONS;
@@ -16,6 +22,10 @@ use crate::whatsapp::MAX_REPLY_BUTTONS;
 /// A conversation keeps the goals it reached and the variants it took in
 /// one bit each: a flow has at most this many of each.
 const MAX_MARKS: usize = 64;
+
+/// The longest a bot waits before following up: beyond this, the customer
+/// has long forgotten the conversation.
+const MAX_FOLLOW_UP: Millis = Millis(30 * 24 * 3_600_000);
 
 impl Flow {
     /// Validates a parsed flow. Every problem found is added to `problems`;
@@ -27,6 +37,9 @@ impl Flow {
             queues: Vec::new(),
             goals: Vec::new(),
             variants: Vec::new(),
+            queue_ids: HashMap::new(),
+            node_names: OnceCell::new(),
+            intent_names: OnceCell::new(),
         };
         let root = KeyPath::root();
         if spec.nodes.is_empty() {
@@ -38,6 +51,13 @@ impl Flow {
         }
         let start = checker.resolve(&spec.start, root.key("start"));
         let intents = checker.intents();
+        let templates: Vec<Option<Template>> = spec
+            .templates
+            .iter()
+            .map(|(name, template)| {
+                checker.template(&root.key("templates").key(name), name, template, start)
+            })
+            .collect();
         let nodes: Vec<Option<Node>> = spec
             .nodes
             .iter()
@@ -45,10 +65,18 @@ impl Flow {
                 let path = root.key("nodes").key(id);
                 let kind = checker.node(&path, node);
                 let converts = checker.goal(&path, node);
-                kind.zip(converts).map(|(kind, converts)| Node {
+                let follow_up = match &node.follow_up {
+                    Some(follow_up) => checker
+                        .follow_up(&path.key("follow_up"), follow_up)
+                        .map(Some),
+                    None => Some(None),
+                };
+                let (kind, (converts, follow_up)) = kind.zip(converts.zip(follow_up))?;
+                Some(Node {
                     id: id.clone(),
                     kind,
                     converts,
+                    follow_up,
                 })
             })
             .collect();
@@ -64,6 +92,7 @@ impl Flow {
             return None;
         }
         let mut nodes = nodes.into_iter().collect::<Option<Vec<_>>>()?;
+        let templates = templates.into_iter().collect::<Option<Vec<_>>>()?;
         settle_skipped_surveys(&mut nodes);
         Some(Flow {
             name: spec.flow,
@@ -77,6 +106,7 @@ impl Flow {
             queues,
             goals,
             variants,
+            templates,
         })
     }
 }
@@ -112,6 +142,21 @@ fn settle_skipped_surveys(nodes: &mut [Node]) {
     }
 }
 
+/// What [`Checker::option_routes`] read.
+struct OptionRoutes {
+    /// Where each option leads.
+    options: Vec<Option<NodeId>>,
+    /// Where each option's route is written.
+    written: Vec<Option<KeyPath>>,
+    intents: Vec<(IntentId, NodeId)>,
+    /// `Some` when `fallback` is written (`Some(None)`: to no node).
+    fallback: Option<Option<NodeId>>,
+    /// Keys that name no option, intent or fallback.
+    unknown: Vec<(String, KeyPath)>,
+    /// Whether every target and intent resolved.
+    ok: bool,
+}
+
 /// Collects the problems of one flow while building its nodes.
 struct Checker<'a> {
     spec: &'a FlowSpec,
@@ -119,6 +164,12 @@ struct Checker<'a> {
     queues: Vec<String>,
     goals: Vec<Goal>,
     variants: Vec<String>,
+    /// The index of each queue name in `queues`.
+    queue_ids: HashMap<String, usize>,
+    /// Node ids for "did you mean", prepared on the first unknown target.
+    node_names: OnceCell<Suggestions<'a>>,
+    /// Intent names likewise.
+    intent_names: OnceCell<Suggestions<'a>>,
 }
 
 impl Checker<'_> {
@@ -153,7 +204,11 @@ impl Checker<'_> {
     fn resolve(&mut self, target: &str, path: KeyPath) -> Option<NodeId> {
         let found = self.spec.nodes.get_index_of(target);
         if found.is_none() {
-            let suggestion = did_you_mean(target, self.spec.nodes.keys().map(String::as_str));
+            let spec = self.spec;
+            let suggestion = self
+                .node_names
+                .get_or_init(|| Suggestions::new(spec.nodes.keys().map(String::as_str)))
+                .did_you_mean(target);
             self.report(
                 Rule::UnknownNode,
                 path,
@@ -301,13 +356,11 @@ impl Checker<'_> {
                 NodeKind::Call(built)
             }
             Kind::Handoff(handoff) => {
-                let queue = match self.queues.iter().position(|known| *known == handoff.queue) {
-                    Some(queue) => queue,
-                    None => {
-                        self.queues.push(handoff.queue.clone());
-                        self.queues.len() - 1
-                    }
-                };
+                let next = self.queues.len();
+                let queue = *self.queue_ids.entry(handoff.queue.clone()).or_insert(next);
+                if queue == next {
+                    self.queues.push(handoff.queue.clone());
+                }
                 let closed = match &handoff.closed {
                     Some(target) => Some(self.resolve(target, path.key("handoff").key("closed"))?),
                     None => None,
@@ -335,13 +388,169 @@ impl Checker<'_> {
         well_formed.then_some(built)
     }
 
+    /// A message template: its buttons, the opt-out button, and where each
+    /// answer leads (a typed answer without a `fallback` route leads to the
+    /// flow's start). `start` is `None` when it did not resolve.
+    fn template(
+        &mut self,
+        path: &KeyPath,
+        name: &str,
+        spec: &TemplateSpec,
+        start: Option<NodeId>,
+    ) -> Option<Template> {
+        let buttons: Vec<Title> = spec.buttons.iter().map(|title| Title::new(title)).collect();
+        let mut ok = true;
+        for (i, button) in buttons.iter().enumerate() {
+            if buttons[..i].iter().any(|earlier| earlier.key == button.key) {
+                self.report(
+                    Rule::DuplicateOption,
+                    path.key("buttons").index(i),
+                    format!(
+                        "`{}` is offered twice; the bot could not tell the taps apart",
+                        button.text
+                    ),
+                );
+                ok = false;
+            }
+        }
+        let opt_out = match &spec.opt_out {
+            None => None,
+            Some(title) => {
+                let found = buttons.iter().position(|b| b.key == normalize(title));
+                if found.is_none() {
+                    let suggestion = did_you_mean(title, spec.buttons.iter().map(String::as_str));
+                    self.report(
+                        Rule::UnofferedRoute,
+                        path.key("opt_out"),
+                        format!("`{title}` is not one of the template's buttons{suggestion}"),
+                    )
+                    .help = Some(
+                        "`opt_out` names the button that stops marketing messages, like `opt_out: \"Stop promotions\"`".into(),
+                    );
+                    ok = false;
+                }
+                found
+            }
+        };
+        let index: HashMap<&str, usize> = buttons
+            .iter()
+            .enumerate()
+            .map(|(i, button)| (button.key.as_str(), i))
+            .collect();
+        let routes = self.option_routes(&spec.routes, &path.key("routes"), &index, buttons.len());
+        ok &= routes.ok;
+        for (key, key_path) in routes.unknown {
+            let suggestion = did_you_mean(&key, spec.buttons.iter().map(String::as_str));
+            self.report(
+                Rule::UnofferedRoute,
+                key_path,
+                format!("route `{key}` matches no button of template `{name}`{suggestion}"),
+            )
+            .help = Some("route keys are a button title, `intent NAME` or `fallback`".into());
+            ok = false;
+        }
+        if let Some(opt_out) = opt_out
+            && let Some(key_path) = routes.written[opt_out].clone()
+        {
+            self.report(
+                Rule::UnofferedRoute,
+                key_path,
+                format!(
+                    "`{}` is the opt-out button: a tap on it stops marketing messages and leads nowhere",
+                    buttons[opt_out].text
+                ),
+            )
+            .help = Some("remove this route".into());
+            ok = false;
+        }
+        let button_routes = routes.options;
+        let intent_routes = routes.intents;
+        let fallback = routes.fallback.unwrap_or(start);
+        for (index, button) in buttons.iter().enumerate() {
+            if button_routes[index].is_none() && Some(index) != opt_out {
+                self.report(
+                    Rule::UnroutedOption,
+                    path.key("buttons").index(index),
+                    format!("`{}` has no route: a tap on it leads nowhere", button.text),
+                )
+                .help = Some(format!(
+                    "add `\"{}\": NODE` under the template's `routes:`, or name it `opt_out`",
+                    button.text
+                ));
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(Template {
+            name: name.to_string(),
+            category: spec.category,
+            body: Text::new(&spec.body),
+            footer: spec.footer.clone(),
+            buttons,
+            opt_out,
+            button_routes,
+            intent_routes,
+            fallback: fallback?,
+        })
+    }
+
+    /// A node's follow-up: a delay, and a text, a template or both.
+    fn follow_up(&mut self, path: &KeyPath, spec: &FollowUpSpec) -> Option<FollowUp> {
+        let mut ok = true;
+        if spec.after == Millis::ZERO || spec.after > MAX_FOLLOW_UP {
+            self.report(
+                Rule::InvalidFollowUp,
+                path.key("after"),
+                format!(
+                    "`after` is {}; a follow-up waits longer than 0 and at most 30 days",
+                    spec.after
+                ),
+            )
+            .help = Some("write it like `after: 1h`".into());
+            ok = false;
+        }
+        if spec.say.is_none() && spec.template.is_none() {
+            self.report(
+                Rule::InvalidFollowUp,
+                path.clone(),
+                "a follow-up needs `say:` (a free-form message, inside the 24-hour window) or `template:` (an approved template, at any time)",
+            );
+            ok = false;
+        }
+        let template = match &spec.template {
+            None => None,
+            Some(name) => {
+                let found = self.spec.templates.get_index_of(name.as_str());
+                if found.is_none() {
+                    let suggestion =
+                        did_you_mean(name, self.spec.templates.keys().map(String::as_str));
+                    self.report(
+                        Rule::InvalidFollowUp,
+                        path.key("template"),
+                        format!("no template is called `{name}`{suggestion}"),
+                    )
+                    .help = Some("define it under `templates:` at the top of the flow".into());
+                    ok = false;
+                }
+                found
+            }
+        };
+        ok.then(|| FollowUp {
+            after: spec.after,
+            text: spec.say.as_deref().map(Text::new),
+            template,
+        })
+    }
+
     /// An A/B split: shares that add up to 1, a route per variant, and
     /// variant names unique in the flow (the report groups by them).
     fn split(
         &mut self,
         path: &KeyPath,
         node: &NodeSpec,
-        shares: &indexmap::IndexMap<String, f64>,
+        shares: &IndexMap<String, f64>,
     ) -> Option<NodeKind> {
         let split_path = path.key("split");
         let mut ok = true;
@@ -599,8 +808,11 @@ impl Checker<'_> {
             .help = Some("with more than 3 options, use a `list:` (up to 10 rows)".into());
             ok = false;
         }
+        // Option keys to their first index: duplicates, and routes to options.
+        let mut option_index: HashMap<&str, usize> = HashMap::with_capacity(options.len());
         for (i, title) in options.iter().enumerate() {
-            if options[..i].iter().any(|earlier| earlier.key == title.key) {
+            let first = *option_index.entry(title.key.as_str()).or_insert(i);
+            if first != i {
                 self.report(
                     Rule::DuplicateOption,
                     option_paths[i].clone(),
@@ -615,41 +827,28 @@ impl Checker<'_> {
                 ok = false;
             }
         }
-        let mut option_routes = vec![None; options.len()];
-        let mut intent_routes = Vec::new();
-        let mut fallback = None;
-        let routes_path = path.key("routes");
-        for (key, target) in node.routes.iter().flatten() {
-            let key_path = routes_path.key(key);
-            let target = self.resolve(target, key_path.clone());
-            ok &= target.is_some();
-            if key == "fallback" {
-                fallback = target;
-            } else if let Some(intent) = self.intent_key(key, &key_path) {
-                match (intent, target) {
-                    (Some(intent), Some(target)) => intent_routes.push((intent, target)),
-                    _ => ok = false,
-                }
-            } else if let Some(index) = options
-                .iter()
-                .position(|option| option.key == normalize(key))
-            {
-                option_routes[index] = target;
-            } else {
-                let suggestion =
-                    did_you_mean(key, options.iter().map(|option| option.text.as_str()));
-                let offered = list(options.iter().map(|option| option.text.as_str()));
-                self.report(
-                    Rule::UnofferedRoute,
-                    key_path,
-                    format!("route `{key}` matches no option of this node{suggestion}"),
-                )
-                .help = Some(format!(
-                    "route keys are an option ({offered}), `intent NAME` or `fallback`"
-                ));
-                ok = false;
-            }
+        let routes = self.option_routes(
+            node.routes.as_ref().unwrap_or(&IndexMap::new()),
+            &path.key("routes"),
+            &option_index,
+            options.len(),
+        );
+        ok &= routes.ok;
+        for (key, key_path) in routes.unknown {
+            let suggestion = did_you_mean(&key, options.iter().map(|option| option.text.as_str()));
+            let offered = list(options.iter().map(|option| option.text.as_str()));
+            self.report(
+                Rule::UnofferedRoute,
+                key_path,
+                format!("route `{key}` matches no option of this node{suggestion}"),
+            )
+            .help = Some(format!(
+                "route keys are an option ({offered}), `intent NAME` or `fallback`"
+            ));
+            ok = false;
         }
+        let (option_routes, intent_routes, fallback) =
+            (routes.options, routes.intents, routes.fallback.flatten());
         ok.then(|| {
             NodeKind::Choice(Choice {
                 text: text.unwrap_or_else(|| Text::new("")),
@@ -664,6 +863,46 @@ impl Checker<'_> {
         })
     }
 
+    /// Reads the `routes:` of something with options to tap (a node's
+    /// buttons or list, a template's buttons): an option's title (any case,
+    /// looked up in `index`), `intent NAME` or `fallback`, each to a node.
+    /// Keys of no such form are given back for the caller to report.
+    fn option_routes(
+        &mut self,
+        routes: &IndexMap<String, String>,
+        routes_path: &KeyPath,
+        index: &HashMap<&str, usize>,
+        options: usize,
+    ) -> OptionRoutes {
+        let mut read = OptionRoutes {
+            options: vec![None; options],
+            written: vec![None; options],
+            intents: Vec::new(),
+            fallback: None,
+            unknown: Vec::new(),
+            ok: true,
+        };
+        for (key, target) in routes {
+            let key_path = routes_path.key(key);
+            let target = self.resolve(target, key_path.clone());
+            read.ok &= target.is_some();
+            if key == "fallback" {
+                read.fallback = Some(target);
+            } else if let Some(intent) = self.intent_key(key, &key_path) {
+                match (intent, target) {
+                    (Some(intent), Some(target)) => read.intents.push((intent, target)),
+                    _ => read.ok = false,
+                }
+            } else if let Some(&option) = index.get(normalize(key).as_str()) {
+                read.options[option] = target;
+                read.written[option] = Some(key_path);
+            } else {
+                read.unknown.push((key.to_string(), key_path));
+            }
+        }
+        read
+    }
+
     /// For a key of the form `intent NAME`: `Some(Some(index))`, or
     /// `Some(None)` with a problem when no such intent exists. `None` for
     /// keys of any other form.
@@ -671,7 +910,11 @@ impl Checker<'_> {
         let name = key.strip_prefix("intent ")?.trim();
         let found = self.spec.intents.get_index_of(name);
         if found.is_none() {
-            let suggestion = did_you_mean(name, self.spec.intents.keys().map(String::as_str));
+            let spec = self.spec;
+            let suggestion = self
+                .intent_names
+                .get_or_init(|| Suggestions::new(spec.intents.keys().map(String::as_str)))
+                .did_you_mean(name);
             self.report(
                 Rule::UnknownIntent,
                 path.clone(),

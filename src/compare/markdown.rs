@@ -1,0 +1,106 @@
+//! A comparison as a pull-request comment: the verdict line first, then
+//! the table, then where things moved.
+
+use std::io::{self, Write};
+
+use super::{Comparison, table};
+use crate::metric::Group;
+use crate::report::markdown::{draw, escape};
+use crate::report::table::{percent, thousands};
+
+/// Funnel nodes listed; the rest are counted.
+const FUNNEL_ROWS: usize = 20;
+
+/// Writes `comparison` as markdown.
+pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "**{}**", escape(&table::headline(comparison)))?;
+    let rows = table::significant(comparison);
+    if !rows.is_empty() {
+        writeln!(
+            out,
+            "\n| | metric | A → B | change | 95% interval |\n|---|---|---:|---:|---:|"
+        )?;
+        for [word, name, values, change, interval] in &rows {
+            writeln!(
+                out,
+                // Code spans take no escapes: only a backtick could break one.
+                "| {word} | `{}` | {} | {} | {} |",
+                name.replace('`', "'"),
+                escape(values),
+                escape(change),
+                escape(interval)
+            )?;
+        }
+    }
+    writeln!(out)?;
+    let version = |side: &super::Version| {
+        format!(
+            "`{}` (scenario {}, flow {}{})",
+            side.label.replace('`', "'"),
+            escape(&side.scenario),
+            escape(&side.flow.name),
+            escape(&side.flow.version_suffix())
+        )
+    };
+    writeln!(
+        out,
+        "B = {} against A = {}: seed {}, {} paired replications, {} customers each met by both versions. Intervals are 95% paired t intervals of B − A over replications.",
+        version(&comparison.b),
+        version(&comparison.a),
+        comparison.seed,
+        comparison.replications,
+        thousands(comparison.conversations)
+    )?;
+    for section in table::sections(comparison) {
+        // Two dozen timer statistics would bury the rest of a comment.
+        let fold = section.rows.len() > 12;
+        if fold {
+            writeln!(
+                out,
+                "\n<details><summary>{} ({} statistics)</summary>",
+                escape(&section.headers[0]),
+                section.rows.len()
+            )?;
+        }
+        draw(&section, out)?;
+        if fold {
+            writeln!(out, "\n</details>")?;
+        }
+    }
+
+    writeln!(
+        out,
+        "\n### Customers whose outcome changed: {} of {} ({})",
+        thousands(comparison.transitions.changed),
+        thousands(comparison.conversations),
+        percent(comparison.transitions.changed as f64 / comparison.conversations.max(1) as f64)
+    )?;
+    draw(&table::transitions(comparison), out)?;
+    writeln!(out, "\n{}", escape(&table::mcnemar(comparison)))?;
+
+    let (funnel, still) = table::funnel(comparison, FUNNEL_ROWS);
+    writeln!(out, "\n### Funnel: the nodes that moved most")?;
+    if funnel.rows.is_empty() {
+        writeln!(out, "\nNo node moved.")?;
+    } else {
+        draw(&funnel, out)?;
+        let more = comparison.funnel.len() - still - funnel.rows.len();
+        if more > 0 || still > 0 {
+            writeln!(out, "\n{more} more nodes moved less; {still} did not move.")?;
+        }
+    }
+    for (group, title) in [
+        (Group::Persona, "Personas"),
+        (Group::Segment, "Segments"),
+        (Group::Variant, "Variants"),
+    ] {
+        if let Some(groups) = table::groups(comparison, group, title, false) {
+            writeln!(out, "\n### {title}")?;
+            draw(&groups, out)?;
+        }
+    }
+    if let Some(pairing) = table::pairing(comparison) {
+        writeln!(out, "\n{}", escape(&pairing))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,533 @@
+//! The tables people read in a comparison, built once from the
+//! [`Comparison`] and drawn by the text and markdown renderers, so a column
+//! is defined in one place.
+
+use super::{Change, Comparison, FunnelMove, GroupChange, Overall, Presence, Unit, Verdict};
+use crate::metric::{CsatStat, Group, GroupMetric, Metric, Outcome, Rate, Stat};
+use crate::model::Millis;
+use crate::report::table::{Align, Cell, Table, percent, thousands};
+
+/// How a metric reads in a table: `self-resolution`, `bot p95`.
+pub(crate) fn label(metric: &Metric) -> String {
+    match metric {
+        Metric::Outcome(outcome) => outcome.key().replace('_', " "),
+        Metric::Rate(rate) => rate_label(*rate).to_string(),
+        Metric::Time(timer, stat) => format!("{} {}", timer.key().replace('_', " "), stat.key()),
+        Metric::TurnsMean => "turns (mean)".into(),
+        Metric::Csat(stat) => csat_label(*stat).into(),
+        Metric::Conversion(goal) => format!("conversion {goal}"),
+        Metric::ConversionValue(goal) => format!("{goal} value per conversation"),
+        Metric::Retention(days) => format!("retention within {days} days"),
+        Metric::Cost(stat) => format!("cost {}", stat.key().replace('_', " ")),
+        Metric::Group(_, _, metric) => match metric {
+            GroupMetric::Rate(rate) => rate_label(*rate).to_string(),
+            GroupMetric::Csat(stat) => csat_label(*stat).into(),
+            GroupMetric::Conversion(goal) => goal.clone(),
+            other => other.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+fn rate_label(rate: Rate) -> &'static str {
+    crate::report::table::rates()
+        .into_iter()
+        .find(|(r, _)| *r == rate)
+        .map_or("?", |(_, header)| header)
+}
+
+fn csat_label(stat: CsatStat) -> &'static str {
+    match stat {
+        CsatStat::Mean => "CSAT",
+        CsatStat::Satisfied => "CSAT satisfied (4-5)",
+        CsatStat::ResponseRate => "CSAT response rate",
+    }
+}
+
+/// The name users write for a metric (as in `expect:` and
+/// `--fail-if-worse`): the report's path, with `rates.` left out.
+pub(crate) fn short_name(change: &Change) -> &str {
+    change
+        .metric
+        .strip_prefix("rates.")
+        .unwrap_or(&change.metric)
+}
+
+/// A value: `58.3%`, `1.2s`, `4.34`; a dash when not measured.
+pub(crate) fn value(unit: Unit, value: Option<f64>) -> Cell {
+    match value {
+        None => Cell::muted("-"),
+        Some(v) => Cell::new(match unit {
+            Unit::Fraction => percent(v),
+            Unit::Seconds => Millis::from_secs_f64(v.max(0.0)).to_string(),
+            Unit::Score | Unit::Number => format!("{v:.2}"),
+            Unit::Money => format!("{v:.4}"),
+        }),
+    }
+}
+
+/// A signed change: `+1.40 pts` (percentage points), `-300ms`, `+0.05`.
+pub(crate) fn signed(unit: Unit, change: f64) -> String {
+    let sign = if change > 0.0 {
+        "+"
+    } else if change < 0.0 {
+        "-"
+    } else {
+        ""
+    };
+    let size = change.abs();
+    match unit {
+        // A bound just off 0 keeps a digit more, rather than read `-0.00`.
+        Unit::Fraction if size > 0.0 && size < 0.00005 => {
+            format!("{sign}{:.3} pts", size * 100.0)
+        }
+        Unit::Fraction => format!("{sign}{:.2} pts", size * 100.0),
+        Unit::Seconds => format!("{sign}{}", Millis::from_secs_f64(size)),
+        Unit::Score | Unit::Number => format!("{sign}{size:.2}"),
+        Unit::Money => format!("{sign}{size:.4}"),
+    }
+}
+
+/// An interval of a change: `[+0.80, +2.00]` (in the change's unit,
+/// percentage points for a fraction), `[+190ms, +410ms]`.
+pub(crate) fn interval(unit: Unit, [low, high]: [f64; 2]) -> String {
+    let bound = |value: f64| {
+        let text = signed(unit, value);
+        match unit {
+            Unit::Fraction => text.trim_end_matches(" pts").to_string(),
+            _ => text,
+        }
+    };
+    format!("[{}, {}]", bound(low), bound(high))
+}
+
+/// The verdict's word in a table.
+pub(crate) fn verdict(verdict: Verdict) -> Cell {
+    match verdict {
+        Verdict::Better => Cell::new("better"),
+        Verdict::Worse => Cell::new("worse"),
+        Verdict::Changed => Cell::new("changed"),
+        Verdict::NoSignificantChange => Cell::muted("-"),
+        Verdict::NoInterval => Cell::muted("no interval"),
+    }
+}
+
+/// The sentence that opens a comparison.
+pub(crate) fn headline(comparison: &Comparison) -> String {
+    let (better, worse) = (
+        comparison.summary.better.len(),
+        comparison.summary.worse.len(),
+    );
+    let metrics = |n: usize| {
+        if n == 1 {
+            "1 metric".to_string()
+        } else {
+            format!("{n} metrics")
+        }
+    };
+    match comparison.summary.verdict {
+        Overall::Better => format!("B is better: {} improved, none worse", metrics(better)),
+        Overall::Worse => format!("B is worse: {} worse, none improved", metrics(worse)),
+        Overall::Mixed => format!(
+            "B is better on {}, worse on {worse}: read where below",
+            metrics(better)
+        ),
+        Overall::NoSignificantChange => {
+            "No significant change: every difference's 95% interval contains 0".into()
+        }
+        Overall::NoInterval => {
+            "No verdict: one replication gives no interval (run 2 or more with --replications)"
+                .into()
+        }
+    }
+}
+
+/// The significant changes, worse first: (verdict, name, `A → B`, change,
+/// interval). A timer's statistics that moved the same way share a row,
+/// shown by the p95 when it is among them (`response_time.bot (mean, p95)`).
+pub(crate) fn significant(comparison: &Comparison) -> Vec<[String; 5]> {
+    let mut rows = Vec::new();
+    for (word, names) in [
+        ("worse", &comparison.summary.worse),
+        ("better", &comparison.summary.better),
+    ] {
+        let mut changes: Vec<&Change> = names
+            .iter()
+            .filter_map(|name| comparison.metrics.iter().find(|c| c.metric == *name))
+            .collect();
+        // What a team watches first: rates, outcomes, CSAT and conversion,
+        // then times.
+        changes.sort_by_key(|change| match change.name {
+            Metric::Rate(_) => 0,
+            Metric::Outcome(_) => 1,
+            Metric::Csat(_) => 2,
+            Metric::Conversion(_)
+            | Metric::ConversionValue(_)
+            | Metric::Retention(_)
+            | Metric::Cost(_) => 3,
+            Metric::TurnsMean => 4,
+            _ => 5,
+        });
+        let mut timers_done = Vec::new();
+        for change in &changes {
+            let (name, shown) = match change.name {
+                Metric::Time(timer, _) => {
+                    if timers_done.contains(&timer) {
+                        continue;
+                    }
+                    timers_done.push(timer);
+                    let stats: Vec<&Change> = changes
+                        .iter()
+                        .filter(|c| matches!(c.name, Metric::Time(t, _) if t == timer))
+                        .copied()
+                        .collect();
+                    let keys: Vec<&str> = stats
+                        .iter()
+                        .filter_map(|c| match c.name {
+                            Metric::Time(_, stat) => Some(stat.key()),
+                            _ => None,
+                        })
+                        .collect();
+                    let shown = stats
+                        .iter()
+                        .find(|c| c.name == Metric::Time(timer, Stat::P95))
+                        .unwrap_or(change);
+                    let name = if keys.len() == 1 {
+                        shown.metric.clone()
+                    } else {
+                        format!("response_time.{} ({})", timer.key(), keys.join(", "))
+                    };
+                    (name, *shown)
+                }
+                _ => (short_name(change).to_string(), *change),
+            };
+            let (Some(difference), Some(bounds)) = (shown.difference, shown.ci95) else {
+                continue;
+            };
+            let values = format!(
+                "{} → {}",
+                value(shown.unit, shown.a).text,
+                value(shown.unit, shown.b).text
+            );
+            let values = match shown.name {
+                Metric::Time(_, stat) if !name.ends_with(stat.key()) => {
+                    format!("{}: {values}", stat.key())
+                }
+                _ => values,
+            };
+            rows.push([
+                word.to_string(),
+                name,
+                values,
+                signed(shown.unit, difference),
+                interval(shown.unit, bounds),
+            ]);
+        }
+    }
+    rows
+}
+
+/// The sections of the metrics table, in report order.
+pub(crate) fn sections(comparison: &Comparison) -> Vec<Table> {
+    let section = |title: &str, keep: &dyn Fn(&Metric) -> bool| {
+        let mut table = Table::new(
+            title,
+            &[
+                "A",
+                "B",
+                "change",
+                "95% interval",
+                "verdict",
+                "vs independent runs",
+            ],
+        );
+        table.align[5] = Align::Left;
+        for change in comparison.metrics.iter().filter(|c| keep(&c.name)) {
+            table.rows.push(row(change));
+        }
+        table
+    };
+    let mut tables = vec![
+        section("Outcomes", &|m| matches!(m, Metric::Outcome(_))),
+        section("Rates", &|m| matches!(m, Metric::Rate(_))),
+        section("Response times", &|m| matches!(m, Metric::Time(..))),
+        section("CSAT, conversion, turns", &|m| {
+            matches!(
+                m,
+                Metric::Csat(_)
+                    | Metric::Conversion(_)
+                    | Metric::ConversionValue(_)
+                    | Metric::TurnsMean
+            )
+        }),
+        section("Retention and cost", &|m| {
+            matches!(m, Metric::Retention(_) | Metric::Cost(_))
+        }),
+    ];
+    tables.retain(|table| !table.rows.is_empty());
+    tables
+}
+
+/// One metric's row: name, A, B, change, interval, verdict, and how much
+/// pairing narrowed the interval.
+fn row(change: &Change) -> Vec<Cell> {
+    let narrower = match (change.variance_reduction, change.independent_ci95) {
+        (Some(factor), _) => Cell::new(format!("{:.1}x narrower", factor.sqrt())),
+        // The difference never varied: either nothing varied at all, or
+        // pairing removed all the noise there was.
+        (None, Some([low, high])) if high > low => Cell::new("no noise left"),
+        _ => Cell::muted(""),
+    };
+    vec![
+        Cell::new(label(&change.name)),
+        value(change.unit, change.a),
+        value(change.unit, change.b),
+        change
+            .difference
+            .map_or(Cell::muted("-"), |d| Cell::new(signed(change.unit, d))),
+        change
+            .ci95
+            .map_or(Cell::muted("-"), |ci| Cell::new(interval(change.unit, ci))),
+        verdict(change.verdict),
+        narrower,
+    ]
+}
+
+/// Customers by outcome under A (rows) and B (columns).
+pub(crate) fn transitions(comparison: &Comparison) -> Table {
+    let columns: Vec<String> = Outcome::ALL
+        .iter()
+        .map(|o| o.key().replace('_', " "))
+        .chain(std::iter::once("total A".to_string()))
+        .collect();
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let mut table = Table::new("under A \\ under B", &columns);
+    let transitions = &comparison.transitions;
+    for from in Outcome::ALL {
+        let mut row = vec![Cell::new(from.key().replace('_', " "))];
+        row.extend(Outcome::ALL.iter().map(|to| {
+            let count = transitions.count(from, *to);
+            if count == 0 {
+                Cell::muted("-")
+            } else {
+                Cell::new(thousands(count))
+            }
+        }));
+        row.push(Cell::new(thousands(transitions.from(from))));
+        table.rows.push(row);
+    }
+    let mut total = vec![Cell::new("total B")];
+    total.extend(
+        Outcome::ALL
+            .iter()
+            .map(|to| Cell::new(thousands(transitions.to(*to)))),
+    );
+    total.push(Cell::new(thousands(comparison.conversations)));
+    table.rows.push(total);
+    table
+}
+
+/// The sentence under the transition table: McNemar's test.
+pub(crate) fn mcnemar(comparison: &Comparison) -> String {
+    let test = &comparison.transitions.mcnemar;
+    let p = if test.p_value < 0.0001 {
+        "p < 0.0001".to_string()
+    } else {
+        format!("p = {:.4}", test.p_value)
+    };
+    let reading = if test.lost + test.gained == 0 {
+        "no customer's self-resolution changed".to_string()
+    } else if !test.significant {
+        "no significant change".to_string()
+    } else if test.lost > test.gained {
+        "B self-resolves significantly fewer customers".to_string()
+    } else {
+        "B self-resolves significantly more customers".to_string()
+    };
+    format!(
+        "Self-resolution customer by customer (McNemar, exact binomial): {} self-resolved under A only, {} under B only, {p}: {reading}.",
+        thousands(test.lost),
+        thousands(test.gained)
+    )
+}
+
+/// Nodes that moved, most first; at most `limit` rows. Returns the table
+/// and how many nodes did not move at all.
+pub(crate) fn funnel(comparison: &Comparison, limit: usize) -> (Table, usize) {
+    let mut table = Table::new(
+        "Funnel",
+        &[
+            "entered A",
+            "entered B",
+            "change",
+            "abandoned A",
+            "abandoned B",
+            "change",
+        ],
+    );
+    let moved: Vec<&FunnelMove> = comparison
+        .funnel
+        .iter()
+        .filter(|node| node.moved() > 0 || node.presence != Presence::Both)
+        .collect();
+    for node in moved.iter().take(limit) {
+        let name = match node.presence {
+            Presence::Both => node.node.clone(),
+            Presence::Vanished => format!("{} (removed)", node.node),
+            Presence::Appeared => format!("{} (new)", node.node),
+        };
+        let count = |side: Option<super::NodeCounts>, pick: fn(super::NodeCounts) -> u64| {
+            side.map_or(Cell::muted("-"), |c| Cell::new(thousands(pick(c))))
+        };
+        let change = |delta: i64| {
+            if delta == 0 {
+                Cell::muted("-")
+            } else {
+                Cell::new(format!(
+                    "{}{}",
+                    if delta > 0 { "+" } else { "-" },
+                    thousands(delta.unsigned_abs())
+                ))
+            }
+        };
+        table.rows.push(vec![
+            Cell::new(name),
+            count(node.a, |c| c.entered),
+            count(node.b, |c| c.entered),
+            change(node.entered_change),
+            count(node.a, |c| c.abandoned),
+            count(node.b, |c| c.abandoned),
+            change(node.abandoned_change),
+        ]);
+    }
+    (table, comparison.funnel.len() - moved.len())
+}
+
+/// One group kind's table: each group's rates `A → B`, and what changed
+/// significantly. `compact` keeps the four outcome-related rates only (for
+/// a terminal); the last column still names every significant change.
+pub(crate) fn groups(
+    comparison: &Comparison,
+    group: Group,
+    title: &str,
+    compact: bool,
+) -> Option<Table> {
+    let groups = comparison.groups.get(group);
+    if groups.is_empty() {
+        return None;
+    }
+    // Every group's numbers, in order of first appearance (a variant only
+    // one flow has may lack CSAT or a goal).
+    let mut measured: Vec<&Change> = Vec::new();
+    let shown = |change: &Change| {
+        !compact
+            || matches!(
+                inner(&change.name),
+                Some(GroupMetric::Rate(
+                    Rate::SelfResolution | Rate::Escalation | Rate::Abandonment | Rate::Fallback
+                ))
+            )
+    };
+    for change in groups.values().flat_map(|group| &group.metrics) {
+        if shown(change)
+            && !measured
+                .iter()
+                .any(|m| inner(&m.name) == inner(&change.name))
+        {
+            measured.push(change);
+        }
+    }
+    let columns: Vec<String> = std::iter::once("conversations".to_string())
+        .chain(measured.iter().map(|change| label(&change.name)))
+        .chain(std::iter::once("significant changes".to_string()))
+        .collect();
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let mut table = Table::new(title, &columns);
+    let last = table.align.len() - 1;
+    table.align[last] = Align::Left;
+    for (name, change) in groups {
+        table.rows.push(group_row(name, change, &measured));
+    }
+    Some(table)
+}
+
+/// The per-group part of a group metric's name.
+fn inner(metric: &Metric) -> Option<&GroupMetric> {
+    match metric {
+        Metric::Group(_, _, inner) => Some(inner),
+        _ => None,
+    }
+}
+
+fn group_row(name: &str, group: &GroupChange, columns: &[&Change]) -> Vec<Cell> {
+    let conversations = match (group.conversations.a, group.conversations.b) {
+        (Some(a), Some(b)) if a == b => thousands(a),
+        (a, b) => format!(
+            "{} → {}",
+            a.map_or("-".to_string(), thousands),
+            b.map_or("-".to_string(), thousands)
+        ),
+    };
+    let mut row = vec![Cell::new(name), Cell::new(conversations)];
+    for column in columns {
+        let found = group
+            .metrics
+            .iter()
+            .find(|change| inner(&change.name) == inner(&column.name));
+        row.push(match found {
+            Some(change) => Cell::new(format!(
+                "{} → {}",
+                value(change.unit, change.a).text,
+                value(change.unit, change.b).text
+            )),
+            None => Cell::muted("-"),
+        });
+    }
+    let notable: Vec<String> = group
+        .metrics
+        .iter()
+        .filter(|change| matches!(change.verdict, Verdict::Better | Verdict::Worse))
+        .map(|change| {
+            let word = if change.verdict == Verdict::Better {
+                "better"
+            } else {
+                "worse"
+            };
+            format!("{} {word}", label(&change.name))
+        })
+        .collect();
+    row.push(if notable.is_empty() {
+        Cell::muted("-")
+    } else {
+        Cell::new(notable.join(", "))
+    });
+    row
+}
+
+/// The sentence about what pairing bought.
+pub(crate) fn pairing(comparison: &Comparison) -> Option<String> {
+    let factor = |metric: Metric| {
+        comparison
+            .metrics
+            .iter()
+            .find(|change| change.name == metric)
+            .and_then(|change| change.variance_reduction)
+    };
+    let narrowing = comparison.pairing.narrowing?;
+    let mut examples = Vec::new();
+    for rate in [Rate::SelfResolution, Rate::Abandonment] {
+        if let Some(f) = factor(Metric::Rate(rate)) {
+            examples.push(format!("{} {:.1}x", rate_label(rate), f.sqrt()));
+        }
+    }
+    let examples = if examples.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", examples.join(", "))
+    };
+    Some(format!(
+        "Pairing: both versions met the same {} customers, so the changes of the outcome shares and rates vary {:.1}x less (median) than between two independent runs: their intervals are {narrowing:.1}x narrower{examples}.",
+        thousands(comparison.conversations),
+        comparison.pairing.variance_reduction.unwrap_or(1.0)
+    ))
+}

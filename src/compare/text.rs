@@ -1,0 +1,143 @@
+//! The terminal rendering of a comparison: the verdict first, then where.
+
+use std::io::{self, Write};
+
+use super::{Comparison, Overall, table};
+use crate::metric::Group;
+use crate::report::Style;
+use crate::report::table::{percent, thousands};
+use crate::report::text::{Painter, draw};
+use crate::source::printable;
+
+/// Funnel nodes shown in the terminal; the rest are counted.
+const FUNNEL_ROWS: usize = 12;
+
+/// Writes `comparison` for a terminal.
+pub fn render_text(comparison: &Comparison, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let paint = Painter(style);
+    let version = |side: &super::Version| {
+        printable(&format!(
+            "{} — scenario {}, flow {}{}",
+            side.label,
+            side.scenario,
+            side.flow.name,
+            side.flow.version_suffix()
+        ))
+        .into_owned()
+    };
+    writeln!(
+        out,
+        "{}",
+        paint.heading(&printable(&format!(
+            "{}: B against A, on the same customers",
+            comparison.a.scenario
+        )))
+    )?;
+    writeln!(out, "  A  {}", version(&comparison.a))?;
+    writeln!(out, "  B  {}", version(&comparison.b))?;
+    writeln!(
+        out,
+        "  seed {} · {} paired replications · {} customers, each met by both versions",
+        comparison.seed,
+        comparison.replications,
+        thousands(comparison.conversations)
+    )?;
+
+    let colour = match comparison.summary.verdict {
+        Overall::Better => "1;32",
+        Overall::Worse => "1;31",
+        Overall::Mixed => "1;33",
+        _ => "1",
+    };
+    writeln!(
+        out,
+        "\n{}",
+        paint.paint(colour, &format!("Verdict: {}", table::headline(comparison)))
+    )?;
+    let rows = table::significant(comparison);
+    let width = |column: usize| {
+        rows.iter()
+            .map(|row| row[column].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..5).map(width).collect();
+    for row in &rows {
+        let word = format!("{:<w$}", row[0], w = widths[0]);
+        let word = match row[0].as_str() {
+            "worse" => paint.paint("31", &word),
+            _ => paint.paint("32", &word),
+        };
+        writeln!(
+            out,
+            "  {word}  {:<w1$}  {:>w2$}  {:>w3$}  {}",
+            printable(&row[1]),
+            row[2],
+            row[3],
+            row[4],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+        )?;
+    }
+    if !rows.is_empty() {
+        writeln!(
+            out,
+            "  (95% intervals of the paired differences B − A over replications)"
+        )?;
+    }
+
+    for section in table::sections(comparison) {
+        draw(&section, &paint, out)?;
+    }
+
+    let changed = comparison.transitions.changed;
+    writeln!(
+        out,
+        "\n{}",
+        paint.heading(&format!(
+            "Customers whose outcome changed: {} of {} ({})",
+            thousands(changed),
+            thousands(comparison.conversations),
+            percent(changed as f64 / comparison.conversations.max(1) as f64)
+        ))
+    )?;
+    draw(&table::transitions(comparison), &paint, out)?;
+    writeln!(out, "  {}", table::mcnemar(comparison))?;
+
+    let (funnel, still) = table::funnel(comparison, FUNNEL_ROWS);
+    if funnel.rows.is_empty() {
+        writeln!(out, "\n{}  no node moved", paint.heading("Funnel"))?;
+    } else {
+        draw(&funnel, &paint, out)?;
+        let shown = funnel.rows.len();
+        let more = comparison.funnel.len() - still - shown;
+        let mut notes = Vec::new();
+        if more > 0 {
+            notes.push(format!("{more} more nodes moved less"));
+        }
+        if still > 0 {
+            notes.push(format!(
+                "{still} {} did not move",
+                if still == 1 { "node" } else { "nodes" }
+            ));
+        }
+        if !notes.is_empty() {
+            writeln!(out, "  {}", paint.dim(&format!("({})", notes.join("; "))))?;
+        }
+    }
+
+    for (group, title) in [
+        (Group::Persona, "Personas"),
+        (Group::Segment, "Segments"),
+        (Group::Variant, "Variants"),
+    ] {
+        if let Some(groups) = table::groups(comparison, group, title, true) {
+            draw(&groups, &paint, out)?;
+        }
+    }
+    if let Some(pairing) = table::pairing(comparison) {
+        writeln!(out, "\n{pairing}")?;
+    }
+    Ok(())
+}

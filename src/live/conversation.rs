@@ -1,0 +1,473 @@
+//! One simulated customer talking to the real bot, through the stand-in.
+//!
+//! The customer is the simulation's: drawn by [`Customer::draw`] from the
+//! same random stream `run` gives customer `index` of replication 0, and
+//! deciding each turn with [`Customer::decide`] on what is on screen. Only
+//! the bot differs: its messages arrive by HTTP, in real time.
+//!
+//! Time: the conversation keeps customer time, as the simulation does.
+//! The customer's reading, thinking and typing take their simulated time,
+//! slept divided by the speed; the bot's latency is real and counts as
+//! itself (a bot that takes 800 ms keeps the customer waiting 800 ms,
+//! whatever the speed). So a customer's patience is measured against the
+//! bot in real time.
+//!
+//! A bot turn ends when buttons or a list arrive (the customer must act), or
+//! when a text message has stood alone for the scenario's `live.quiet` (real
+//! time): bots send several messages in a row, and the customer answers the
+//! last. The conversation leaves the bot when a message shows a `done_when`
+//! phrase of the customer's goal (resolved) or a `handoff_when` phrase (the
+//! agent queue), when the customer leaves (patience, drop-off, nothing to
+//! say, misunderstood once too often), or at the turn limit (unresolved).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::event::{BotEvent, Shown};
+use super::screen::{OnScreen, Seen};
+use super::webhook::{CustomerMessage, Receipt, WebhookSender};
+use crate::conversation::Progress;
+use crate::conversation::customer::{Customer, Decision};
+use crate::metric::{Outcome, Reason};
+use crate::model::scenario::Scenario;
+use crate::model::{Millis, SimTime};
+use crate::report::transcript::{Line, Speaker};
+use crate::sim::rng::{Purpose, stream};
+
+/// A bot that sends more than this many messages without waiting for the
+/// customer is flooding them: the customer acts on what is on screen, and
+/// the screen stays bounded.
+pub(crate) const MAX_MESSAGES_PER_TURN: usize = 100;
+
+/// What every conversation of a run shares.
+pub(crate) struct Setting {
+    pub scenario: Arc<Scenario>,
+    pub seed: u64,
+    pub webhooks: WebhookSender,
+    /// Customer time per wall second.
+    pub speed: f64,
+}
+
+/// One customer's arrival.
+pub(crate) struct Visit {
+    /// Their number in the run, from 0 (warm-up included): their random
+    /// streams are those of customer `index` of replication 0 in `run`.
+    pub index: u64,
+    /// When they write first, in customer time.
+    pub arrival: SimTime,
+    /// Whether they are counted (arrived after the warm-up).
+    pub counted: bool,
+    /// Whether to write down what was said.
+    pub transcript: bool,
+    pub who: super::Customer,
+}
+
+/// How a conversation left the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ending {
+    /// Resolved (a `done_when` phrase) or unresolved (the turn limit).
+    Ended { outcome: Outcome, at: SimTime },
+    /// The customer left the bot.
+    Left { at: SimTime, reason: Reason },
+    /// A `handoff_when` phrase: the customer joins the agent queue.
+    HandedOff { at: SimTime },
+    /// The bot never took the customer's message (its webhook failed for good).
+    Lost,
+    /// The run stopped under it.
+    CutOff,
+}
+
+/// A conversation that left the bot.
+pub(crate) struct Finished {
+    pub index: u64,
+    pub counted: bool,
+    pub wa_id: String,
+    pub progress: Progress,
+    pub ending: Ending,
+    /// The bot's response times (real), one per customer message answered.
+    pub responses: Vec<Millis>,
+    /// What the customer wanted, for a transcript.
+    pub goal: String,
+    pub lines: Option<Vec<Line>>,
+    /// Sends the remaining read receipts; done when they are sent.
+    pub receipts: JoinHandle<()>,
+}
+
+/// Who customer `index` is, as WhatsApp identifies them. A few profile
+/// names are not ASCII, so every run exercises the bot's signature check on
+/// escaped text.
+pub(crate) fn identity(index: u64) -> super::Customer {
+    const NAMES: [&str; 8] = [
+        "Ana",
+        "ليلى 🌙",
+        "Jürgen",
+        "Chen Wei 陈伟",
+        "Priya",
+        "Olu",
+        "Zoë",
+        "Mateo",
+    ];
+    let name = NAMES[(index % NAMES.len() as u64) as usize];
+    super::Customer::new(
+        (15_550_000_000u64 + index).to_string(),
+        format!("US.{}", 1_000_000_000_000_000u64 + index),
+        format!("{name} {}", index + 1),
+    )
+}
+
+/// Sends `sent`, `delivered` and `read` statuses for the bot's messages in
+/// order, from a task of their own so the customer never waits on them.
+struct Receipts {
+    queue: mpsc::UnboundedSender<(String, Receipt)>,
+    unread: Vec<String>,
+}
+
+impl Receipts {
+    fn start(webhooks: WebhookSender) -> (Receipts, JoinHandle<()>) {
+        let (queue, mut jobs) = mpsc::unbounded_channel::<(String, Receipt)>();
+        let task = tokio::spawn(async move {
+            while let Some((message_id, receipt)) = jobs.recv().await {
+                // A failure is counted by the webhook sender.
+                let _ = webhooks.send_status(&message_id, receipt).await;
+            }
+        });
+        (
+            Receipts {
+                queue,
+                unread: Vec::new(),
+            },
+            task,
+        )
+    }
+
+    /// A bot message reached the phone.
+    fn arrived(&mut self, message_id: &str) {
+        for receipt in [Receipt::Sent, Receipt::Delivered] {
+            let _ = self.queue.send((message_id.to_owned(), receipt));
+        }
+        self.unread.push(message_id.to_owned());
+    }
+
+    /// The customer read everything on screen.
+    fn read_all(&mut self) {
+        for message_id in self.unread.drain(..) {
+            let _ = self.queue.send((message_id, Receipt::Read));
+        }
+    }
+}
+
+/// Plays one customer's conversation with the bot until it leaves the bot.
+/// `inbox` carries the stand-in's events for this customer.
+pub(crate) async fn converse(
+    setting: Arc<Setting>,
+    visit: Visit,
+    inbox: mpsc::UnboundedReceiver<BotEvent>,
+) -> Finished {
+    let scenario = Arc::clone(&setting.scenario);
+    let customer = Customer::draw(
+        &scenario.personas,
+        stream(setting.seed, 0, visit.index, Purpose::Customer),
+    );
+    let (receipts, receipts_task) = Receipts::start(setting.webhooks.clone());
+    let mut talk = Talk {
+        setting: &setting,
+        scenario: &scenario,
+        who: &visit.who,
+        progress: Progress {
+            persona: customer.persona_index,
+            started: visit.arrival,
+            last_message: visit.arrival,
+            ..Progress::default()
+        },
+        responses: Vec::new(),
+        lines: visit.transcript.then(Vec::new),
+        receipts,
+        inbox,
+        customer,
+    };
+    let ending = talk.run(visit.arrival).await;
+    let goal = talk.customer.goal.want.clone();
+    Finished {
+        index: visit.index,
+        counted: visit.counted,
+        wa_id: visit.who.wa_id.clone(),
+        progress: talk.progress,
+        ending,
+        responses: talk.responses,
+        goal,
+        lines: talk.lines,
+        receipts: receipts_task,
+    }
+}
+
+struct Talk<'a, 's> {
+    setting: &'a Setting,
+    scenario: &'s Scenario,
+    who: &'a super::Customer,
+    customer: Customer<'s>,
+    progress: Progress,
+    responses: Vec<Millis>,
+    lines: Option<Vec<Line>>,
+    receipts: Receipts,
+    inbox: mpsc::UnboundedReceiver<BotEvent>,
+}
+
+/// The customer's message is on its way.
+struct Sent {
+    /// Customer time it was sent.
+    at: SimTime,
+    /// Wall time it was sent.
+    wall: Instant,
+}
+
+impl Sent {
+    /// The customer time of something that happened at wall time `wall`
+    /// while the customer waited for the bot: the bot's time is real.
+    fn customer_time(&self, wall: Instant) -> SimTime {
+        self.at + Millis(wall.saturating_duration_since(self.wall).as_millis() as u64)
+    }
+}
+
+impl<'s> Talk<'_, 's> {
+    fn line(
+        &mut self,
+        at: SimTime,
+        speaker: Speaker,
+        text: String,
+        options: Vec<String>,
+        tapped: bool,
+    ) {
+        let started = self.progress.started;
+        if let Some(lines) = &mut self.lines {
+            lines.push(Line {
+                at: at.since(started).as_secs_f64(),
+                speaker,
+                text,
+                options,
+                tapped,
+                understood_as: None,
+            });
+        }
+    }
+
+    /// Marks the customer's last message as one the bot did not understand.
+    fn not_understood(&mut self) {
+        self.progress.not_understood += 1;
+        if let Some(line) = self.lines.as_mut().and_then(|lines| {
+            lines
+                .iter_mut()
+                .rev()
+                .find(|line| line.speaker == Speaker::Customer)
+        }) {
+            line.understood_as = Some("not understood".to_owned());
+        }
+    }
+
+    /// Whether a message takes the conversation out of the bot: the
+    /// customer's goal is met, or a person takes over.
+    fn leaves_bot(&self, seen: &Seen) -> Option<Ending> {
+        let words = seen.words();
+        if self.customer.goal.done_when.find(&words).is_some() {
+            return Some(Ending::Ended {
+                outcome: Outcome::SelfResolved,
+                at: seen.at,
+            });
+        }
+        self.scenario
+            .live
+            .handoff_when
+            .find(&words)
+            .map(|_| Ending::HandedOff { at: seen.at })
+    }
+
+    async fn run(&mut self, arrival: SimTime) -> Ending {
+        let scenario = self.scenario;
+        let live = &scenario.live;
+        let quiet = Duration::from_millis(live.quiet.0);
+        let patience = self
+            .customer
+            .bot_patience
+            .map(|patience| Duration::from_millis(patience.0));
+        let behaviour = &self.customer.persona.behaviour;
+        let leaves_after = behaviour.leaves_after_fallbacks;
+        let opening = self
+            .customer
+            .goal
+            .says
+            .as_ref()
+            .map_or("Hi", |says| says.text.as_str())
+            .to_owned();
+        let mut message = CustomerMessage::Text(opening.clone());
+        self.line(arrival, Speaker::Customer, opening, Vec::new(), false);
+        let mut sent_at = arrival;
+        let mut fallbacks = 0u32;
+        let mut answering_reply = false;
+        loop {
+            // The customer's message goes out; the bot may answer before its
+            // webhook is answered, so the delivery runs beside the wait.
+            let webhooks = self.setting.webhooks.clone();
+            let who = self.who.clone();
+            let mut delivery =
+                tokio::spawn(async move { webhooks.send_message(&who, message).await });
+            let sent = Sent {
+                at: sent_at,
+                wall: Instant::now(),
+            };
+            let mut delivered = false;
+            let mut seen: Vec<Seen> = Vec::new();
+            let mut fallback = false;
+            // Wait for the bot's turn to be over.
+            loop {
+                let deadline = match seen.last() {
+                    Some(last) if last.is_choice() || seen.len() >= MAX_MESSAGES_PER_TURN => break,
+                    Some(last) => Some(last.received.max(sent.wall) + quiet),
+                    None => patience.map(|patience| sent.wall + patience),
+                };
+                tokio::select! {
+                    event = self.inbox.recv() => {
+                        let Some(event) = event else {
+                            return Ending::CutOff;
+                        };
+                        let BotEvent::Message(message) = event else {
+                            // Mark-as-read and messages that will never
+                            // arrive change nothing on screen.
+                            continue;
+                        };
+                        let stale = message.received < sent.wall;
+                        let at = sent.customer_time(message.received);
+                        let shown = Seen::new(message, at);
+                        self.receipts.arrived(&shown.message_id);
+                        self.line(
+                            at,
+                            Speaker::Bot,
+                            shown_text(&shown.shown),
+                            shown.option_titles(),
+                            false,
+                        );
+                        if answering_reply && live.fallback_when.find(&shown.words()).is_some() {
+                            fallback = true;
+                        }
+                        if let Some(ending) = self.leaves_bot(&shown) {
+                            if fallback {
+                                self.not_understood();
+                            }
+                            self.receipts.read_all();
+                            return ending;
+                        }
+                        // Arrived while the customer was writing: part of
+                        // the bot's previous turn, not an answer to this.
+                        if stale {
+                            continue;
+                        }
+                        if seen.is_empty() {
+                            let waited = Millis(
+                                shown.received.saturating_duration_since(sent.wall).as_millis()
+                                    as u64,
+                            );
+                            self.responses.push(waited);
+                            self.progress.waited = self.progress.waited + waited;
+                        }
+                        seen.push(shown);
+                    }
+                    result = &mut delivery, if !delivered => {
+                        delivered = true;
+                        let taken = matches!(result, Ok(Ok(_)));
+                        if !taken && seen.is_empty() {
+                            return Ending::Lost;
+                        }
+                    }
+                    () = sleep_until(deadline) => {
+                        match (seen.is_empty(), patience) {
+                            (true, Some(patience)) => {
+                                return Ending::Left {
+                                    at: sent.at + Millis(patience.as_millis() as u64),
+                                    reason: Reason::BotSilence,
+                                };
+                            }
+                            (true, None) => {}
+                            (false, _) => break,
+                        }
+                    }
+                }
+            }
+            let Some(last) = seen.last() else {
+                // The wait above ends only with something on screen.
+                return Ending::CutOff;
+            };
+            let (first_at, last_at, last_wall) = (seen[0].at, last.at, last.received);
+            if fallback {
+                self.not_understood();
+                fallbacks += 1;
+                if leaves_after.is_some_and(|limit| fallbacks >= limit) {
+                    return Ending::Left {
+                        at: first_at,
+                        reason: Reason::Misunderstood,
+                    };
+                }
+            }
+            if self.progress.turns >= scenario.max_turns {
+                return Ending::Ended {
+                    outcome: Outcome::Unresolved,
+                    at: last_at,
+                };
+            }
+            self.progress.prompts += 1;
+            let on_screen = OnScreen::new(&seen);
+            let experience = self.progress.experience(false, false);
+            let decision =
+                self.customer
+                    .decide(on_screen.prompt(), on_screen.unread_words, &experience);
+            let (delay, reply) = match decision {
+                Decision::Leaves { delay, reason } => {
+                    if reason != Reason::Dropped {
+                        self.receipts.read_all();
+                    }
+                    return Ending::Left {
+                        at: last_at + delay,
+                        reason,
+                    };
+                }
+                Decision::Sends { delay, reply } => (delay, reply),
+            };
+            let (next, text, tapped) = on_screen.message(&reply);
+            // Reading, thinking and typing, at the run's speed.
+            let due = last_wall + Duration::from_secs_f64(delay.as_secs_f64() / self.setting.speed);
+            tokio::time::sleep_until(due.into()).await;
+            self.receipts.read_all();
+            sent_at = last_at + delay;
+            self.progress.turns += 1;
+            // An agent who picks the customer up checks the 24-hour window
+            // from here, as in `run`.
+            self.progress.last_message = sent_at;
+            answering_reply = true;
+            self.line(sent_at, Speaker::Customer, text, Vec::new(), tapped);
+            message = next;
+        }
+    }
+}
+
+/// Sleeps until `deadline`; never returns without one.
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// What a transcript shows of a bot message.
+fn shown_text(shown: &Shown) -> String {
+    match shown {
+        Shown::Media { kind, caption } => match caption {
+            Some(caption) => format!("[{kind}] {caption}"),
+            None => format!("[{kind}]"),
+        },
+        Shown::Template { name, body, .. } => {
+            body.clone().unwrap_or_else(|| format!("[template {name}]"))
+        }
+        Shown::Other { kind } => format!("[{kind}]"),
+        shown => shown.text().unwrap_or_default().to_owned(),
+    }
+}
