@@ -5,7 +5,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::bot::{Bot, Channel, Heard, Hours, Left, Outgoing, Prompt, Reply, Then};
 use crate::model::SimTime;
-use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, Resolution, Survey, Template};
+use crate::model::flow::{Flow, IntentRoutes, NodeId, NodeKind, Resolution, Survey, Template};
 
 /// A bot that passes through this many nodes without waiting for the
 /// customer is looping (say, message nodes pointing at each other); the
@@ -44,17 +44,11 @@ impl<'f> FlowBot<'f> {
     }
 
     /// The first intent route whose intent matches the typed text.
-    fn by_intent(
-        &self,
-        routes: &[(IntentId, NodeId)],
-        key: &str,
-        text: &str,
-    ) -> Option<(&'f str, NodeId)> {
+    fn by_intent(&self, routes: &IntentRoutes, key: &str, text: &str) -> Option<(&'f str, NodeId)> {
         let flow = self.flow;
         routes
-            .iter()
-            .find(|(intent, _)| flow.intents[*intent].matches(key, text))
-            .map(|(intent, target)| (flow.intents[*intent].name.as_str(), *target))
+            .first_match(&flow.intents, key, text)
+            .map(|(intent, target)| (flow.intents[intent].name.as_str(), target))
     }
 }
 

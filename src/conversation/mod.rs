@@ -673,7 +673,7 @@ mod tests {
             buttons: vec![Title::new("Yes"), Title::new("Stop")],
             opt_out: Some(1),
             button_routes: vec![Some(0), None],
-            intent_routes: Vec::new(),
+            intent_routes: Default::default(),
             fallback: 0,
         };
         let steps = [Step {

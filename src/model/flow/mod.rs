@@ -27,11 +27,13 @@
 //! compiled for the engine's hot path: texts know their word counts, titles
 //! and keywords are lower-cased once, routes are node indices.
 
+mod routes;
 pub(crate) mod spec;
 mod validate;
 
 use regex::Regex;
 
+pub use routes::IntentRoutes;
 pub use spec::{Category, Resolution, Scale};
 
 use crate::model::{Distribution, Millis, Probability};
@@ -97,7 +99,7 @@ pub struct Template {
     /// Where each button leads (`None` for the opt-out button).
     pub button_routes: Vec<Option<NodeId>>,
     /// Typed text matching an intent, in route order.
-    pub intent_routes: Vec<(IntentId, NodeId)>,
+    pub intent_routes: IntentRoutes,
     /// Where other typed text leads: the `fallback` route, or the flow's
     /// start (the customer wrote in, as they would unprompted).
     pub fallback: NodeId,
@@ -239,13 +241,31 @@ impl Intent {
     }
 }
 
-/// Whether `phrase` occurs in `text` on word boundaries ("agent" is not in "agenda").
+/// Whether `phrase` occurs in `text` on word boundaries ("agent" is not in
+/// "agenda"). Every occurrence counts, overlapping ones too: in "xa a a",
+/// "a a" is found at the end.
 pub(crate) fn contains_words(text: &str, phrase: &str) -> bool {
-    text.match_indices(phrase).any(|(start, _)| {
-        let before = text[..start].chars().next_back();
-        let after = text[start + phrase.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
+    if phrase.is_empty() {
+        return false;
+    }
+    let mut from = 0;
+    while let Some(found) = text[from..].find(phrase) {
+        let start = from + found;
+        if on_word_boundaries(text, start, start + phrase.len()) {
+            return true;
+        }
+        // On to the next character boundary after this occurrence's start.
+        from = start + text[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+/// Whether `text[start..end]` is a whole word or phrase: no letter or digit
+/// right before or right after it.
+pub(crate) fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
 /// One step of the flow.
@@ -356,7 +376,7 @@ pub struct Choice {
     /// Where each option leads, in the order of `options`.
     pub option_routes: Vec<Option<NodeId>>,
     /// Typed text matching an intent, in route order.
-    pub intent_routes: Vec<(IntentId, NodeId)>,
+    pub intent_routes: IntentRoutes,
     /// Typed text the bot does not understand.
     pub fallback: Option<NodeId>,
 }
@@ -444,7 +464,7 @@ pub struct Question {
     /// Where anything else leads.
     pub invalid: Option<NodeId>,
     /// Typed text matching an intent, tried before the pattern.
-    pub intent_routes: Vec<(IntentId, NodeId)>,
+    pub intent_routes: IntentRoutes,
 }
 
 /// A backend call.

@@ -9,9 +9,9 @@ use indexmap::IndexMap;
 
 use super::spec::{Extra, FlowSpec, FollowUpSpec, Kind, NodeSpec, Scale, TemplateSpec};
 use super::{
-    Call, Choice, ChoiceStyle, End, Flow, FollowUp, Goal, GoalId, Handoff, Intent, IntentId, List,
-    Node, NodeId, NodeKind, Question, Resolution, Row, Section, Survey, Template, Text, Title,
-    normalize,
+    Call, Choice, ChoiceStyle, End, Flow, FollowUp, Goal, GoalId, Handoff, Intent, IntentId,
+    IntentRoutes, List, Node, NodeId, NodeKind, Question, Resolution, Row, Section, Survey,
+    Template, Text, Title, normalize,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
 use crate::model::text::{Suggestions, did_you_mean, list};
@@ -92,8 +92,9 @@ impl Flow {
             return None;
         }
         let mut nodes = nodes.into_iter().collect::<Option<Vec<_>>>()?;
-        let templates = templates.into_iter().collect::<Option<Vec<_>>>()?;
+        let mut templates = templates.into_iter().collect::<Option<Vec<_>>>()?;
         settle_skipped_surveys(&mut nodes);
+        compile_intent_routes(&mut nodes, &mut templates, &intents);
         Some(Flow {
             name: spec.flow,
             version: spec.version,
@@ -108,6 +109,21 @@ impl Flow {
             variants,
             templates,
         })
+    }
+}
+
+/// Compiles the intent routes of every node and template for the engine:
+/// each gets one matcher over all its intents' keywords.
+fn compile_intent_routes(nodes: &mut [Node], templates: &mut [Template], intents: &[Intent]) {
+    for node in nodes {
+        match &mut node.kind {
+            NodeKind::Choice(choice) => choice.intent_routes.compile(intents),
+            NodeKind::Question(question) => question.intent_routes.compile(intents),
+            _ => {}
+        }
+    }
+    for template in templates {
+        template.intent_routes.compile(intents);
     }
 }
 
@@ -298,8 +314,9 @@ impl Checker<'_> {
                     pattern: expect.pattern.0.clone(),
                     valid: None,
                     invalid: None,
-                    intent_routes: Vec::new(),
+                    intent_routes: IntentRoutes::default(),
                 };
+                let mut intent_routes = Vec::new();
                 let mut ok = node.say.is_some();
                 for (key, target) in node.routes.iter().flatten() {
                     let key_path = path.key("routes").key(key);
@@ -309,9 +326,9 @@ impl Checker<'_> {
                         "valid" => question.valid = target,
                         "invalid" => question.invalid = target,
                         _ => match self.intent_key(key, &key_path) {
-                            Some(Some(intent)) => question
-                                .intent_routes
-                                .extend(target.map(|target| (intent, target))),
+                            Some(Some(intent)) => {
+                                intent_routes.extend(target.map(|target| (intent, target)))
+                            }
                             Some(None) => ok = false,
                             None => {
                                 self.report(
@@ -324,6 +341,7 @@ impl Checker<'_> {
                         },
                     }
                 }
+                question.intent_routes = IntentRoutes::new(intent_routes);
                 ok.then_some(NodeKind::Question(question))?
             }
             Kind::Call(call) => {
@@ -464,7 +482,7 @@ impl Checker<'_> {
             ok = false;
         }
         let button_routes = routes.options;
-        let intent_routes = routes.intents;
+        let intent_routes = IntentRoutes::new(routes.intents);
         let fallback = routes.fallback.unwrap_or(start);
         for (index, button) in buttons.iter().enumerate() {
             if button_routes[index].is_none() && Some(index) != opt_out {
@@ -847,8 +865,11 @@ impl Checker<'_> {
             ));
             ok = false;
         }
-        let (option_routes, intent_routes, fallback) =
-            (routes.options, routes.intents, routes.fallback.flatten());
+        let (option_routes, intent_routes, fallback) = (
+            routes.options,
+            IntentRoutes::new(routes.intents),
+            routes.fallback.flatten(),
+        );
         ok.then(|| {
             NodeKind::Choice(Choice {
                 text: text.unwrap_or_else(|| Text::new("")),

@@ -1,0 +1,193 @@
+//! A node's intent routes, compiled for the engine: every keyword of every
+//! routed intent in one multi-pattern matcher, so typed text is scanned
+//! once per message instead of once per keyword.
+
+use aho_corasick::AhoCorasick;
+
+use super::{Intent, IntentId, NodeId, on_word_boundaries};
+
+/// Typed text matching an intent, in route order: the first route whose
+/// intent matches wins. Reads as a slice of `(intent, target)` pairs.
+#[derive(Debug, Clone, Default)]
+pub struct IntentRoutes {
+    routes: Vec<(IntentId, NodeId)>,
+    /// Built by [`IntentRoutes::compile`] once the flow's intents are known;
+    /// without it, [`IntentRoutes::first_match`] tries the intents one by
+    /// one (same answer, slower).
+    keywords: Option<Keywords>,
+}
+
+/// Every keyword of the routed intents, deduplicated, each with the first
+/// route it belongs to.
+#[derive(Debug, Clone)]
+struct Keywords {
+    matcher: AhoCorasick,
+    /// By pattern: the index of the first route whose intent has it.
+    route: Vec<usize>,
+}
+
+impl IntentRoutes {
+    /// Routes in the order written; call [`IntentRoutes::compile`] before
+    /// the engine reads them.
+    pub fn new(routes: Vec<(IntentId, NodeId)>) -> IntentRoutes {
+        IntentRoutes {
+            routes,
+            keywords: None,
+        }
+    }
+
+    /// Builds the keyword matcher from the flow's `intents`.
+    pub(crate) fn compile(&mut self, intents: &[Intent]) {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut route = Vec::new();
+        for (index, (intent, _)) in self.routes.iter().enumerate() {
+            for keyword in &intents[*intent].keywords {
+                // A keyword of an earlier route already answers first.
+                if !patterns.contains(&keyword.as_str()) {
+                    patterns.push(keyword);
+                    route.push(index);
+                }
+            }
+        }
+        // Keywords are short and few (a flow's are bounded by its size), so
+        // building can only fail on a size limit we cannot reach; fall back
+        // to the one-by-one path rather than panic.
+        self.keywords = AhoCorasick::new(&patterns)
+            .ok()
+            .map(|matcher| Keywords { matcher, route });
+    }
+
+    /// The first route whose intent matches typed text: `key` is the text
+    /// lower-cased (normalised), `typed` as typed (for regex intents).
+    /// The same answer as trying [`Intent::matches`] route by route.
+    pub fn first_match(
+        &self,
+        intents: &[Intent],
+        key: &str,
+        typed: &str,
+    ) -> Option<(IntentId, NodeId)> {
+        let Some(keywords) = &self.keywords else {
+            return self
+                .routes
+                .iter()
+                .find(|(intent, _)| intents[*intent].matches(key, typed))
+                .copied();
+        };
+        // The earliest route a keyword on word boundaries points at...
+        let mut first = self.routes.len();
+        for found in keywords.matcher.find_overlapping_iter(key) {
+            let route = keywords.route[found.pattern().as_usize()];
+            if route < first && on_word_boundaries(key, found.start(), found.end()) {
+                first = route;
+            }
+        }
+        // ...unless an earlier route's regex matches.
+        let by_regex = self.routes[..first].iter().position(|(intent, _)| {
+            intents[*intent]
+                .regex
+                .as_ref()
+                .is_some_and(|regex| regex.is_match(typed))
+        });
+        self.routes.get(by_regex.unwrap_or(first)).copied()
+    }
+}
+
+impl std::ops::Deref for IntentRoutes {
+    type Target = [(IntentId, NodeId)];
+
+    fn deref(&self) -> &Self::Target {
+        &self.routes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use regex::Regex;
+
+    use super::*;
+
+    fn intent(name: &str, keywords: &[&str], regex: Option<&str>) -> Intent {
+        Intent {
+            name: name.into(),
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            regex: regex.map(|r| Regex::new(r).unwrap()),
+        }
+    }
+
+    fn intents() -> Vec<Intent> {
+        vec![
+            intent("agent", &["agent", "human", "a person"], None),
+            intent("done", &["no", "no thanks", "bye"], None),
+            intent("order", &["order"], Some("[A-Z][0-9]{6}")),
+            intent("returns", &["return", "wrong item", "agent"], None),
+        ]
+    }
+
+    fn routes(order: &[usize]) -> IntentRoutes {
+        IntentRoutes::new(order.iter().map(|&i| (i, 100 + i)).collect())
+    }
+
+    #[test]
+    fn the_first_route_in_order_wins_not_the_first_word_in_the_text() {
+        let intents = intents();
+        let mut routes = routes(&[3, 0, 1]);
+        routes.compile(&intents);
+        // "agent" belongs to route 0 (returns) and route 1 (agent).
+        assert_eq!(
+            routes.first_match(&intents, "bye, agent please", "bye, agent please"),
+            Some((3, 103))
+        );
+        assert_eq!(routes.first_match(&intents, "bye", "bye"), Some((1, 101)));
+        assert_eq!(routes.first_match(&intents, "agenda", "agenda"), None);
+    }
+
+    #[test]
+    fn an_earlier_regex_beats_a_later_keyword() {
+        let intents = intents();
+        let mut routes = routes(&[2, 0]);
+        routes.compile(&intents);
+        assert_eq!(
+            routes.first_match(&intents, "a123456 agent", "A123456 agent"),
+            Some((2, 102))
+        );
+        assert_eq!(
+            routes.first_match(&intents, "a123456 agent", "a123456 agent"),
+            Some((0, 100))
+        );
+    }
+
+    proptest! {
+        /// The compiled matcher answers as trying each intent in turn, on
+        /// texts made of the keywords' own words and separators (where
+        /// overlaps and word boundaries are tested hardest).
+        #[test]
+        fn compiled_and_one_by_one_agree(
+            words in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "no", "no thanks", "agent", "agenda", "a", "person", "bye", "order",
+                    "A123456", "wrong", "item", "return", "returns", " ", ",", "é", "x",
+                ]),
+                0..12,
+            ),
+            separators in proptest::collection::vec(prop::sample::select(vec!["", " ", "-", "!"]), 12),
+            order in Just(vec![0usize, 1, 2, 3]).prop_shuffle(),
+            take in 0usize..=4,
+        ) {
+            let intents = intents();
+            let typed: String = words
+                .iter()
+                .zip(&separators)
+                .flat_map(|(word, sep)| [*word, *sep])
+                .collect();
+            let key = typed.to_lowercase();
+            let slow = routes(&order[..take]);
+            let mut fast = slow.clone();
+            fast.compile(&intents);
+            prop_assert_eq!(
+                fast.first_match(&intents, &key, &typed),
+                slow.first_match(&intents, &key, &typed)
+            );
+        }
+    }
+}
