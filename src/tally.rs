@@ -103,19 +103,35 @@ impl Histogram {
     /// The nearest-rank `q`-quantile: the smallest recorded value with at
     /// least `q` of all values at or below it, rounded down to its bucket
     /// (exact below 1.024s, within 0.2% above). `None` without values.
+    #[cfg(test)]
     pub fn quantile(&self, q: f64) -> Option<Millis> {
+        self.quantiles([q])[0]
+    }
+
+    /// Several quantiles in one pass over the buckets (a report asks for
+    /// four per timer, per replication); `qs` in increasing order.
+    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [Option<Millis>; N] {
+        let mut found = [None; N];
         if self.count == 0 {
-            return None;
+            return found;
         }
-        let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
+        let ranks = qs.map(|q| ((q * self.count as f64).ceil() as u64).clamp(1, self.count));
+        let mut next = 0;
         let mut seen = 0;
         for (bucket, count) in self.counts.iter().enumerate() {
             seen += count;
-            if seen >= rank {
-                return Some(Millis(lower_bound_of(bucket).clamp(self.min, self.max)));
+            while next < N && seen >= ranks[next] {
+                found[next] = Some(Millis(lower_bound_of(bucket).clamp(self.min, self.max)));
+                next += 1;
+            }
+            if next == N {
+                return found;
             }
         }
-        Some(Millis(self.max))
+        for slot in &mut found[next..] {
+            *slot = Some(Millis(self.max));
+        }
+        found
     }
 
     /// The counts regrouped into coarse buckets for a chart: two per

@@ -550,7 +550,7 @@ pub fn compare(
             }
             customers += outcomes_a.len() as u64;
             let one = |scenario, tallies| -> IndexMap<Metric, f64> {
-                Report::new(scenario, seed, 1, tallies)
+                Report::of_replication(scenario, seed, tallies)
                     .metrics()
                     .into_iter()
                     .filter(|(metric, _)| judges(metric))

@@ -537,18 +537,17 @@ impl Rates {
 impl TimeStats {
     fn from_histogram(histogram: &Histogram) -> TimeStats {
         let seconds = |ms: f64| round_to(ms / 1000.0, 3);
-        let stat = |stat: Stat| match stat.quantile() {
-            Some(q) => histogram.quantile(q).map(|ms| seconds(ms.0 as f64)),
-            None if stat == Stat::Mean => histogram.mean().map(seconds),
-            None => histogram.max().map(|ms| seconds(ms.0 as f64)),
-        };
+        let quantile = |stat: Stat| stat.quantile().expect("a percentile");
+        let [p50, p90, p95, p99] = histogram
+            .quantiles([Stat::P50, Stat::P90, Stat::P95, Stat::P99].map(quantile))
+            .map(|ms| ms.map(|ms| seconds(ms.0 as f64)));
         TimeStats {
-            mean: stat(Stat::Mean),
-            p50: stat(Stat::P50),
-            p90: stat(Stat::P90),
-            p95: stat(Stat::P95),
-            p99: stat(Stat::P99),
-            max: stat(Stat::Max),
+            mean: histogram.mean().map(seconds),
+            p50,
+            p90,
+            p95,
+            p99,
+            max: histogram.max().map(|ms| seconds(ms.0 as f64)),
         }
     }
 
@@ -679,6 +678,9 @@ struct Features<'s> {
     goals: &'s [crate::model::flow::Goal],
     /// Whether the funnel (per flow node) is known.
     funnel: bool,
+    /// Whether to keep the timers' distributions for charts: not for one
+    /// replication's report, which only feeds the intervals.
+    charts: bool,
 }
 
 impl Breakdown {
@@ -723,8 +725,28 @@ impl Report {
         replications: u32,
         tallies: &Tallies,
     ) -> Report {
+        Report::build(
+            scenario,
+            seed,
+            replications,
+            tallies,
+            &Features::of(scenario, true),
+        )
+    }
+
+    /// The report of one replication, whose numbers feed the intervals over
+    /// replications: as [`Report::new`], without the distributions for
+    /// charts (a run makes thousands of these).
+    pub(crate) fn of_replication(scenario: &Scenario, seed: u64, tallies: &Tallies) -> Report {
+        Report::build(scenario, seed, 1, tallies, &Features::of(scenario, false))
+    }
+}
+
+impl<'s> Features<'s> {
+    /// What a simulated run of `scenario` reports.
+    fn of(scenario: &'s Scenario, charts: bool) -> Features<'s> {
         let flow = &scenario.flow;
-        let features = Features {
+        Features {
             csat: flow
                 .nodes
                 .iter()
@@ -732,10 +754,12 @@ impl Report {
                 || scenario.pools.iter().any(|pool| pool.survey),
             goals: &flow.goals,
             funnel: true,
-        };
-        Report::build(scenario, seed, replications, tallies, &features)
+            charts,
+        }
     }
+}
 
+impl Report {
     /// The report of a `rehearse live` run of `scenario`: one stretch of
     /// traffic against a real bot. What only the flow could tell (the
     /// funnel, conversions, A/B variants, the bot's own surveys) is absent;
@@ -750,6 +774,7 @@ impl Report {
             csat: scenario.pools.iter().any(|pool| pool.survey),
             goals: &[],
             funnel: false,
+            charts: true,
         };
         let mut report = Report::build(scenario, seed, 1, tallies, &features);
         report.live = Some(live);
@@ -908,19 +933,25 @@ impl Report {
                 .as_ref()
                 .map(|pricing| cost(pricing, tallies)),
             transcripts: Vec::new(),
-            distributions: Distributions {
-                bot: Distribution::from_histogram(&tallies.bot_response),
-                agent_first_response: Distribution::from_histogram(&tallies.agent_first_response),
-                queue_wait: Distribution::from_histogram(&tallies.queue_wait),
-                resolution: Distribution::from_histogram(&tallies.resolution),
-                queues: scenario
-                    .pools
-                    .iter()
-                    .zip(&tallies.queues)
-                    .map(|(pool, tally)| {
-                        (pool.name.clone(), Distribution::from_histogram(&tally.wait))
-                    })
-                    .collect(),
+            distributions: if !features.charts {
+                Distributions::default()
+            } else {
+                Distributions {
+                    bot: Distribution::from_histogram(&tallies.bot_response),
+                    agent_first_response: Distribution::from_histogram(
+                        &tallies.agent_first_response,
+                    ),
+                    queue_wait: Distribution::from_histogram(&tallies.queue_wait),
+                    resolution: Distribution::from_histogram(&tallies.resolution),
+                    queues: scenario
+                        .pools
+                        .iter()
+                        .zip(&tallies.queues)
+                        .map(|(pool, tally)| {
+                            (pool.name.clone(), Distribution::from_histogram(&tally.wait))
+                        })
+                        .collect(),
+                }
             },
         }
     }

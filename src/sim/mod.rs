@@ -146,7 +146,7 @@ pub fn simulate(
         replications,
         |replication| replicate(scenario, seed, replication),
         |_, tallies| {
-            intervals.add(Report::new(scenario, seed, 1, &tallies).metrics());
+            intervals.add(Report::of_replication(scenario, seed, &tallies).metrics());
             merged.merge(&tallies);
             progress();
         },
