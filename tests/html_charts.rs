@@ -476,7 +476,7 @@ fn stages_give_each_step_its_share_of_the_step_it_names() {
     );
     assert!(
         svg.as_str()
-            .contains(r#"<rect class="flow" x="120" y="110" width="23.8""#)
+            .contains(r#"<rect class="flow" x="120" y="128" width="23.8""#)
     );
 }
 

@@ -25,7 +25,7 @@ pub struct Stage<'a> {
 /// in one colour: the count and the share say everything; the length only
 /// helps the eye.
 pub fn stages(title: &str, stages: &[Stage<'_>]) -> Svg {
-    const ROW: f64 = 34.0;
+    const ROW: f64 = 40.0;
     const LABEL_END: f64 = 110.0;
     const BAR_X: f64 = 120.0;
     const BAR_W: f64 = 250.0;
