@@ -3,7 +3,7 @@
 
 use super::{Estimate, PAD, Unit, WIDTH, ci_text, nice_max};
 use crate::html::format::{duration, percentage_points, signed};
-use crate::html::svg::{Anchor, Canvas, Svg, finite_or, fit, fit_note, text_width};
+use crate::html::svg::{Anchor, Canvas, Svg, finite_or, fit_note, text_width};
 
 /// What a comparison concluded about one metric, decided by the caller's
 /// statistics (DESIGN.md section 6), not by the chart.
@@ -119,14 +119,13 @@ pub fn interval_bars(title: &str, unit: Unit, estimates: &[Estimate<'_>]) -> Svg
     for (i, estimate) in estimates.iter().enumerate() {
         let y = top + i as f64 * row + 4.0;
         canvas.open_group("row");
-        let (label, cut) = fit(estimate.label, LABEL_END - PAD);
-        canvas.text_with_tip(
+        canvas.fitted_text(
             LABEL_END,
             y + 11.0,
             Anchor::End,
             "label",
-            &label,
-            cut.then_some(estimate.label),
+            estimate.label,
+            LABEL_END - PAD,
         );
         let tip = format!(
             "{}: {}{}",
@@ -258,14 +257,13 @@ pub fn diverging_bars(title: &str, unit: Unit, differences: &[Difference<'_>]) -
     for (i, difference) in differences.iter().enumerate() {
         let y = top + i as f64 * ROW + 2.0;
         canvas.open_group("row");
-        let (label, cut) = fit(difference.label, label_end - PAD);
-        canvas.text_with_tip(
+        canvas.fitted_text(
             label_end,
             y + 11.0,
             Anchor::End,
             "label",
-            &label,
-            cut.then_some(difference.label),
+            difference.label,
+            label_end - PAD,
         );
         let end = x_of(difference.delta);
         let tip = format!(

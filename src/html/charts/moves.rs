@@ -95,14 +95,13 @@ pub fn paired_funnel(title: &str, nodes: &[NodeMove<'_>]) -> Svg {
     for (i, node) in nodes.iter().enumerate() {
         let y = top + i as f64 * ROW;
         canvas.open_group("row");
-        let (label, cut) = fit(node.label, LABEL_END - PAD);
-        canvas.text_with_tip(
+        canvas.fitted_text(
             LABEL_END,
             y + 15.0,
             Anchor::End,
             "label",
-            &label,
-            cut.then_some(node.label),
+            node.label,
+            LABEL_END - PAD,
         );
         let presence = match (node.a, node.b) {
             (None, Some(_)) => Some("new in B"),

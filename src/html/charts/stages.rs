@@ -3,7 +3,7 @@
 
 use super::{PAD, WIDTH};
 use crate::html::format::{percent, thousands};
-use crate::html::svg::{Anchor, Canvas, Svg, fit, fit_note};
+use crate::html::svg::{Anchor, Canvas, Svg, fit_note};
 
 /// One step of a [`stages`] chart, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,14 +63,13 @@ pub fn stages(title: &str, stages: &[Stage<'_>]) -> Svg {
     for (i, stage) in stages.iter().enumerate() {
         let y = top + i as f64 * ROW;
         canvas.open_group("row");
-        let (label, cut) = fit(stage.label, LABEL_END - PAD);
-        canvas.text_with_tip(
+        canvas.fitted_text(
             LABEL_END,
             y + 11.0,
             Anchor::End,
             "label",
-            &label,
-            cut.then_some(stage.label),
+            stage.label,
+            LABEL_END - PAD,
         );
         canvas.rect(BAR_X, y, BAR_W, BAR_H, "track");
         let width = stage.count as f64 / widest * BAR_W;
