@@ -1,11 +1,14 @@
 //! The HTML pages drawn from real runs, without a browser: every bundled
-//! scenario's run page, a page of several scenarios, sample conversations,
-//! a scenario whose names are hostile, and a `check` page with failures.
+//! scenario's run page (with the outreach sections where the scenario sends
+//! messages first), a live run's page, a page of several scenarios, sample
+//! conversations, a scenario whose names are hostile, a `check` page with
+//! failures, and the `compare` page of the shop's two flows.
 //! Each page must be well-formed and self-contained, give every chart a
 //! text alternative, link only to anchors it has, nest its headings, show a
 //! section exactly for the blocks the report has, and be the same bytes for
-//! the same report. One whole page is snapshot-tested in
-//! tests/renderers.rs; tests/html_browser.rs opens these pages in Chromium.
+//! the same report. Whole pages are snapshot-tested in tests/renderers.rs
+//! (a run) and tests/compare.rs (a comparison); tests/html_browser.rs opens
+//! these pages in Chromium.
 
 mod common;
 
@@ -16,6 +19,7 @@ use common::hostile;
 use common::markup::{assert_accessible_chart, elements};
 use rehearse::check::snapshot::{self, SnapshotState};
 use rehearse::check::{CheckReport, Diff, ScenarioCheck, SnapshotCheck, check_expectations};
+use rehearse::html::format::{percent, thousands};
 use rehearse::report::transcript::Filter;
 use rehearse::report::{Style, render_to_string};
 use rehearse::{Format, Report, RunOptions, Scenario, simulate};
@@ -235,19 +239,6 @@ fn every_bundled_scenario_gets_a_complete_page() {
     }
 }
 
-/// `20,000`, as the page groups counts.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// `4,757.30`: an amount with its thousands grouped, as the page prints it.
 fn money(amount: f64) -> String {
     let cents = (amount * 100.0).round() as u64;
@@ -256,7 +247,7 @@ fn money(amount: f64) -> String {
 
 /// `60.3%` of `part / whole`.
 fn percent_of(part: u64, whole: u64) -> String {
-    format!("{:.1}%", part as f64 / whole as f64 * 100.0)
+    percent(part as f64 / whole as f64)
 }
 
 /// The chart whose accessible name is `title`.
@@ -420,6 +411,140 @@ fn a_live_run_shows_what_became_of_its_customers_and_no_funnel() {
         "<desc>Counted 90.0%; Warm-up 5.0%; Lost to bot failures 3.0%; Cut off 2.0%</desc>"
     ));
     assert!(html.contains("<th scope=\"row\">API errors</th><td>131009 ×2</td>"));
+}
+
+/// The shop's version 1.3 against 1.2, on 4 paired replications.
+fn shop_comparison() -> rehearse::compare::Comparison {
+    let shop = common::root().join("scenarios/shop/peak-hour.yaml");
+    let v2 = common::root().join("scenarios/shop/flow-v2.yaml");
+    let (a, _) = rehearse::Loader::new().scenario(&shop).unwrap();
+    let (b, _) = rehearse::Loader::new()
+        .with_flow_file(&v2)
+        .scenario(&shop)
+        .unwrap();
+    let options = RunOptions::new().replications(4).unwrap();
+    rehearse::compare(&a, &b, &options, &|| {})
+        .unwrap()
+        .labelled("flow.yaml", "flow-v2.yaml")
+}
+
+#[test]
+fn the_compare_page_gives_the_verdict_first_then_where_and_for_whom() {
+    use rehearse::compare::{Presence, render_html};
+    use rehearse::html::format::percentage_points;
+    use rehearse::metric::{Outcome, Rate};
+    let comparison = shop_comparison();
+    let html = render_html(&comparison);
+    let headings = check_page(&html);
+    assert!(
+        headings[0].starts_with("Verdict: B is better on "),
+        "{headings:?}"
+    );
+    assert_eq!(
+        headings[1..],
+        [
+            "A and B side by side",
+            "Differences, B − A",
+            "Customers whose outcome changed",
+            "Funnel: the nodes that moved most",
+            "Personas",
+            "Segments",
+            "A/B variants",
+        ]
+    );
+    // The verdict box comes first: every metric significantly worse, then
+    // every one better (a timer's statistics share a line).
+    let verdict = &html[html.find("<section class=\"summary").unwrap()..];
+    let verdict = &verdict[..verdict.find("</section>").unwrap()];
+    assert!(html.find(verdict).unwrap() < html.find("<main>").unwrap());
+    let line_of = |metric: &str| {
+        let shown = match metric.strip_prefix("response_time.") {
+            Some(rest) => format!("response_time.{}", rest.split('.').next().unwrap()),
+            None => metric.strip_prefix("rates.").unwrap_or(metric).to_string(),
+        };
+        verdict
+            .find(&format!("<span class=\"name\">{shown}"))
+            .unwrap_or_else(|| panic!("{metric} is not in the verdict box:\n{verdict}"))
+    };
+    let (worse, better) = (&comparison.summary.worse, &comparison.summary.better);
+    assert!(
+        !worse.is_empty() && !better.is_empty(),
+        "the example moves both ways"
+    );
+    let last_worse = worse.iter().map(|m| line_of(m)).max().unwrap();
+    let first_better = better.iter().map(|m| line_of(m)).min().unwrap();
+    assert!(last_worse < first_better);
+    assert_eq!(
+        verdict.matches("▼ worse").count() + verdict.matches("▲ better").count(),
+        verdict.matches("<li>").count()
+    );
+    // Each rate's change, interval and verdict, as the comparison has them.
+    let rates = chart(&html, "Rates: B − A");
+    for rate in Rate::ALL {
+        let change = comparison.change(&rehearse::Metric::Rate(rate)).unwrap();
+        let [low, high] = change.ci95.unwrap();
+        let stated = format!(
+            "{} {} (95% CI {} to {}), ",
+            change.metric.trim_start_matches("rates.").replace('_', "-"),
+            percentage_points(change.difference.unwrap()),
+            percentage_points(low),
+            percentage_points(high)
+        );
+        assert!(rates.contains(&stated), "{stated} not in {rates}");
+    }
+    // A and B side by side, from each version's report.
+    for (letter, version) in [("A", &comparison.a), ("B", &comparison.b)] {
+        let bar = chart(
+            &html,
+            &format!(
+                "{letter}: outcomes of {} conversations",
+                thousands(version.report.conversations)
+            ),
+        );
+        assert!(bar.contains(&format!(
+            "Self-resolved {:.1}%",
+            version.report.outcomes.self_resolved * 100.0
+        )));
+    }
+    // Customer by customer: every cell of the transition table.
+    let transitions = &comparison.transitions;
+    let heat = chart(&html, "Outcome per customer: under A → under B");
+    assert!(heat.contains(&format!("{} in all", thousands(comparison.conversations))));
+    let self_resolved = transitions.count(Outcome::SelfResolved, Outcome::SelfResolved);
+    assert!(heat.contains(&format!(
+        "Self-resolved → Self-resolved: {}",
+        thousands(self_resolved)
+    )));
+    assert!(html.contains(&format!(
+        "{} self-resolved under A only, {} under B only",
+        thousands(transitions.mcnemar.lost),
+        thousands(transitions.mcnemar.gained)
+    )));
+    // The funnel: the node that moved most first, with both counts; a node
+    // B removed says so.
+    let moved = chart(&html, "The nodes that moved most, A and B");
+    let first = &comparison.funnel[0];
+    assert!(
+        moved.contains(&format!("<desc>{}: ", first.node)),
+        "{moved}"
+    );
+    let removed = comparison
+        .funnel
+        .iter()
+        .find(|node| node.presence == Presence::Vanished)
+        .expect("version 1.3 removes the welcome test");
+    assert!(moved.contains(&format!("{}: A ", removed.node)));
+    assert!(moved.contains("not in B&#39;s flow"));
+    // Who: every persona's self-resolution change.
+    let personas = chart(&html, "Self-resolution per persona: B − A");
+    for persona in comparison.groups.personas.keys() {
+        assert!(personas.contains(&format!("{persona} ")), "{persona}");
+    }
+    assert_eq!(
+        html,
+        render_html(&comparison),
+        "the same comparison, the same bytes"
+    );
 }
 
 #[test]

@@ -27,7 +27,7 @@ use crate::html::charts::{
     Bucket, Estimate, FunnelStep, Group, Marker, Stage, Unit, durations, funnel, interval_bars,
     small_multiples, stacked_bar, stages,
 };
-use crate::html::format::{duration, percent, thousands};
+use crate::html::format::{capitalised, duration, percent, thousands};
 use crate::html::page::{Fact, Message, Page, Part, Section, Speaker, Table, Transcript};
 use crate::html::svg::Svg;
 use crate::metric::{CsatStat, Outcome, Rate, Reason, Stat, Timer};
@@ -133,7 +133,7 @@ fn index_line(report: &Report) -> String {
 }
 
 /// The name of an outcome on the page.
-fn outcome_label(outcome: Outcome) -> &'static str {
+pub(crate) fn outcome_label(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::SelfResolved => "Self-resolved",
         Outcome::AgentResolved => "Agent-resolved",
@@ -155,7 +155,7 @@ fn rate_label(rate: Rate) -> &'static str {
 }
 
 /// What a timer's chart is called, and how to read it.
-fn timer_text(timer: Timer) -> (&'static str, &'static str) {
+pub(crate) fn timer_text(timer: Timer) -> (&'static str, &'static str) {
     match timer {
         Timer::Bot => (
             "Bot reply time",
@@ -301,6 +301,18 @@ fn reason_clause(reason: Reason) -> &'static str {
 
 /// The outcome partition as one stacked bar with intervals.
 pub(crate) fn outcomes_chart(report: &Report) -> Svg {
+    outcomes_chart_titled(
+        report,
+        &format!(
+            "Outcomes of {} conversations",
+            thousands(report.conversations)
+        ),
+    )
+}
+
+/// [`outcomes_chart`] under another title, for a page that shows several
+/// reports' outcomes side by side (version A and version B).
+pub(crate) fn outcomes_chart_titled(report: &Report, title: &str) -> Svg {
     let ci95 = report.ci95.as_ref();
     let shares: Vec<Estimate<'_>> = Outcome::ALL
         .into_iter()
@@ -312,13 +324,7 @@ pub(crate) fn outcomes_chart(report: &Report) -> Svg {
             }
         })
         .collect();
-    stacked_bar(
-        &format!(
-            "Outcomes of {} conversations",
-            thousands(report.conversations)
-        ),
-        &shares,
-    )
+    stacked_bar(title, &shares)
 }
 
 /// The rates with their intervals.
@@ -647,12 +653,7 @@ fn live_run(report: &Report) -> Option<Section> {
     let customers = &live.customers;
     let mut section = Section::new("Live run");
     if let Some(note) = live.partial_note() {
-        let mut chars = note.chars();
-        let note: String = chars
-            .next()
-            .map(|first| first.to_uppercase().chain(chars).collect())
-            .unwrap_or_default();
-        section = section.paragraph(&format!("{note}."));
+        section = section.paragraph(&format!("{}.", capitalised(&note)));
     }
     let (started, counted, lost, webhooks) = (
         thousands(customers.started),
@@ -1070,7 +1071,7 @@ fn conversation(section: Section, number: usize, sample: &Sample) -> Section {
 
 /// A table of the shared table model ([`table`]), as the text and markdown
 /// renderers draw it, on the page.
-fn page_table(caption: &str, source: &table::Table) -> Table {
+pub(crate) fn page_table(caption: &str, source: &table::Table) -> Table {
     let mut out = Table::new(caption);
     for (heading, align) in source.headers.iter().zip(&source.align) {
         out = match align {
@@ -1079,17 +1080,18 @@ fn page_table(caption: &str, source: &table::Table) -> Table {
         };
     }
     for row in &source.rows {
-        let cells: Vec<&str> = row
-            .iter()
-            .map(|cell| {
-                if cell.muted && cell.text == "-" {
-                    "–"
-                } else {
-                    cell.text.as_str()
-                }
-            })
-            .collect();
+        let cells: Vec<&str> = row.iter().map(cell_text).collect();
         out = out.row(&cells);
     }
     out
+}
+
+/// A cell of the shared table model as the page prints it: the dash of
+/// "nothing measured" as an en dash.
+pub(crate) fn cell_text(cell: &table::Cell) -> &str {
+    if cell.muted && cell.text == "-" {
+        "–"
+    } else {
+        cell.text.as_str()
+    }
 }
