@@ -116,10 +116,11 @@ fn verdict_lines(comparison: &Comparison) -> Vec<(Status, &'static str, String, 
     table::significant(comparison)
         .into_iter()
         .map(|[word, name, values, change, interval]| {
+            // The charts' words and arrows, so box and charts read alike.
             let (tone, badge) = if word == "worse" {
-                (Status::Fail, "▼ worse")
+                (Status::Fail, charts::Verdict::Worse.text())
             } else {
-                (Status::Pass, "▲ better")
+                (Status::Pass, charts::Verdict::Better.text())
             };
             (tone, badge, name, format!("{values} · {change} {interval}"))
         })
