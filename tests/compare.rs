@@ -476,6 +476,79 @@ fn markdown_opens_with_the_verdict_and_json_has_the_documented_keys() {
 }
 
 #[test]
+fn html_is_one_page_whether_named_by_extension_or_by_format() {
+    let dir = gate_dir("compare-html", "0.0", "0.5");
+    let args = |more: &[&'static str]| {
+        let mut args = vec![
+            "compare",
+            "scenario.yaml",
+            "--flow",
+            "flow-b.yaml",
+            "--replications",
+            "3",
+        ];
+        args.extend_from_slice(more);
+        args
+    };
+    let written = rehearse(&dir, &args(&["--out", "comparison.html"]));
+    assert!(written.status.success(), "{}", stderr(&written));
+    assert_eq!(stdout(&written), "");
+    let page = std::fs::read_to_string(dir.join("comparison.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>\n"), "{page}");
+    assert!(page.ends_with("</html>\n"));
+    assert!(page.contains("<h1>gate: B against A</h1>"));
+    assert!(page.contains("A: flow.yaml — scenario gate, flow gate 1"));
+    assert!(page.contains("Verdict: B is worse: "));
+    // The same page on standard output, byte for byte.
+    let printed = rehearse(&dir, &args(&["--format", "html"]));
+    assert!(printed.status.success(), "{}", stderr(&printed));
+    assert_eq!(stdout(&printed), page);
+    // A format that contradicts the extension is refused.
+    refused(
+        &rehearse(&dir, &args(&["--format", "markdown", "--out", "x.html"])),
+        "--format markdown conflicts with the extension of x.html",
+    );
+}
+
+/// A comparison small enough to read in full: the gate bot's call failing
+/// never under A and half the time under B, 3 replications of 20 minutes.
+fn small_comparison() -> Comparison {
+    let dir = common::write_files(
+        "compare-small",
+        &[
+            ("flow.yaml", &gate_flow("0.0")),
+            ("flow-b.yaml", &gate_flow("0.5")),
+            ("personas.yaml", GATE_PERSONAS),
+            (
+                "scenario.yaml",
+                &gate_scenario(3, "personas.yaml")
+                    .replace("duration: 1h", "duration: 20m")
+                    .replace("replications: 8", "replications: 3")
+                    .replace("per_hour: 120", "per_hour: 30"),
+            ),
+        ],
+    );
+    let a = load(&dir.join("scenario.yaml"), None);
+    let b = load(&dir.join("scenario.yaml"), Some(&dir.join("flow-b.yaml")));
+    compare(&a, &b, &RunOptions::new()).labelled("flow.yaml", "flow-b.yaml")
+}
+
+#[test]
+fn the_html_page_of_a_small_comparison_is_approved() {
+    let comparison = small_comparison();
+    assert_eq!(comparison.summary.verdict, Overall::Worse);
+    let page = rehearse::compare::render_html(&comparison);
+    assert_eq!(page, rehearse::compare::render_html(&comparison));
+    // One element per line, so a diff shows what moved, without the
+    // stylesheet (one constant, src/html/style.rs).
+    assert!(page.contains(rehearse::html::style::STYLESHEET));
+    let readable = page
+        .replace(rehearse::html::style::STYLESHEET, "/* src/html/style.rs */")
+        .replace("><", ">\n<");
+    insta::assert_snapshot!("compare-html", readable);
+}
+
+#[test]
 fn fail_if_worse_gates_on_a_significantly_worse_metric() {
     let dir = gate_dir("compare-gate", "0.0", "0.5");
     let gate = |metrics: &str| {

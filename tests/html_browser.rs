@@ -2,11 +2,12 @@
 //! command-line flags alone (no DevTools client).
 //!
 //! The pages are the ones users get, written by the `rehearse` binary: the
-//! run page of every bundled scenario (`run … --out x.html`), a run with
-//! sample conversations (`--transcripts`), and a `check --html` page of a
+//! run page of every bundled scenario (`run … --out x.html`), the weekend
+//! sale's with its campaign, follow-ups, retention and cost, a run with
+//! sample conversations (`--transcripts`), a `check --html` page of a
 //! failing check (a tightened bundled scenario whose snapshot differs, and
-//! a bot whose every name is hostile). A gallery of the comparison charts,
-//! which no page draws yet, is opened too.
+//! a bot whose every name is hostile), and the `compare --out x.html` page
+//! of the shop's two flows.
 //!
 //! For each page and view (desktop and phone width, light and dark colour
 //! scheme):
@@ -22,7 +23,8 @@
 //!
 //! Screenshots are kept in `target/screenshots/` for people to look at,
 //! with `readme-*.png`, the top of a page at a fixed size, for the README's
-//! pictures (copied by hand into `docs/`). Every Chromium run is killed,
+//! pictures (copied by hand into `docs/`: run-page.png, check-page.png,
+//! run-page-phone-dark.png and compare-page.png). Every Chromium run is killed,
 //! with its process group, after a timeout. Without Chromium the test is
 //! skipped with a note, unless `CI` is set: then it fails, because CI must
 //! run it (`.ci/run` installs Chromium).
@@ -572,8 +574,9 @@ fn check_view(chromium: &Path, file: &PageFile, view: View) -> String {
 }
 
 /// The bundled scenarios, each with the name of its run page.
-const BUNDLED: [(&str, &str); 4] = [
+const BUNDLED: [(&str, &str); 5] = [
     ("run-shop", "scenarios/shop/peak-hour.yaml"),
+    ("run-shop-sale", "scenarios/shop/weekend-sale.yaml"),
     ("run-bank", "scenarios/bank/lunchtime-peak.yaml"),
     ("run-clinic-monday", "scenarios/clinic/monday-8am.yaml"),
     ("run-clinic-weekday", "scenarios/clinic/weekday.yaml"),
@@ -685,8 +688,21 @@ fn write_pages() -> Vec<PageFile> {
     pages.push(("check".to_string(), ALL_VIEWS));
     hostile_check_page(&dir.join("check-hostile.html"));
     pages.push(("check-hostile".to_string(), TWO_VIEWS));
-    std::fs::write(dir.join("gallery.html"), gallery()).unwrap();
-    pages.push(("gallery".to_string(), TWO_VIEWS));
+    // The README's comparison: the shop's version 1.3 against 1.2.
+    let out = dir.join("compare.html");
+    rehearse(
+        root,
+        &[
+            "compare",
+            "scenarios/shop/peak-hour.yaml",
+            "--flow",
+            "scenarios/shop/flow-v2.yaml",
+            "--out",
+            &out.display().to_string(),
+        ],
+        0,
+    );
+    pages.push(("compare".to_string(), ALL_VIEWS));
 
     pages
         .into_iter()
@@ -711,72 +727,6 @@ fn write_pages() -> Vec<PageFile> {
         .collect()
 }
 
-/// The charts of a comparison, which no page draws yet (`compare` will),
-/// on a page of their own so the browser sees them.
-fn gallery() -> String {
-    use rehearse::html::charts::{
-        Difference, Transitions, Unit, Verdict, diverging_bars, heat_map,
-    };
-    use rehearse::html::page::{Page, Section};
-    const OUTCOMES: [&str; 5] = [
-        "self-resolved",
-        "agent-resolved",
-        "abandoned in bot",
-        "abandoned in queue",
-        "unresolved",
-    ];
-    let differences = diverging_bars(
-        "Version B − version A, rates",
-        Unit::Fraction,
-        &[
-            Difference {
-                label: "Self-resolution",
-                delta: 0.021,
-                ci95: Some((0.010, 0.032)),
-                verdict: Verdict::Better,
-            },
-            Difference {
-                label: "Abandonment",
-                delta: 0.003,
-                ci95: Some((-0.005, 0.011)),
-                verdict: Verdict::NoChange,
-            },
-            Difference {
-                label: "Fallback",
-                delta: 0.008,
-                ci95: Some((0.005, 0.011)),
-                verdict: Verdict::Worse,
-            },
-        ],
-    );
-    let transitions = heat_map(
-        "Outcome per customer: version A → version B",
-        &Transitions {
-            rows_title: "Under A",
-            columns_title: "Under B",
-            rows: &OUTCOMES,
-            columns: &OUTCOMES,
-            counts: &[
-                11_450, 310, 250, 120, 70, //
-                420, 3820, 90, 60, 10, //
-                380, 120, 1180, 60, 60, //
-                110, 70, 30, 740, 50, //
-                200, 40, 20, 10, 330,
-            ],
-        },
-    );
-    Page::new("Comparison charts")
-        .section(
-            Section::new("Differences")
-                .chart(&differences, "B − A with 95% paired intervals.")
-                .charts(&[(
-                    transitions,
-                    "Each customer's outcome under A and B.".to_string(),
-                )]),
-        )
-        .render()
-}
-
 /// Writes the top left `width` × `height` pixels of a screenshot as a PNG.
 fn crop(screenshot: &Screenshot, width: usize, height: usize, into: &Path) {
     let (width, height) = (width.min(screenshot.width), height.min(screenshot.height));
@@ -795,12 +745,13 @@ fn crop(screenshot: &Screenshot, width: usize, height: usize, into: &Path) {
     writer.write_image_data(&pixels).unwrap();
 }
 
-/// The tops of two pages at a fixed size, for the README: written next to
-/// the other screenshots as `readme-*.png`, cut to the view's width.
+/// The tops of three pages at a fixed size, for the README: written next
+/// to the other screenshots as `readme-*.png`, cut to the view's width.
 fn readme_shots(chromium: &Path, pages: &[PageFile]) {
     for (page, width, height, dark) in [
         ("run-shop", 1000, 1700, false),
         ("check", 1000, 1500, false),
+        ("compare", 1000, 1700, false),
         ("run-shop", 390, 1400, true),
     ] {
         let file = pages.iter().find(|p| p.name == page).unwrap();

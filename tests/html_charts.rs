@@ -5,13 +5,13 @@
 
 mod common;
 
-use common::markup::{assert_accessible_chart, elements};
+use common::markup::{assert_accessible_chart, elements, text_of};
 use proptest::prelude::*;
 use rehearse::html::Svg;
 use rehearse::html::charts::{
-    Bucket, Difference, Estimate, FunnelStep, Gate, Group, Marker, Threshold, Transitions, Unit,
-    Verdict, diverging_bars, durations, funnel, heat_map, interval_bars, small_multiples,
-    stacked_bar, thresholds,
+    Bucket, Difference, Estimate, FunnelStep, Gate, Group, Marker, NodeMove, Stage, Threshold,
+    Transitions, Unit, Verdict, diverging_bars, durations, funnel, heat_map, interval_bars,
+    paired_funnel, small_multiples, stacked_bar, stages, thresholds,
 };
 
 /// A label that tries to run a script.
@@ -160,6 +160,80 @@ fn sample_charts() -> Vec<Svg> {
                 },
             ],
         ),
+        diverging_bars(
+            "Cost per conversation, B − A",
+            Unit::Decimal(4),
+            &[
+                Difference {
+                    label: "Per conversation",
+                    delta: -0.0012,
+                    ci95: Some((-0.0019, -0.0005)),
+                    verdict: Verdict::Better,
+                },
+                Difference {
+                    label: "Escalation (no better side)",
+                    delta: 0.0004,
+                    ci95: Some((0.0001, 0.0007)),
+                    verdict: Verdict::Changed,
+                },
+                Difference {
+                    label: HOSTILE_CONTROLS,
+                    delta: 0.0002,
+                    ci95: None,
+                    verdict: Verdict::NoInterval,
+                },
+            ],
+        ),
+        stages(
+            "Campaign weekend-sale",
+            &[
+                Stage {
+                    label: "Sent",
+                    count: 196_055,
+                    of: None,
+                },
+                Stage {
+                    label: "Delivered",
+                    count: 190_148,
+                    of: Some(0),
+                },
+                Stage {
+                    label: "Read",
+                    count: 114_721,
+                    of: Some(1),
+                },
+                Stage {
+                    label: HOSTILE_SCRIPT,
+                    count: 13_463,
+                    of: Some(1),
+                },
+                Stage {
+                    label: "Converted",
+                    count: 5_151,
+                    of: Some(3),
+                },
+            ],
+        ),
+        paired_funnel(
+            "The nodes that moved most, A and B",
+            &[
+                NodeMove {
+                    label: "welcome_test",
+                    a: Some((6053, 3)),
+                    b: None,
+                },
+                NodeMove {
+                    label: "welcome_text",
+                    a: Some((2991, 46)),
+                    b: Some((6053, 106)),
+                },
+                NodeMove {
+                    label: HOSTILE_ATTRIBUTE,
+                    a: None,
+                    b: Some((120, 0)),
+                },
+            ],
+        ),
         thresholds(
             "Expectations against their bounds",
             &[
@@ -189,7 +263,7 @@ fn sample_charts() -> Vec<Svg> {
 #[test]
 fn every_chart_is_well_formed_with_a_text_alternative() {
     let charts = sample_charts();
-    assert_eq!(charts.len(), 8);
+    assert_eq!(charts.len(), 11);
     for chart in &charts {
         assert_accessible_chart(chart.as_str());
     }
@@ -288,6 +362,53 @@ fn odd_numbers_and_empty_inputs_still_draw() {
                 reasons: &[("x", 0)],
             }],
         ),
+        stages("No steps", &[]),
+        stages(
+            "Nothing sent",
+            &[
+                Stage {
+                    label: "Sent",
+                    count: 0,
+                    of: None,
+                },
+                Stage {
+                    label: "Of a step that is not there",
+                    count: 3,
+                    of: Some(7),
+                },
+                Stage {
+                    label: "Of an empty step",
+                    count: 0,
+                    of: Some(0),
+                },
+            ],
+        ),
+        paired_funnel(
+            "In neither flow",
+            &[NodeMove {
+                label: "ghost",
+                a: None,
+                b: None,
+            }],
+        ),
+        paired_funnel(
+            "More lost than entered",
+            &[NodeMove {
+                label: "odd",
+                a: Some((0, 5)),
+                b: Some((u64::MAX, u64::MAX)),
+            }],
+        ),
+        diverging_bars(
+            "Decimals",
+            Unit::Decimal(2),
+            &[Difference {
+                label: "nan",
+                delta: nan,
+                ci95: Some((f64::NEG_INFINITY, nan)),
+                verdict: Verdict::NoInterval,
+            }],
+        ),
         heat_map(
             "Short counts",
             &Transitions {
@@ -332,6 +453,62 @@ fn odd_numbers_and_empty_inputs_still_draw() {
     }
 }
 
+#[test]
+fn stages_give_each_step_its_share_of_the_step_it_names() {
+    let stage = |label, count, of| Stage { label, count, of };
+    let svg = stages(
+        "Campaign",
+        &[
+            stage("Sent", 2000, None),
+            stage("Delivered", 1900, Some(0)),
+            stage("Read", 950, Some(1)),
+            stage("Replied", 190, Some(1)),
+        ],
+    );
+    assert_eq!(
+        text_of(svg.as_str(), "desc"),
+        "Sent 2,000; Delivered 1,900 (95.0% of sent); Read 950 (50.0% of delivered); Replied 190 (10.0% of delivered)"
+    );
+    // The bars are as long as the counts: the largest fills the plot.
+    assert!(
+        svg.as_str()
+            .contains(r#"<rect class="flow" x="120" y="8" width="250""#)
+    );
+    assert!(
+        svg.as_str()
+            .contains(r#"<rect class="flow" x="120" y="128" width="23.8""#)
+    );
+}
+
+#[test]
+fn the_paired_funnel_gives_both_counts_and_which_flow_lacks_a_node() {
+    let svg = paired_funnel(
+        "Moved",
+        &[
+            NodeMove {
+                label: "welcome_text",
+                a: Some((2991, 46)),
+                b: Some((6053, 106)),
+            },
+            NodeMove {
+                label: "welcome_test",
+                a: Some((6053, 3)),
+                b: None,
+            },
+        ],
+    );
+    let svg = svg.as_str();
+    assert_eq!(
+        text_of(svg, "desc"),
+        "welcome_text: A 2,991 entered, 46 left; B 6,053 entered, 106 left; welcome_test: A 6,053 entered, 3 left; not in B&#39;s flow"
+    );
+    assert!(svg.contains(">2,991 → 6,053<"));
+    assert!(svg.contains(">+3,062 · left +60<"));
+    assert!(svg.contains(">6,053 → –<"));
+    assert!(svg.contains(">removed in B<"));
+    assert!(svg.contains(">not in B&#39;s flow<"));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -353,6 +530,10 @@ proptest! {
             funnel(&label, &[FunnelStep { label: &label, entered: count, abandoned: count / 2, reasons: &[(&label, count)] }]),
             heat_map(&label, &Transitions { rows_title: &label, columns_title: &label, rows: &[&label], columns: &[&label], counts: &[count] }),
             thresholds(&label, &[Threshold { label: &label, value: Some(value), ci95: Some((value, -value)), bound: value * 0.5, passes_below: count % 2 == 0, unit: Unit::Count, gate: Gate::Inconclusive }]),
+            interval_bars(&label, Unit::Decimal(4), &estimates),
+            diverging_bars(&label, Unit::Decimal(2), &[Difference { label: &label, delta: value, ci95: Some((value, -value)), verdict: Verdict::Changed }]),
+            stages(&label, &[Stage { label: &label, count, of: None }, Stage { label: &label, count: count / 3, of: Some(0) }]),
+            paired_funnel(&label, &[NodeMove { label: &label, a: Some((count, count / 2)), b: Some((count / 2, count)) }]),
         ];
         for chart in &charts {
             prop_assert!(elements(chart.as_str()).is_ok(), "{}", chart.as_str());

@@ -1,11 +1,14 @@
 //! The HTML pages drawn from real runs, without a browser: every bundled
-//! scenario's run page, a page of several scenarios, sample conversations,
-//! a scenario whose names are hostile, and a `check` page with failures.
+//! scenario's run page (with the outreach sections where the scenario sends
+//! messages first), a live run's page, a page of several scenarios, sample
+//! conversations, a scenario whose names are hostile, a `check` page with
+//! failures, and the `compare` page of the shop's two flows.
 //! Each page must be well-formed and self-contained, give every chart a
 //! text alternative, link only to anchors it has, nest its headings, show a
 //! section exactly for the blocks the report has, and be the same bytes for
-//! the same report. One whole page is snapshot-tested in
-//! tests/renderers.rs; tests/html_browser.rs opens these pages in Chromium.
+//! the same report. Whole pages are snapshot-tested in tests/renderers.rs
+//! (a run) and tests/compare.rs (a comparison); tests/html_browser.rs opens
+//! these pages in Chromium.
 
 mod common;
 
@@ -16,6 +19,7 @@ use common::hostile;
 use common::markup::{assert_accessible_chart, elements};
 use rehearse::check::snapshot::{self, SnapshotState};
 use rehearse::check::{CheckReport, Diff, ScenarioCheck, SnapshotCheck, check_expectations};
+use rehearse::html::format::{percent, thousands};
 use rehearse::report::transcript::Filter;
 use rehearse::report::{Style, render_to_string};
 use rehearse::{Format, Report, RunOptions, Scenario, simulate};
@@ -110,9 +114,11 @@ fn check_page(page: &str) -> Vec<String> {
 fn bundled() -> Vec<(PathBuf, Scenario)> {
     let mut files: Vec<PathBuf> = [
         "shop/peak-hour",
+        "shop/weekend-sale",
         "bank/lunchtime-peak",
         "clinic/monday-8am",
         "clinic/weekday",
+        "clinic/reminders",
     ]
     .iter()
     .map(|name| common::root().join(format!("scenarios/{name}.yaml")))
@@ -150,6 +156,12 @@ fn every_bundled_scenario_gets_a_complete_page() {
         assert_eq!(has("Agent queues"), !report.queues.is_empty(), "{name}");
         assert_eq!(has("Segments"), !report.segments.is_empty(), "{name}");
         assert_eq!(has("A/B variants"), !report.variants.is_empty(), "{name}");
+        assert_eq!(has("Campaigns"), !report.campaigns.is_empty(), "{name}");
+        assert_eq!(has("Follow-ups"), !report.follow_ups.is_empty(), "{name}");
+        assert_eq!(has("Compliance"), report.compliance.is_some(), "{name}");
+        assert_eq!(has("Retention"), report.retention.is_some(), "{name}");
+        assert_eq!(has("Cost"), report.cost.is_some(), "{name}");
+        assert!(!has("Live run"), "{name}");
         assert!(!has("Sample conversations"), "{name}");
         // Every node is in the funnel, every persona in its chart.
         let found = charts(&html);
@@ -225,6 +237,314 @@ fn every_bundled_scenario_gets_a_complete_page() {
         // The same report, the same bytes.
         assert_eq!(html, page(&[report]), "{name}");
     }
+}
+
+/// `4,757.30`: an amount with its thousands grouped, as the page prints it.
+fn money(amount: f64) -> String {
+    let cents = (amount * 100.0).round() as u64;
+    format!("{}.{:02}", thousands(cents / 100), cents % 100)
+}
+
+/// `60.3%` of `part / whole`.
+fn percent_of(part: u64, whole: u64) -> String {
+    percent(part as f64 / whole as f64)
+}
+
+/// The chart whose accessible name is `title`.
+fn chart<'a>(page: &'a str, title: &str) -> &'a str {
+    charts(page)
+        .into_iter()
+        .find(|c| c.contains(&format!("aria-label=\"{title}\"")))
+        .unwrap_or_else(|| panic!("no chart {title}"))
+}
+
+#[test]
+fn the_weekend_sale_shows_its_campaign_follow_ups_retention_and_cost() {
+    let report = common::report(&common::load(
+        &common::root().join("scenarios/shop/weekend-sale.yaml"),
+    ));
+    let html = page(std::slice::from_ref(&report));
+    check_page(&html);
+    // The campaign's funnel, each step with its share of the step it is
+    // read against: open and response rates are of delivered messages.
+    let sale = &report.campaigns["weekend-sale"];
+    assert!(sale.refused > 0 && sale.converted > 0);
+    let funnel = chart(&html, "Campaign weekend-sale");
+    assert!(
+        funnel.contains(&format!(
+            "<desc>Sent {}; Delivered {} ({} of sent); Read {} ({} of delivered); Replied {} ({} of delivered); Converted {} ({} of replied)</desc>",
+            thousands(sale.sent),
+            thousands(sale.delivered),
+            percent_of(sale.delivered, sale.sent),
+            thousands(sale.read),
+            percent_of(sale.read, sale.delivered),
+            thousands(sale.replied),
+            percent_of(sale.replied, sale.delivered),
+            thousands(sale.converted),
+            percent_of(sale.converted, sale.replied),
+        )),
+        "{funnel}"
+    );
+    assert_eq!(
+        percent_of(sale.read, sale.delivered),
+        format!("{:.1}%", sale.open_rate * 100.0)
+    );
+    assert!(html.contains(&format!(
+        "weekend-sale: {} refused by WhatsApp (never sent), {} opted out of marketing",
+        thousands(sale.refused),
+        thousands(sale.opted_out)
+    )));
+    // One follow-up funnel per node, ending in the customers recovered.
+    for (node, sends) in &report.follow_ups {
+        let funnel = chart(&html, &format!("Follow-up at {node}"));
+        let recovered = sends.recovered.expect("follow-ups count recoveries");
+        assert!(
+            funnel.contains(&format!(
+                "Recovered {} ({} of replied)</desc>",
+                thousands(recovered),
+                percent_of(recovered, sends.replied)
+            )),
+            "{funnel}"
+        );
+    }
+    // Refusals, retention and cost as the report has them.
+    let compliance = report.compliance.unwrap();
+    assert!(html.contains(&format!(
+        "<dt>Not opted in</dt><dd>{}",
+        thousands(compliance.not_opted_in)
+    )));
+    assert_eq!(compliance.not_opted_in, sale.refused);
+    let retention = report.retention.unwrap();
+    assert!(chart(&html, "Customers who came back").contains(&format!(
+        "<desc>Within 7 days {:.1}%; Within 30 days {:.1}%</desc>",
+        retention.d7 * 100.0,
+        retention.d30 * 100.0
+    )));
+    let cost = report.cost.as_ref().unwrap();
+    assert!(html.contains(&format!(
+        "<dt>Total</dt><dd>{} {}<small>over 10 replications, prices of {}</small>",
+        money(cost.total),
+        cost.currency,
+        cost.as_of
+    )));
+    assert!(html.contains(&format!(
+        "<dt>Per conversation</dt><dd>{:.4} {}",
+        cost.per_conversation, cost.currency
+    )));
+    let by_category = chart(&html, &format!("Cost by category, {}", cost.currency));
+    for (category, amount) in &cost.by_category {
+        assert!(
+            by_category.contains(&format!("{category} {}", money(*amount))),
+            "{category}: {by_category}"
+        );
+    }
+}
+
+#[test]
+fn the_clinic_reminders_draw_one_funnel_per_campaign() {
+    let report = common::report(&common::load(
+        &common::root().join("scenarios/clinic/reminders.yaml"),
+    ));
+    let html = page(std::slice::from_ref(&report));
+    let found = charts(&html);
+    let campaigns: Vec<&&str> = found
+        .iter()
+        .filter(|c| c.contains("aria-label=\"Campaign "))
+        .collect();
+    assert_eq!(campaigns.len(), report.campaigns.len());
+    assert_eq!(campaigns.len(), 2);
+    for name in report.campaigns.keys() {
+        chart(&html, &format!("Campaign {name}"));
+    }
+    // No persona returns and no follow-up: their sections are absent.
+    assert!(report.retention.is_none() && report.follow_ups.is_empty());
+    assert!(!html.contains(">Retention</h2>") && !html.contains(">Follow-ups</h2>"));
+}
+
+#[test]
+fn a_live_run_shows_what_became_of_its_customers_and_no_funnel() {
+    use rehearse::report::live::{BotCalls, Customers, Live, Stopped, Webhooks};
+    let mut report = common::report(&common::load(
+        &common::root().join("scenarios/bank/lunchtime-peak.yaml"),
+    ));
+    // What `rehearse live` gives: its own block, and no funnel (the bot's
+    // nodes are not known).
+    report.funnel.clear();
+    report.live = Some(Live {
+        bot: "http://127.0.0.1:8080/webhook".to_string(),
+        speed: 60.0,
+        concurrency: 64,
+        stopped: Stopped::Interrupted,
+        partial: true,
+        customers: Customers {
+            started: 1000,
+            counted: 900,
+            warm_up: 50,
+            lost: 30,
+            cut_off: 20,
+            delayed: 7,
+        },
+        abandoned: Default::default(),
+        bot_calls: BotCalls {
+            messages: 4000,
+            marked_read: 3900,
+            malformed: 2,
+            late: 1,
+        },
+        errors: [(131_009, 2)].into_iter().collect(),
+        webhooks: Webhooks {
+            delivered: 7900,
+            retries: 12,
+            failed: 30,
+            timeouts: 4,
+        },
+    });
+    let html = page(std::slice::from_ref(&report));
+    let headings = check_page(&html);
+    assert_eq!(headings[0], "Live run", "{headings:?}");
+    assert!(!headings.iter().any(|h| h == "Funnel"));
+    assert!(!html.contains("No customer left the flow"));
+    assert!(html.contains(
+        "<p>Partial report: the run was interrupted, the bot never took the message of 30 customers, 20 conversations were still going when it stopped; they are not in the outcomes.</p>"
+    ));
+    assert!(chart(&html, "What became of 1,000 customers").contains(
+        "<desc>Counted 90.0%; Warm-up 5.0%; Lost to bot failures 3.0%; Cut off 2.0%</desc>"
+    ));
+    assert!(html.contains("<th scope=\"row\">API errors</th><td>131009 ×2</td>"));
+}
+
+/// The shop's version 1.3 against 1.2, on 4 paired replications.
+fn shop_comparison() -> rehearse::compare::Comparison {
+    let shop = common::root().join("scenarios/shop/peak-hour.yaml");
+    let v2 = common::root().join("scenarios/shop/flow-v2.yaml");
+    let (a, _) = rehearse::Loader::new().scenario(&shop).unwrap();
+    let (b, _) = rehearse::Loader::new()
+        .with_flow_file(&v2)
+        .scenario(&shop)
+        .unwrap();
+    let options = RunOptions::new().replications(4).unwrap();
+    rehearse::compare(&a, &b, &options, &|| {})
+        .unwrap()
+        .labelled("flow.yaml", "flow-v2.yaml")
+}
+
+#[test]
+fn the_compare_page_gives_the_verdict_first_then_where_and_for_whom() {
+    use rehearse::compare::{Presence, render_html};
+    use rehearse::html::format::percentage_points;
+    use rehearse::metric::{Outcome, Rate};
+    let comparison = shop_comparison();
+    let html = render_html(&comparison);
+    let headings = check_page(&html);
+    assert!(
+        headings[0].starts_with("Verdict: B is better on "),
+        "{headings:?}"
+    );
+    assert_eq!(
+        headings[1..],
+        [
+            "A and B side by side",
+            "Differences, B − A",
+            "Customers whose outcome changed",
+            "Funnel: the nodes that moved most",
+            "Personas",
+            "Segments",
+            "A/B variants",
+        ]
+    );
+    // The verdict box comes first: every metric significantly worse, then
+    // every one better (a timer's statistics share a line).
+    let verdict = &html[html.find("<section class=\"summary").unwrap()..];
+    let verdict = &verdict[..verdict.find("</section>").unwrap()];
+    assert!(html.find(verdict).unwrap() < html.find("<main>").unwrap());
+    let line_of = |metric: &str| {
+        let shown = match metric.strip_prefix("response_time.") {
+            Some(rest) => format!("response_time.{}", rest.split('.').next().unwrap()),
+            None => metric.strip_prefix("rates.").unwrap_or(metric).to_string(),
+        };
+        verdict
+            .find(&format!("<span class=\"name\">{shown}"))
+            .unwrap_or_else(|| panic!("{metric} is not in the verdict box:\n{verdict}"))
+    };
+    let (worse, better) = (&comparison.summary.worse, &comparison.summary.better);
+    assert!(
+        !worse.is_empty() && !better.is_empty(),
+        "the example moves both ways"
+    );
+    let last_worse = worse.iter().map(|m| line_of(m)).max().unwrap();
+    let first_better = better.iter().map(|m| line_of(m)).min().unwrap();
+    assert!(last_worse < first_better);
+    assert_eq!(
+        verdict.matches("▼ worse").count() + verdict.matches("▲ better").count(),
+        verdict.matches("<li>").count()
+    );
+    // Each rate's change, interval and verdict, as the comparison has them.
+    let rates = chart(&html, "Rates: B − A");
+    for rate in Rate::ALL {
+        let change = comparison.change(&rehearse::Metric::Rate(rate)).unwrap();
+        let [low, high] = change.ci95.unwrap();
+        let stated = format!(
+            "{} {} (95% CI {} to {}), ",
+            change.metric.trim_start_matches("rates.").replace('_', "-"),
+            percentage_points(change.difference.unwrap()),
+            percentage_points(low),
+            percentage_points(high)
+        );
+        assert!(rates.contains(&stated), "{stated} not in {rates}");
+    }
+    // A and B side by side, from each version's report.
+    for (letter, version) in [("A", &comparison.a), ("B", &comparison.b)] {
+        let bar = chart(
+            &html,
+            &format!(
+                "{letter}: outcomes of {} conversations",
+                thousands(version.report.conversations)
+            ),
+        );
+        assert!(bar.contains(&format!(
+            "Self-resolved {:.1}%",
+            version.report.outcomes.self_resolved * 100.0
+        )));
+    }
+    // Customer by customer: every cell of the transition table.
+    let transitions = &comparison.transitions;
+    let heat = chart(&html, "Outcome per customer: under A → under B");
+    assert!(heat.contains(&format!("{} in all", thousands(comparison.conversations))));
+    let self_resolved = transitions.count(Outcome::SelfResolved, Outcome::SelfResolved);
+    assert!(heat.contains(&format!(
+        "Self-resolved → Self-resolved: {}",
+        thousands(self_resolved)
+    )));
+    assert!(html.contains(&format!(
+        "{} self-resolved under A only, {} under B only",
+        thousands(transitions.mcnemar.lost),
+        thousands(transitions.mcnemar.gained)
+    )));
+    // The funnel: the node that moved most first, with both counts; a node
+    // B removed says so.
+    let moved = chart(&html, "The nodes that moved most, A and B");
+    let first = &comparison.funnel[0];
+    assert!(
+        moved.contains(&format!("<desc>{}: ", first.node)),
+        "{moved}"
+    );
+    let removed = comparison
+        .funnel
+        .iter()
+        .find(|node| node.presence == Presence::Vanished)
+        .expect("version 1.3 removes the welcome test");
+    assert!(moved.contains(&format!("{}: A ", removed.node)));
+    assert!(moved.contains("not in B&#39;s flow"));
+    // Who: every persona's self-resolution change.
+    let personas = chart(&html, "Self-resolution per persona: B − A");
+    for persona in comparison.groups.personas.keys() {
+        assert!(personas.contains(&format!("{persona} ")), "{persona}");
+    }
+    assert_eq!(
+        html,
+        render_html(&comparison),
+        "the same comparison, the same bytes"
+    );
 }
 
 #[test]
@@ -322,7 +642,10 @@ fn several_scenarios_make_one_page_with_an_index() {
         .collect();
     let html = page(&reports);
     check_page(&html);
-    assert!(html.contains("<h1>rehearse run: 4 scenarios</h1>"));
+    assert!(html.contains(&format!(
+        "<h1>rehearse run: {} scenarios</h1>",
+        reports.len()
+    )));
     let index = &html[html.find("<ol class=\"index\">").unwrap()..];
     let index = &index[..index.find("</ol>").unwrap()];
     for (i, report) in reports.iter().enumerate() {

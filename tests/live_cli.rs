@@ -115,7 +115,14 @@ async fn a_run_prints_the_base_url_and_writes_the_live_report() {
     let config = BotConfig::default();
     let mut args = vec!["tests/live/tiny/scenario.yaml"];
     args.extend(bot_args(&bot, &config));
-    args.extend(["--format", "json", "--transcripts", "1"]);
+    // The report as JSON and as a page, each format by its file's extension.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let (json, page) = (dir.join("live-cli.json"), dir.join("live-cli.html"));
+    for file in [&json, &page] {
+        let _ = std::fs::remove_file(file);
+    }
+    let (json_arg, page_arg) = (json.display().to_string(), page.display().to_string());
+    args.extend(["--out", &json_arg, "--out", &page_arg, "--transcripts", "1"]);
     let rehearsal = spawn(&args);
     let base_url =
         tokio::task::block_in_place(|| rehearsal.base_url.recv_timeout(Duration::from_secs(30)))
@@ -125,7 +132,9 @@ async fn a_run_prints_the_base_url_and_writes_the_live_report() {
     let (code, stdout, stderr) = tokio::task::block_in_place(|| rehearsal.finish());
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("verify token `flow-bot-token`"), "{stderr}");
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(stdout, "", "the report goes to the files");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let live = &report["live"];
     assert_eq!(live["partial"], false, "{live}");
     assert_eq!(live["stopped"], "finished");
@@ -133,6 +142,12 @@ async fn a_run_prints_the_base_url_and_writes_the_live_report() {
     assert!(report.get("funnel").is_none(), "live mode knows no nodes");
     assert_eq!(report["transcripts"].as_array().unwrap().len(), 1);
     assert!(live["webhooks"]["delivered"].as_u64().unwrap() > 0);
+    // The page opens with the live run, and has no funnel to draw.
+    let html = std::fs::read_to_string(&page).unwrap();
+    let live_run = html.find(">Live run</h2>").expect("a Live run section");
+    assert!(live_run < html.find(">At a glance</h2>").unwrap());
+    assert!(html.contains("aria-label=\"What became of "));
+    assert!(!html.contains(">Funnel</h2>"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

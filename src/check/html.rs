@@ -16,6 +16,7 @@ use super::expectations::{ExpectationCheck, Verdict};
 use super::snapshot::SnapshotState;
 use super::{CheckReport, ScenarioCheck};
 use crate::html::charts::{Gate, Threshold, Unit, thresholds};
+use crate::html::format::capitalised;
 use crate::html::page::{Check, Page, Part, Section, Status, Summary, Table};
 use crate::metric::Metric;
 use crate::model::expectation::Comparison;
@@ -294,13 +295,8 @@ fn snapshot_section(scenario: &ScenarioCheck) -> Section {
             if *created { "created" } else { "updated" }
         ),
         SnapshotState::OptedOut => "Not compared: the scenario says `snapshot: false`.".to_string(),
-        SnapshotState::NotCompared(why) => {
-            let mut chars = why.chars();
-            chars
-                .next()
-                .map(|first| first.to_uppercase().chain(chars).collect::<String>() + ".")
-                .unwrap_or_default()
-        }
+        SnapshotState::NotCompared(why) if why.is_empty() => String::new(),
+        SnapshotState::NotCompared(why) => format!("{}.", capitalised(why)),
     };
     let mut section = Section::new("Snapshot").prose(&summary);
     if matches!(

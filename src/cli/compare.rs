@@ -19,7 +19,7 @@ use super::output::destinations;
 use super::run::progress_bar;
 use super::{Environment, note};
 use crate::compare::{
-    Comparison, Verdict, compare as compare_versions, render_markdown, render_text,
+    Comparison, Verdict, compare as compare_versions, render_html, render_markdown, render_text,
 };
 use crate::diagnostic::{Diagnostic, render_text as render_diagnostics};
 use crate::error::{Error, ExitStatus};
@@ -59,7 +59,7 @@ pub(super) struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPLICATIONS)))]
     replications: Option<u32>,
     /// The format of standard output, and of `--out` files whose extension
-    /// names none (.txt, .md, .yaml, .json).
+    /// names none (.txt, .md, .yaml, .json, .html).
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Write the comparison to this file (repeatable; `-` is standard
@@ -250,9 +250,8 @@ fn render(comparison: &Comparison, format: Format, style: Style) -> Result<Vec<u
             .map_err(std::io::Error::other)
             .map(|()| bytes.push(b'\n')),
         Format::Html => {
-            return Err(Error::Usage(
-                "compare has no HTML page yet; use --format text, markdown, yaml or json".into(),
-            ));
+            bytes = render_html(comparison).into_bytes();
+            Ok(())
         }
     };
     written.map_err(|source| Error::Write {

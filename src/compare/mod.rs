@@ -19,11 +19,12 @@
 //!   customer.
 //!
 //! [`compare`] runs both versions and returns a [`Comparison`]: a plain
-//! value that the text and markdown renderers ([`render_text`],
-//! [`render_markdown`]) draw and serde writes as YAML or JSON with the
-//! documented keys. [`pairing`] says beforehand why two scenarios would not
+//! value that the text, markdown and HTML renderers ([`render_text`],
+//! [`render_markdown`], [`render_html`]) draw and serde writes as YAML or
+//! JSON with the documented keys. [`pairing`] says beforehand why two scenarios would not
 //! meet the same customers.
 
+mod html;
 mod markdown;
 mod table;
 mod text;
@@ -31,6 +32,7 @@ mod text;
 use indexmap::IndexMap;
 use serde::Serialize;
 
+pub use html::render_html;
 pub use markdown::render_markdown;
 pub(crate) use table::{interval, signed};
 pub use text::render_text;

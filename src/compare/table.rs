@@ -227,50 +227,59 @@ pub(crate) fn significant(comparison: &Comparison) -> Vec<[String; 5]> {
     rows
 }
 
-/// The sections of the metrics table, in report order.
+/// Which metrics a section of the metrics table holds.
+pub(crate) type Keep = fn(&Metric) -> bool;
+
+/// The sections of the metrics table, in report order: each title and the
+/// metrics it holds. Every renderer groups the metrics this way.
+pub(crate) const SECTIONS: [(&str, Keep); 5] = [
+    ("Outcomes", |m| matches!(m, Metric::Outcome(_))),
+    ("Rates", |m| matches!(m, Metric::Rate(_))),
+    ("Response times", |m| matches!(m, Metric::Time(..))),
+    ("CSAT, conversion, turns", |m| {
+        matches!(
+            m,
+            Metric::Csat(_)
+                | Metric::Conversion(_)
+                | Metric::ConversionValue(_)
+                | Metric::TurnsMean
+        )
+    }),
+    ("Retention and cost", |m| {
+        matches!(m, Metric::Retention(_) | Metric::Cost(_))
+    }),
+];
+
+/// The columns of a section's table after the metric's name.
+pub(crate) const COLUMNS: [&str; 6] = [
+    "A",
+    "B",
+    "change",
+    "95% interval",
+    "verdict",
+    "vs independent runs",
+];
+
+/// The sections of the metrics table, in report order; sections without a
+/// metric are left out.
 pub(crate) fn sections(comparison: &Comparison) -> Vec<Table> {
-    let section = |title: &str, keep: &dyn Fn(&Metric) -> bool| {
-        let mut table = Table::new(
-            title,
-            &[
-                "A",
-                "B",
-                "change",
-                "95% interval",
-                "verdict",
-                "vs independent runs",
-            ],
-        );
-        table.align[5] = Align::Left;
-        for change in comparison.metrics.iter().filter(|c| keep(&c.name)) {
-            table.rows.push(row(change));
-        }
-        table
-    };
-    let mut tables = vec![
-        section("Outcomes", &|m| matches!(m, Metric::Outcome(_))),
-        section("Rates", &|m| matches!(m, Metric::Rate(_))),
-        section("Response times", &|m| matches!(m, Metric::Time(..))),
-        section("CSAT, conversion, turns", &|m| {
-            matches!(
-                m,
-                Metric::Csat(_)
-                    | Metric::Conversion(_)
-                    | Metric::ConversionValue(_)
-                    | Metric::TurnsMean
-            )
-        }),
-        section("Retention and cost", &|m| {
-            matches!(m, Metric::Retention(_) | Metric::Cost(_))
-        }),
-    ];
-    tables.retain(|table| !table.rows.is_empty());
-    tables
+    SECTIONS
+        .iter()
+        .map(|(title, keep)| {
+            let mut table = Table::new(title, &COLUMNS);
+            table.align[5] = Align::Left;
+            for change in comparison.metrics.iter().filter(|c| keep(&c.name)) {
+                table.rows.push(row(change));
+            }
+            table
+        })
+        .filter(|table| !table.rows.is_empty())
+        .collect()
 }
 
 /// One metric's row: name, A, B, change, interval, verdict, and how much
 /// pairing narrowed the interval.
-fn row(change: &Change) -> Vec<Cell> {
+pub(crate) fn row(change: &Change) -> Vec<Cell> {
     let narrower = match (change.variance_reduction, change.independent_ci95) {
         (Some(factor), _) => Cell::new(format!("{:.1}x narrower", factor.sqrt())),
         // The difference never varied: either nothing varied at all, or

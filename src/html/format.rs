@@ -80,6 +80,16 @@ fn trim_zeros(number: String) -> String {
     }
 }
 
+/// `text` with its first letter in upper case, to start a sentence
+/// (`partial report: …` → `Partial report: …`).
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// A count with thousands separators: `20000` → `20,000`.
 pub fn thousands(count: u64) -> String {
     let digits = count.to_string();
@@ -143,6 +153,13 @@ mod tests {
         assert_eq!(duration(273_600.0), "3d 04h");
         assert_eq!(duration(172_800.0), "2d");
         assert_eq!(duration(-1.0), "–");
+    }
+
+    #[test]
+    fn sentences_start_with_a_capital() {
+        assert_eq!(capitalised("partial report: x"), "Partial report: x");
+        assert_eq!(capitalised("élan"), "Élan");
+        assert_eq!(capitalised(""), "");
     }
 
     #[test]

@@ -69,6 +69,12 @@ impl Page {
         self
     }
 
+    /// Puts a verdict box above everything else (instead of a summary).
+    pub fn callout(mut self, callout: &Callout<'_>) -> Page {
+        self.summary = Some(callout.render());
+        self
+    }
+
     /// Appends a section directly on the page; such sections are listed in
     /// the page's table of contents in the order added, before any part.
     pub fn section(mut self, section: Section) -> Page {
@@ -742,13 +748,12 @@ impl Summary<'_> {
                     "</ul>\n<details><summary>{folded}</summary><ul class=\"checks\">\n"
                 );
             }
-            let _ = writeln!(
-                out,
-                "<li><span class=\"badge {}\">{}</span><span class=\"name\">{}</span><span class=\"detail\">{}</span></li>",
-                check.status.class(),
+            check_line(
+                &mut out,
+                check.status,
                 check.status.badge(),
-                Escaped(check.name),
-                Escaped(check.detail)
+                check.name,
+                check.detail,
             );
         }
         out.push_str("</ul>\n");
@@ -760,9 +765,118 @@ impl Summary<'_> {
     }
 }
 
+/// One line of a box at the top of a page: a badge in the status's colour
+/// that says it in words, what it is about, and the detail.
+fn check_line(out: &mut String, status: Status, badge: &str, name: &str, detail: &str) {
+    let _ = writeln!(
+        out,
+        "<li><span class=\"badge {}\">{}</span><span class=\"name\">{}</span><span class=\"detail\">{}</span></li>",
+        status.class(),
+        Escaped(badge),
+        Escaped(name),
+        Escaped(detail)
+    );
+}
+
+/// One line of a [`Callout`]: a change that matters (`▼ worse`,
+/// `response`, `87.7% → 87.2% · −0.50 pts [−0.64, −0.36]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalloutLine<'a> {
+    /// Its colour: [`Status::Fail`] for a change for the worse,
+    /// [`Status::Pass`] for one for the better.
+    pub tone: Status,
+    /// The badge's words, with a symbol so they read without colour.
+    pub badge: &'a str,
+    /// What changed.
+    pub name: &'a str,
+    /// By how much.
+    pub detail: &'a str,
+}
+
+/// The box at the top of a page that reaches a verdict rather than runs
+/// checks (a comparison of two versions): a headline in the colour of its
+/// tone, then each line in its own order (the caller puts the worst
+/// first), then a note in small print. Unlike a [`Summary`], nothing is
+/// counted or folded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Callout<'a> {
+    /// The box's colour: worse (fail), better (pass), mixed (warn) or
+    /// neither (skip).
+    pub tone: Status,
+    /// The verdict in one sentence.
+    pub headline: &'a str,
+    /// The lines under it.
+    pub lines: &'a [CalloutLine<'a>],
+    /// How to read the lines; nothing when empty.
+    pub note: &'a str,
+}
+
+impl Callout<'_> {
+    fn render(&self) -> String {
+        let mut out = format!(
+            "<section class=\"summary {}\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">{}</h2>\n",
+            self.tone.class(),
+            Escaped(self.headline),
+        );
+        if !self.lines.is_empty() {
+            out.push_str("<ul class=\"checks\">\n");
+            for line in self.lines {
+                check_line(&mut out, line.tone, line.badge, line.name, line.detail);
+            }
+            out.push_str("</ul>\n");
+        }
+        if !self.note.is_empty() {
+            let _ = writeln!(out, "<p class=\"note\">{}</p>", Escaped(self.note));
+        }
+        out.push_str("</section>\n");
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_callout_keeps_its_lines_in_order_and_says_each_tone_in_words() {
+        let lines = [
+            CalloutLine {
+                tone: Status::Fail,
+                badge: "▼ worse",
+                name: "response",
+                detail: "87.7% → 87.2%",
+            },
+            CalloutLine {
+                tone: Status::Pass,
+                badge: "▲ better",
+                name: "<abandonment>",
+                detail: "11.6% → 10.9%",
+            },
+        ];
+        let html = Callout {
+            tone: Status::Warn,
+            headline: "B is better on 1 metric, worse on 1",
+            lines: &lines,
+            note: "95% intervals",
+        }
+        .render();
+        assert!(html.starts_with("<section class=\"summary warn\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">B is better on 1 metric, worse on 1</h2>"));
+        let worse = html
+            .find("<span class=\"badge fail\">▼ worse</span><span class=\"name\">response</span>")
+            .unwrap();
+        let better = html.find("<span class=\"badge pass\">▲ better</span><span class=\"name\">&lt;abandonment&gt;</span>").unwrap();
+        assert!(worse < better);
+        assert!(html.contains("<p class=\"note\">95% intervals</p>"));
+        // Nothing to list: no empty list.
+        let html = Callout {
+            tone: Status::Skip,
+            headline: "No significant change",
+            lines: &[],
+            note: "",
+        }
+        .render();
+        assert!(!html.contains("<ul") && !html.contains("<p"));
+    }
 
     #[test]
     fn clock_counts_from_the_start() {

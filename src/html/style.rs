@@ -77,6 +77,7 @@ summary { cursor: pointer; font-weight: 600; }
 .summary.warn { border-color: var(--warn-ink); background: var(--warn-bg); }
 .summary.pass { border-color: var(--good-ink); background: var(--good-bg); }
 .summary h2 { margin: 0; padding: 0; border: 0; font-size: 1.1rem; }
+.summary .note { color: var(--muted); font-size: 0.85rem; margin: 0.4rem 0 0; }
 .checks { list-style: none; padding: 0; margin: 0.5rem 0 0; }
 .checks li { display: flex; gap: 0.6rem; align-items: baseline; padding: 0.3rem 0; border-top: 1px solid var(--line); }
 .checks .detail { color: var(--muted); }

@@ -229,6 +229,21 @@ impl Canvas {
         self.out.push_str("</text>");
     }
 
+    /// `text` cut to fit `max_width` units (see [`fit`]), with the whole
+    /// text as its tooltip when it was cut: a row's label, a legend entry.
+    pub(crate) fn fitted_text(
+        &mut self,
+        x: f64,
+        y: f64,
+        anchor: Anchor,
+        class: &str,
+        text: &str,
+        max_width: f64,
+    ) {
+        let (shown, cut) = fit(text, max_width);
+        self.text_with_tip(x, y, anchor, class, &shown, cut.then_some(text));
+    }
+
     /// Starts a group of shapes that belong together (a row, a series).
     pub(crate) fn open_group(&mut self, class: &str) {
         let _ = write!(self.out, r#"<g class="{class}">"#);

@@ -22,12 +22,12 @@ use indexmap::IndexMap;
 use super::render::Renderer;
 use super::table::{self, Align};
 use super::transcript::{self as transcripts, Speaker as LineSpeaker, Transcript as Sample};
-use super::{Breakdown, Distribution, Report, TimeStats};
+use super::{Breakdown, Distribution, Report, Sends, TimeStats};
 use crate::html::charts::{
-    Bucket, Estimate, FunnelStep, Group, Marker, Unit, durations, funnel, interval_bars,
-    small_multiples, stacked_bar,
+    Bucket, Estimate, FunnelStep, Group, Marker, Stage, Unit, durations, funnel, interval_bars,
+    small_multiples, stacked_bar, stages,
 };
-use crate::html::format::{duration, percent, thousands};
+use crate::html::format::{capitalised, duration, percent, thousands};
 use crate::html::page::{Fact, Message, Page, Part, Section, Speaker, Table, Transcript};
 use crate::html::svg::Svg;
 use crate::metric::{CsatStat, Outcome, Rate, Reason, Stat, Timer};
@@ -46,9 +46,11 @@ impl Renderer for Html {
 type SectionFn = fn(&Report) -> Option<Section>;
 
 /// The sections of a scenario, in page order: what a reader wants first
-/// (the key figures, the outcomes), then why (times, the funnel), then the
-/// optional blocks, then who (personas, segments, variants) and examples.
+/// (how a live run went, the key figures, the outcomes), then why (times,
+/// the funnel), then the optional blocks (the messages the business sent
+/// first among them), then who (personas, segments, variants) and examples.
 const SECTIONS: &[SectionFn] = &[
+    live_run,
     at_a_glance,
     outcomes,
     response_times,
@@ -56,6 +58,11 @@ const SECTIONS: &[SectionFn] = &[
     satisfaction,
     conversion,
     queues,
+    campaigns,
+    follow_ups,
+    compliance,
+    retention,
+    cost,
     personas,
     segments,
     variants,
@@ -126,7 +133,7 @@ fn index_line(report: &Report) -> String {
 }
 
 /// The name of an outcome on the page.
-fn outcome_label(outcome: Outcome) -> &'static str {
+pub(crate) fn outcome_label(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::SelfResolved => "Self-resolved",
         Outcome::AgentResolved => "Agent-resolved",
@@ -148,7 +155,7 @@ fn rate_label(rate: Rate) -> &'static str {
 }
 
 /// What a timer's chart is called, and how to read it.
-fn timer_text(timer: Timer) -> (&'static str, &'static str) {
+pub(crate) fn timer_text(timer: Timer) -> (&'static str, &'static str) {
     match timer {
         Timer::Bot => (
             "Bot reply time",
@@ -236,15 +243,19 @@ fn at_a_glance(report: &Report) -> Option<Section> {
             detail,
         })
         .collect();
-    Some(
-        Section::new("At a glance")
-            .facts(&facts)
-            .paragraph(&biggest_loss(report)),
-    )
+    let section = Section::new("At a glance").facts(&facts);
+    Some(match biggest_loss(report) {
+        Some(sentence) => section.paragraph(&sentence),
+        None => section,
+    })
 }
 
-/// One sentence on the node that loses the most customers.
-fn biggest_loss(report: &Report) -> String {
+/// One sentence on the node that loses the most customers; `None` when the
+/// report has no funnel (a live run: the bot's nodes are not known).
+fn biggest_loss(report: &Report) -> Option<String> {
+    if report.funnel.is_empty() {
+        return None;
+    }
     let worst = report
         .funnel
         .iter()
@@ -257,18 +268,20 @@ fn biggest_loss(report: &Report) -> String {
             },
         );
     let Some((node, step)) = worst else {
-        return "No customer left the flow: every conversation reached an outcome.".to_string();
+        return Some(
+            "No customer left the flow: every conversation reached an outcome.".to_string(),
+        );
     };
     let reason = step
         .main_reason()
         .map(|reason| format!(", most of them because they {}", reason_clause(reason)))
         .unwrap_or_default();
-    format!(
+    Some(format!(
         "The flow loses the most customers at {node}: {} of the {} who reached it ({}){reason}.",
         thousands(step.abandoned),
         thousands(step.entered),
         percent(step.abandoned as f64 / step.entered.max(1) as f64),
-    )
+    ))
 }
 
 /// A reason as the end of "most of them because they …".
@@ -288,6 +301,18 @@ fn reason_clause(reason: Reason) -> &'static str {
 
 /// The outcome partition as one stacked bar with intervals.
 pub(crate) fn outcomes_chart(report: &Report) -> Svg {
+    outcomes_chart_titled(
+        report,
+        &format!(
+            "Outcomes of {} conversations",
+            thousands(report.conversations)
+        ),
+    )
+}
+
+/// [`outcomes_chart`] under another title, for a page that shows several
+/// reports' outcomes side by side (version A and version B).
+pub(crate) fn outcomes_chart_titled(report: &Report, title: &str) -> Svg {
     let ci95 = report.ci95.as_ref();
     let shares: Vec<Estimate<'_>> = Outcome::ALL
         .into_iter()
@@ -299,13 +324,7 @@ pub(crate) fn outcomes_chart(report: &Report) -> Svg {
             }
         })
         .collect();
-    stacked_bar(
-        &format!(
-            "Outcomes of {} conversations",
-            thousands(report.conversations)
-        ),
-        &shares,
-    )
+    stacked_bar(title, &shares)
 }
 
 /// The rates with their intervals.
@@ -454,6 +473,9 @@ pub(crate) fn funnel_chart(report: &Report) -> Svg {
 }
 
 fn funnel_section(report: &Report) -> Option<Section> {
+    if report.funnel.is_empty() {
+        return None;
+    }
     Some(
         Section::new("Funnel")
             .chart(
@@ -624,6 +646,313 @@ fn queues(report: &Report) -> Option<Section> {
     Some(section.table(&page_table("Per queue", &table::queues(report))))
 }
 
+/// What became of a live run's customers, how the webhooks fared and what
+/// the bot was refused: whether the rest of the page can be trusted.
+fn live_run(report: &Report) -> Option<Section> {
+    let live = report.live.as_ref()?;
+    let customers = &live.customers;
+    let mut section = Section::new("Live run");
+    if let Some(note) = live.partial_note() {
+        section = section.paragraph(&format!("{}.", capitalised(&note)));
+    }
+    let (started, counted, lost, webhooks) = (
+        thousands(customers.started),
+        thousands(customers.counted),
+        thousands(customers.lost + customers.cut_off),
+        thousands(live.webhooks.delivered),
+    );
+    let failed = format!(
+        "{} failed, {} retried",
+        thousands(live.webhooks.failed),
+        thousands(live.webhooks.retries)
+    );
+    let lost_detail = format!(
+        "{} lost to bot failures, {} cut off",
+        thousands(customers.lost),
+        thousands(customers.cut_off)
+    );
+    section = section.facts(&[
+        Fact {
+            label: "Customers",
+            value: &started,
+            detail: "wrote to the bot, warm-up included",
+        },
+        Fact {
+            label: "Counted",
+            value: &counted,
+            detail: "in the outcomes below",
+        },
+        Fact {
+            label: "Not counted",
+            value: &lost,
+            detail: &lost_detail,
+        },
+        Fact {
+            label: "Webhooks delivered",
+            value: &webhooks,
+            detail: &failed,
+        },
+    ]);
+    let shares: Vec<Estimate<'_>> = [
+        ("Counted", customers.counted),
+        ("Warm-up", customers.warm_up),
+        ("Lost to bot failures", customers.lost),
+        ("Cut off", customers.cut_off),
+    ]
+    .into_iter()
+    .map(|(label, count)| Estimate::new(label, fraction(count, customers.started)))
+    .collect();
+    let title = format!("What became of {started} customers");
+    section = section.chart(
+        &stacked_bar(&title, &shares),
+        "Every customer who wrote to the bot: counted in the outcomes, in the warm-up (loading the queues, not counted), lost because the bot never took their message, or still talking when the run stopped.",
+    );
+    let mut table = Table::new("The run against the bot")
+        .column("What")
+        .column("Measured");
+    for (label, text) in live.lines() {
+        table = table.row(&[label, text.as_str()]);
+    }
+    Some(section.table(&table))
+}
+
+/// `part / whole`, or 0 of nothing.
+fn fraction(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// Messages the business sent first, one funnel per campaign or
+/// following-up node, then every count in a table.
+struct SendsSection<'a> {
+    heading: &'a str,
+    /// What the section shows, before the charts.
+    intro: &'a str,
+    /// The chart's title for one campaign or node.
+    title: fn(&str) -> String,
+    /// The last step of the funnel after `Replied`, and its count.
+    last: (&'a str, fn(&Sends) -> u64),
+    /// The caption under one funnel.
+    caption: fn(&str, &Sends) -> String,
+}
+
+impl SendsSection<'_> {
+    fn render(&self, sends: &IndexMap<String, Sends>) -> Option<Section> {
+        if sends.is_empty() {
+            return None;
+        }
+        let (last, last_count) = self.last;
+        let charts: Vec<(Svg, String)> = sends
+            .iter()
+            .map(|(name, s)| {
+                let steps = [
+                    Stage {
+                        label: "Sent",
+                        count: s.sent,
+                        of: None,
+                    },
+                    Stage {
+                        label: "Delivered",
+                        count: s.delivered,
+                        of: Some(0),
+                    },
+                    // Open and response rates are of delivered messages.
+                    Stage {
+                        label: "Read",
+                        count: s.read,
+                        of: Some(1),
+                    },
+                    Stage {
+                        label: "Replied",
+                        count: s.replied,
+                        of: Some(1),
+                    },
+                    Stage {
+                        label: last,
+                        count: last_count(s),
+                        of: Some(3),
+                    },
+                ];
+                (stages(&(self.title)(name), &steps), (self.caption)(name, s))
+            })
+            .collect();
+        Some(
+            Section::new(self.heading)
+                .paragraph(self.intro)
+                .charts(&charts)
+                .table(&page_table(
+                    &format!("{}, every count", self.heading),
+                    &table::sends(self.heading, sends),
+                )),
+        )
+    }
+}
+
+/// `12 refused by WhatsApp (never sent), 3 opted out, 40 tapped a button.`
+fn send_problems(s: &Sends) -> String {
+    format!(
+        "{} refused by WhatsApp (never sent), {} opted out of marketing, {} tapped a button.",
+        thousands(s.refused),
+        thousands(s.opted_out),
+        thousands(s.clicked)
+    )
+}
+
+fn campaigns(report: &Report) -> Option<Section> {
+    SendsSection {
+        heading: "Campaigns",
+        intro: "Templates the business sent first, to its list. Read is what the business sees read (customers with read receipts off never count), so open rate is read / delivered and response rate replied / delivered; converted is the conversations a reply started that reached a business goal.",
+        title: |name| format!("Campaign {name}"),
+        last: ("Converted", |s| s.converted),
+        caption: |name, s| format!("{name}: {}", send_problems(s)),
+    }
+    .render(&report.campaigns)
+}
+
+fn follow_ups(report: &Report) -> Option<Section> {
+    SendsSection {
+        heading: "Follow-ups",
+        intro: "Messages the bot sends a customer who went silent at a node, per node. Recovered is the customers who answered and were then resolved, by the bot or an agent.",
+        title: |node| format!("Follow-up at {node}"),
+        last: ("Recovered", |s| s.recovered.unwrap_or(0)),
+        caption: |node, s| {
+            format!(
+                "{node}: {}; {} replies reached a business goal.",
+                send_problems(s).trim_end_matches('.'),
+                thousands(s.converted)
+            )
+        },
+    }
+    .render(&report.follow_ups)
+}
+
+/// Messages WhatsApp would have refused, which rehearse did not send.
+fn compliance(report: &Report) -> Option<Section> {
+    let compliance = report.compliance.as_ref()?;
+    let (outside, not_opted_in) = (
+        thousands(compliance.outside_window),
+        thousands(compliance.not_opted_in),
+    );
+    let refused = compliance.outside_window + compliance.not_opted_in;
+    let reading = if refused == 0 {
+        "WhatsApp would have refused none of the messages: no template went to a customer without opt-in, and no free-form message fell outside the customer's 24-hour window.".to_string()
+    } else {
+        format!(
+            "WhatsApp would refuse {} messages, so rehearse did not send them: fix the list's opt-ins, or send a template instead of free-form text after 24 hours of silence, before the real send.",
+            thousands(refused)
+        )
+    };
+    Some(
+        Section::new("Compliance")
+            .facts(&[
+                Fact {
+                    label: "Outside the 24-hour window",
+                    value: &outside,
+                    detail: "error 131047: free-form text 24 hours after the customer's last message",
+                },
+                Fact {
+                    label: "Not opted in",
+                    value: &not_opted_in,
+                    detail: "error 131050: a template without opt-in, or marketing after an opt-out",
+                },
+            ])
+            .paragraph(&reading),
+    )
+}
+
+/// Customers who came back within 7 and 30 days.
+fn retention(report: &Report) -> Option<Section> {
+    let retention = report.retention.as_ref()?;
+    let (d7, d30, customers) = (
+        percent(retention.d7),
+        percent(retention.d30),
+        thousands(retention.customers),
+    );
+    let shares = [
+        Estimate::new("Within 7 days", retention.d7),
+        Estimate::new("Within 30 days", retention.d30),
+    ];
+    Some(
+        Section::new("Retention")
+            .facts(&[
+                Fact {
+                    label: "Back within 7 days",
+                    value: &d7,
+                    detail: "of their first conversation's start",
+                },
+                Fact {
+                    label: "Back within 30 days",
+                    value: &d30,
+                    detail: "of their first conversation's start",
+                },
+                Fact {
+                    label: "Customers",
+                    value: &customers,
+                    detail: "whose first conversation was counted",
+                },
+            ])
+            .chart(
+                &interval_bars("Customers who came back", Unit::Fraction, &shares),
+                "The share of customers who wrote again, as their persona's returns and their first conversation's outcome and CSAT make them; returns after the run's traffic are counted, not played.",
+            ),
+    )
+}
+
+/// What the messages cost, in all and by template category.
+fn cost(report: &Report) -> Option<Section> {
+    let cost = report.cost.as_ref()?;
+    let money = |amount: f64, decimals: u8| {
+        format!("{} {}", Unit::Decimal(decimals).show(amount), cost.currency)
+    };
+    let total = money(cost.total, 2);
+    let total_detail = format!(
+        "over {} replication{}, prices of {}",
+        report.replications,
+        if report.replications == 1 { "" } else { "s" },
+        cost.as_of
+    );
+    let per_conversation = money(cost.per_conversation, 4);
+    let per_resolution = cost
+        .per_resolution
+        .map_or("–".to_string(), |amount| money(amount, 4));
+    let categories: Vec<Estimate<'_>> = cost
+        .by_category
+        .iter()
+        .map(|(category, amount)| Estimate::new(category, *amount))
+        .collect();
+    Some(
+        Section::new("Cost")
+            .facts(&[
+                Fact {
+                    label: "Total",
+                    value: &total,
+                    detail: &total_detail,
+                },
+                Fact {
+                    label: "Per conversation",
+                    value: &per_conversation,
+                    detail: "total / conversations",
+                },
+                Fact {
+                    label: "Per resolution",
+                    value: &per_resolution,
+                    detail: "total / conversations resolved by the bot or an agent",
+                },
+            ])
+            .chart(
+                &interval_bars(
+                    &format!("Cost by category, {}", cost.currency),
+                    Unit::Decimal(2),
+                    &categories,
+                ),
+                "Each delivered template costs its category's price (a utility template inside the customer's window is free); service is charged per conversation a customer starts.",
+            ),
+    )
+}
+
 /// The outcome bar of each group, on one scale, and the group table.
 fn groups(heading: &str, what: &str, groups: &IndexMap<String, Breakdown>) -> Option<Section> {
     if groups.is_empty() {
@@ -742,7 +1071,7 @@ fn conversation(section: Section, number: usize, sample: &Sample) -> Section {
 
 /// A table of the shared table model ([`table`]), as the text and markdown
 /// renderers draw it, on the page.
-fn page_table(caption: &str, source: &table::Table) -> Table {
+pub(crate) fn page_table(caption: &str, source: &table::Table) -> Table {
     let mut out = Table::new(caption);
     for (heading, align) in source.headers.iter().zip(&source.align) {
         out = match align {
@@ -751,17 +1080,18 @@ fn page_table(caption: &str, source: &table::Table) -> Table {
         };
     }
     for row in &source.rows {
-        let cells: Vec<&str> = row
-            .iter()
-            .map(|cell| {
-                if cell.muted && cell.text == "-" {
-                    "–"
-                } else {
-                    cell.text.as_str()
-                }
-            })
-            .collect();
+        let cells: Vec<&str> = row.iter().map(cell_text).collect();
         out = out.row(&cells);
     }
     out
+}
+
+/// A cell of the shared table model as the page prints it: the dash of
+/// "nothing measured" as an en dash.
+pub(crate) fn cell_text(cell: &table::Cell) -> &str {
+    if cell.muted && cell.text == "-" {
+        "–"
+    } else {
+        cell.text.as_str()
+    }
 }

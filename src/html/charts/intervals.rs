@@ -3,7 +3,7 @@
 
 use super::{Estimate, PAD, Unit, WIDTH, ci_text, nice_max};
 use crate::html::format::{duration, percentage_points, signed};
-use crate::html::svg::{Anchor, Canvas, Svg, finite_or, fit, fit_note};
+use crate::html::svg::{Anchor, Canvas, Svg, finite_or, fit_note, text_width};
 
 /// What a comparison concluded about one metric, decided by the caller's
 /// statistics (DESIGN.md section 6), not by the chart.
@@ -15,6 +15,11 @@ pub enum Verdict {
     Worse,
     /// The interval includes no change.
     NoChange,
+    /// Changed beyond the interval, for a number with no better direction
+    /// (escalation: more handoffs may be fewer customers lost).
+    Changed,
+    /// Too few replications for an interval: nothing can be judged.
+    NoInterval,
 }
 
 impl Verdict {
@@ -24,6 +29,8 @@ impl Verdict {
             Verdict::Better => "▲ better",
             Verdict::Worse => "▼ worse",
             Verdict::NoChange => "● no change",
+            Verdict::Changed => "◆ changed",
+            Verdict::NoInterval => "○ no interval",
         }
     }
 
@@ -31,7 +38,7 @@ impl Verdict {
         match self {
             Verdict::Better => "good",
             Verdict::Worse => "bad",
-            Verdict::NoChange => "neutral",
+            Verdict::NoChange | Verdict::Changed | Verdict::NoInterval => "neutral",
         }
     }
 }
@@ -50,7 +57,8 @@ pub struct Difference<'a> {
 }
 
 /// The label column's right edge and the plot's left edge, shared by both
-/// charts so they line up when shown one above the other.
+/// charts so they line up when shown one above the other (differences
+/// with long labels move both a little to the right).
 const LABEL_END: f64 = 120.0;
 const PLOT_X: f64 = 130.0;
 const BAR_H: f64 = 14.0;
@@ -67,7 +75,7 @@ pub fn interval_bars(title: &str, unit: Unit, estimates: &[Estimate<'_>]) -> Svg
 
     let axis_max = match unit {
         Unit::Fraction => 1.0,
-        Unit::Seconds | Unit::Count => nice_max(
+        Unit::Seconds | Unit::Count | Unit::Decimal(_) => nice_max(
             estimates
                 .iter()
                 .map(|e| e.interval().map_or(e.finite_value(), |(_, high)| high))
@@ -111,14 +119,13 @@ pub fn interval_bars(title: &str, unit: Unit, estimates: &[Estimate<'_>]) -> Svg
     for (i, estimate) in estimates.iter().enumerate() {
         let y = top + i as f64 * row + 4.0;
         canvas.open_group("row");
-        let (label, cut) = fit(estimate.label, LABEL_END - PAD);
-        canvas.text_with_tip(
+        canvas.fitted_text(
             LABEL_END,
             y + 11.0,
             Anchor::End,
             "label",
-            &label,
-            cut.then_some(estimate.label),
+            estimate.label,
+            LABEL_END - PAD,
         );
         let tip = format!(
             "{}: {}{}",
@@ -168,6 +175,7 @@ fn signed_difference(value: f64, unit: Unit) -> String {
             let value = finite_or(value, 0.0);
             signed(value, if value.fract() == 0.0 { 0 } else { 1 })
         }
+        Unit::Decimal(decimals) => signed(finite_or(value, 0.0), usize::from(decimals)),
     }
 }
 
@@ -194,9 +202,17 @@ pub fn diverging_bars(title: &str, unit: Unit, differences: &[Difference<'_>]) -
         })
         .fold(0.0, f64::max);
     let half = nice_max(reach, unit);
-    const PLOT_W: f64 = 180.0;
-    let zero = PLOT_X + PLOT_W / 2.0;
-    let x_of = |value: f64| zero + (finite_or(value, 0.0) / half).clamp(-1.0, 1.0) * PLOT_W / 2.0;
+    // A long label (`Abandoned in queue`) may take up to 30 units from the
+    // plot rather than be cut.
+    let widest = differences
+        .iter()
+        .map(|d| text_width(d.label))
+        .fold(0.0, f64::max);
+    let label_end = (widest + PAD).clamp(LABEL_END, LABEL_END + 30.0);
+    let plot_x = label_end + (PLOT_X - LABEL_END);
+    let plot_w = 180.0 - (label_end - LABEL_END);
+    let zero = plot_x + plot_w / 2.0;
+    let x_of = |value: f64| zero + (finite_or(value, 0.0) / half).clamp(-1.0, 1.0) * plot_w / 2.0;
 
     let desc = differences
         .iter()
@@ -241,14 +257,13 @@ pub fn diverging_bars(title: &str, unit: Unit, differences: &[Difference<'_>]) -
     for (i, difference) in differences.iter().enumerate() {
         let y = top + i as f64 * ROW + 2.0;
         canvas.open_group("row");
-        let (label, cut) = fit(difference.label, LABEL_END - PAD);
-        canvas.text_with_tip(
-            LABEL_END,
+        canvas.fitted_text(
+            label_end,
             y + 11.0,
             Anchor::End,
             "label",
-            &label,
-            cut.then_some(difference.label),
+            difference.label,
+            label_end - PAD,
         );
         let end = x_of(difference.delta);
         let tip = format!(
@@ -270,7 +285,7 @@ pub fn diverging_bars(title: &str, unit: Unit, differences: &[Difference<'_>]) -
         if let Some((low, high)) = interval {
             canvas.whisker(x_of(low), x_of(high), y + BAR_H / 2.0, 10.0);
         }
-        let text_x = PLOT_X + PLOT_W + 12.0;
+        let text_x = plot_x + plot_w + 12.0;
         canvas.text(
             text_x,
             y + 11.0,
@@ -294,7 +309,7 @@ pub fn diverging_bars(title: &str, unit: Unit, differences: &[Difference<'_>]) -
                     signed(low * 100.0, 1),
                     signed(high * 100.0, 1)
                 ),
-                Unit::Seconds | Unit::Count => format!(
+                Unit::Seconds | Unit::Count | Unit::Decimal(_) => format!(
                     "CI {} to {}",
                     signed_difference(low, unit),
                     signed_difference(high, unit)
@@ -318,5 +333,7 @@ mod tests {
         assert_eq!(signed_difference(-1.25, Unit::Seconds), "−1.25s");
         assert_eq!(signed_difference(0.0, Unit::Seconds), "±0ms");
         assert_eq!(signed_difference(-12.0, Unit::Count), "−12");
+        assert_eq!(signed_difference(-0.0012, Unit::Decimal(4)), "−0.0012");
+        assert_eq!(signed_difference(0.0, Unit::Decimal(2)), "±0.00");
     }
 }

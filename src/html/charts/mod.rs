@@ -10,6 +10,8 @@
 //! | [`diverging_bars`] | differences B − A with intervals and a verdict |
 //! | [`durations`] | a bucketed duration distribution, log time axis, percentile markers |
 //! | [`funnel`] | entered and abandoned per node, in flow order |
+//! | [`paired_funnel`] | the same per node under version A and version B |
+//! | [`stages`] | counts that narrow step by step: a campaign from sent to converted |
 //! | [`heat_map`] | a transition table: outcome under A × outcome under B |
 //! | [`thresholds`] | measured values against the bounds they must keep (a CI gate) |
 //!
@@ -29,14 +31,18 @@ mod durations;
 mod funnel;
 mod heat_map;
 mod intervals;
+mod moves;
 mod shares;
+mod stages;
 mod thresholds;
 
 pub use durations::{Bucket, Marker, durations};
 pub use funnel::{FunnelStep, funnel};
 pub use heat_map::{Transitions, heat_map};
 pub use intervals::{Difference, Verdict, diverging_bars, interval_bars};
+pub use moves::{NodeMove, paired_funnel};
 pub use shares::{Group, small_multiples, stacked_bar};
+pub use stages::{Stage, stages};
 pub use thresholds::{Gate, Threshold, thresholds};
 
 use super::format::{duration, fixed, percent, thousands};
@@ -105,6 +111,11 @@ pub enum Unit {
     Seconds,
     /// Counts and other plain numbers, shown as `1,204` or `4.25`.
     Count,
+    /// Numbers read to a fixed number of decimals, with thousands grouped:
+    /// a CSAT score or turns (`4.12`, 2 decimals), an amount of money
+    /// (`4,757.30`, or `0.0041` per conversation with 4). The caller picks
+    /// the decimals, so a page prints a number as its tables do.
+    Decimal(u8),
 }
 
 impl Unit {
@@ -121,7 +132,35 @@ impl Unit {
                 let text = fixed(value, 2);
                 text.trim_end_matches('0').trim_end_matches('.').to_string()
             }
+            Unit::Decimal(_) if !value.is_finite() => "–".to_string(),
+            Unit::Decimal(decimals) => {
+                let text = grouped(&fixed(value.abs(), usize::from(decimals)));
+                if value < 0.0 && text.chars().any(|c| ('1'..='9').contains(&c)) {
+                    format!("−{text}")
+                } else {
+                    text
+                }
+            }
         }
+    }
+
+    /// The smallest step this unit prints, for an axis that must not
+    /// shrink to nothing: a hundredth for `Decimal(2)`.
+    fn resolution(self) -> f64 {
+        match self {
+            Unit::Decimal(decimals) => 10f64.powi(-i32::from(decimals)),
+            _ => 1.0,
+        }
+    }
+}
+
+/// `1234567.50` → `1,234,567.50`: thousands grouped in the whole part of a
+/// number printed without a sign.
+fn grouped(number: &str) -> String {
+    let (whole, rest) = number.split_at(number.find('.').unwrap_or(number.len()));
+    match whole.parse::<u64>() {
+        Ok(whole) => format!("{}{rest}", thousands(whole)),
+        Err(_) => number.to_string(),
     }
 }
 
@@ -135,8 +174,8 @@ fn nice_max(max: f64, unit: Unit) -> f64 {
             0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0,
             1800.0, 3600.0, 7200.0, 21_600.0, 43_200.0, 86_400.0,
         ],
-        Unit::Count => {
-            let max = finite_or(max, 0.0).max(1.0);
+        Unit::Count | Unit::Decimal(_) => {
+            let max = finite_or(max, 0.0).max(unit.resolution());
             let decade = 10f64.powi(max.log10().floor() as i32);
             return [1.0, 2.0, 5.0, 10.0]
                 .into_iter()
@@ -181,6 +220,9 @@ mod tests {
         assert_eq!(nice_max(37.0, Unit::Count), 50.0);
         assert_eq!(nice_max(200.0, Unit::Count), 200.0);
         assert_eq!(nice_max(1201.0, Unit::Count), 2000.0);
+        assert_eq!(nice_max(0.0031, Unit::Decimal(4)), 0.005);
+        assert_eq!(nice_max(0.0, Unit::Decimal(2)), 0.01);
+        assert_eq!(nice_max(0.07, Unit::Decimal(2)), 0.1);
     }
 
     #[test]
@@ -189,5 +231,14 @@ mod tests {
         assert_eq!(Unit::Count.show(4.25), "4.25");
         assert_eq!(Unit::Count.show(4.5), "4.5");
         assert_eq!(Unit::Count.show(f64::NAN), "–");
+    }
+
+    #[test]
+    fn decimals_are_fixed_and_grouped() {
+        assert_eq!(Unit::Decimal(2).show(4757.3), "4,757.30");
+        assert_eq!(Unit::Decimal(4).show(0.0041), "0.0041");
+        assert_eq!(Unit::Decimal(2).show(-0.04), "−0.04");
+        assert_eq!(Unit::Decimal(2).show(-0.001), "0.00");
+        assert_eq!(Unit::Decimal(2).show(f64::INFINITY), "–");
     }
 }

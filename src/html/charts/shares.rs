@@ -96,14 +96,13 @@ pub fn stacked_bar(title: &str, shares: &[Estimate<'_>]) -> Svg {
     for (i, share) in shares.iter().enumerate() {
         let y = LEGEND_Y + i as f64 * LINE;
         canvas.swatch(PAD, y, 12.0, i);
-        let (label, cut) = fit(share.label, 200.0);
-        canvas.text_with_tip(
+        canvas.fitted_text(
             PAD + 20.0,
             y + 10.5,
             Anchor::Start,
             "label",
-            &label,
-            cut.then_some(share.label),
+            share.label,
+            200.0,
         );
         canvas.text(290.0, y + 10.5, Anchor::End, "value", &percent(share.value));
         if let Some((low, high)) = share.interval() {
@@ -182,14 +181,13 @@ pub fn small_multiples(title: &str, series: &[&str], groups: &[Group<'_>]) -> Sv
     for (g, group) in groups.iter().enumerate() {
         let y = rows_y + g as f64 * row;
         canvas.open_group("row");
-        let (label, cut) = fit(group.label, LABEL_END - PAD);
-        canvas.text_with_tip(
+        canvas.fitted_text(
             LABEL_END,
             y + 11.0,
             Anchor::End,
             "label",
-            &label,
-            cut.then_some(group.label),
+            group.label,
+            LABEL_END - PAD,
         );
         if let Some(count) = group.count {
             canvas.text(

@@ -3,7 +3,7 @@
 //! bound each number is, and whether its interval straddles it.
 
 use super::{Estimate, PAD, Unit, WIDTH, ci_text, nice_max};
-use crate::html::svg::{Anchor, Canvas, Svg, finite_or, fit, fit_note};
+use crate::html::svg::{Anchor, Canvas, Svg, finite_or, fit_note};
 
 /// What the gate concluded about one value, decided by the caller's
 /// statistics (DESIGN.md section 6), not by the chart.
@@ -112,14 +112,13 @@ pub fn thresholds(title: &str, rows: &[Threshold<'_>]) -> Svg {
 
         let status = row.gate.text();
         let status_w = crate::html::svg::text_width(status);
-        let (label, cut) = fit(row.label, WIDTH - 2.0 * PAD - status_w - 12.0);
-        canvas.text_with_tip(
+        canvas.fitted_text(
             PAD,
             y + 12.0,
             Anchor::Start,
             "label strong",
-            &label,
-            cut.then_some(row.label),
+            row.label,
+            WIDTH - 2.0 * PAD - status_w - 12.0,
         );
         canvas.text(
             WIDTH - PAD,
