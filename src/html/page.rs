@@ -283,11 +283,11 @@ impl Section {
     pub fn prose(mut self, text: &str) -> Section {
         let mut pieces: Vec<String> = text.split('`').map(str::to_string).collect();
         // An odd number of backticks: the last one opens nothing.
-        if pieces.len() % 2 == 0 {
-            if let (Some(last), Some(before)) = (pieces.pop(), pieces.last_mut()) {
-                before.push('`');
-                before.push_str(&last);
-            }
+        if pieces.len().is_multiple_of(2)
+            && let (Some(last), Some(before)) = (pieces.pop(), pieces.last_mut())
+        {
+            before.push('`');
+            before.push_str(&last);
         }
         let out = self.markup();
         out.push_str("<p>");

@@ -224,16 +224,16 @@ impl App {
                     Some(customer) => Recipient::Known(customer),
                     None => Recipient::Unknown(digits.clone()),
                 };
-                if let Some(by_user_id) = by_user_id {
-                    if by_user_id.wa_id != digits {
-                        return Err(Refusal::new(
-                            ErrorCode::InvalidParameter,
-                            format!(
-                                "Params to '{to}' and recipient '{}' name different users",
-                                by_user_id.user_id
-                            ),
-                        ));
-                    }
+                if let Some(by_user_id) = by_user_id
+                    && by_user_id.wa_id != digits
+                {
+                    return Err(Refusal::new(
+                        ErrorCode::InvalidParameter,
+                        format!(
+                            "Params to '{to}' and recipient '{}' name different users",
+                            by_user_id.user_id
+                        ),
+                    ));
                 }
                 Ok((to.to_owned(), recipient))
             }

@@ -290,10 +290,10 @@ impl Bot {
                 .or_insert_with(|| FlowSession::new(self.flow, seed));
             session.reply(input)
         };
-        if let Some((every, wait)) = faults.slow {
-            if self.faulty(Some(every), &from) {
-                tokio::time::sleep(wait).await;
-            }
+        if let Some((every, wait)) = faults.slow
+            && self.faulty(Some(every), &from)
+        {
+            tokio::time::sleep(wait).await;
         }
         let mut waited = Duration::ZERO;
         for said in &turn.messages {
