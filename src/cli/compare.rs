@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 
 use super::git::Revision;
-use super::output::destinations;
+use super::output::Outputs;
 use super::run::progress_bar;
 use super::{Environment, note};
 use crate::compare::{
@@ -58,14 +58,8 @@ pub(super) struct Args {
     /// scenario's number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPLICATIONS)))]
     replications: Option<u32>,
-    /// The format of standard output, and of `--out` files whose extension
-    /// names none (.txt, .md, .yaml, .json, .html).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    /// Write the comparison to this file (repeatable; `-` is standard
-    /// output). Each file's format follows its extension.
-    #[arg(long, value_name = "FILE")]
-    out: Vec<PathBuf>,
+    #[command(flatten)]
+    outputs: Outputs,
     /// Exit 1 when any of these metrics is significantly worse under B
     /// (comma-separated or repeated: `abandonment,self_resolution`).
     #[arg(long, value_name = "METRIC", value_delimiter = ',')]
@@ -106,7 +100,7 @@ fn shown(path: &Path) -> String {
 }
 
 pub(super) fn compare(args: &Args, environment: Environment) -> Result<ExitStatus, Error> {
-    let destinations = destinations(&args.out, args.format)?;
+    let destinations = args.outputs.destinations()?;
     let gates = gates(&args.fail_if_worse)?;
     let mut options = RunOptions::new();
     if let Some(seed) = args.seed {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::output::destinations;
+use super::output::Outputs;
 use super::run::write_reports;
 use super::{Environment, note};
 use crate::diagnostic::render_text;
@@ -16,7 +16,6 @@ use crate::live::{self, Business, Clock, LiveConfig, LiveError, RehearsalOptions
 use crate::load::Loader;
 use crate::model::Millis;
 use crate::model::duration::parse_duration;
-use crate::report::Format;
 
 /// The most customers at once: each holds a few open connections.
 const MAX_CONCURRENCY: usize = 10_000;
@@ -59,13 +58,8 @@ pub(super) struct Args {
     /// Use this seed for the customers instead of the scenario's.
     #[arg(long)]
     seed: Option<u64>,
-    /// The format of standard output, and of `--out` files whose extension
-    /// names none (.txt, .md, .yaml, .json).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    /// Write the report to this file (repeatable; `-` is standard output).
-    #[arg(long, value_name = "FILE")]
-    out: Vec<PathBuf>,
+    #[command(flatten)]
+    outputs: Outputs,
     /// Also show N conversations, as the customer saw them.
     #[arg(long, value_name = "N")]
     transcripts: Option<usize>,
@@ -79,7 +73,7 @@ fn duration(text: &str) -> Result<Millis, String> {
 }
 
 pub(super) fn live(args: &Args, environment: Environment) -> Result<ExitStatus, Error> {
-    let destinations = destinations(&args.out, args.format)?;
+    let destinations = args.outputs.destinations()?;
     let usage = |error: LiveError| Error::Usage(format!("--{}", error_flag(&error, args)));
     let listen = live::listen_address(&args.listen).map_err(usage)?;
     let clock = Clock::new(args.speed).map_err(usage)?;

@@ -7,6 +7,27 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::report::Format;
 
+/// The `--format` and `--out` flags of the commands that write a report
+/// (run, compare, live).
+#[derive(clap::Args, Debug)]
+pub(super) struct Outputs {
+    /// The format of standard output, and of `--out` files whose extension
+    /// names none (.txt, .md, .yaml, .json, .html).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write the report to this file (repeatable; `-` is standard output).
+    /// Each file's format follows its extension.
+    #[arg(long, value_name = "FILE")]
+    out: Vec<PathBuf>,
+}
+
+impl Outputs {
+    /// Where the output goes, each in its format (see [`destinations`]).
+    pub(super) fn destinations(&self) -> Result<Vec<(Destination, Format)>, Error> {
+        destinations(&self.out, self.format)
+    }
+}
+
 /// Where a command's output goes, each in its format: the files of `--out`
 /// (`-` is standard output) in the format their extension names, else
 /// `format`; standard output in `format` (text by default) without `--out`.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::output::{Destination, destinations};
+use super::output::{Destination, Outputs};
 use super::{Environment, note};
 use crate::diagnostic::render_text;
 use crate::error::{Error, ExitStatus};
@@ -27,14 +27,8 @@ pub(super) struct Args {
     /// still simulates the scenario's `duration`.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPLICATIONS)))]
     replications: Option<u32>,
-    /// The format of standard output, and of `--out` files whose extension
-    /// names none (.txt, .md, .yaml, .json, .html).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    /// Write the report to this file (repeatable; `-` is standard output).
-    /// Each file's format follows its extension.
-    #[arg(long, value_name = "FILE")]
-    out: Vec<PathBuf>,
+    #[command(flatten)]
+    outputs: Outputs,
     /// Also show N sample conversations, as the customer saw them.
     #[arg(long, value_name = "N")]
     transcripts: Option<usize>,
@@ -48,7 +42,7 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, Error> {
-    let destinations = destinations(&args.out, args.format)?;
+    let destinations = args.outputs.destinations()?;
     let mut options = RunOptions::new();
     if let Some(seed) = args.seed {
         options = options.seed(seed);
