@@ -68,3 +68,53 @@ fn the_number_of_replications_never_changes_what_one_replication_simulates() {
         );
     }
 }
+
+#[test]
+fn scenarios_run_together_report_as_each_run_alone() {
+    // `run` puts every scenario's replications on one pool of threads; the
+    // reports must be those of each scenario run by itself.
+    let together = render(&common::rehearse_in(
+        common::root(),
+        &[
+            "run",
+            "scenarios/clinic/monday-8am.yaml",
+            "scenarios/bank/lunchtime-peak.yaml",
+            "--format",
+            "yaml",
+            "--replications",
+            "5",
+        ],
+    ));
+    let alone: Vec<String> = [
+        "scenarios/clinic/monday-8am.yaml",
+        "scenarios/bank/lunchtime-peak.yaml",
+    ]
+    .iter()
+    .map(|file| {
+        render(&common::rehearse_in(
+            common::root(),
+            &["run", file, "--format", "yaml", "--replications", "5"],
+        ))
+    })
+    .collect();
+    assert!(together.contains("scenario: monday-8am") && together.contains("lunchtime-peak"));
+    assert_eq!(together.matches("scenario:").count(), 2);
+    // Each report is a YAML document of its own in both.
+    let documents = |text: &str| -> Vec<String> {
+        text.split("\n---")
+            .map(|doc| doc.trim_start_matches("---").trim().to_string())
+            .filter(|doc| !doc.is_empty())
+            .collect()
+    };
+    let alone: Vec<String> = alone.iter().flat_map(|text| documents(text)).collect();
+    assert_eq!(documents(&together), alone);
+}
+
+fn render(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}

@@ -13,7 +13,7 @@ use crate::load::Loader;
 use crate::model::scenario::MAX_REPLICATIONS;
 use crate::report::transcript::Filter;
 use crate::report::{Format, Report, Style};
-use crate::sim::{RunOptions, simulate};
+use crate::sim::{RunOptions, Simulation, simulate_all};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
@@ -106,13 +106,15 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
         .map(|scenario| u64::from(options.replications_for(scenario)))
         .sum();
     let bar = progress_bar(environment, total);
-    let reports: Vec<Report> = scenarios
-        .iter()
-        .map(|scenario| {
-            // The bar writes to the terminal: a name must not act on it.
-            bar.set_message(crate::source::printable(&scenario.name).into_owned());
-            simulate(scenario, &options, &|| bar.inc(1)).into_report()
-        })
+    // The bar writes to the terminal: a name must not act on it.
+    bar.set_message(match scenarios.as_slice() {
+        [scenario] => crate::source::printable(&scenario.name).into_owned(),
+        many => format!("{} scenarios", many.len()),
+    });
+    // All scenarios' replications share one pool of threads.
+    let reports: Vec<Report> = simulate_all(&scenarios, &options, &|| bar.inc(1))
+        .into_iter()
+        .map(Simulation::into_report)
         .collect();
     bar.finish_and_clear();
     write_reports(&reports, &destinations, environment)?;

@@ -137,30 +137,81 @@ pub fn simulate(
     options: &RunOptions,
     progress: &(dyn Fn() + Sync),
 ) -> Simulation {
-    let seed = options.seed_for(scenario);
-    let replications = options.replications_for(scenario);
-    let mut merged = Tallies::for_scenario(scenario);
-    let mut intervals = Intervals::default();
+    let mut simulations = simulate_all(std::slice::from_ref(scenario), options, progress);
+    simulations.pop().expect("one simulation per scenario")
+}
+
+/// Runs every replication of every scenario on one pool of threads, so a
+/// run of several scenarios keeps every core busy until the last
+/// replication, and reports each scenario as [`simulate`] does (the same
+/// numbers: replications are folded per scenario, in order). `progress`
+/// is called once per finished replication.
+pub(crate) fn simulate_all(
+    scenarios: &[Scenario],
+    options: &RunOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Simulation> {
+    let seeds: Vec<u64> = scenarios.iter().map(|s| options.seed_for(s)).collect();
+    let counts: Vec<u32> = scenarios
+        .iter()
+        .map(|s| options.replications_for(s))
+        .collect();
+    // Replication `r` of scenario `s` is job `starts[s] + r`.
+    let mut starts = Vec::with_capacity(counts.len());
+    let mut total = 0u32;
+    for count in &counts {
+        starts.push(total);
+        // Scenarios hold at most MAX_REPLICATIONS each; past u32's jobs,
+        // run them one scenario at a time rather than overflow.
+        let Some(sum) = total.checked_add(*count) else {
+            return scenarios
+                .iter()
+                .map(|scenario| simulate(scenario, options, progress))
+                .collect();
+        };
+        total = sum;
+    }
+    let job = |index: u32| {
+        let scenario = starts.partition_point(|start| *start <= index) - 1;
+        (scenario, index - starts[scenario])
+    };
+    let mut folded: Vec<(Tallies, Intervals)> = scenarios
+        .iter()
+        .map(|scenario| (Tallies::for_scenario(scenario), Intervals::default()))
+        .collect();
     parallel::in_order_on(
-        options.threads_for(replications),
-        replications,
-        |replication| replicate(scenario, seed, replication),
-        |_, tallies| {
-            intervals.add(Report::of_replication(scenario, seed, &tallies).metrics());
+        options.threads_for(total),
+        total,
+        |index| {
+            let (s, replication) = job(index);
+            replicate(&scenarios[s], seeds[s], replication)
+        },
+        |index, tallies| {
+            let (s, _) = job(index);
+            let (merged, intervals) = &mut folded[s];
+            intervals.add(Report::of_replication(&scenarios[s], seeds[s], &tallies).metrics());
             merged.merge(&tallies);
             progress();
         },
     );
-    let mut report = Report::new(scenario, seed, replications, &merged)
-        .with_intervals(|metric| intervals.interval(metric));
-    if options.transcripts > 0 {
-        report.transcripts = transcript::transcripts(
-            scenario,
-            seed,
-            replications,
-            options.transcripts,
-            &options.filter,
-        );
-    }
-    Simulation { report, intervals }
+    scenarios
+        .iter()
+        .zip(folded)
+        .enumerate()
+        .map(|(s, (scenario, (merged, intervals)))| {
+            let (seed, replications) = (seeds[s], counts[s]);
+            let mut report = Report::new(scenario, seed, replications, &merged)
+                .with_intervals(|metric| intervals.interval(metric));
+            if options.transcripts > 0 {
+                report.transcripts = transcript::transcripts(
+                    scenario,
+                    seed,
+                    replications,
+                    options.transcripts,
+                    &options.filter,
+                );
+            }
+            Simulation { report, intervals }
+        })
+        .collect()
 }
