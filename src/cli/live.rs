@@ -51,7 +51,7 @@ pub(super) struct Args {
     #[arg(long, value_name = "N", default_value_t = 200,
           value_parser = clap::value_parser!(u32).range(1..=MAX_CONCURRENCY as i64))]
     concurrency: u32,
-    /// How long conversations may go on after the last arrival before they
+    /// How long conversations may go on after the arrival window ends (warm-up plus duration) before they
     /// are cut off (real time).
     #[arg(long, value_name = "DURATION", default_value = "1m", value_parser = duration)]
     drain: Millis,

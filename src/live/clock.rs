@@ -38,6 +38,11 @@ struct Inner {
 /// keeps millisecond arithmetic far from overflow for any rehearsal length.
 const MAX_SPEED: f64 = 365.0 * 24.0 * 3600.0;
 
+/// The slowest a clock may run: a customer second per 1,000 wall seconds.
+/// Slower would make an hour of traffic take years of wall time, and wall
+/// durations computed from customer time overflow.
+const MIN_SPEED: f64 = 0.001;
+
 impl Clock {
     /// Real time: starts now and runs at wall-clock speed.
     pub fn real() -> Clock {
@@ -59,8 +64,7 @@ impl Clock {
     }
 
     /// A clock that starts now (real time) and runs `speed`× faster than
-    /// wall time; `speed` must be finite, positive and at most one year per
-    /// second.
+    /// wall time; `speed` must be from 0.001 to one year per second.
     pub fn new(speed: f64) -> Result<Clock, LiveError> {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -71,7 +75,7 @@ impl Clock {
     /// A clock that starts at `origin` (since the Unix epoch) and runs
     /// `speed`× faster than wall time.
     pub fn starting_at(origin: Duration, speed: f64) -> Result<Clock, LiveError> {
-        if !(speed.is_finite() && speed > 0.0 && speed <= MAX_SPEED) {
+        if !(speed.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&speed)) {
             return Err(LiveError::Speed(speed));
         }
         Ok(Clock::at(origin, speed))
@@ -129,8 +133,24 @@ mod tests {
 
     #[test]
     fn refuses_nonsense_speeds() {
-        for speed in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e12] {
+        // 1e-300 once overflowed a wall-time conversion (a panic); 1e-9
+        // would take years.
+        for speed in [
+            0.0,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            1e12,
+            1e-300,
+            1e-9,
+            0.000_999,
+        ] {
             assert!(Clock::new(speed).is_err(), "{speed}");
         }
+        for speed in [0.001, 1.0, 31_536_000.0] {
+            assert!(Clock::new(speed).is_ok(), "{speed}");
+        }
+        let message = Clock::new(1e300).unwrap_err().to_string();
+        assert!(message.ends_with("not 1e300"), "{message}");
     }
 }

@@ -34,8 +34,8 @@ pub enum LiveError {
         /// What is wrong with it.
         reason: String,
     },
-    /// A clock speed that is not a positive, finite number.
-    #[error("speed must be a positive number of at most 31536000 (a year per second), not {0}")]
+    /// A clock speed outside 0.001 to a year per second.
+    #[error("speed must be a number from 0.001 to 31536000 (a year per second), not {}", shown(*.0))]
     Speed(f64),
     /// The HTTP client could not be set up.
     #[error("failed to set up the HTTP client: {0}")]
@@ -48,12 +48,13 @@ pub enum LiveError {
 /// A webhook could not be delivered to the bot.
 #[derive(Debug, thiserror::Error)]
 pub enum WebhookError {
-    /// The verification GET could not be made.
-    #[error("failed to reach the bot for the webhook verification: {0}")]
-    VerifyUnreachable(#[source] reqwest::Error),
+    /// The verification GET could not be made (the HTTP error and its
+    /// causes, such as "connection refused").
+    #[error("failed to reach the bot for the webhook verification: {0}; is it running at --bot?")]
+    VerifyUnreachable(String),
     /// The bot refused the verification.
     #[error(
-        "the bot answered the webhook verification with HTTP {status}, not 200 with the challenge: does it expect another verify token?"
+        "the bot answered the webhook verification with HTTP {status}, not 200 with the challenge: is --bot the webhook's full URL (path included), and does the bot expect this verify token?"
     )]
     VerifyStatus {
         /// The HTTP status the bot answered.
@@ -93,4 +94,13 @@ pub enum WebhookError {
     /// The body could not be encoded (not expected to happen).
     #[error("failed to encode the webhook body: {0}")]
     Encode(#[source] serde_json::Error),
+}
+
+/// A speed as a message shows it: short, even when it is huge or tiny.
+fn shown(speed: f64) -> String {
+    if speed.is_finite() && speed != 0.0 && !(1e-3..1e9).contains(&speed.abs()) {
+        format!("{speed:e}")
+    } else {
+        speed.to_string()
+    }
 }

@@ -6,7 +6,7 @@
 //!    at most `concurrency` at once; arrivals stop after the warm-up and
 //!    the `duration`. Each talks to the bot ([`conversation`]); the
 //!    stand-in's events are routed to them by phone number.
-//! 3. Conversations still going a bounded `drain` after the last arrival are
+//! 3. Conversations still going a bounded `drain` after the arrival window ends are
 //!    cut off (and Ctrl-C cuts everything off): the report says so.
 //! 4. Customers the bot handed off join the scenario's agent queues, which
 //!    are simulated as in `run` — by the same code (`sim::agents`), after the
@@ -45,7 +45,7 @@ pub struct RehearsalOptions {
     /// The most customers talking to the bot at once; an arrival beyond
     /// waits for a place (and is counted as delayed).
     pub concurrency: usize,
-    /// How long conversations may go on after the last arrival (wall time)
+    /// How long conversations may go on after the arrival window ends (wall time)
     /// before they are cut off.
     pub drain: Duration,
     /// How many conversations to write down, as the customer saw them (the

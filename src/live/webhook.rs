@@ -209,7 +209,7 @@ impl WebhookSender {
             .timeout(inner.retry.timeout)
             .send()
             .await
-            .map_err(WebhookError::VerifyUnreachable)?;
+            .map_err(|error| WebhookError::VerifyUnreachable(error_chain(&error)))?;
         let status = response.status().as_u16();
         if status != 200 {
             return Err(WebhookError::VerifyStatus { status });
@@ -217,7 +217,7 @@ impl WebhookSender {
         let body = response
             .text()
             .await
-            .map_err(WebhookError::VerifyUnreachable)?;
+            .map_err(|error| WebhookError::VerifyUnreachable(error_chain(&error)))?;
         if body != challenge {
             return Err(WebhookError::VerifyBody {
                 body: body.chars().take(100).collect(),
