@@ -40,10 +40,11 @@ impl IntentRoutes {
     pub(crate) fn compile(&mut self, intents: &[Intent]) {
         let mut patterns: Vec<&str> = Vec::new();
         let mut route = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (index, (intent, _)) in self.routes.iter().enumerate() {
             for keyword in &intents[*intent].keywords {
                 // A keyword of an earlier route already answers first.
-                if !patterns.contains(&keyword.as_str()) {
+                if seen.insert(keyword.as_str()) {
                     patterns.push(keyword);
                     route.push(index);
                 }
