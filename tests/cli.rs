@@ -298,3 +298,49 @@ fn a_directory_without_scenarios_is_an_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no scenario found in ."));
 }
+
+#[test]
+fn an_output_nobody_can_write_is_refused_before_the_run() {
+    // A directory, or a file in a directory that does not exist, for each
+    // command that writes files: exit 2 at once, naming the flag and what
+    // to do, instead of a write error after the whole run.
+    let dir = common::root().join("target").join("cli-out-refusals");
+    std::fs::create_dir_all(&dir).unwrap();
+    let missing = dir.join("missing").join("report.html");
+    let dir_text = dir.display().to_string();
+    let missing_text = missing.display().to_string();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["run", "scenarios/shop/peak-hour.yaml", "--out", &dir_text],
+            "is a directory; name a file in it",
+        ),
+        (
+            &[
+                "run",
+                "scenarios/shop/peak-hour.yaml",
+                "--out",
+                &missing_text,
+            ],
+            "does not exist; create it first",
+        ),
+        (
+            &[
+                "compare",
+                "scenarios/shop/peak-hour.yaml",
+                "--flow",
+                "scenarios/shop/flow-v2.yaml",
+                "--out",
+                &missing_text,
+            ],
+            "--out",
+        ),
+        (&["check", "--html", &missing_text], "--html"),
+    ];
+    for (args, expected) in cases {
+        let output = rehearse(args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!missing.exists());
+    }
+}

@@ -902,12 +902,24 @@ fn a_failed_run_leaves_an_earlier_report_untouched() {
         std::fs::read_to_string(dir.join("report.txt")).unwrap(),
         before
     );
-    // An output that cannot be written is exit 1, and leaves no temporary file.
+    // An output in a directory that does not exist is refused before the
+    // run (exit 2), naming the directory.
     std::fs::write(dir.join("flow.yaml"), FLOW).unwrap();
     let ran = bounded(
         &dir,
         &["run", "--out", "no/such/dir/report.txt", "scenario.yaml"],
     );
+    assert_eq!(ran.code, Some(2), "{}", ran.both());
+    assert!(
+        ran.stderr
+            .contains("the directory no/such/dir does not exist"),
+        "{}",
+        ran.both()
+    );
+    // An output that cannot be written (a name longer than the file system
+    // allows) is exit 1, and leaves no temporary file.
+    let too_long = format!("{}.txt", "r".repeat(300));
+    let ran = bounded(&dir, &["run", "--out", &too_long, "scenario.yaml"]);
     assert_eq!(ran.code, Some(1), "{}", ran.both());
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

@@ -66,6 +66,11 @@ pub(super) fn check(
     step_summary: Option<PathBuf>,
 ) -> Result<ExitStatus, Error> {
     let mode = update_mode(args, environment)?;
+    for (flag, file) in [("--junit", &args.junit), ("--html", &args.html)] {
+        if let Some(file) = file {
+            super::output::writable_place(flag, file)?;
+        }
+    }
     let mut options = RunOptions::new();
     if let Some(replications) = args.replications {
         options = options.replications(replications).map_err(Error::Usage)?;

@@ -42,6 +42,9 @@ pub(crate) fn destinations(
     out.iter()
         .map(|path| {
             let destination = Destination::parse(path);
+            if let Destination::File(file) = &destination {
+                writable_place("--out", file)?;
+            }
             let by_extension = path
                 .extension()
                 .and_then(|ext| ext.to_str())
@@ -61,6 +64,30 @@ pub(crate) fn destinations(
             Ok((destination, format))
         })
         .collect()
+}
+
+/// Refuses, before any work, a `flag` (`--out`, `--junit`, `--html`) that
+/// names a directory or a file in
+/// a directory that does not exist: found only after a long run, the
+/// mistake would cost the run.
+pub(crate) fn writable_place(flag: &str, path: &Path) -> Result<(), Error> {
+    let shown = || crate::source::printable(&path.display().to_string()).into_owned();
+    if path.is_dir() {
+        return Err(Error::Usage(format!(
+            "{flag} {} is a directory; name a file in it, like {}",
+            shown(),
+            crate::source::printable(&path.join("report.txt").display().to_string())
+        )));
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(parent) = parent.filter(|parent| !parent.is_dir()) {
+        return Err(Error::Usage(format!(
+            "{flag} {}: the directory {} does not exist; create it first",
+            shown(),
+            crate::source::printable(&parent.display().to_string())
+        )));
+    }
+    Ok(())
 }
 
 /// The name users write for `format`.
