@@ -891,3 +891,49 @@ fn against_explains_what_git_cannot_give() {
         .unwrap();
     refused(&output, "is not in a git repository");
 }
+
+#[test]
+fn a_flow_given_as_version_b_suggests_the_flow_flag() {
+    refused(
+        &rehearse(
+            common::root(),
+            &[
+                "compare",
+                "scenarios/shop/peak-hour.yaml",
+                "scenarios/shop/flow-v2.yaml",
+            ],
+        ),
+        "write `--flow scenarios/shop/flow-v2.yaml`",
+    );
+}
+
+#[test]
+fn a_variant_nobody_reaches_under_b_is_not_judged() {
+    // The A/B test ends but its split node stays: under B nobody reaches
+    // either variant. Their rates under B are not 0%, they are unmeasured,
+    // so no variant change may carry a verdict.
+    let dir = common::root()
+        .join("target")
+        .join("compare-unreached-variant");
+    std::fs::create_dir_all(&dir).unwrap();
+    let flow = dir.join("flow.yaml");
+    std::fs::write(
+        &flow,
+        shop_flow().replace("start: welcome_test", "start: welcome_text"),
+    )
+    .unwrap();
+    let comparison = compare(
+        &load(&shop(), None),
+        &load(&shop(), Some(&flow)),
+        &RunOptions::new().replications(4).unwrap(),
+    );
+    let variants = &comparison.groups.variants;
+    assert!(!variants.is_empty());
+    for (name, change) in variants {
+        assert_eq!(change.conversations.b, Some(0), "{name}");
+        for metric in &change.metrics {
+            assert!(metric.b.is_none(), "{name}: {metric:?}");
+            assert_eq!(metric.verdict, Verdict::NoInterval, "{name}: {metric:?}");
+        }
+    }
+}

@@ -22,7 +22,7 @@ use crate::compare::{
     Comparison, Verdict, compare as compare_versions, render_html, render_markdown, render_text,
 };
 use crate::diagnostic::{Diagnostic, render_text as render_diagnostics};
-use crate::error::{Error, ExitStatus};
+use crate::error::{Error, ExitStatus, LoadErrorKind};
 use crate::load::Loader;
 use crate::metric::Metric;
 use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
@@ -31,6 +31,10 @@ use crate::sim::RunOptions;
 use crate::source::printable;
 
 #[derive(Debug, clap::Args)]
+// clap would put the required group before SCENARIO, as if B came first.
+#[command(
+    override_usage = "rehearse compare [OPTIONS] <SCENARIO> (--flow <FLOW> | --against <REF> | <OTHER_SCENARIO>)"
+)]
 #[command(group(
     clap::ArgGroup::new("version_b")
         .required(true)
@@ -130,7 +134,17 @@ pub(super) fn compare(args: &Args, environment: Environment) -> Result<ExitStatu
     } else {
         let other = args.other.as_ref().expect("clap requires a version B");
         let a = load(&plain(), &args.scenario)?;
-        let b = load(&plain(), other)?;
+        let b = load(&plain(), other).map_err(|error| match error {
+            // `compare SCENARIO FLOW` is the likely slip for `--flow FLOW`.
+            Error::Load(mut error) if matches!(error.kind, LoadErrorKind::NotAScenario("flow")) => {
+                error.help = Some(format!(
+                    "to run the scenario with this flow as version B, write `--flow {}`",
+                    shown(other)
+                ));
+                Error::Load(error)
+            }
+            error => error,
+        })?;
         (a, b, (shown(&args.scenario), shown(other)))
     };
     let mut warnings: Vec<Diagnostic> = a.warnings.into_iter().chain(b.warnings).collect();

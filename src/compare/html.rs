@@ -55,9 +55,9 @@ pub fn render_html(comparison: &Comparison) -> String {
         .lead(&version_line("A", &comparison.a))
         .lead(&version_line("B", &comparison.b))
         .lead(&format!(
-            "Seed {} · {} paired replications · {} customers, each met by both versions. Changes are B − A; intervals are 95% paired t intervals over replications.",
+            "Seed {} · {} · {} customers, each met by both versions. Changes are B − A; intervals are 95% paired t intervals over replications.",
             comparison.seed,
-            comparison.replications,
+            super::counted(comparison.replications, "paired replication"),
             thousands(comparison.conversations)
         ));
     let lines = verdict_lines(comparison);
@@ -484,8 +484,8 @@ fn funnel(comparison: &Comparison) -> Option<Section> {
     let mut notes = Vec::new();
     if moved.len() > nodes.len() {
         notes.push(format!(
-            "{} more nodes moved less",
-            moved.len() - nodes.len()
+            "{} moved less",
+            super::counted((moved.len() - nodes.len()) as u64, "more node")
         ));
     }
     if still > 0 {

@@ -44,11 +44,11 @@ pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Resu
     };
     writeln!(
         out,
-        "B = {} against A = {}: seed {}, {} paired replications, {} customers each met by both versions. Intervals are 95% paired t intervals of B − A over replications.",
+        "B = {} against A = {}: seed {}, {}, {} customers each met by both versions. Intervals are 95% paired t intervals of B − A over replications.",
         version(&comparison.b),
         version(&comparison.a),
         comparison.seed,
-        comparison.replications,
+        super::counted(comparison.replications, "paired replication"),
         thousands(comparison.conversations)
     )?;
     for section in table::sections(comparison) {
@@ -86,7 +86,11 @@ pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Resu
         draw(&funnel, out)?;
         let more = comparison.funnel.len() - still - funnel.rows.len();
         if more > 0 || still > 0 {
-            writeln!(out, "\n{more} more nodes moved less; {still} did not move.")?;
+            writeln!(
+                out,
+                "\n{} moved less; {still} did not move.",
+                super::counted(more as u64, "more node")
+            )?;
         }
     }
     for (group, title) in [

@@ -49,23 +49,24 @@ use crate::tally::Tallies;
 /// Serialised (YAML, JSON) with these keys, only ever added to:
 ///
 /// ```yaml
-/// a: {label: scenarios/shop/flow.yaml, scenario: peak-hour, flow: {name: harbour-shop, version: "1.1"}}
-/// b: {label: scenarios/shop/flow-v2.yaml, scenario: peak-hour, flow: {name: harbour-shop, version: "1.2"}}
+/// a: {label: scenarios/shop/flow.yaml, scenario: peak-hour, flow: {name: harbour-shop, version: "1.2"}}
+/// b: {label: scenarios/shop/flow-v2.yaml, scenario: peak-hour, flow: {name: harbour-shop, version: "1.3"}}
 /// seed: 20240617
 /// replications: 20             # paired: replication r of A and of B met the same customers
 /// conversations: 6053          # customers, each met by both versions
 /// summary: {verdict: mixed, better: [...], worse: [...]}
 /// metrics: [{metric: rates.abandonment, unit: fraction, higher_is_better: false,
-///            a: 0.117, b: 0.131, difference: 0.014, ci95: [0.008, 0.02], verdict: worse,
-///            replications: 20, variance_reduction: 4.2, independent_ci95: [0.002, 0.026]}, ...]
-/// transitions: {counts: {self_resolved: {self_resolved: 3400, ...}, ...}, changed: 212,
-///               mcnemar: {test: exact_binomial, outcome: self_resolved, lost: 150, gained: 30,
-///                         p_value: 1.0e-20, significant: true}}
-/// funnel: [{node: lookup_order, presence: both, a: {entered: 2878, abandoned: 2},
-///           b: {entered: 2880, abandoned: 40}, entered_change: 2, abandoned_change: 38}, ...]
+///            a: 0.11554, b: 0.10942, difference: -0.00612, ci95: [-0.008749, -0.003491],
+///            verdict: better, replications: 20, variance_reduction: 33.16,
+///            independent_ci95: [-0.021257, 0.009017]}, ...]
+/// transitions: {counts: {self_resolved: {self_resolved: 3442, ...}, ...}, changed: 242,
+///               mcnemar: {test: exact_binomial, outcome: self_resolved, lost: 30, gained: 102,
+///                         p_value: 2.257e-10, significant: true}}
+/// funnel: [{node: ask_order, presence: both, a: {entered: 2937, abandoned: 29},
+///           b: {entered: 2691, abandoned: 26}, entered_change: -246, abandoned_change: -3}, ...]
 /// groups: {personas: {parcel-chaser: {conversations: {a: 2673, b: 2673}, metrics: [...]}},
 ///          segments: {...}, variants: {...}}
-/// pairing: {variance_reduction: 6.8, narrowing: 2.6}
+/// pairing: {variance_reduction: 33.16, narrowing: 5.76}
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
@@ -951,3 +952,11 @@ fn pairing_gain(changes: &[Change]) -> Pairing {
 
 #[cfg(test)]
 mod tests;
+
+/// `count` and `noun`, plural unless one: "1 paired replication",
+/// "20 paired replications".
+pub(crate) fn counted(count: impl Into<u64>, noun: &str) -> String {
+    let count = count.into();
+    let s = if count == 1 { "" } else { "s" };
+    format!("{count} {noun}{s}")
+}

@@ -37,9 +37,9 @@ pub fn render_text(comparison: &Comparison, style: Style, out: &mut dyn Write) -
     writeln!(out, "  B  {}", version(&comparison.b))?;
     writeln!(
         out,
-        "  seed {} · {} paired replications · {} customers, each met by both versions",
+        "  seed {} · {} · {} customers, each met by both versions",
         comparison.seed,
-        comparison.replications,
+        super::counted(comparison.replications, "paired replication"),
         thousands(comparison.conversations)
     )?;
 
@@ -114,7 +114,10 @@ pub fn render_text(comparison: &Comparison, style: Style, out: &mut dyn Write) -
         let more = comparison.funnel.len() - still - shown;
         let mut notes = Vec::new();
         if more > 0 {
-            notes.push(format!("{more} more nodes moved less"));
+            notes.push(format!(
+                "{} moved less",
+                super::counted(more as u64, "more node")
+            ));
         }
         if still > 0 {
             notes.push(format!(

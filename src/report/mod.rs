@@ -1117,6 +1117,11 @@ impl Report {
             for (name, breakdown) in self.groups(group) {
                 let metric = |m| Metric::Group(group, name.clone(), m);
                 names.push(metric(GroupMetric::Conversations));
+                // A group nobody reached measured nothing: its shares and
+                // rates (0 of 0) are not numbers to compare or check.
+                if breakdown.conversations == 0 {
+                    continue;
+                }
                 names.extend(Outcome::ALL.map(|o| metric(GroupMetric::Outcome(o))));
                 names.extend(Rate::ALL.map(|r| metric(GroupMetric::Rate(r))));
                 if breakdown.csat.is_some() {
