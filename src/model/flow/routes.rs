@@ -6,6 +6,13 @@ use aho_corasick::AhoCorasick;
 
 use super::{Intent, IntentId, NodeId, on_word_boundaries};
 
+/// The most keywords one matcher holds. Building an automaton takes time
+/// quadratic in its keywords in the worst case (aho-corasick 1.1 reorders
+/// its states by following swap chains): a hostile flow's 120,000 keywords
+/// took 18 s. A node with more (never a real flow) gets several matchers,
+/// each scanned in turn.
+const KEYWORDS_PER_MATCHER: usize = 1_000;
+
 /// Typed text matching an intent, in route order: the first route whose
 /// intent matches wins. Reads as a slice of `(intent, target)` pairs.
 #[derive(Debug, Clone, Default)]
@@ -14,11 +21,11 @@ pub struct IntentRoutes {
     /// Built by [`IntentRoutes::compile`] once the flow's intents are known;
     /// without it, [`IntentRoutes::first_match`] tries the intents one by
     /// one (same answer, slower).
-    keywords: Option<Keywords>,
+    keywords: Option<Vec<Keywords>>,
 }
 
-/// Every keyword of the routed intents, deduplicated, each with the first
-/// route it belongs to.
+/// Keywords of the routed intents, deduplicated, each with the first route
+/// it belongs to: at most [`KEYWORDS_PER_MATCHER`] per matcher.
 #[derive(Debug, Clone)]
 struct Keywords {
     matcher: AhoCorasick,
@@ -50,12 +57,19 @@ impl IntentRoutes {
                 }
             }
         }
-        // Keywords are short and few (a flow's are bounded by its size), so
-        // building can only fail on a size limit we cannot reach; fall back
-        // to the one-by-one path rather than panic.
-        self.keywords = AhoCorasick::new(&patterns)
-            .ok()
-            .map(|matcher| Keywords { matcher, route });
+        // Building can only fail on a size limit a flow within the file
+        // limits cannot reach; fall back to the one-by-one path rather than
+        // panic.
+        self.keywords = patterns
+            .chunks(KEYWORDS_PER_MATCHER)
+            .zip(route.chunks(KEYWORDS_PER_MATCHER))
+            .map(|(patterns, route)| {
+                AhoCorasick::new(patterns).ok().map(|matcher| Keywords {
+                    matcher,
+                    route: route.to_vec(),
+                })
+            })
+            .collect();
     }
 
     /// The first route whose intent matches typed text: `key` is the text
@@ -76,10 +90,12 @@ impl IntentRoutes {
         };
         // The earliest route a keyword on word boundaries points at...
         let mut first = self.routes.len();
-        for found in keywords.matcher.find_overlapping_iter(key) {
-            let route = keywords.route[found.pattern().as_usize()];
-            if route < first && on_word_boundaries(key, found.start(), found.end()) {
-                first = route;
+        for keywords in keywords {
+            for found in keywords.matcher.find_overlapping_iter(key) {
+                let route = keywords.route[found.pattern().as_usize()];
+                if route < first && on_word_boundaries(key, found.start(), found.end()) {
+                    first = route;
+                }
             }
         }
         // ...unless an earlier route's regex matches.
@@ -156,6 +172,28 @@ mod tests {
             routes.first_match(&intents, "a123456 agent", "a123456 agent"),
             Some((0, 100))
         );
+    }
+
+    #[test]
+    fn thousands_of_keywords_are_split_across_matchers_and_keep_route_order() {
+        let many: Vec<String> = (0..2_500).map(|i| format!("word{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let intents = vec![
+            intent("many", &many, None),
+            intent("late", &["word2499"], None),
+        ];
+        // "word2499" is the many intent's last keyword (in the third
+        // matcher) and the late intent's only one: the first route wins.
+        for (order, expected) in [([0, 1], 0), ([1, 0], 1)] {
+            let mut routes = routes(&order);
+            routes.compile(&intents);
+            assert_eq!(routes.keywords.as_ref().map(Vec::len), Some(3));
+            assert_eq!(
+                routes.first_match(&intents, "so word2499 it is", "so word2499 it is"),
+                Some((expected, 100 + expected))
+            );
+            assert_eq!(routes.first_match(&intents, "word25000", "word25000"), None);
+        }
     }
 
     proptest! {
