@@ -152,6 +152,16 @@ async fn a_run_prints_the_base_url_and_writes_the_live_report() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_stops_cleanly_with_a_partial_report() {
+    stops_cleanly_on(libc::SIGINT).await;
+}
+
+/// CI runners and `timeout` stop a job with SIGTERM, not Ctrl-C.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_cleanly_with_a_partial_report() {
+    stops_cleanly_on(libc::SIGTERM).await;
+}
+
+async fn stops_cleanly_on(signal: libc::c_int) {
     let bot = tiny_bot().await;
     let config = BotConfig::default();
     let mut args = vec!["tests/live/tiny/long.yaml"];
@@ -164,7 +174,7 @@ async fn ctrl_c_stops_cleanly_with_a_partial_report() {
     bot.connect(&base_url);
     tokio::time::sleep(Duration::from_millis(800)).await;
     // SAFETY: kill(2) with the pid of our own child and a valid signal.
-    let sent = unsafe { libc::kill(rehearsal.child.id() as libc::pid_t, libc::SIGINT) };
+    let sent = unsafe { libc::kill(rehearsal.child.id() as libc::pid_t, signal) };
     assert_eq!(sent, 0);
     let (code, stdout, stderr) = tokio::task::block_in_place(|| rehearsal.finish());
     assert_eq!(code, 1, "{stderr}");

@@ -139,10 +139,30 @@ pub(super) fn live(args: &Args, environment: Environment) -> Result<ExitStatus, 
             ));
         }
         let started = Instant::now();
+        // Ctrl-C, or the SIGTERM that CI runners and `timeout` send, stops
+        // the run with a partial report. Without a signal handler, the run
+        // still ends by itself.
         let stop = async {
-            // Without a signal handler, the run still ends by itself.
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
+            let interrupt = async {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            #[cfg(unix)]
+            let terminate = async {
+                use tokio::signal::unix::{SignalKind, signal};
+                match signal(SignalKind::terminate()) {
+                    Ok(mut terminate) => {
+                        terminate.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
+            #[cfg(not(unix))]
+            let terminate = std::future::pending::<()>();
+            tokio::select! {
+                () = interrupt => {}
+                () = terminate => {}
             }
         };
         let report = live::rehearse(Arc::clone(&scenario), stand_in, &options, stop)

@@ -7,7 +7,7 @@
 //!    the `duration`. Each talks to the bot ([`conversation`]); the
 //!    stand-in's events are routed to them by phone number.
 //! 3. Conversations still going a bounded `drain` after the arrival window ends are
-//!    cut off (and Ctrl-C cuts everything off): the report says so.
+//!    cut off (and Ctrl-C or SIGTERM cuts everything off): the report says so.
 //! 4. Customers the bot handed off join the scenario's agent queues, which
 //!    are simulated as in `run` — by the same code (`sim::agents`), after the
 //!    conversations: once handed off, nothing a customer does reaches the
@@ -69,7 +69,7 @@ impl Default for RehearsalOptions {
 
 /// Plays `scenario`'s customers against the bot behind `stand_in`, until the
 /// scenario's arrivals are over and the conversations have drained, or
-/// `stop` resolves (Ctrl-C). Customers run at the speed of the stand-in's
+/// `stop` resolves (Ctrl-C or SIGTERM). Customers run at the speed of the stand-in's
 /// clock ([`LiveConfig::clock`](super::LiveConfig::clock)), which also
 /// closes 24-hour windows in customer time. Fails only when the bot fails the webhook
 /// verification; everything else the bot does wrong is counted in the
