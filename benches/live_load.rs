@@ -18,6 +18,7 @@
 
 #[path = "../tests/live_support/flow_bot.rs"]
 mod flow_bot;
+mod support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,6 +26,7 @@ use std::time::{Duration, Instant};
 use flow_bot::{BotConfig, FlowBot};
 use rehearse::Loader;
 use rehearse::live::{self, Clock, LiveConfig, RehearsalOptions};
+use support::cpu_time;
 
 const FLOW: &str = r#"
 flow: load
@@ -68,18 +70,6 @@ arrivals: {poisson: {per_hour: 1000000}}
 live:
   quiet: 100ms
 "#;
-
-/// CPU time (user + system) this process has used so far.
-fn cpu_time() -> Duration {
-    // SAFETY: getrusage only writes into the struct we pass.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-        usage
-    };
-    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    time(usage.ru_utime) + time(usage.ru_stime)
-}
 
 async fn run(concurrency: usize) {
     let (scenario, _) = Loader::new()

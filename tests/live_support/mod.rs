@@ -19,10 +19,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::get;
-use hmac::{Hmac, KeyInit, Mac};
 use rehearse::live::{self, Customer, LiveConfig, LiveHandle, RetryPolicy};
 use serde_json::{Value, json};
-use sha2::Sha256;
 
 /// Every test finishes within this, or fails instead of hanging.
 pub const TEST_BOUND: Duration = Duration::from_secs(20);
@@ -341,29 +339,13 @@ async fn webhook(State(bot): State<Arc<Bot>>, headers: HeaderMap, raw: Bytes) ->
     }
 }
 
-/// `sha256=<lowercase hex>` as a bot computes it.
+/// `sha256=<lowercase hex>` as a bot computes it, with the test secret.
 pub fn expected_signature(body: &[u8]) -> String {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    flow_bot::signature_of(SECRET, body)
 }
 
-/// What some SDKs do before verifying: every non-ASCII character becomes a
-/// lowercase `\uXXXX` escape (two for characters beyond U+FFFF).
-pub fn re_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
-        }
-    }
-    out
-}
+/// What some SDKs do before verifying (the flow bot's own).
+pub use flow_bot::re_escape;
 
 /// A stand-in for `bot` with short, test-sized retry bounds.
 pub async fn stand_in_for(bot: &TestBot, configure: impl FnOnce(&mut LiveConfig)) -> LiveHandle {
