@@ -22,9 +22,10 @@
 //!    each chart's box holds non-background pixels in several colours.
 //!
 //! Screenshots are kept in `target/screenshots/` for people to look at,
-//! with `readme-*.png`, the top of a page at a fixed size, for the README's
-//! pictures (copied by hand into `docs/`: run-page.png, check-page.png,
-//! run-page-phone-dark.png and compare-page.png). Every Chromium run is killed,
+//! with `readme-*.png`, the top of a page at a fixed size, for the pictures
+//! of the README and the guide (copied by hand into `docs/src/images/`:
+//! run-page.png, check-page.png, run-page-phone-dark.png and
+//! compare-page.png). Every Chromium run is killed,
 //! with its process group, after a timeout. Without Chromium the test is
 //! skipped with a note, unless `CI` is set: then it fails, because CI must
 //! run it (`.ci/run` installs Chromium).
@@ -745,7 +746,7 @@ fn crop(screenshot: &Screenshot, width: usize, height: usize, into: &Path) {
     writer.write_image_data(&pixels).unwrap();
 }
 
-/// The tops of three pages at a fixed size, for the README: written next
+/// The tops of three pages at a fixed size, for the README and the guide: written next
 /// to the other screenshots as `readme-*.png`, cut to the view's width.
 fn readme_shots(chromium: &Path, pages: &[PageFile]) {
     for (page, width, height, dark) in [
