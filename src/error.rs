@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::diagnostic::Diagnostic;
 use crate::source::{KeyPath, Location, printable};
 
-/// How a command ended, as its exit code tells CI (DESIGN.md section 2).
+/// How a command ended, as its exit code tells CI (see docs/src/command-line.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// 0: everything asked for was done and passed.

@@ -1,4 +1,4 @@
-//! Statistics over replications (DESIGN.md section 6, a contract).
+//! Statistics over replications (a contract: see docs/src/statistics.md).
 //!
 //! Replications are independent runs, so the spread of a number between
 //! them gives an honest interval even when conversations within one run

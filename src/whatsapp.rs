@@ -1,4 +1,4 @@
-//! WhatsApp's limits and rules (DESIGN.md section 5), in one place for lint,
+//! WhatsApp's limits and rules (see docs/src/lint-rules.md), in one place for lint,
 //! the engine and live mode. Lengths are counted as WhatsApp counts them, in
 //! Unicode scalar values, so emoji and Arabic are measured right, not in bytes.
 //!

@@ -1,4 +1,4 @@
-//! Verdicts on a scenario's `expect:` entries (DESIGN.md section 6).
+//! Verdicts on a scenario's `expect:` entries (see docs/src/statistics.md).
 //!
 //! `abandonment: "<= 0.12"` gates on the point estimate, the number the
 //! report prints. `abandonment: "<= 0.12 at 95%"` gates on the 95% interval

@@ -1,4 +1,4 @@
-//! The command line (DESIGN.md section 2): clap definitions, the facts about
+//! The command line (see docs/src/command-line.md): clap definitions, the facts about
 //! where we run, and one module per command.
 
 mod check;

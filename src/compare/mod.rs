@@ -1,4 +1,4 @@
-//! Two versions on the same customers (DESIGN.md section 6): is version B
+//! Two versions on the same customers (see docs/src/compare.md): is version B
 //! better than version A, and where?
 //!
 //! Every customer draws from their own random streams, keyed by seed,

@@ -54,7 +54,7 @@ rules! {
     InvalidNode => "F11", "invalid-node", Error, "a node mixes kinds, misses `say`, or has a key its kind does not take";
     SplitShares => "F12", "split-shares", Error, "an A/B split has fewer than two variants, shares that are not fractions adding up to 1, or a variant name used twice";
     InvalidFollowUp => "F13", "invalid-follow-up", Error, "a follow-up names no template, has neither `say` nor `template`, or waits 0 or more than 30 days";
-    // What WhatsApp accepts (DESIGN.md section 5).
+    // What WhatsApp accepts (see docs/src/lint-rules.md).
     ButtonCount => "W01", "button-count", Error, "WhatsApp allows 1 to 3 reply buttons";
     ButtonTitle => "W02", "button-title", Error, "a reply button title is empty or longer than 20 characters";
     ListSize => "W03", "list-size", Error, "a list needs 1 to 10 sections and 1 to 10 rows in total";

@@ -1,4 +1,4 @@
-//! The report: one struct with the contract keys of DESIGN.md section 3,
+//! The report: one struct with the contract keys of docs/src/report.md,
 //! serialised as YAML or JSON and rendered as text, markdown or an HTML
 //! page for people.
 //!
@@ -30,7 +30,7 @@ use crate::model::scenario::Scenario;
 use crate::stats::Interval;
 use crate::tally::{CampaignTally, Histogram, QueueTally, Tallies, Tally};
 
-/// What a run measured (DESIGN.md section 3). Keys are only ever added.
+/// What a run measured (see docs/src/report.md). Keys are only ever added.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     /// The scenario's name.
@@ -287,7 +287,7 @@ impl Cost {
     }
 }
 
-/// 95% intervals over replications (DESIGN.md section 6): `[low, high]`
+/// 95% intervals over replications (see docs/src/statistics.md): `[low, high]`
 /// under the same keys as the block they belong to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ci95 {

@@ -115,7 +115,7 @@ impl Simulation {
         self.report
     }
 
-    /// The 95% interval of `metric` over replications (DESIGN.md section 6);
+    /// The 95% interval of `metric` over replications (see docs/src/statistics.md);
     /// `None` with fewer than two replications that measured it.
     pub fn interval(&self, metric: &Metric) -> Option<Interval> {
         self.intervals.interval(metric)

@@ -6,7 +6,7 @@ use crate::html::format::{duration, percentage_points, signed};
 use crate::html::svg::{Anchor, Canvas, Svg, finite_or, fit_note, text_width};
 
 /// What a comparison concluded about one metric, decided by the caller's
-/// statistics (DESIGN.md section 6), not by the chart.
+/// statistics (see docs/src/statistics.md), not by the chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     /// B is better than A beyond the interval.

@@ -6,7 +6,7 @@ use super::{Estimate, PAD, Unit, WIDTH, ci_text, nice_max};
 use crate::html::svg::{Anchor, Canvas, Svg, finite_or, fit_note};
 
 /// What the gate concluded about one value, decided by the caller's
-/// statistics (DESIGN.md section 6), not by the chart.
+/// statistics (see docs/src/statistics.md), not by the chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gate {
     /// The value keeps its bound.
