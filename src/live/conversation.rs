@@ -35,7 +35,7 @@ use crate::metric::{Outcome, Reason};
 use crate::model::scenario::Scenario;
 use crate::model::{Millis, SimTime};
 use crate::report::transcript::{Line, Speaker};
-use crate::sim::rng::{Purpose, stream};
+use crate::random::{Purpose, stream};
 
 /// A bot that sends more than this many messages without waiting for the
 /// customer is flooding them: the customer acts on what is on screen, and

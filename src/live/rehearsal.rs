@@ -36,7 +36,7 @@ use crate::report::transcript::Transcript;
 use crate::sim::Thread;
 use crate::sim::agents::{Waiting, Window, ending, serve_handoffs};
 use crate::sim::replication::ArrivalClock;
-use crate::sim::rng::Purpose;
+use crate::random::Purpose;
 use crate::tally::Tallies;
 
 /// How a live run goes, beyond what the scenario says.

@@ -53,7 +53,7 @@ pub const MAX_TURNS: u32 = 1_000;
 pub const DEFAULT_REPLICATIONS: u32 = 10;
 
 /// At most this many replications: the random streams give each
-/// replication its own 20-bit number (see `sim::rng`).
+/// replication its own 20-bit number (see `random`).
 pub const MAX_REPLICATIONS: u32 = 1 << 20;
 
 /// The longest `duration` and `warm_up`: a year of simulated traffic.

@@ -13,7 +13,6 @@ mod outreach;
 pub(crate) mod parallel;
 mod people;
 pub(crate) mod replication;
-pub(crate) mod rng;
 mod transcript;
 
 pub(crate) use people::{RETENTION_DAYS, Thread, within_days};

@@ -14,7 +14,7 @@ use rand::RngExt;
 
 use super::people::{Origin, PersonId, read_time};
 use super::replication::{Event, Replication, Watcher};
-use super::rng::Purpose;
+use crate::random::Purpose;
 use crate::conversation::customer::Customer;
 use crate::conversation::flow_bot::FlowBot;
 use crate::conversation::{Answer, Conversation};
@@ -72,7 +72,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
                 continue;
             }
             counts.sent += 1;
-            let mut rng = super::rng::Streams::member(member, campaign).stream(
+            let mut rng = crate::random::Streams::member(member, campaign).stream(
                 self.seed,
                 self.replication,
                 Purpose::Arrivals,
@@ -121,7 +121,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
         let scenario = self.scenario;
         let spec = &scenario.outreach.campaigns[usize::from(campaign)];
         let message = Answer::Template(&scenario.flow.templates[spec.template]);
-        let streams = super::rng::Streams::member(member, campaign);
+        let streams = crate::random::Streams::member(member, campaign);
         let customer = Customer::of(
             &scenario.personas,
             self.members.persona(member),

@@ -11,7 +11,7 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::rng::{Purpose, Streams};
+use crate::random::{Purpose, Streams};
 use crate::metric::Outcome;
 use crate::model::calendar::WeekTime;
 use crate::model::outreach::Audience;

@@ -18,7 +18,7 @@ use super::agents::{Finished, Pool, QueueEvent, Sink, Waiting, Window, ending, h
 use super::events::EventQueue;
 use super::outreach::Paused;
 use super::people::{Members, Origin, Person, PersonId, Thread, return_time};
-use super::rng::Purpose;
+use crate::random::Purpose;
 use crate::conversation::bot::{Heard, Hours, Outgoing, Reply};
 use crate::conversation::customer::Customer;
 use crate::conversation::flow_bot::FlowBot;
@@ -177,7 +177,7 @@ impl<'s> ArrivalClock<'s> {
         ArrivalClock {
             arrivals: &scenario.arrivals,
             clock_start: scenario.clock_start,
-            rng: super::rng::stream(seed, replication, 0, Purpose::Arrivals),
+            rng: crate::random::stream(seed, replication, 0, Purpose::Arrivals),
         }
     }
 
@@ -288,7 +288,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
     fn walk_in(&mut self, index: u64, now: SimTime) {
         let scenario = self.scenario;
         let counted = now >= self.counting_from;
-        let streams = super::rng::Streams::walk_in(index);
+        let streams = crate::random::Streams::walk_in(index);
         let customer = Customer::draw(
             &scenario.personas,
             streams.stream(self.seed, self.replication, Purpose::Customer),
@@ -514,7 +514,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
             PersonId::WalkIn(index) => (index, false),
             PersonId::Member(member) => (u64::from(member), true),
         };
-        let mut rng = super::rng::Streams::returning(index, member, visit).stream(
+        let mut rng = crate::random::Streams::returning(index, member, visit).stream(
             self.seed,
             self.replication,
             Purpose::Arrivals,
