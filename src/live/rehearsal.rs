@@ -24,19 +24,20 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use super::conversation::{self, Ending, Finished, Setting, Visit};
+use super::conversation::{self, Broken, Finished, Setting, Visit};
 use super::event::BotEvent;
 use super::{LiveHandle, WebhookError};
+use crate::conversation::Ending;
 use crate::metric::{Outcome, Reason};
 use crate::model::SimTime;
 use crate::model::scenario::Scenario;
+use crate::random::Purpose;
 use crate::report::Report;
 use crate::report::live::{BotCalls, Customers, Live, Stopped, Webhooks};
 use crate::report::transcript::Transcript;
 use crate::sim::Thread;
 use crate::sim::agents::{Waiting, Window, ending, serve_handoffs};
 use crate::sim::replication::ArrivalClock;
-use crate::random::Purpose;
 use crate::tally::Tallies;
 
 /// How a live run goes, beyond what the scenario says.
@@ -327,9 +328,9 @@ impl Outcomes {
             let progress = &conversation.progress;
             let counted = conversation.counted;
             let (outcome, at, reason) = match conversation.ending {
-                Ending::Ended { outcome, at } => (outcome, at, None),
-                Ending::Left { at, reason } => (Outcome::AbandonedInBot, at, Some(reason)),
-                Ending::HandedOff { at } => {
+                Ok(Ending::Ended { outcome, at }) => (outcome, at, None),
+                Ok(Ending::Left { at, reason, .. }) => (Outcome::AbandonedInBot, at, Some(reason)),
+                Ok(Ending::HandedOff { at, .. }) => {
                     let Some(pool) = scenario.live.handoff_pool else {
                         continue;
                     };
@@ -352,11 +353,11 @@ impl Outcomes {
                     ));
                     continue;
                 }
-                Ending::Lost => {
+                Err(Broken::Lost) => {
                     lost += u64::from(counted);
                     continue;
                 }
-                Ending::CutOff => {
+                Err(Broken::CutOff) => {
                     cut_off += u64::from(counted);
                     continue;
                 }
@@ -367,7 +368,7 @@ impl Outcomes {
             }
         }
         for conversation in finished.iter().filter(|f| f.counted) {
-            if matches!(conversation.ending, Ending::Lost | Ending::CutOff) {
+            if conversation.ending.is_err() {
                 continue;
             }
             for response in &conversation.responses {

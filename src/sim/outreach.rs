@@ -14,13 +14,13 @@ use rand::RngExt;
 
 use super::people::{Origin, PersonId, read_time};
 use super::replication::{Event, Replication, Watcher};
-use crate::random::Purpose;
 use crate::conversation::customer::Customer;
 use crate::conversation::flow_bot::FlowBot;
 use crate::conversation::{Answer, Conversation};
 use crate::metric::{Outcome, Reason};
 use crate::model::SimTime;
 use crate::model::flow::{Category, NodeId};
+use crate::random::Purpose;
 use crate::whatsapp::in_service_window;
 
 /// A conversation whose customer went silent at a node that follows up.
@@ -321,7 +321,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
                 tallies.cost.templates[template.category as usize] += 1;
             }
         }
-        let persona = paused.conversation.customer.persona;
+        let persona = paused.conversation.customer().persona;
         let Some(engagement) = &persona.engagement else {
             return self.gives_up(paused);
         };

@@ -18,18 +18,18 @@ use super::agents::{Finished, Pool, QueueEvent, Sink, Waiting, Window, ending, h
 use super::events::EventQueue;
 use super::outreach::Paused;
 use super::people::{Members, Origin, Person, PersonId, Thread, return_time};
-use crate::random::Purpose;
 use crate::conversation::bot::{Heard, Hours, Outgoing, Reply};
 use crate::conversation::customer::Customer;
 use crate::conversation::flow_bot::FlowBot;
 use crate::conversation::observer::Observer;
-use crate::conversation::{Conversation, Exit, Progress};
+use crate::conversation::{Conversation, Ending, Exit, Progress};
 use crate::metric::{Outcome, Reason};
 use crate::model::calendar::WeekTime;
 use crate::model::flow::{NodeId, QueueId, Title};
 use crate::model::persona::{Goal, Persona};
 use crate::model::scenario::{Arrivals, Scenario};
 use crate::model::{Millis, SimTime};
+use crate::random::Purpose;
 use crate::tally::Tallies;
 
 /// Everything the event queue of a replication holds.
@@ -369,7 +369,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
         let number = self.counted;
         self.counted += 1;
         if let Some(mut watcher) = (self.watch)(number) {
-            let customer = &conversation.customer;
+            let customer = conversation.customer();
             watcher.begin(customer.persona, customer.goal, now, thread.origin);
             self.watched.insert(number, watcher);
             thread.watched = Some(number);
@@ -395,19 +395,15 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
         thread: Thread,
         exit: Exit,
     ) {
-        match exit {
-            Exit::Ended { outcome, node, at } => {
+        let Exit { ending, node } = exit;
+        match ending {
+            Ending::Ended { outcome, at } => {
                 self.end(thread, conversation.progress(), outcome, node, at, None)
             }
-            Exit::Silent {
-                node,
-                at,
-                since,
-                reason,
-            } => self.silent(conversation, thread, node, at, since, reason),
-            Exit::HandedOff { queue, node, at } => {
-                self.hand_off(conversation, thread, queue, node, at)
+            Ending::Left { at, since, reason } => {
+                self.silent(conversation, thread, node, at, since, reason)
             }
+            Ending::HandedOff { queue, at } => self.hand_off(conversation, thread, queue, node, at),
         }
     }
 
@@ -429,7 +425,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
             .stream(self.seed, self.replication, Purpose::Queue);
         let waiting = Waiting::draw(
             &scenario.pools[pool],
-            conversation.customer.persona,
+            conversation.customer().persona,
             draws,
             (conversation.progress(), node, at),
             thread,

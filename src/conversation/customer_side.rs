@@ -1,0 +1,266 @@
+//! The customer's side of a conversation, as a state machine that does no
+//! input or output and keeps no clock: every rule about what a customer
+//! does between two bot turns, once, for both clocks.
+//!
+//! A driver plays the bot and owns the clock. The simulation drives
+//! [`CustomerSide`] on the virtual clock with the in-process flow bot
+//! ([`super::Conversation`]); live mode drives it on the wall clock with a
+//! real bot over HTTP. Either way the driver tells it, in customer time:
+//!
+//! - how the bot understood the customer's last message ([`CustomerSide::heard`]);
+//! - what each bot message says, which may show that the customer's goal
+//!   is met ([`CustomerSide::reads`]), and how long the first one took
+//!   ([`CustomerSide::bot_answered_after`]);
+//! - that the bot's turn is over, and what is on screen
+//!   ([`CustomerSide::turn_over`]), to which it answers with the customer's
+//!   next move: a reply at a moment, or the end of the conversation;
+//! - or that the bot stayed silent: [`CustomerSide::gives_up_at`] says until
+//!   when the customer waits.
+//!
+//! It counts what a conversation carries into the agent queue and into the
+//! report ([`Progress`]), and applies the turn limit, the
+//! leave-after-misunderstandings rule and the customer's patience.
+
+use super::bot::{Prompt, Reply};
+use super::customer::{Customer, Decision};
+use super::flow_bot::score;
+use super::{Ending, Progress};
+use crate::metric::{Outcome, Reason};
+use crate::model::flow::Resolution;
+use crate::model::{Millis, SimTime};
+
+/// One customer's side of one conversation.
+pub(crate) struct CustomerSide<'s> {
+    customer: Customer<'s>,
+    /// The scenario's turn limit: the conversation ends unresolved when the
+    /// bot prompts once more after this many customer replies.
+    max_turns: u32,
+    progress: Progress,
+    /// Whether the bot understood the customer's last message.
+    understood: bool,
+    /// The CSAT score the customer's last message gave, if it answered a
+    /// survey: for a bot that shows only whether it understood.
+    score_given: Option<u8>,
+}
+
+/// The bot's turn is over: what the customer has on screen, and when it
+/// arrived (customer time).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TurnOver<'p> {
+    /// What the customer must answer.
+    pub prompt: Prompt<'p>,
+    /// Words of bot text that arrived since the customer last wrote.
+    pub unread_words: u32,
+    /// When the turn's first bot message arrived; `None` if it sent none.
+    pub first_message_at: Option<SimTime>,
+    /// When its last message arrived (when the customer's own message went
+    /// out, if the bot sent none).
+    pub last_message_at: SimTime,
+}
+
+/// The customer's next move.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Move<'s, Queue> {
+    /// Sends `reply` at `at`.
+    Sends { at: SimTime, reply: Reply<'s> },
+    /// The conversation leaves the bot.
+    Stops(Ending<Queue>),
+}
+
+impl<'s> CustomerSide<'s> {
+    /// `customer` writes first (or answers a template) at `started`.
+    pub fn new(customer: Customer<'s>, max_turns: u32, started: SimTime) -> CustomerSide<'s> {
+        let progress = Progress {
+            persona: customer.persona_index,
+            started,
+            last_message: started,
+            ..Progress::default()
+        };
+        CustomerSide {
+            customer,
+            max_turns,
+            progress,
+            understood: true,
+            score_given: None,
+        }
+    }
+
+    pub fn customer(&self) -> &Customer<'s> {
+        &self.customer
+    }
+
+    pub fn progress(&self) -> Progress {
+        self.progress
+    }
+
+    /// For what the bot records along the way (goals reached, variants).
+    pub fn progress_mut(&mut self) -> &mut Progress {
+        &mut self.progress
+    }
+
+    /// When a customer waiting for the bot since `since` gives up on its
+    /// silence; `None` if they wait forever.
+    pub fn gives_up_at(&self, since: SimTime) -> Option<SimTime> {
+        self.customer.bot_patience.map(|patience| since + patience)
+    }
+
+    /// The customer gave up at `at` on a bot silent since `since`.
+    pub fn gave_up_waiting<Queue>(&self, at: SimTime, since: SimTime) -> Ending<Queue> {
+        Ending::Left {
+            at,
+            since,
+            reason: Reason::BotSilence,
+        }
+    }
+
+    /// The bot's first message after the customer's reached them `after`
+    /// it was sent.
+    pub fn bot_answered_after(&mut self, after: Millis) {
+        self.progress.waited = self.progress.waited + after;
+    }
+
+    /// The customer reads `words`, a bot message that reached them at
+    /// `at`: the conversation ends resolved if it says their goal is met (one
+    /// of the goal's `done_when` phrases).
+    pub fn reads<Queue>(&self, words: &str, at: SimTime) -> Option<Ending<Queue>> {
+        self.customer
+            .goal
+            .done_when
+            .find(words)
+            .map(|_| Ending::Ended {
+                outcome: Outcome::SelfResolved,
+                at,
+            })
+    }
+
+    /// How the bot took the customer's last message: whether it understood
+    /// it, and the CSAT score it read from it, if any.
+    pub fn heard(&mut self, understood: bool, score: Option<u8>) {
+        if score.is_some() {
+            self.progress.score = score;
+        }
+        self.understood = understood;
+        if !understood {
+            self.progress.not_understood += 1;
+        }
+    }
+
+    /// How a bot that shows only whether it understood (a live bot) took
+    /// the customer's last message: when it understood a survey's answer,
+    /// it took the score the customer gave.
+    pub fn heard_as_given(&mut self, understood: bool) {
+        let score = self.score_given.filter(|_| understood);
+        self.heard(understood, score);
+    }
+
+    /// What the customer writes to open the conversation: what their goal
+    /// says, or a greeting.
+    pub fn opening(&self) -> &'s str {
+        self.customer
+            .goal
+            .says
+            .as_ref()
+            .map_or("Hi", |says| says.text.as_str())
+    }
+
+    /// The bot's turn is over with `turn` on screen: the customer's move.
+    pub fn turn_over<Queue>(&mut self, turn: TurnOver<'_>) -> Move<'s, Queue> {
+        let last = turn.last_message_at;
+        // The customer leaves once the bot's answer shows, once too often,
+        // that it did not understand.
+        if !self.understood
+            && self
+                .customer
+                .persona
+                .behaviour
+                .leaves_after_fallbacks
+                .is_some_and(|limit| self.progress.not_understood >= limit)
+        {
+            return Move::Stops(Ending::Left {
+                at: turn.first_message_at.unwrap_or(last),
+                since: last,
+                reason: Reason::Misunderstood,
+            });
+        }
+        if self.progress.turns >= self.max_turns {
+            return Move::Stops(ended(Resolution::Unresolved, last));
+        }
+        self.progress.prompts += 1;
+        let resolved_if_skipped = match turn.prompt {
+            Prompt::Survey(survey) => {
+                self.progress.surveys += 1;
+                survey.skipped
+            }
+            _ => None,
+        };
+        let experience = self
+            .progress
+            .experience(false, resolved_if_skipped == Some(Resolution::Resolved));
+        match self
+            .customer
+            .decide(turn.prompt, turn.unread_words, &experience)
+        {
+            Decision::Leaves { delay, reason } => {
+                let at = last + delay;
+                // Leaving a survey after the goal was met is not an
+                // abandonment: the conversation ends as the bot would.
+                Move::Stops(match resolved_if_skipped {
+                    Some(resolution) if reason == Reason::SurveySkipped => ended(resolution, at),
+                    _ => Ending::Left {
+                        at,
+                        since: last,
+                        reason,
+                    },
+                })
+            }
+            Decision::Sends { delay, reply } => {
+                let at = last + delay;
+                self.score_given = match turn.prompt {
+                    Prompt::Survey(survey) => score(survey, &reply),
+                    _ => None,
+                };
+                self.sends(at);
+                Move::Sends { at, reply }
+            }
+        }
+    }
+
+    /// The customer, having read a message the business sent first
+    /// (`words` long, answering `prompt`), decides whether to answer it:
+    /// `Some((delay, reply))` if they do.
+    pub fn considers(&mut self, prompt: Prompt<'_>, words: u32) -> Option<(Millis, Reply<'s>)> {
+        let experience = self.progress.experience(false, false);
+        match self.customer.decide(prompt, words, &experience) {
+            Decision::Leaves { .. } => None,
+            Decision::Sends { delay, reply } => Some((delay, reply)),
+        }
+    }
+
+    /// The customer answers at `at` a message the business sent first; a
+    /// template is a prompt of its own (`new_prompt`), while after a
+    /// free-form follow-up they answer the prompt already counted.
+    pub fn answers(&mut self, at: SimTime, new_prompt: bool) {
+        if new_prompt {
+            self.progress.prompts += 1;
+        }
+        self.sends(at);
+    }
+
+    /// The customer writes at `at`: a turn, and the customer service
+    /// window runs for 24 hours from here.
+    fn sends(&mut self, at: SimTime) {
+        self.progress.turns += 1;
+        self.progress.last_message = at;
+    }
+}
+
+/// The conversation ends as `resolution` says at `at`.
+pub(crate) fn ended<Queue>(resolution: Resolution, at: SimTime) -> Ending<Queue> {
+    Ending::Ended {
+        outcome: match resolution {
+            Resolution::Resolved => Outcome::SelfResolved,
+            Resolution::Unresolved => Outcome::Unresolved,
+        },
+        at,
+    }
+}
