@@ -121,7 +121,9 @@ impl<'s> CustomerSide<'s> {
 
     /// The customer reads `words`, a bot message that reached them at
     /// `at`: the conversation ends resolved if it says their goal is met (one
-    /// of the goal's `done_when` phrases).
+    /// of the goal's `done_when` phrases). For a real bot, which says in
+    /// words what a flow's end node tells the simulation.
+    #[cfg(feature = "live")]
     pub fn reads<Queue>(&self, words: &str, at: SimTime) -> Option<Ending<Queue>> {
         self.customer
             .goal
@@ -148,13 +150,15 @@ impl<'s> CustomerSide<'s> {
     /// How a bot that shows only whether it understood (a live bot) took
     /// the customer's last message: when it understood a survey's answer,
     /// it took the score the customer gave.
+    #[cfg(feature = "live")]
     pub fn heard_as_given(&mut self, understood: bool) {
         let score = self.score_given.filter(|_| understood);
         self.heard(understood, score);
     }
 
     /// What the customer writes to open the conversation: what their goal
-    /// says, or a greeting.
+    /// says, or a greeting. (A simulated flow starts without reading it.)
+    #[cfg(feature = "live")]
     pub fn opening(&self) -> &'s str {
         self.customer
             .goal

@@ -127,6 +127,7 @@ pub(crate) fn handle(
 /// serving the queue after the conversations is the same as serving it
 /// while they run. Returns the tallies and how each served conversation
 /// ended (for transcripts).
+#[cfg(feature = "live")]
 pub(crate) fn serve_handoffs(
     scenario: &crate::model::scenario::Scenario,
     handoffs: Vec<(PoolId, Waiting)>,
