@@ -268,3 +268,154 @@ pub(crate) fn ended<Queue>(resolution: Resolution, at: SimTime) -> Ending<Queue>
         at,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The customer's side on its own, with no bot and no clock: the
+    //! driver's inputs, and the moves and endings they lead to.
+    use super::*;
+    use crate::conversation::tests::personas;
+    use crate::model::flow::{Scale, Survey, Text, Title};
+    use crate::model::persona::Behaviour;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    fn options() -> Vec<Title> {
+        vec![Title::new("Yes"), Title::new("No")]
+    }
+
+    /// The bot's turn ended at `at` with `prompt`, its one message of 4 words.
+    fn turn(prompt: Prompt<'_>, at: u64) -> TurnOver<'_> {
+        TurnOver {
+            prompt,
+            unread_words: 4,
+            first_message_at: Some(SimTime(at)),
+            last_message_at: SimTime(at),
+        }
+    }
+
+    #[test]
+    fn a_reply_is_a_turn_at_the_moment_the_customer_sends_it() {
+        let personas = personas(Behaviour::default());
+        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let mut side = CustomerSide::new(customer, 10, SimTime(1_000));
+        let options = options();
+        // The persona taps "Yes" at once (no reading or typing time).
+        let next: Move<'_, ()> = side.turn_over(turn(Prompt::Options(&options), 3_000));
+        assert_eq!(
+            next,
+            Move::Sends {
+                at: SimTime(3_000),
+                reply: Reply::Tap(0)
+            }
+        );
+        let progress = side.progress();
+        assert_eq!((progress.turns, progress.prompts), (1, 1));
+        assert_eq!(progress.last_message, SimTime(3_000));
+    }
+
+    #[test]
+    fn the_turn_limit_ends_the_conversation_where_the_bot_prompts_once_more() {
+        let personas = personas(Behaviour::default());
+        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let mut side = CustomerSide::new(customer, 1, SimTime::ZERO);
+        let options = options();
+        let first: Move<'_, ()> = side.turn_over(turn(Prompt::Options(&options), 1_000));
+        assert!(matches!(first, Move::Sends { .. }));
+        side.heard(true, None);
+        let second: Move<'_, ()> = side.turn_over(turn(Prompt::Options(&options), 2_000));
+        assert_eq!(
+            second,
+            Move::Stops(Ending::Ended {
+                outcome: Outcome::Unresolved,
+                at: SimTime(2_000)
+            })
+        );
+        assert_eq!(side.progress().prompts, 1);
+    }
+
+    #[test]
+    fn a_customer_leaves_when_the_bot_s_answer_shows_one_misunderstanding_too_many() {
+        let behaviour = Behaviour {
+            leaves_after_fallbacks: Some(2),
+            ..Behaviour::default()
+        };
+        let personas = personas(behaviour);
+        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
+        let question = Text::new("What happened?");
+        side.heard(false, None);
+        let once: Move<'_, ()> = side.turn_over(turn(Prompt::Question(&question), 1_000));
+        assert!(matches!(once, Move::Sends { .. }), "{once:?}");
+        side.heard(false, None);
+        let twice: Move<'_, ()> = side.turn_over(TurnOver {
+            first_message_at: Some(SimTime(2_000)),
+            ..turn(Prompt::Question(&question), 2_500)
+        });
+        assert_eq!(
+            twice,
+            Move::Stops(Ending::Left {
+                at: SimTime(2_000),
+                since: SimTime(2_500),
+                reason: Reason::Misunderstood
+            })
+        );
+        assert_eq!(side.progress().not_understood, 2);
+    }
+
+    #[test]
+    fn patience_with_a_silent_bot_runs_from_the_last_thing_on_screen() {
+        let patient = Behaviour {
+            bot_patience: Some(crate::model::Distribution::fixed(Millis(1_500))),
+            ..Behaviour::default()
+        };
+        let patient = personas(patient);
+        let customer = Customer::draw(&patient, ChaCha8Rng::seed_from_u64(1));
+        let side = CustomerSide::new(customer, 10, SimTime::ZERO);
+        assert_eq!(side.gives_up_at(SimTime(4_000)), Some(SimTime(5_500)));
+        let endless = personas(Behaviour::default());
+        let customer = Customer::draw(&endless, ChaCha8Rng::seed_from_u64(1));
+        let side = CustomerSide::new(customer, 10, SimTime::ZERO);
+        assert_eq!(side.gives_up_at(SimTime(4_000)), None);
+    }
+
+    #[test]
+    fn skipping_a_survey_after_the_goal_was_met_ends_the_conversation_resolved() {
+        // These personas never answer surveys.
+        let personas = personas(Behaviour::default());
+        let survey = |skipped| Survey {
+            question: Text::new("How did we do?"),
+            scale: Scale::Buttons,
+            options: vec![Title::new("Poor"), Title::new("Great")],
+            scores: vec![1, 5],
+            next: None,
+            skipped,
+        };
+        let (resolved, open) = (survey(Some(Resolution::Resolved)), survey(None));
+        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
+        let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&resolved), 1_000));
+        assert_eq!(
+            next,
+            Move::Stops(Ending::Ended {
+                outcome: Outcome::SelfResolved,
+                at: SimTime(1_000)
+            })
+        );
+        assert_eq!(side.progress().surveys, 1);
+        // With more to do after the survey, skipping it is leaving.
+        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
+        let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&open), 1_000));
+        assert!(
+            matches!(
+                next,
+                Move::Stops(Ending::Left {
+                    reason: Reason::SurveySkipped,
+                    ..
+                })
+            ),
+            "{next:?}"
+        );
+    }
+}

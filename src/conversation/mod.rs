@@ -416,7 +416,7 @@ mod tests {
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
-    fn personas(behaviour: Behaviour) -> Weighted<Persona> {
+    pub(super) fn personas(behaviour: Behaviour) -> Weighted<Persona> {
         let goal = Goal {
             want: "test".into(),
             taps: vec![Title::new("Yes")],
