@@ -52,6 +52,7 @@ pub mod source;
 #[cfg(feature = "live")]
 pub mod live;
 
+pub(crate) mod arrivals;
 pub(crate) mod conversation;
 pub(crate) mod lint;
 pub(crate) mod model;

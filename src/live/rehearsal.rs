@@ -27,6 +27,7 @@ use tokio::task::JoinSet;
 use super::conversation::{self, Broken, Finished, Setting, Visit};
 use super::event::BotEvent;
 use super::{LiveHandle, WebhookError};
+use crate::arrivals::ArrivalClock;
 use crate::conversation::Ending;
 use crate::metric::{Outcome, Reason};
 use crate::model::SimTime;
@@ -37,7 +38,6 @@ use crate::report::live::{BotCalls, Customers, Live, Stopped, Webhooks};
 use crate::report::transcript::Transcript;
 use crate::sim::Thread;
 use crate::sim::agents::{Waiting, Window, ending, serve_handoffs};
-use crate::sim::replication::ArrivalClock;
 use crate::tally::Tallies;
 
 /// How a live run goes, beyond what the scenario says.

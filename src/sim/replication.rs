@@ -11,23 +11,20 @@
 
 use std::collections::BTreeMap;
 
-use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution as _, Exp1};
-
 use super::agents::{Finished, Pool, QueueEvent, Sink, Waiting, Window, ending, handle};
 use super::events::EventQueue;
 use super::outreach::Paused;
 use super::people::{Members, Origin, Person, PersonId, Thread, return_time};
+use crate::arrivals::ArrivalClock;
 use crate::conversation::bot::{Heard, Hours, Outgoing, Reply};
 use crate::conversation::customer::Customer;
 use crate::conversation::flow_bot::FlowBot;
 use crate::conversation::observer::Observer;
 use crate::conversation::{Conversation, Ending, Exit, Progress};
 use crate::metric::{Outcome, Reason};
-use crate::model::calendar::WeekTime;
 use crate::model::flow::{NodeId, QueueId, Title};
 use crate::model::persona::{Goal, Persona};
-use crate::model::scenario::{Arrivals, Scenario};
+use crate::model::scenario::Scenario;
 use crate::model::{Millis, SimTime};
 use crate::random::Purpose;
 use crate::tally::Tallies;
@@ -158,58 +155,6 @@ pub(super) struct Replication<'s, 'w, W> {
     watched: BTreeMap<u64, W>,
     finished: Vec<W>,
     watch: &'w mut dyn FnMut(u64) -> Option<W>,
-}
-
-/// When customers arrive: a constant rate, or a rate that varies through the
-/// week (a non-homogeneous Poisson process, drawn by inverting its
-/// cumulative rate one constant stretch at a time).
-pub(crate) struct ArrivalClock<'s> {
-    arrivals: &'s Arrivals,
-    clock_start: WeekTime,
-    rng: ChaCha8Rng,
-}
-
-impl<'s> ArrivalClock<'s> {
-    /// The arrivals of replication `replication` of `scenario` with `seed`,
-    /// from their own stream, so every flow version (and `rehearse live`)
-    /// sees the same customers at the same moments.
-    pub(crate) fn new(scenario: &'s Scenario, seed: u64, replication: u32) -> ArrivalClock<'s> {
-        ArrivalClock {
-            arrivals: &scenario.arrivals,
-            clock_start: scenario.clock_start,
-            rng: crate::random::stream(seed, replication, 0, Purpose::Arrivals),
-        }
-    }
-
-    /// The next arrival after `now`, or `None` if nobody comes again.
-    pub(crate) fn next(&mut self, now: SimTime) -> Option<SimTime> {
-        let unit: f64 = Exp1.sample(&mut self.rng);
-        match self.arrivals {
-            Arrivals::Constant(per_hour) => {
-                Some(now + Millis::from_secs_f64(unit * 3600.0 / per_hour))
-            }
-            Arrivals::Profile(profile) => {
-                let (mut left, mut at) = (unit, now);
-                // Every rate change of a week, a few times over, is more than
-                // enough for any draw: a profile has a rate above 0 somewhere.
-                for _ in 0..10_000 {
-                    let week = self.clock_start.plus(at.since(SimTime::ZERO));
-                    let per_ms = profile.at(week) / 3_600_000.0;
-                    let span = profile.until_change(week);
-                    if per_ms > 0.0 {
-                        let needed = left / per_ms;
-                        if span.is_none_or(|span| needed < span.0 as f64) {
-                            return Some(at + Millis(needed.round() as u64));
-                        }
-                    }
-                    let span = span?;
-                    left -= per_ms * span.0 as f64;
-                    at = at + span;
-                }
-                None
-            }
-        }
-    }
 }
 
 /// Whether a queue has an agent on shift, on the scenario's clock.
