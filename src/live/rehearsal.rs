@@ -32,12 +32,10 @@ use crate::conversation::Ending;
 use crate::metric::{Outcome, Reason};
 use crate::model::SimTime;
 use crate::model::scenario::Scenario;
-use crate::random::Purpose;
 use crate::report::Report;
 use crate::report::live::{BotCalls, Customers, Live, Stopped, Webhooks};
 use crate::report::transcript::Transcript;
-use crate::sim::Thread;
-use crate::sim::agents::{Waiting, Window, ending, serve_handoffs};
+use crate::sim::agents::{HandedOff, ending, serve_handoffs};
 use crate::tally::Tallies;
 
 /// How a live run goes, beyond what the scenario says.
@@ -331,26 +329,15 @@ impl Outcomes {
                 Ok(Ending::Ended { outcome, at }) => (outcome, at, None),
                 Ok(Ending::Left { at, reason, .. }) => (Outcome::AbandonedInBot, at, Some(reason)),
                 Ok(Ending::HandedOff { at, .. }) => {
-                    let Some(pool) = scenario.live.handoff_pool else {
-                        continue;
-                    };
-                    let persona = scenario.personas.get(progress.persona);
-                    // The customer's queue draws come from the stream a
-                    // replication gives the same walk-in customer.
-                    let mut thread =
-                        Thread::walk_in(index, progress.persona, progress.started, counted);
-                    thread.watched = Some(index);
-                    let draws = thread.streams().stream(seed, 0, Purpose::Queue);
-                    handoffs.push((
-                        pool,
-                        Waiting::draw(
-                            &scenario.pools[pool],
-                            persona,
-                            draws,
-                            (*progress, 0, at),
-                            thread,
-                        ),
-                    ));
+                    if let Some(pool) = scenario.live.handoff_pool {
+                        handoffs.push(HandedOff {
+                            index,
+                            pool,
+                            progress: *progress,
+                            at,
+                            counted,
+                        });
+                    }
                     continue;
                 }
                 Err(Broken::Lost) => {
@@ -375,20 +362,9 @@ impl Outcomes {
                 tallies.bot_response.record(*response);
             }
         }
-        let window = Window {
-            from: SimTime::ZERO + scenario.warm_up,
-            to: SimTime::ZERO + scenario.warm_up + scenario.duration,
-        };
-        let (tallies, journal) = serve_handoffs(scenario, handoffs, tallies, window);
-        let counted: std::collections::HashSet<u64> = finished
-            .iter()
-            .filter(|f| f.counted)
-            .map(|f| f.index)
-            .collect();
-        for ended in journal {
-            if let Some(index) = ended.thread.watched.filter(|index| counted.contains(index)) {
-                endings.insert(index, (ended.outcome, ended.at, ended.reason));
-            }
+        let (tallies, ended_in_queue) = serve_handoffs(scenario, seed, handoffs, tallies);
+        for ended in ended_in_queue {
+            endings.insert(ended.index, (ended.outcome, ended.at, ended.reason));
         }
         let mut abandoned = indexmap::IndexMap::new();
         for reason in Reason::ALL {

@@ -15,8 +15,7 @@ mod people;
 pub(crate) mod replication;
 mod transcript;
 
-#[cfg_attr(not(feature = "live"), allow(unused_imports))] // live mode's queues use `Thread`
-pub(crate) use people::{RETENTION_DAYS, Thread, within_days};
+pub(crate) use people::{RETENTION_DAYS, within_days};
 
 pub(crate) use replication::{replicate, replicate_with_outcomes};
 
