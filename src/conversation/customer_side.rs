@@ -379,18 +379,61 @@ mod tests {
         assert_eq!(side.gives_up_at(SimTime(4_000)), None);
     }
 
+    /// A three-point survey answered with buttons, with nothing after it.
+    fn survey(skipped: Option<Resolution>) -> Survey {
+        Survey {
+            question: Text::new("How did we do?"),
+            scale: Scale::Buttons,
+            options: vec![Title::new("Poor"), Title::new("OK"), Title::new("Great")],
+            scores: vec![1, 3, 5],
+            next: None,
+            skipped,
+        }
+    }
+
+    #[cfg(feature = "live")]
+    #[test]
+    fn a_live_bot_that_understood_a_survey_s_answer_took_the_score_given() {
+        use crate::model::Probability;
+        use crate::model::persona::Satisfaction;
+        let mut persona = personas(Behaviour::default()).items()[0].clone();
+        persona.survey_response = Probability::new(1.0).unwrap();
+        persona.satisfaction = Some(Satisfaction {
+            base: 5.0,
+            per_fallback: 0.0,
+            per_minute_waiting: 0.0,
+            handoff: 0.0,
+            unresolved: 0.0,
+            noise: 0.0,
+        });
+        let answering = crate::model::Weighted::equal(vec![persona]).unwrap();
+        let survey = survey(None);
+        for understood in [true, false] {
+            let customer = Customer::draw(&answering, ChaCha8Rng::seed_from_u64(1));
+            let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
+            let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&survey), 1_000));
+            // A 5 taps "Great".
+            assert!(
+                matches!(
+                    next,
+                    Move::Sends {
+                        reply: Reply::Tap(2),
+                        ..
+                    }
+                ),
+                "{next:?}"
+            );
+            side.heard_as_given(understood);
+            let progress = side.progress();
+            assert_eq!(progress.score, understood.then_some(5));
+            assert_eq!(progress.not_understood, u32::from(!understood));
+        }
+    }
+
     #[test]
     fn skipping_a_survey_after_the_goal_was_met_ends_the_conversation_resolved() {
         // These personas never answer surveys.
         let personas = personas(Behaviour::default());
-        let survey = |skipped| Survey {
-            question: Text::new("How did we do?"),
-            scale: Scale::Buttons,
-            options: vec![Title::new("Poor"), Title::new("Great")],
-            scores: vec![1, 5],
-            next: None,
-            skipped,
-        };
         let (resolved, open) = (survey(Some(Resolution::Resolved)), survey(None));
         let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
         let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
