@@ -8,18 +8,22 @@
 //! real bot over HTTP. Either way the driver tells it, in customer time:
 //!
 //! - how the bot understood the customer's last message ([`CustomerSide::heard`]);
-//! - what each bot message says, which may show that the customer's goal
-//!   is met ([`CustomerSide::reads`]), and how long the first one took
-//!   ([`CustomerSide::bot_answered_after`]);
-//! - that the bot's turn is over, and what is on screen
-//!   ([`CustomerSide::turn_over`]), to which it answers with the customer's
-//!   next move: a reply at a moment, or the end of the conversation;
+//! - how long the bot's first message took ([`CustomerSide::bot_answered_after`]),
+//!   and, for a real bot, what each message says, which may show that the
+//!   customer's goal is met (`CustomerSide::reads`, live mode only);
+//! - that the bot's turn is over, and what is on screen (options, a
+//!   question or a survey: [`CustomerSide::turn_over`]), to which it answers
+//!   with the customer's next move: a reply at a moment, or the end of the
+//!   conversation;
 //! - or that the bot stayed silent: [`CustomerSide::gives_up_at`] says until
-//!   when the customer waits.
+//!   when the customer waits;
+//! - or that the business wrote first (a template, a follow-up:
+//!   [`CustomerSide::considers`] and [`CustomerSide::answers`]).
 //!
 //! It counts what a conversation carries into the agent queue and into the
 //! report ([`Progress`]), and applies the turn limit, the
-//! leave-after-misunderstandings rule and the customer's patience.
+//! leave-after-misunderstandings rule, the customer's patience and what
+//! skipping a survey means.
 
 use super::bot::{Prompt, Reply};
 use super::customer::{Customer, Decision};

@@ -184,7 +184,7 @@ pub(crate) struct Conversation<'s, B> {
 impl<'s, B: Bot<'s>> Conversation<'s, B> {
     /// A conversation that starts at `started`: the customer writes first
     /// ([`Conversation::play`]), or answers a template
-    /// ([`Conversation::answer`]).
+    /// ([`Conversation::answers`]).
     pub fn new(customer: Customer<'s>, bot: B, max_turns: u32, started: SimTime) -> Self {
         Conversation {
             side: CustomerSide::new(customer, max_turns, started),
