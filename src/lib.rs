@@ -52,9 +52,11 @@ pub mod source;
 #[cfg(feature = "live")]
 pub mod live;
 
+pub(crate) mod arrivals;
 pub(crate) mod conversation;
 pub(crate) mod lint;
 pub(crate) mod model;
+pub(crate) mod random;
 pub(crate) mod sim;
 pub(crate) mod stats;
 pub(crate) mod tally;

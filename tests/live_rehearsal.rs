@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use live_support::bounded_for;
 use live_support::flow_bot::{Address, Answer, BotConfig, Faults, FlowBot, Verify};
 use rehearse::live::{self, Clock, LiveConfig, RehearsalOptions, RetryPolicy};
-use rehearse::metric::{Outcome, Rate};
+use rehearse::metric::{Outcome, Rate, Reason};
 use rehearse::report::live::{Live, Stopped};
 use rehearse::{Loader, Metric, Report, RunOptions, Scenario, simulate};
 
@@ -63,12 +63,26 @@ impl Rehearsed {
     }
 }
 
-/// Plays `scenario` at `speed` against a flow bot of its own flow.
+/// Plays `scenario` at `speed` against a flow bot of its own flow, with
+/// transcripts of the first two counted conversations.
 async fn rehearse_against(
     scenario: Scenario,
     bot: BotConfig,
     speed: f64,
     retry: RetryPolicy,
+    stop: impl std::future::Future<Output = ()>,
+) -> Rehearsed {
+    rehearse_with_transcripts(scenario, bot, speed, retry, 2, stop).await
+}
+
+/// As [`rehearse_against`], with transcripts of the first `transcripts`
+/// counted conversations.
+async fn rehearse_with_transcripts(
+    scenario: Scenario,
+    bot: BotConfig,
+    speed: f64,
+    retry: RetryPolicy,
+    transcripts: usize,
     stop: impl std::future::Future<Output = ()>,
 ) -> Rehearsed {
     let secret = bot.app_secret.clone();
@@ -84,7 +98,7 @@ async fn rehearse_against(
     let options = RehearsalOptions {
         concurrency: 200,
         drain: Duration::from_secs(10),
-        transcripts: 2,
+        transcripts,
         seed: None,
     };
     let started = Instant::now();
@@ -188,6 +202,83 @@ async fn live_and_simulated_outcomes_agree_on_the_shop_flow() {
         }
         eprintln!("{table}");
         assert!(failures.is_empty(), "outside the tolerance:\n{table}");
+    })
+    .await;
+}
+
+/// How one customer's conversation ended: who they were and why.
+fn endings(report: &Report) -> Vec<(u64, String, String, Outcome, Option<Reason>)> {
+    report
+        .transcripts
+        .iter()
+        .map(|t| {
+            let (persona, goal) = (t.persona.clone(), t.goal.clone());
+            (t.conversation, persona, goal, t.outcome, t.reason)
+        })
+        .collect()
+}
+
+/// The same customers, played by the simulation against the flow and live
+/// against a bot serving the flow, end the same way, customer by customer:
+/// both clocks drive the same customer side. The scenario's bot shows every
+/// way out on screen and has no latency and no random branch, so nothing
+/// but the customers decides, and the match is exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_customers_end_the_same_way_live_and_simulated() {
+    bounded_for(Duration::from_secs(60), async {
+        let scenario = load("tests/live/agree/scenario.yaml");
+        let all = 1_000;
+        let simulation = simulate(
+            &scenario,
+            &RunOptions::new()
+                .replications(1)
+                .unwrap()
+                .transcripts(all, Default::default()),
+            &|| {},
+        );
+        let simulated = endings(simulation.report());
+        let rehearsed = rehearse_with_transcripts(
+            scenario,
+            BotConfig {
+                pace: 0.0,
+                ..BotConfig::default()
+            },
+            120.0,
+            test_retry(),
+            all,
+            std::future::pending(),
+        )
+        .await;
+        let live = rehearsed.live();
+        assert!(!live.partial && !live.bot_failed(), "{live:#?}");
+        let played = endings(&rehearsed.report);
+        assert!(simulated.len() >= 20, "{simulated:?}");
+        assert_eq!(played.len(), simulated.len());
+        for (live, simulated) in played.iter().zip(&simulated) {
+            assert_eq!(live, simulated, "live, then simulated");
+        }
+        // Every ending the customer's side decides is among them, the
+        // survey's included: live screens showing the flow's survey are
+        // answered (or skipped) as in the simulation. (A customer who took
+        // the survey for a menu would have nothing to tap and give up.)
+        let reasons: Vec<Option<Reason>> = played.iter().map(|ending| ending.4).collect();
+        for reason in [
+            Reason::Dropped,
+            Reason::SurveySkipped,
+            Reason::Misunderstood,
+        ] {
+            assert!(reasons.contains(&Some(reason)), "{reason:?}: {played:?}");
+        }
+        for outcome in [
+            Outcome::SelfResolved,
+            Outcome::AgentResolved,
+            Outcome::Unresolved,
+        ] {
+            assert!(
+                played.iter().any(|ending| ending.3 == outcome),
+                "{outcome:?}: {played:?}"
+            );
+        }
     })
     .await;
 }

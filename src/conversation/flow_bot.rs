@@ -66,7 +66,7 @@ fn unit(bits: u64) -> f64 {
 }
 
 /// A survey's answer: the score of a tapped option or a typed digit.
-fn score(survey: &Survey, reply: &Reply<'_>) -> Option<u8> {
+pub(crate) fn score(survey: &Survey, reply: &Reply<'_>) -> Option<u8> {
     match reply {
         Reply::Tap(index) => survey.scores.get(*index).copied(),
         Reply::Typed(typed) => survey

@@ -6,51 +6,57 @@
 //! queues, which conversations share, need the event queue. Times are still
 //! exact: every step carries its own virtual timestamp.
 //!
-//! The pieces: the [`customer`] decides from what is on screen; a
-//! [`bot::Bot`] answers ([`flow_bot::FlowBot`] interprets a flow); the
-//! conversation reports to an [`observer::Observer`].
+//! The pieces: the [`customer`] decides from what is on screen, and
+//! [`customer_side::CustomerSide`] holds every rule of the customer's side
+//! of a turn (counting, limits, patience, endings), without a clock of its
+//! own: this module drives it on the virtual clock, live mode on the wall
+//! clock. A [`bot::Bot`] answers ([`flow_bot::FlowBot`] interprets a flow);
+//! the conversation reports to an [`observer::Observer`].
 
 pub(crate) mod bot;
 pub(crate) mod customer;
+pub(crate) mod customer_side;
 pub(crate) mod flow_bot;
 pub(crate) mod observer;
 #[cfg(test)]
 pub(crate) mod scripted;
 
 use bot::{Bot, Channel, Heard, Left, Outgoing, Prompt, Reply, Then};
-use customer::{Customer, Decision};
+use customer::Customer;
+use customer_side::{CustomerSide, Move, TurnOver};
 use observer::Observer;
 
 use crate::metric::{Outcome, Reason};
-use crate::model::flow::{GoalId, NodeId, QueueId, Resolution, Template, Text, Title, VariantId};
+use crate::model::flow::{GoalId, NodeId, QueueId, Template, Text, Title, VariantId};
 use crate::model::persona::Experience;
 use crate::model::{Millis, SimTime};
 
-/// Where a conversation stands when the customer and the bot are done with
-/// each other.
+/// How a conversation leaves the bot, on either clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Exit {
-    /// The conversation is over.
-    Ended {
-        outcome: Outcome,
-        node: NodeId,
-        at: SimTime,
-    },
-    /// The customer went silent at `node` at `at`, for `reason`; the bot's
-    /// last message reached them at `since`. Unless something brings them
-    /// back (a follow-up), this is an abandonment in the bot.
-    Silent {
-        node: NodeId,
+pub(crate) enum Ending<Queue = QueueId> {
+    /// The conversation is over: resolved, or unresolved (a dead end, the
+    /// turn limit).
+    Ended { outcome: Outcome, at: SimTime },
+    /// The customer went silent at `at`, for `reason`; the bot's last
+    /// message reached them at `since`. Unless something brings them back
+    /// (a follow-up), this is an abandonment in the bot.
+    Left {
         at: SimTime,
         since: SimTime,
         reason: Reason,
     },
-    /// The customer joins the queue of `queue` at `at`.
-    HandedOff {
-        queue: QueueId,
-        node: NodeId,
-        at: SimTime,
-    },
+    /// The customer joins the agent queue `queue` at `at`. A flow names its
+    /// queue; a live bot names none (`Ending<()>`): the scenario's
+    /// `live.handoff_pool` serves its customers.
+    HandedOff { queue: Queue, at: SimTime },
+}
+
+/// Where a simulated conversation stands when the customer and the bot are
+/// done with each other: how it left the bot, and at which node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Exit {
+    pub ending: Ending,
+    pub node: NodeId,
 }
 
 /// What a conversation carries into the agent queue and into its ending.
@@ -163,19 +169,13 @@ impl Visited {
     }
 }
 
-/// One customer talking to one bot.
+/// One customer talking to one bot, on the virtual clock.
 pub(crate) struct Conversation<'s, B> {
-    pub customer: Customer<'s>,
+    side: CustomerSide<'s>,
     bot: B,
-    max_turns: u32,
-    progress: Progress,
     visited: Visited,
     /// The prompt the customer last had on screen, for a follow-up.
     prompt: Option<Prompt<'s>>,
-    /// Replies in a row the bot did not understand.
-    fallbacks: u32,
-    /// Whether the bot understood the customer's last reply.
-    understood: bool,
     /// Nodes that already followed up on this customer's silence (each
     /// follows up once per conversation).
     followed_up: Vec<NodeId>,
@@ -184,29 +184,23 @@ pub(crate) struct Conversation<'s, B> {
 impl<'s, B: Bot<'s>> Conversation<'s, B> {
     /// A conversation that starts at `started`: the customer writes first
     /// ([`Conversation::play`]), or answers a template
-    /// ([`Conversation::answer`]).
+    /// ([`Conversation::answers`]).
     pub fn new(customer: Customer<'s>, bot: B, max_turns: u32, started: SimTime) -> Self {
-        let progress = Progress {
-            persona: customer.persona_index,
-            started,
-            last_message: started,
-            ..Progress::default()
-        };
         Conversation {
-            customer,
+            side: CustomerSide::new(customer, max_turns, started),
             bot,
-            max_turns,
-            progress,
             visited: Visited::new(),
             prompt: None,
-            fallbacks: 0,
-            understood: true,
             followed_up: Vec::new(),
         }
     }
 
+    pub fn customer(&self) -> &Customer<'s> {
+        self.side.customer()
+    }
+
     pub fn progress(&self) -> Progress {
-        self.progress
+        self.side.progress()
     }
 
     /// How many follow-ups this conversation was sent.
@@ -227,7 +221,7 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
     /// Plays the conversation from the customer's first message until it
     /// ends, the customer goes silent, or it is handed off.
     pub fn play<O: Observer>(&mut self, observer: &mut O) -> Exit {
-        self.run(self.progress.started, observer)
+        self.run(self.side.progress().started, observer)
     }
 
     /// The customer, having read `message` the business sent, decides
@@ -237,14 +231,7 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
             Answer::Template(template) => Prompt::Options(&template.buttons),
             Answer::Left(_) => self.prompt?,
         };
-        let experience = self.progress.experience(false, false);
-        match self
-            .customer
-            .decide(prompt, message.text().words, &experience)
-        {
-            Decision::Leaves { .. } => None,
-            Decision::Sends { delay, reply } => Some((delay, reply)),
-        }
+        self.side.considers(prompt, message.text().words)
     }
 
     /// The customer answers `message` (sent at `sent`, read at `read`) with
@@ -277,28 +264,20 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
             Answer::Template(template) => self.bot.read_template(template, &reply),
             Answer::Left(_) => self.bot.read(&reply),
         };
-        // A template is a prompt of its own; after a free-form follow-up the
-        // customer answers the prompt already counted.
-        if let Answer::Template(_) = message {
-            self.progress.prompts += 1;
-        }
-        self.progress.turns += 1;
-        self.progress.last_message = message_at;
+        self.side
+            .answers(message_at, matches!(message, Answer::Template(_)));
         observer.replied(message_at, &reply, options, heard);
         self.heard(heard);
         self.run(message_at, observer)
     }
 
-    /// Counts how the bot understood a reply.
+    /// Tells the customer's side how the bot understood a reply.
     fn heard(&mut self, heard: Heard<'_>) {
-        if let Heard::Score(score) = heard {
-            self.progress.score = Some(score);
-        }
-        self.understood = heard.understood();
-        if !self.understood {
-            self.progress.not_understood += 1;
-            self.fallbacks += 1;
-        }
+        let score = match heard {
+            Heard::Score(score) => Some(score),
+            _ => None,
+        };
+        self.side.heard(heard.understood(), score);
     }
 
     /// The bot answers the customer's message of `message_at`, and they go
@@ -307,12 +286,11 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
     fn run<O: Observer>(&mut self, mut message_at: SimTime, observer: &mut O) -> Exit {
         loop {
             let mut screen = Screen {
-                patience: self.customer.bot_patience,
                 message_at,
                 waiting_since: message_at,
                 first_reply_at: None,
                 unread_words: 0,
-                progress: &mut self.progress,
+                side: &mut self.side,
                 visited: &mut self.visited,
                 observer: &mut *observer,
             };
@@ -324,67 +302,31 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
             );
             let then = match then {
                 Ok(then) => then,
-                Err(Left { at }) => return self.silent(at, delivered_at, Reason::BotSilence),
+                Err(Left { at }) => return self.exit(self.side.gave_up_waiting(at, delivered_at)),
             };
             let prompt = match then {
                 Then::Waits(prompt) => prompt,
                 Then::HandsOff { queue, at } => {
-                    return Exit::HandedOff {
-                        queue,
-                        node: self.bot.node(),
-                        at,
-                    };
+                    return self.exit(Ending::HandedOff { queue, at });
                 }
-                Then::Ends { resolution, at } => return self.ended(resolution, at),
+                Then::Ends { resolution, at } => {
+                    return self.exit(customer_side::ended(resolution, at));
+                }
             };
             self.prompt = Some(prompt);
-            // The customer leaves once the bot's answer shows, once too
-            // often, that it did not understand.
-            if !self.understood
-                && self
-                    .customer
-                    .persona
-                    .behaviour
-                    .leaves_after_fallbacks
-                    .is_some_and(|limit| self.fallbacks >= limit)
-            {
-                return self.silent(
-                    first_reply_at.unwrap_or(delivered_at),
-                    delivered_at,
-                    Reason::Misunderstood,
-                );
-            }
-            if self.progress.turns >= self.max_turns {
-                return self.ended(Resolution::Unresolved, delivered_at);
-            }
-            self.progress.prompts += 1;
-            let resolved_if_skipped = match prompt {
-                Prompt::Survey(survey) => {
-                    self.progress.surveys += 1;
-                    survey.skipped
-                }
-                _ => None,
+            let turn = TurnOver {
+                prompt,
+                unread_words,
+                first_message_at: first_reply_at,
+                last_message_at: delivered_at,
             };
-            let experience = self
-                .progress
-                .experience(false, resolved_if_skipped == Some(Resolution::Resolved));
-            let (delay, reply) = match self.customer.decide(prompt, unread_words, &experience) {
-                Decision::Leaves { delay, reason } => {
-                    let at = delivered_at + delay;
-                    // Leaving a survey after the goal was met is not an
-                    // abandonment: the conversation ends as the bot would.
-                    return match resolved_if_skipped {
-                        Some(resolution) if reason == Reason::SurveySkipped => {
-                            self.ended(resolution, at)
-                        }
-                        _ => self.silent(at, delivered_at, reason),
-                    };
+            let reply = match self.side.turn_over(turn) {
+                Move::Stops(ending) => return self.exit(ending),
+                Move::Sends { at, reply } => {
+                    message_at = at;
+                    reply
                 }
-                Decision::Sends { delay, reply } => (delay, reply),
             };
-            message_at = delivered_at + delay;
-            self.progress.turns += 1;
-            self.progress.last_message = message_at;
             let heard = self.bot.read(&reply);
             let options = match prompt {
                 Prompt::Options(options) => options,
@@ -396,55 +338,40 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
         }
     }
 
-    fn ended(&self, resolution: Resolution, at: SimTime) -> Exit {
-        Exit::Ended {
-            outcome: match resolution {
-                Resolution::Resolved => Outcome::SelfResolved,
-                Resolution::Unresolved => Outcome::Unresolved,
-            },
+    /// The conversation leaves the bot where the bot is.
+    fn exit(&self, ending: Ending) -> Exit {
+        Exit {
+            ending,
             node: self.bot.node(),
-            at,
-        }
-    }
-
-    fn silent(&self, at: SimTime, since: SimTime, reason: Reason) -> Exit {
-        Exit::Silent {
-            node: self.bot.node(),
-            at,
-            since,
-            reason,
         }
     }
 }
 
 /// The customer's screen during one bot turn: it holds the customer's
 /// patience with a silent bot and what arrived since they last wrote.
-struct Screen<'o, O> {
-    patience: Option<Millis>,
+struct Screen<'o, 's, O> {
     /// When the customer's message (or the opening message) was sent.
     message_at: SimTime,
     /// The customer has been waiting for the bot since this moment.
     waiting_since: SimTime,
     first_reply_at: Option<SimTime>,
     unread_words: u32,
-    progress: &'o mut Progress,
+    side: &'o mut CustomerSide<'s>,
     visited: &'o mut Visited,
     observer: &'o mut O,
 }
 
-impl<O> Screen<'_, O> {
+impl<O> Screen<'_, '_, O> {
     /// The customer leaves if the bot has been silent longer than their patience.
     fn patient_until(&self, now: SimTime) -> Result<(), Left> {
-        match self.patience {
-            Some(patience) if now.since(self.waiting_since) > patience => Err(Left {
-                at: self.waiting_since + patience,
-            }),
+        match self.side.gives_up_at(self.waiting_since) {
+            Some(at) if now > at => Err(Left { at }),
             _ => Ok(()),
         }
     }
 }
 
-impl<O: Observer> Channel for Screen<'_, O> {
+impl<O: Observer> Channel for Screen<'_, '_, O> {
     fn enter(&mut self, node: NodeId, at: SimTime) -> Result<(), Left> {
         if self.visited.insert(node) {
             self.observer.entered(node);
@@ -460,7 +387,7 @@ impl<O: Observer> Channel for Screen<'_, O> {
         if self.first_reply_at.is_none() {
             let waited = at.since(self.message_at);
             self.observer.bot_responded(waited);
-            self.progress.waited = self.progress.waited + waited;
+            self.side.bot_answered_after(waited);
             self.first_reply_at = Some(at);
         }
         self.observer.delivered(at, message);
@@ -469,11 +396,11 @@ impl<O: Observer> Channel for Screen<'_, O> {
     }
 
     fn converted(&mut self, goal: GoalId) {
-        self.progress.convert(goal);
+        self.side.progress_mut().convert(goal);
     }
 
     fn assigned(&mut self, variant: VariantId) {
-        self.progress.variants |= 1 << variant;
+        self.side.progress_mut().variants |= 1 << variant;
     }
 }
 
@@ -484,12 +411,12 @@ mod tests {
     use super::scripted::{Scripted, ScriptedBot, Step};
     use super::*;
     use crate::model::Weighted;
-    use crate::model::flow::{Text, Title};
+    use crate::model::flow::{Resolution, Text, Title};
     use crate::model::persona::{Behaviour, Goal, Persona, Said};
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
-    fn personas(behaviour: Behaviour) -> Weighted<Persona> {
+    pub(super) fn personas(behaviour: Behaviour) -> Weighted<Persona> {
         let goal = Goal {
             want: "test".into(),
             taps: vec![Title::new("Yes")],
@@ -565,10 +492,12 @@ mod tests {
         // Opened at 1s; the bot answers at 3s; the tap is instant; done at 5s.
         assert_eq!(
             exit,
-            Exit::Ended {
-                outcome: Outcome::SelfResolved,
-                node: 2,
-                at: SimTime(5_000)
+            Exit {
+                ending: Ending::Ended {
+                    outcome: Outcome::SelfResolved,
+                    at: SimTime(5_000)
+                },
+                node: 2
             }
         );
         assert_eq!(replies, ["tap 0"]);
@@ -584,11 +513,13 @@ mod tests {
         let (exit, ..) = play(behaviour, &[ask(2_000, true)], 10);
         assert_eq!(
             exit,
-            Exit::Silent {
-                node: 1,
-                at: SimTime(2_500),
-                since: SimTime(1_000),
-                reason: Reason::BotSilence,
+            Exit {
+                ending: Ending::Left {
+                    at: SimTime(2_500),
+                    since: SimTime(1_000),
+                    reason: Reason::BotSilence
+                },
+                node: 1
             }
         );
     }
@@ -598,8 +529,8 @@ mod tests {
         let steps: Vec<Step> = (0..10).map(|_| ask(1_000, true)).collect();
         let (exit, progress, _) = play(Behaviour::default(), &steps, 3);
         assert!(matches!(
-            exit,
-            Exit::Ended {
+            exit.ending,
+            Ending::Ended {
                 outcome: Outcome::Unresolved,
                 ..
             }
@@ -622,11 +553,13 @@ mod tests {
         assert_eq!(progress.not_understood, 2);
         assert_eq!(
             exit,
-            Exit::Silent {
-                node: 3,
-                at: SimTime(4_000),
-                since: SimTime(4_000),
-                reason: Reason::Misunderstood,
+            Exit {
+                ending: Ending::Left {
+                    at: SimTime(4_000),
+                    since: SimTime(4_000),
+                    reason: Reason::Misunderstood
+                },
+                node: 3
             }
         );
     }
@@ -644,8 +577,8 @@ mod tests {
         assert_eq!(progress.turns, 1);
         // After the script, the bot has nowhere to go: a dead end.
         assert!(matches!(
-            exit,
-            Exit::Ended {
+            exit.ending,
+            Ending::Ended {
                 outcome: Outcome::Unresolved,
                 ..
             }
@@ -701,10 +634,12 @@ mod tests {
         );
         assert_eq!(
             exit,
-            Exit::Ended {
-                outcome: Outcome::SelfResolved,
-                node: 1,
-                at: SimTime(7_000)
+            Exit {
+                ending: Ending::Ended {
+                    outcome: Outcome::SelfResolved,
+                    at: SimTime(7_000)
+                },
+                node: 1
             }
         );
         // The bot's answer to the tap is a response; the template is not.
@@ -725,10 +660,12 @@ mod tests {
         let (exit, ..) = play(Behaviour::default(), &steps, 10);
         assert_eq!(
             exit,
-            Exit::HandedOff {
-                queue: 0,
-                node: 0,
-                at: SimTime(1_500)
+            Exit {
+                ending: Ending::HandedOff {
+                    queue: 0,
+                    at: SimTime(1_500)
+                },
+                node: 0
             }
         );
     }

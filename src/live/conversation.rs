@@ -2,8 +2,11 @@
 //!
 //! The customer is the simulation's: drawn by [`Customer::draw`] from the
 //! same random stream `run` gives customer `index` of replication 0, and
-//! deciding each turn with [`Customer::decide`] on what is on screen. Only
-//! the bot differs: its messages arrive by HTTP, in real time.
+//! played by the simulation's [`CustomerSide`], which holds every rule of
+//! the customer's side (the turn limit, misunderstandings, patience,
+//! surveys, endings). Only the bot and the clock differ: its messages
+//! arrive by HTTP, in real time. This module translates what is on screen
+//! and drives the wall clock.
 //!
 //! Time: the conversation keeps customer time, as the simulation does.
 //! The customer's reading, thinking and typing take their simulated time,
@@ -15,10 +18,10 @@
 //! A bot turn ends when buttons or a list arrive (the customer must act), or
 //! when a text message has stood alone for the scenario's `live.quiet` (real
 //! time): bots send several messages in a row, and the customer answers the
-//! last. The conversation leaves the bot when a message shows a `done_when`
-//! phrase of the customer's goal (resolved) or a `handoff_when` phrase (the
-//! agent queue), when the customer leaves (patience, drop-off, nothing to
-//! say, misunderstood once too often), or at the turn limit (unresolved).
+//! last. A reply the bot answers with a `fallback_when` phrase is one it did
+//! not understand. The conversation leaves the bot when a message shows a
+//! `done_when` phrase of the customer's goal (resolved) or a `handoff_when`
+//! phrase (the agent queue), or when the customer's side ends it.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,13 +32,14 @@ use tokio::task::JoinHandle;
 use super::event::{BotEvent, Shown};
 use super::screen::{OnScreen, Seen};
 use super::webhook::{CustomerMessage, Receipt, WebhookSender};
-use crate::conversation::Progress;
-use crate::conversation::customer::{Customer, Decision};
-use crate::metric::{Outcome, Reason};
+use crate::conversation::customer::Customer;
+use crate::conversation::customer_side::{CustomerSide, Move, TurnOver};
+use crate::conversation::{Ending, Progress};
+use crate::metric::Reason;
 use crate::model::scenario::Scenario;
 use crate::model::{Millis, SimTime};
+use crate::random::{Purpose, stream};
 use crate::report::transcript::{Line, Speaker};
-use crate::sim::rng::{Purpose, stream};
 
 /// A bot that sends more than this many messages without waiting for the
 /// customer is flooding them: the customer acts on what is on screen, and
@@ -65,15 +69,9 @@ pub(crate) struct Visit {
     pub who: super::Customer,
 }
 
-/// How a conversation left the bot.
+/// Why a live conversation never reached an [`Ending`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Ending {
-    /// Resolved (a `done_when` phrase) or unresolved (the turn limit).
-    Ended { outcome: Outcome, at: SimTime },
-    /// The customer left the bot.
-    Left { at: SimTime, reason: Reason },
-    /// A `handoff_when` phrase: the customer joins the agent queue.
-    HandedOff { at: SimTime },
+pub(crate) enum Broken {
     /// The bot never took the customer's message (its webhook failed for good).
     Lost,
     /// The run stopped under it.
@@ -86,7 +84,8 @@ pub(crate) struct Finished {
     pub counted: bool,
     pub wa_id: String,
     pub progress: Progress,
-    pub ending: Ending,
+    /// How it left the bot: a live bot names no agent queue.
+    pub ending: Result<Ending<()>, Broken>,
     /// The bot's response times (real), one per customer message answered.
     pub responses: Vec<Millis>,
     /// What the customer wanted, for a transcript.
@@ -176,25 +175,19 @@ pub(crate) async fn converse(
         setting: &setting,
         scenario: &scenario,
         who: &visit.who,
-        progress: Progress {
-            persona: customer.persona_index,
-            started: visit.arrival,
-            last_message: visit.arrival,
-            ..Progress::default()
-        },
+        side: CustomerSide::new(customer, scenario.max_turns, visit.arrival),
         responses: Vec::new(),
         lines: visit.transcript.then(Vec::new),
         receipts,
         inbox,
-        customer,
     };
     let ending = talk.run(visit.arrival).await;
-    let goal = talk.customer.goal.want.clone();
+    let goal = talk.side.customer().goal.want.clone();
     Finished {
         index: visit.index,
         counted: visit.counted,
         wa_id: visit.who.wa_id.clone(),
-        progress: talk.progress,
+        progress: talk.side.progress(),
         ending,
         responses: talk.responses,
         goal,
@@ -207,8 +200,7 @@ struct Talk<'a, 's> {
     setting: &'a Setting,
     scenario: &'s Scenario,
     who: &'a super::Customer,
-    customer: Customer<'s>,
-    progress: Progress,
+    side: CustomerSide<'s>,
     responses: Vec<Millis>,
     lines: Option<Vec<Line>>,
     receipts: Receipts,
@@ -240,7 +232,7 @@ impl<'s> Talk<'_, 's> {
         options: Vec<String>,
         tapped: bool,
     ) {
-        let started = self.progress.started;
+        let started = self.side.progress().started;
         if let Some(lines) = &mut self.lines {
             lines.push(Line {
                 at: at.since(started).as_secs_f64(),
@@ -253,9 +245,13 @@ impl<'s> Talk<'_, 's> {
         }
     }
 
-    /// Marks the customer's last message as one the bot did not understand.
-    fn not_understood(&mut self) {
-        self.progress.not_understood += 1;
+    /// Tells the customer's side how the bot took their last message, and
+    /// marks it in the transcript if the bot did not understand it.
+    fn heard(&mut self, understood: bool) {
+        self.side.heard_as_given(understood);
+        if understood {
+            return;
+        }
         if let Some(line) = self.lines.as_mut().and_then(|lines| {
             lines
                 .iter_mut()
@@ -268,42 +264,28 @@ impl<'s> Talk<'_, 's> {
 
     /// Whether a message takes the conversation out of the bot: the
     /// customer's goal is met, or a person takes over.
-    fn leaves_bot(&self, seen: &Seen) -> Option<Ending> {
+    fn leaves_bot(&self, seen: &Seen) -> Option<Ending<()>> {
         let words = seen.words();
-        if self.customer.goal.done_when.find(&words).is_some() {
-            return Some(Ending::Ended {
-                outcome: Outcome::SelfResolved,
-                at: seen.at,
-            });
-        }
-        self.scenario
-            .live
-            .handoff_when
-            .find(&words)
-            .map(|_| Ending::HandedOff { at: seen.at })
+        self.side.reads(&words, seen.at).or_else(|| {
+            self.scenario
+                .live
+                .handoff_when
+                .find(&words)
+                .map(|_| Ending::HandedOff {
+                    queue: (),
+                    at: seen.at,
+                })
+        })
     }
 
-    async fn run(&mut self, arrival: SimTime) -> Ending {
+    async fn run(&mut self, arrival: SimTime) -> Result<Ending<()>, Broken> {
         let scenario = self.scenario;
         let live = &scenario.live;
         let quiet = Duration::from_millis(live.quiet.0);
-        let patience = self
-            .customer
-            .bot_patience
-            .map(|patience| Duration::from_millis(patience.0));
-        let behaviour = &self.customer.persona.behaviour;
-        let leaves_after = behaviour.leaves_after_fallbacks;
-        let opening = self
-            .customer
-            .goal
-            .says
-            .as_ref()
-            .map_or("Hi", |says| says.text.as_str())
-            .to_owned();
+        let opening = self.side.opening().to_owned();
         let mut message = CustomerMessage::Text(opening.clone());
         self.line(arrival, Speaker::Customer, opening, Vec::new(), false);
         let mut sent_at = arrival;
-        let mut fallbacks = 0u32;
         let mut answering_reply = false;
         loop {
             // The customer's message goes out; the bot may answer before its
@@ -316,6 +298,11 @@ impl<'s> Talk<'_, 's> {
                 at: sent_at,
                 wall: Instant::now(),
             };
+            // The bot's latency is real: the customer gives up on a silent
+            // bot after their patience in wall time, whatever the speed.
+            let gives_up = self.side.gives_up_at(sent.at);
+            let gives_up_wall =
+                gives_up.map(|at| sent.wall + Duration::from_millis(at.since(sent.at).0));
             let mut delivered = false;
             let mut seen: Vec<Seen> = Vec::new();
             let mut fallback = false;
@@ -324,12 +311,12 @@ impl<'s> Talk<'_, 's> {
                 let deadline = match seen.last() {
                     Some(last) if last.is_choice() || seen.len() >= MAX_MESSAGES_PER_TURN => break,
                     Some(last) => Some(last.received.max(sent.wall) + quiet),
-                    None => patience.map(|patience| sent.wall + patience),
+                    None => gives_up_wall,
                 };
                 tokio::select! {
                     event = self.inbox.recv() => {
                         let Some(event) = event else {
-                            return Ending::CutOff;
+                            return Err(Broken::CutOff);
                         };
                         let BotEvent::Message(message) = event else {
                             // Mark-as-read and messages that will never
@@ -352,10 +339,10 @@ impl<'s> Talk<'_, 's> {
                         }
                         if let Some(ending) = self.leaves_bot(&shown) {
                             if fallback {
-                                self.not_understood();
+                                self.heard(false);
                             }
                             self.receipts.read_all();
-                            return ending;
+                            return Ok(ending);
                         }
                         // Arrived while the customer was writing: part of
                         // the bot's previous turn, not an answer to this.
@@ -368,7 +355,7 @@ impl<'s> Talk<'_, 's> {
                                     as u64,
                             );
                             self.responses.push(waited);
-                            self.progress.waited = self.progress.waited + waited;
+                            self.side.bot_answered_after(waited);
                         }
                         seen.push(shown);
                     }
@@ -376,16 +363,13 @@ impl<'s> Talk<'_, 's> {
                         delivered = true;
                         let taken = matches!(result, Ok(Ok(_)));
                         if !taken && seen.is_empty() {
-                            return Ending::Lost;
+                            return Err(Broken::Lost);
                         }
                     }
                     () = sleep_until(deadline) => {
-                        match (seen.is_empty(), patience) {
-                            (true, Some(patience)) => {
-                                return Ending::Left {
-                                    at: sent.at + Millis(patience.as_millis() as u64),
-                                    reason: Reason::BotSilence,
-                                };
+                        match (seen.is_empty(), gives_up) {
+                            (true, Some(at)) => {
+                                return Ok(self.side.gave_up_waiting(at, sent.at));
                             }
                             (true, None) => {}
                             (false, _) => break,
@@ -395,53 +379,42 @@ impl<'s> Talk<'_, 's> {
             }
             let Some(last) = seen.last() else {
                 // The wait above ends only with something on screen.
-                return Ending::CutOff;
+                return Err(Broken::CutOff);
             };
             let (first_at, last_at, last_wall) = (seen[0].at, last.at, last.received);
-            if fallback {
-                self.not_understood();
-                fallbacks += 1;
-                if leaves_after.is_some_and(|limit| fallbacks >= limit) {
-                    return Ending::Left {
-                        at: first_at,
-                        reason: Reason::Misunderstood,
-                    };
-                }
+            if answering_reply {
+                self.heard(!fallback);
             }
-            if self.progress.turns >= scenario.max_turns {
-                return Ending::Ended {
-                    outcome: Outcome::Unresolved,
-                    at: last_at,
-                };
-            }
-            self.progress.prompts += 1;
-            let on_screen = OnScreen::new(&seen);
-            let experience = self.progress.experience(false, false);
-            let decision =
-                self.customer
-                    .decide(on_screen.prompt(), on_screen.unread_words, &experience);
-            let (delay, reply) = match decision {
-                Decision::Leaves { delay, reason } => {
-                    if reason != Reason::Dropped {
+            let on_screen = OnScreen::new(&seen, &scenario.flow);
+            let turn = TurnOver {
+                prompt: on_screen.prompt(),
+                unread_words: on_screen.unread_words,
+                first_message_at: Some(first_at),
+                last_message_at: last_at,
+            };
+            let (at, reply) = match self.side.turn_over(turn) {
+                Move::Stops(ending) => {
+                    // A customer who dropped off never read the last messages.
+                    if !matches!(
+                        ending,
+                        Ending::Left {
+                            reason: Reason::Dropped,
+                            ..
+                        }
+                    ) {
                         self.receipts.read_all();
                     }
-                    return Ending::Left {
-                        at: last_at + delay,
-                        reason,
-                    };
+                    return Ok(ending);
                 }
-                Decision::Sends { delay, reply } => (delay, reply),
+                Move::Sends { at, reply } => (at, reply),
             };
             let (next, text, tapped) = on_screen.message(&reply);
             // Reading, thinking and typing, at the run's speed.
+            let delay = at.since(last_at);
             let due = last_wall + Duration::from_secs_f64(delay.as_secs_f64() / self.setting.speed);
             tokio::time::sleep_until(due.into()).await;
             self.receipts.read_all();
-            sent_at = last_at + delay;
-            self.progress.turns += 1;
-            // An agent who picks the customer up checks the 24-hour window
-            // from here, as in `run`.
-            self.progress.last_message = sent_at;
+            sent_at = at;
             answering_reply = true;
             self.line(sent_at, Speaker::Customer, text, Vec::new(), tapped);
             message = next;

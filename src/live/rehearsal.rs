@@ -24,19 +24,18 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use super::conversation::{self, Ending, Finished, Setting, Visit};
+use super::conversation::{self, Broken, Finished, Setting, Visit};
 use super::event::BotEvent;
 use super::{LiveHandle, WebhookError};
+use crate::arrivals::ArrivalClock;
+use crate::conversation::Ending;
 use crate::metric::{Outcome, Reason};
 use crate::model::SimTime;
 use crate::model::scenario::Scenario;
 use crate::report::Report;
 use crate::report::live::{BotCalls, Customers, Live, Stopped, Webhooks};
 use crate::report::transcript::Transcript;
-use crate::sim::Thread;
-use crate::sim::agents::{Waiting, Window, ending, serve_handoffs};
-use crate::sim::replication::ArrivalClock;
-use crate::sim::rng::Purpose;
+use crate::sim::agents::{HandedOff, ending, serve_handoffs};
 use crate::tally::Tallies;
 
 /// How a live run goes, beyond what the scenario says.
@@ -327,36 +326,25 @@ impl Outcomes {
             let progress = &conversation.progress;
             let counted = conversation.counted;
             let (outcome, at, reason) = match conversation.ending {
-                Ending::Ended { outcome, at } => (outcome, at, None),
-                Ending::Left { at, reason } => (Outcome::AbandonedInBot, at, Some(reason)),
-                Ending::HandedOff { at } => {
-                    let Some(pool) = scenario.live.handoff_pool else {
-                        continue;
-                    };
-                    let persona = scenario.personas.get(progress.persona);
-                    // The customer's queue draws come from the stream a
-                    // replication gives the same walk-in customer.
-                    let mut thread =
-                        Thread::walk_in(index, progress.persona, progress.started, counted);
-                    thread.watched = Some(index);
-                    let draws = thread.streams().stream(seed, 0, Purpose::Queue);
-                    handoffs.push((
-                        pool,
-                        Waiting::draw(
-                            &scenario.pools[pool],
-                            persona,
-                            draws,
-                            (*progress, 0, at),
-                            thread,
-                        ),
-                    ));
+                Ok(Ending::Ended { outcome, at }) => (outcome, at, None),
+                Ok(Ending::Left { at, reason, .. }) => (Outcome::AbandonedInBot, at, Some(reason)),
+                Ok(Ending::HandedOff { at, .. }) => {
+                    if let Some(pool) = scenario.live.handoff_pool {
+                        handoffs.push(HandedOff {
+                            index,
+                            pool,
+                            progress: *progress,
+                            at,
+                            counted,
+                        });
+                    }
                     continue;
                 }
-                Ending::Lost => {
+                Err(Broken::Lost) => {
                     lost += u64::from(counted);
                     continue;
                 }
-                Ending::CutOff => {
+                Err(Broken::CutOff) => {
                     cut_off += u64::from(counted);
                     continue;
                 }
@@ -367,27 +355,16 @@ impl Outcomes {
             }
         }
         for conversation in finished.iter().filter(|f| f.counted) {
-            if matches!(conversation.ending, Ending::Lost | Ending::CutOff) {
+            if conversation.ending.is_err() {
                 continue;
             }
             for response in &conversation.responses {
                 tallies.bot_response.record(*response);
             }
         }
-        let window = Window {
-            from: SimTime::ZERO + scenario.warm_up,
-            to: SimTime::ZERO + scenario.warm_up + scenario.duration,
-        };
-        let (tallies, journal) = serve_handoffs(scenario, handoffs, tallies, window);
-        let counted: std::collections::HashSet<u64> = finished
-            .iter()
-            .filter(|f| f.counted)
-            .map(|f| f.index)
-            .collect();
-        for ended in journal {
-            if let Some(index) = ended.thread.watched.filter(|index| counted.contains(index)) {
-                endings.insert(index, (ended.outcome, ended.at, ended.reason));
-            }
+        let (tallies, ended_in_queue) = serve_handoffs(scenario, seed, handoffs, tallies);
+        for ended in ended_in_queue {
+            endings.insert(ended.index, (ended.outcome, ended.at, ended.reason));
         }
         let mut abandoned = indexmap::IndexMap::new();
         for reason in Reason::ALL {

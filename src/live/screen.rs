@@ -3,9 +3,13 @@
 //!
 //! Reply buttons and list rows become [`Prompt::Options`] (their titles, as
 //! the customer reads them); anything else is read as a question to answer
-//! ([`Prompt::Question`], its text). A tap the customer decides on is turned
-//! back into what WhatsApp sends the bot: a `button_reply` or `list_reply`
-//! naming the tapped message and the option's id.
+//! ([`Prompt::Question`], its text). A screen that shows one of the
+//! scenario flow's CSAT surveys is that survey ([`Prompt::Survey`]): buttons
+//! or list rows with the survey's option titles, in its order, or, for a
+//! survey answered by typing, a last message whose text is the survey's
+//! question. A tap the customer decides on is turned back into what
+//! WhatsApp sends the bot: a `button_reply` or `list_reply` naming the
+//! tapped message and the option's id.
 
 use std::borrow::Cow;
 use std::time::Instant;
@@ -14,7 +18,7 @@ use super::event::{BotMessage, Shown};
 use super::webhook::CustomerMessage;
 use crate::conversation::bot::{Prompt, Reply};
 use crate::model::SimTime;
-use crate::model::flow::{Text, Title};
+use crate::model::flow::{Flow, NodeKind, Scale, Survey, Text, Title};
 
 /// One bot message the customer saw.
 #[derive(Debug, Clone)]
@@ -83,21 +87,23 @@ struct Tap {
 
 /// The prompt of one bot turn, owning what [`Prompt`] borrows.
 #[derive(Debug)]
-pub(crate) struct OnScreen {
+pub(crate) struct OnScreen<'f> {
     /// Option titles, or empty for a question.
     titles: Vec<Title>,
     taps: Vec<Tap>,
     question: Text,
+    /// The flow's survey this screen shows, if it shows one.
+    survey: Option<&'f Survey>,
     /// Words of bot text to read (as the simulation counts them: the
     /// message texts, not the option titles).
     pub unread_words: u32,
 }
 
-impl OnScreen {
+impl<'f> OnScreen<'f> {
     /// The prompt of a turn whose messages are `seen`, in order: the last
     /// message with buttons or a list offers the options; otherwise the last
-    /// message's text is the question.
-    pub fn new(seen: &[Seen]) -> OnScreen {
+    /// message's text is the question. Either may be one of `flow`'s surveys.
+    pub fn new(seen: &[Seen], flow: &'f Flow) -> OnScreen<'f> {
         let unread_words = seen
             .iter()
             .filter_map(|seen| seen.shown.text())
@@ -129,17 +135,23 @@ impl OnScreen {
             .rev()
             .find_map(|seen| seen.shown.text())
             .unwrap_or("");
+        let titles: Vec<Title> = taps.iter().map(|tap| Title::new(&tap.title)).collect();
+        let question = Text::new(question);
+        let survey = survey_shown(flow, &titles, &question);
         OnScreen {
-            titles: taps.iter().map(|tap| Title::new(&tap.title)).collect(),
+            titles,
             taps,
-            question: Text::new(question),
+            question,
+            survey,
             unread_words,
         }
     }
 
     /// What the customer must answer, as the persona logic reads it.
     pub fn prompt(&self) -> Prompt<'_> {
-        if self.taps.is_empty() {
+        if let Some(survey) = self.survey {
+            Prompt::Survey(survey)
+        } else if self.taps.is_empty() {
             Prompt::Question(&self.question)
         } else {
             Prompt::Options(&self.titles)
@@ -182,10 +194,63 @@ impl OnScreen {
     }
 }
 
+/// The survey of `flow` a screen shows: one offering `titles` (keys equal,
+/// in order), or, with nothing to tap, one typed in answer to `question`.
+fn survey_shown<'f>(flow: &'f Flow, titles: &[Title], question: &Text) -> Option<&'f Survey> {
+    flow.nodes.iter().find_map(|node| match &node.kind {
+        NodeKind::Survey(survey) => {
+            let shown = match survey.scale {
+                Scale::Text => {
+                    titles.is_empty() && survey.question.lower.trim() == question.lower.trim()
+                }
+                Scale::Buttons | Scale::List => {
+                    !titles.is_empty()
+                        && survey.options.len() == titles.len()
+                        && survey
+                            .options
+                            .iter()
+                            .zip(titles)
+                            .all(|(option, title)| option.key == title.key)
+                }
+            };
+            shown.then_some(survey)
+        }
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::live::event::{Choice, ListRow, ListSection};
+
+    /// A flow with a menu and a CSAT survey answered with buttons.
+    fn flow() -> Flow {
+        const FLOW: &str = r#"
+flow: screens
+version: "1"
+start: menu
+nodes:
+  menu:
+    say: "Anything else?"
+    buttons: ["That's all", "Talk to us"]
+    routes: {"That's all": rate, "Talk to us": rate, fallback: menu}
+  rate:
+    csat: "How did we do?"
+    scale: buttons
+    next: done
+  done:
+    say: "Thanks!"
+    end: resolved
+"#;
+        let loaded = crate::load::Loader::new()
+            .with_file("flow.yaml", FLOW)
+            .flow("flow.yaml".as_ref());
+        match loaded {
+            Ok((flow, _)) => flow,
+            Err(error) => panic!("{error}"),
+        }
+    }
 
     fn seen(shown: Shown) -> Seen {
         Seen {
@@ -218,7 +283,8 @@ mod tests {
                 ],
             }),
         ];
-        let on_screen = OnScreen::new(&screen);
+        let flow = flow();
+        let on_screen = OnScreen::new(&screen, &flow);
         assert_eq!(on_screen.unread_words, 6);
         let Prompt::Options(titles) = on_screen.prompt() else {
             panic!("expected options")
@@ -259,7 +325,8 @@ mod tests {
                 },
             ],
         })];
-        let on_screen = OnScreen::new(&screen);
+        let flow = flow();
+        let on_screen = OnScreen::new(&screen, &flow);
         let (message, ..) = on_screen.message(&Reply::Tap(1));
         assert_eq!(
             message,
@@ -274,11 +341,42 @@ mod tests {
     }
 
     #[test]
+    fn the_flow_s_survey_is_recognised_by_its_option_titles() {
+        let flow = flow();
+        let NodeKind::Survey(survey) = &flow.nodes[1].kind else {
+            panic!("the second node is the survey")
+        };
+        let choice = |titles: &[String]| Shown::Buttons {
+            header: None,
+            body: "How did we do?".into(),
+            footer: None,
+            buttons: titles
+                .iter()
+                .enumerate()
+                .map(|(index, title)| Choice {
+                    id: format!("score-{index}"),
+                    title: title.clone(),
+                })
+                .collect(),
+        };
+        let titles: Vec<String> = survey.options.iter().map(|o| o.text.clone()).collect();
+        let screen = [seen(choice(&titles))];
+        let on_screen = OnScreen::new(&screen, &flow);
+        assert!(matches!(on_screen.prompt(), Prompt::Survey(_)));
+        // The same titles in another order are options, not the survey.
+        let reversed: Vec<String> = titles.iter().rev().cloned().collect();
+        let screen = [seen(choice(&reversed))];
+        let on_screen = OnScreen::new(&screen, &flow);
+        assert!(matches!(on_screen.prompt(), Prompt::Options(_)));
+    }
+
+    #[test]
     fn text_is_a_question() {
         let screen = [seen(Shown::Text {
             body: "Please send your order number".into(),
         })];
-        let on_screen = OnScreen::new(&screen);
+        let flow = flow();
+        let on_screen = OnScreen::new(&screen, &flow);
         let Prompt::Question(text) = on_screen.prompt() else {
             panic!("expected a question")
         };

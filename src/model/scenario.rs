@@ -53,7 +53,7 @@ pub const MAX_TURNS: u32 = 1_000;
 pub const DEFAULT_REPLICATIONS: u32 = 10;
 
 /// At most this many replications: the random streams give each
-/// replication its own 20-bit number (see `sim::rng`).
+/// replication its own 20-bit number (see `random`).
 pub const MAX_REPLICATIONS: u32 = 1 << 20;
 
 /// The longest `duration` and `warm_up`: a year of simulated traffic.
@@ -139,6 +139,7 @@ pub const MAX_QUIET: Millis = Millis(60_000);
 /// over, which show a misunderstanding, and when the bot's turn is over.
 /// `run` ignores all of it: there the flow says so.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(not(feature = "live"), allow(dead_code))] // read by live mode only
 pub(crate) struct LiveSettings {
     /// A bot message with one of these phrases hands the customer over.
     pub handoff_when: crate::model::phrases::Phrases,
@@ -295,6 +296,7 @@ pub struct Scenario {
     /// Whether `rehearse check` compares the report with an approved one.
     pub(crate) snapshot: bool,
     /// How `rehearse live` reads a real bot (`live:`).
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
     pub(crate) live: LiveSettings,
     /// What the business sends customers first: audience, campaigns, prices.
     pub(crate) outreach: super::outreach::Outreach,

@@ -120,19 +120,67 @@ pub(crate) fn handle(
     }
 }
 
-/// Serves customers handed off outside the simulation, in `rehearse live`:
-/// each `(pool, customer)` joins at `customer.joined`, and the pools run
-/// exactly as in a replication, with `window` the counting window (warm-up
-/// to the end of arrivals). A handoff changes nothing the bot sees, so
-/// serving the queue after the conversations is the same as serving it
-/// while they run. Returns the tallies and how each served conversation
-/// ended (for transcripts).
+/// A customer of `rehearse live` whom the bot handed to the agent queue
+/// of `pool` at `at`: walk-in `index` (as numbered in replication 0), after
+/// the conversation so far (`progress`).
+#[cfg(feature = "live")]
+pub(crate) struct HandedOff {
+    pub index: u64,
+    pub pool: PoolId,
+    pub progress: Progress,
+    pub at: SimTime,
+    /// Whether they arrived after the warm-up.
+    pub counted: bool,
+}
+
+/// How a counted handed-off customer's conversation ended in the queue.
+#[cfg(feature = "live")]
+pub(crate) struct EndedInQueue {
+    /// Their walk-in number, as in [`HandedOff`].
+    pub index: u64,
+    pub outcome: Outcome,
+    pub at: SimTime,
+    pub reason: Option<Reason>,
+}
+
+/// Serves customers handed off outside the simulation, in `rehearse live`
+/// with `seed`: each joins their pool when handed off, with the queue draws
+/// replication 0 gives the same walk-in customer, and the pools run exactly
+/// as in a replication, counting from the warm-up to the end of arrivals. A
+/// handoff changes nothing the bot sees, so serving the queue after the
+/// conversations is the same as serving it while they run. Returns the
+/// tallies and how each counted conversation ended (for transcripts).
+#[cfg(feature = "live")]
 pub(crate) fn serve_handoffs(
     scenario: &crate::model::scenario::Scenario,
-    handoffs: Vec<(PoolId, Waiting)>,
+    seed: u64,
+    handed_off: Vec<HandedOff>,
     tallies: Tallies,
-    window: Window,
-) -> (Tallies, Vec<Finished>) {
+) -> (Tallies, Vec<EndedInQueue>) {
+    let window = Window {
+        from: SimTime::ZERO + scenario.warm_up,
+        to: SimTime::ZERO + scenario.warm_up + scenario.duration,
+    };
+    let handoffs = handed_off.into_iter().map(|customer| {
+        let mut thread = Thread::walk_in(
+            customer.index,
+            customer.progress.persona,
+            customer.progress.started,
+            customer.counted,
+        );
+        thread.watched = customer.counted.then_some(customer.index);
+        let draws = thread
+            .streams()
+            .stream(seed, 0, crate::random::Purpose::Queue);
+        let waiting = Waiting::draw(
+            &scenario.pools[customer.pool],
+            scenario.personas.get(customer.progress.persona),
+            draws,
+            (customer.progress, 0, customer.at),
+            thread,
+        );
+        (customer.pool, waiting)
+    });
     let mut pools: Vec<Pool> = scenario
         .pools
         .iter()
@@ -163,7 +211,20 @@ pub(crate) fn serve_handoffs(
     for pool in &mut pools {
         pool.close(now, &mut sink);
     }
-    (sink.tallies, sink.journal)
+    let ended = sink
+        .journal
+        .into_iter()
+        .filter_map(|finished| {
+            let index = finished.thread.watched?;
+            Some(EndedInQueue {
+                index,
+                outcome: finished.outcome,
+                at: finished.at,
+                reason: finished.reason,
+            })
+        })
+        .collect();
+    (sink.tallies, ended)
 }
 
 /// Which agent takes the next chat.

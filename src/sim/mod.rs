@@ -13,10 +13,9 @@ mod outreach;
 pub(crate) mod parallel;
 mod people;
 pub(crate) mod replication;
-pub(crate) mod rng;
 mod transcript;
 
-pub(crate) use people::{RETENTION_DAYS, Thread, within_days};
+pub(crate) use people::{RETENTION_DAYS, within_days};
 
 pub(crate) use replication::{replicate, replicate_with_outcomes};
 

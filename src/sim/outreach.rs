@@ -14,13 +14,13 @@ use rand::RngExt;
 
 use super::people::{Origin, PersonId, read_time};
 use super::replication::{Event, Replication, Watcher};
-use super::rng::Purpose;
 use crate::conversation::customer::Customer;
 use crate::conversation::flow_bot::FlowBot;
 use crate::conversation::{Answer, Conversation};
 use crate::metric::{Outcome, Reason};
 use crate::model::SimTime;
 use crate::model::flow::{Category, NodeId};
+use crate::random::Purpose;
 use crate::whatsapp::in_service_window;
 
 /// A conversation whose customer went silent at a node that follows up.
@@ -72,7 +72,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
                 continue;
             }
             counts.sent += 1;
-            let mut rng = super::rng::Streams::member(member, campaign).stream(
+            let mut rng = crate::random::Streams::member(member, campaign).stream(
                 self.seed,
                 self.replication,
                 Purpose::Arrivals,
@@ -121,7 +121,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
         let scenario = self.scenario;
         let spec = &scenario.outreach.campaigns[usize::from(campaign)];
         let message = Answer::Template(&scenario.flow.templates[spec.template]);
-        let streams = super::rng::Streams::member(member, campaign);
+        let streams = crate::random::Streams::member(member, campaign);
         let customer = Customer::of(
             &scenario.personas,
             self.members.persona(member),
@@ -321,7 +321,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
                 tallies.cost.templates[template.category as usize] += 1;
             }
         }
-        let persona = paused.conversation.customer.persona;
+        let persona = paused.conversation.customer().persona;
         let Some(engagement) = &persona.engagement else {
             return self.gives_up(paused);
         };

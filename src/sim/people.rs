@@ -11,12 +11,12 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::rng::{Purpose, Streams};
 use crate::metric::Outcome;
 use crate::model::calendar::WeekTime;
 use crate::model::outreach::Audience;
 use crate::model::persona::{Engagement, Persona};
 use crate::model::{Millis, SimTime, Weighted};
+use crate::random::{Purpose, Streams};
 
 /// Seven and thirty days: retention is measured over both.
 pub(crate) const RETENTION_DAYS: [u64; 2] = [7, 30];

@@ -11,25 +11,22 @@
 
 use std::collections::BTreeMap;
 
-use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution as _, Exp1};
-
 use super::agents::{Finished, Pool, QueueEvent, Sink, Waiting, Window, ending, handle};
 use super::events::EventQueue;
 use super::outreach::Paused;
 use super::people::{Members, Origin, Person, PersonId, Thread, return_time};
-use super::rng::Purpose;
+use crate::arrivals::ArrivalClock;
 use crate::conversation::bot::{Heard, Hours, Outgoing, Reply};
 use crate::conversation::customer::Customer;
 use crate::conversation::flow_bot::FlowBot;
 use crate::conversation::observer::Observer;
-use crate::conversation::{Conversation, Exit, Progress};
+use crate::conversation::{Conversation, Ending, Exit, Progress};
 use crate::metric::{Outcome, Reason};
-use crate::model::calendar::WeekTime;
 use crate::model::flow::{NodeId, QueueId, Title};
 use crate::model::persona::{Goal, Persona};
-use crate::model::scenario::{Arrivals, Scenario};
+use crate::model::scenario::Scenario;
 use crate::model::{Millis, SimTime};
+use crate::random::Purpose;
 use crate::tally::Tallies;
 
 /// Everything the event queue of a replication holds.
@@ -160,58 +157,6 @@ pub(super) struct Replication<'s, 'w, W> {
     watch: &'w mut dyn FnMut(u64) -> Option<W>,
 }
 
-/// When customers arrive: a constant rate, or a rate that varies through the
-/// week (a non-homogeneous Poisson process, drawn by inverting its
-/// cumulative rate one constant stretch at a time).
-pub(crate) struct ArrivalClock<'s> {
-    arrivals: &'s Arrivals,
-    clock_start: WeekTime,
-    rng: ChaCha8Rng,
-}
-
-impl<'s> ArrivalClock<'s> {
-    /// The arrivals of replication `replication` of `scenario` with `seed`,
-    /// from their own stream, so every flow version (and `rehearse live`)
-    /// sees the same customers at the same moments.
-    pub(crate) fn new(scenario: &'s Scenario, seed: u64, replication: u32) -> ArrivalClock<'s> {
-        ArrivalClock {
-            arrivals: &scenario.arrivals,
-            clock_start: scenario.clock_start,
-            rng: super::rng::stream(seed, replication, 0, Purpose::Arrivals),
-        }
-    }
-
-    /// The next arrival after `now`, or `None` if nobody comes again.
-    pub(crate) fn next(&mut self, now: SimTime) -> Option<SimTime> {
-        let unit: f64 = Exp1.sample(&mut self.rng);
-        match self.arrivals {
-            Arrivals::Constant(per_hour) => {
-                Some(now + Millis::from_secs_f64(unit * 3600.0 / per_hour))
-            }
-            Arrivals::Profile(profile) => {
-                let (mut left, mut at) = (unit, now);
-                // Every rate change of a week, a few times over, is more than
-                // enough for any draw: a profile has a rate above 0 somewhere.
-                for _ in 0..10_000 {
-                    let week = self.clock_start.plus(at.since(SimTime::ZERO));
-                    let per_ms = profile.at(week) / 3_600_000.0;
-                    let span = profile.until_change(week);
-                    if per_ms > 0.0 {
-                        let needed = left / per_ms;
-                        if span.is_none_or(|span| needed < span.0 as f64) {
-                            return Some(at + Millis(needed.round() as u64));
-                        }
-                    }
-                    let span = span?;
-                    left -= per_ms * span.0 as f64;
-                    at = at + span;
-                }
-                None
-            }
-        }
-    }
-}
-
 /// Whether a queue has an agent on shift, on the scenario's clock.
 impl Hours for Scenario {
     fn open(&self, queue: QueueId, at: SimTime) -> bool {
@@ -288,7 +233,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
     fn walk_in(&mut self, index: u64, now: SimTime) {
         let scenario = self.scenario;
         let counted = now >= self.counting_from;
-        let streams = super::rng::Streams::walk_in(index);
+        let streams = crate::random::Streams::walk_in(index);
         let customer = Customer::draw(
             &scenario.personas,
             streams.stream(self.seed, self.replication, Purpose::Customer),
@@ -369,7 +314,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
         let number = self.counted;
         self.counted += 1;
         if let Some(mut watcher) = (self.watch)(number) {
-            let customer = &conversation.customer;
+            let customer = conversation.customer();
             watcher.begin(customer.persona, customer.goal, now, thread.origin);
             self.watched.insert(number, watcher);
             thread.watched = Some(number);
@@ -395,19 +340,15 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
         thread: Thread,
         exit: Exit,
     ) {
-        match exit {
-            Exit::Ended { outcome, node, at } => {
+        let Exit { ending, node } = exit;
+        match ending {
+            Ending::Ended { outcome, at } => {
                 self.end(thread, conversation.progress(), outcome, node, at, None)
             }
-            Exit::Silent {
-                node,
-                at,
-                since,
-                reason,
-            } => self.silent(conversation, thread, node, at, since, reason),
-            Exit::HandedOff { queue, node, at } => {
-                self.hand_off(conversation, thread, queue, node, at)
+            Ending::Left { at, since, reason } => {
+                self.silent(conversation, thread, node, at, since, reason)
             }
+            Ending::HandedOff { queue, at } => self.hand_off(conversation, thread, queue, node, at),
         }
     }
 
@@ -429,7 +370,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
             .stream(self.seed, self.replication, Purpose::Queue);
         let waiting = Waiting::draw(
             &scenario.pools[pool],
-            conversation.customer.persona,
+            conversation.customer().persona,
             draws,
             (conversation.progress(), node, at),
             thread,
@@ -514,7 +455,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
             PersonId::WalkIn(index) => (index, false),
             PersonId::Member(member) => (u64::from(member), true),
         };
-        let mut rng = super::rng::Streams::returning(index, member, visit).stream(
+        let mut rng = crate::random::Streams::returning(index, member, visit).stream(
             self.seed,
             self.replication,
             Purpose::Arrivals,

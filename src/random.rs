@@ -2,6 +2,9 @@
 //! `(seed, replication, conversation index, purpose)`, so results do not
 //! depend on thread count or event order, and two flow versions see the same
 //! customers (common random numbers — what makes a comparison sensitive).
+//!
+//! Both clocks draw from here: the simulation, and live mode, whose customer
+//! `i` is customer `i` of replication 0.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
