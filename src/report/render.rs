@@ -76,8 +76,7 @@ impl Renderer for Yaml {
             if i > 0 {
                 out.write_all(b"---\n")?;
             }
-            let yaml = serde_yaml::to_string(report).map_err(io::Error::other)?;
-            out.write_all(yaml.as_bytes())?;
+            crate::yaml::write(out, report)?;
         }
         Ok(())
     }
