@@ -76,11 +76,7 @@ fn layers_point_one_way() {
         for path in imports(file) {
             let Some(target) = path.first() else { continue };
             if FORBIDDEN.contains(&(layer.as_str(), target.as_str())) {
-                crossings.push(format!(
-                    "{} imports crate::{}",
-                    file.path,
-                    path.join("::")
-                ));
+                crossings.push(format!("{} imports crate::{}", file.path, path.join("::")));
             }
         }
     }
@@ -139,7 +135,12 @@ fn the_checks_see_what_they_should() {
     let found: Vec<String> = imports(&file).iter().map(|path| path.join("::")).collect();
     assert_eq!(
         found,
-        ["report", "report::Report", "tally::Tally", "sim::clock::now"]
+        [
+            "report",
+            "report::Report",
+            "tally::Tally",
+            "sim::clock::now"
+        ]
     );
     assert_eq!(file.non_test.lines().count(), 3);
 
@@ -475,9 +476,11 @@ fn deepest_module<'a>(
     path: &[String],
     by_module: &BTreeMap<&'a [String], &str>,
 ) -> Option<&'a [String]> {
-    (0..=path.len())
-        .rev()
-        .find_map(|len| by_module.get_key_value(&path[..len]).map(|(module, _)| *module))
+    (0..=path.len()).rev().find_map(|len| {
+        by_module
+            .get_key_value(&path[..len])
+            .map(|(module, _)| *module)
+    })
 }
 
 /// Tarjan's strongly connected components, each sorted.
