@@ -55,6 +55,7 @@ pub mod live;
 pub(crate) mod conversation;
 pub(crate) mod lint;
 pub(crate) mod model;
+pub(crate) mod paint;
 pub(crate) mod sim;
 pub(crate) mod stats;
 pub(crate) mod tally;
