@@ -38,6 +38,10 @@ pub const MAX_QUIET: Millis = Millis(60_000);
 /// over, which show a misunderstanding, and when the bot's turn is over.
 /// `run` ignores all of it: there the flow says so.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(
+    not(feature = "live"),
+    expect(dead_code, reason = "validated always, read by `rehearse live` only")
+)]
 pub(crate) struct LiveSettings {
     /// A bot message with one of these phrases hands the customer over.
     pub handoff_when: crate::model::phrases::Phrases,

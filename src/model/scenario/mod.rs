@@ -154,6 +154,10 @@ pub struct Scenario {
     /// Whether `rehearse check` compares the report with an approved one.
     pub(crate) snapshot: bool,
     /// How `rehearse live` reads a real bot (`live:`).
+    #[cfg_attr(
+        not(feature = "live"),
+        expect(dead_code, reason = "validated always, read by `rehearse live` only")
+    )]
     pub(crate) live: LiveSettings,
     /// What the business sends customers first: audience, campaigns, prices.
     pub(crate) outreach: super::outreach::Outreach,
