@@ -25,6 +25,7 @@
 //! ```
 
 mod arrivals;
+pub mod expectation;
 mod live;
 mod mix;
 mod staffing;
@@ -34,7 +35,6 @@ use serde::Deserialize;
 
 use super::Millis;
 use super::calendar::{WEEK, WeekTime};
-use super::expectation::Expectation;
 use super::flow::{Flow, QueueId};
 use super::persona::Persona;
 use super::weighted::Weighted;
@@ -42,6 +42,7 @@ use crate::diagnostic::{Problem, Rule};
 use crate::source::KeyPath;
 use arrivals::arrivals;
 pub(crate) use arrivals::{Arrivals, ArrivalsSpec};
+use expectation::Expectation;
 use live::live_settings;
 pub(crate) use live::{LiveSettings, LiveSpec};
 use mix::mix;
