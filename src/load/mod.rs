@@ -5,7 +5,7 @@
 //! strictly: unknown keys are errors. A file that cannot be read or parsed
 //! is a [`LoadError`] naming the file, line, column and key path. Files that
 //! parse are then checked as a whole — the model's validators, then the
-//! analyses the caller passes in ([`Analyses`]) — and every finding becomes
+//! analyses the caller passes in (`Analyses`) — and every finding becomes
 //! a located [`Diagnostic`]. `run` refuses input with errors and shows
 //! warnings; `lint` shows them all.
 //!
