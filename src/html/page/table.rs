@@ -15,7 +15,7 @@ enum Align {
 /// A data table whose first column names the rows (`<th scope="row">`) and
 /// whose header names the columns (`<th scope="col">`). Number columns are
 /// right-aligned with tabular figures; the cells are given as text, already
-/// formatted (see [`super::format`]).
+/// formatted (see [`crate::html::format`]).
 ///
 /// ```
 /// use rehearse::html::page::Table;
