@@ -56,6 +56,7 @@ pub(crate) mod arrivals;
 pub(crate) mod conversation;
 pub(crate) mod lint;
 pub(crate) mod model;
+pub(crate) mod paint;
 pub(crate) mod random;
 pub(crate) mod sim;
 pub(crate) mod stats;

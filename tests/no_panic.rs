@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use rehearse::diagnostic::{render_json, render_text};
 use rehearse::{Loader, RunOptions, simulate};
-use serde_yaml::{Mapping, Value};
+use yaml_serde::{Mapping, Value};
 
 const FLOW: &str = r#"flow: demo
 start: welcome
@@ -206,12 +206,12 @@ fn document() -> impl Strategy<Value = Value> {
 /// A valid file with the value at one random place replaced by a random one.
 fn mutated(valid: &'static str) -> impl Strategy<Value = String> {
     (any::<prop::sample::Index>(), document()).prop_map(move |(index, replacement)| {
-        let mut value: Value = serde_yaml::from_str(valid).unwrap();
+        let mut value: Value = yaml_serde::from_str(valid).unwrap();
         let mut places = Vec::new();
         collect_places(&value, &mut Vec::new(), &mut places);
         let place = &places[index.index(places.len())];
         *place_mut(&mut value, place) = replacement;
-        serde_yaml::to_string(&value).unwrap()
+        yaml_serde::to_string(&value).unwrap()
     })
 }
 
@@ -322,7 +322,7 @@ proptest! {
 
     #[test]
     fn arbitrary_yaml_documents_never_panic(file in prop::sample::select(&["flow.yaml", "personas.yaml", "scenario.yaml"][..]), doc in document()) {
-        check_all(&dir("no-panic-documents"), file, serde_yaml::to_string(&doc).unwrap().as_bytes());
+        check_all(&dir("no-panic-documents"), file, yaml_serde::to_string(&doc).unwrap().as_bytes());
     }
 
     #[test]

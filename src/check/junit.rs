@@ -23,6 +23,13 @@
 //! within the file, so a CI server tracks each check across runs. Failures
 //! are `failure` elements (the check ran and did not pass); an opted-out or
 //! uncompared snapshot is `skipped`.
+//!
+//! Written by hand rather than with `quick-junit`: its strings silently drop
+//! ANSI escapes and control characters (a hostile persona name would change
+//! without a trace; here it is shown as `\u{1b}`, as in every other output)
+//! and let U+FFFE and U+FFFF through, which XML 1.0 forbids. The whole writer
+//! is the escaping below and three `format!`s, checked against the schema CI
+//! servers read in `tests/check_formats.rs`.
 
 use std::collections::HashSet;
 use std::fmt::Write;
@@ -234,5 +241,7 @@ mod tests {
             "a&lt;b &amp; &quot;c&quot;&#10;"
         );
         assert_eq!(text("x\u{1b}[31m\ny"), "x\\u{1b}[31m\ny");
+        // Not characters in XML 1.0, so they must not reach the file.
+        assert_eq!(text("a\u{fffe}b\u{ffff}"), "a\\u{fffe}b\\u{ffff}");
     }
 }

@@ -7,28 +7,17 @@ use std::fmt::Write;
 use super::expectations::Verdict;
 use super::snapshot::SnapshotState;
 use super::{CheckReport, ScenarioCheck};
-use crate::diagnostic::token_width;
+use crate::diagnostic::{Snippet, write_headline, write_note, write_snippet};
+use crate::paint::Painter;
 use crate::source::printable;
 
 /// How many changed numbers a snapshot failure lists.
 const DIFF_LINES: usize = 25;
 
-struct Paint(bool);
-
-impl Paint {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.0 {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-}
-
 /// The whole report: scenarios with a line per check, failures in detail,
 /// unreferenced snapshots, and a closing line.
 pub fn render_text(report: &CheckReport, color: bool) -> String {
-    let paint = Paint(color);
+    let paint = Painter::new(color);
     let mut out = String::new();
     for scenario in &report.scenarios {
         overview(scenario, &paint, &mut out);
@@ -38,18 +27,19 @@ pub fn render_text(report: &CheckReport, color: bool) -> String {
     }
     for path in &report.unreferenced {
         let path = printable(&path.display().to_string()).into_owned();
-        let _ = writeln!(
-            out,
-            "{}{} {}",
-            paint.paint("1;33", "warning[snapshot]"),
-            paint.paint("1", ":"),
-            paint.paint("1", &format!("{path} belongs to no scenario"))
+        write_headline(
+            &mut out,
+            &paint,
+            ("warning[snapshot]", "1;33"),
+            &format!("{path} belongs to no scenario"),
         );
-        let _ = writeln!(
-            out,
-            "  {} help: delete it (`git rm {path}`) if its scenario is gone for good\n",
-            paint.paint("1;34", "=")
+        write_note(
+            &mut out,
+            &paint,
+            1,
+            &format!("help: delete it (`git rm {path}`) if its scenario is gone for good"),
         );
+        out.push('\n');
     }
     let (word, code) = if report.passes() {
         ("check passed", "1;32")
@@ -60,7 +50,7 @@ pub fn render_text(report: &CheckReport, color: bool) -> String {
     out
 }
 
-fn overview(scenario: &ScenarioCheck, paint: &Paint, out: &mut String) {
+fn overview(scenario: &ScenarioCheck, paint: &Painter, out: &mut String) {
     let _ = writeln!(
         out,
         "{} {}",
@@ -127,7 +117,7 @@ fn snapshot_row(scenario: &ScenarioCheck) -> (String, &'static str, String, Stri
     (word.to_string(), code, "snapshot".to_string(), detail)
 }
 
-fn failures(scenario: &ScenarioCheck, paint: &Paint, out: &mut String) {
+fn failures(scenario: &ScenarioCheck, paint: &Painter, out: &mut String) {
     let file = printable(&scenario.file.display().to_string()).into_owned();
     for (check, place) in &scenario.expectations {
         let Some(problem) = check.problem() else {
@@ -137,51 +127,21 @@ fn failures(scenario: &ScenarioCheck, paint: &Paint, out: &mut String) {
             Verdict::Inconclusive => "error[inconclusive]",
             _ => "error[expectation]",
         };
-        let _ = writeln!(
+        write_headline(out, paint, (label, "1;31"), &printable(&problem));
+        let gutter = write_snippet(
             out,
-            "{}{} {}",
-            paint.paint("1;31", label),
-            paint.paint("1", ":"),
-            paint.paint("1", &printable(&problem))
+            paint,
+            Snippet {
+                file: &file,
+                key_path: &format!("expect.{}", printable(&check.expectation.name)),
+                location: place.as_ref().map(|place| place.location),
+                source_line: place.as_ref().and_then(|place| place.source_line.as_ref()),
+                colour: "1;31",
+            },
         );
-        let gutter = place
-            .as_ref()
-            .map_or(1, |place| place.location.line.to_string().len());
-        let at = match place {
-            Some(place) => format!("{file}:{}:{}", place.location.line, place.location.column),
-            None => file.clone(),
-        };
-        let bar = paint.paint("1;34", "|");
-        let _ = writeln!(
-            out,
-            "{:gutter$}{} {at} (at `expect.{}`)",
-            "",
-            paint.paint("1;34", "-->"),
-            printable(&check.expectation.name)
-        );
-        if let Some(Some(line)) = place.as_ref().map(|place| &place.source_line) {
-            let line_number = place.as_ref().map_or(0, |place| place.location.line);
-            let marker = "^".repeat(token_width(&line.text, line.column));
-            let _ = writeln!(out, "{:gutter$} {bar}", "");
-            let _ = writeln!(
-                out,
-                "{} {bar} {}",
-                paint.paint("1;34", &line_number.to_string()),
-                line.text
-            );
-            let _ = writeln!(
-                out,
-                "{:gutter$} {bar} {:pad$}{}",
-                "",
-                "",
-                paint.paint("1;31", &marker),
-                pad = line.column - 1
-            );
-        }
-        let equals = paint.paint("1;34", "=");
-        let _ = writeln!(out, "{:gutter$} {equals} {}", "", check.details());
+        write_note(out, paint, gutter, &check.details());
         if let Some(advice) = check.advice() {
-            let _ = writeln!(out, "{:gutter$} {equals} help: {advice}", "");
+            write_note(out, paint, gutter, &format!("help: {advice}"));
         }
         out.push('\n');
     }
@@ -201,12 +161,11 @@ fn failures(scenario: &ScenarioCheck, paint: &Paint, out: &mut String) {
             if let (SnapshotState::Accepted { created: false }, Some(diff)) =
                 (&snapshot.state, &snapshot.diff)
             {
-                let _ = writeln!(
+                write_headline(
                     out,
-                    "{}{} {}",
-                    paint.paint("1;33", "accepted[snapshot]"),
-                    paint.paint("1", ":"),
-                    paint.paint("1", &format!("{path} updated: {}", diff.summary()))
+                    paint,
+                    ("accepted[snapshot]", "1;33"),
+                    &format!("{path} updated: {}", diff.summary()),
                 );
                 diff_lines(diff, out);
                 out.push('\n');
@@ -214,14 +173,7 @@ fn failures(scenario: &ScenarioCheck, paint: &Paint, out: &mut String) {
             return;
         }
     };
-    let _ = writeln!(
-        out,
-        "{}{} {}",
-        paint.paint("1;31", "error[snapshot]"),
-        paint.paint("1", ":"),
-        paint.paint("1", &title)
-    );
-    let equals = paint.paint("1;34", "=");
+    write_headline(out, paint, ("error[snapshot]", "1;31"), &title);
     let next = match (&snapshot.written, snapshot.ci) {
         (Some(written), _) => format!(
             "wrote {}: review it, then approve it with `rehearse check --accept` and commit {path}",
@@ -232,7 +184,7 @@ fn failures(scenario: &ScenarioCheck, paint: &Paint, out: &mut String) {
         ),
         (None, false) => format!("approve it with `rehearse check --accept` and commit {path}"),
     };
-    let _ = writeln!(out, "  {equals} help: {next}");
+    write_note(out, paint, 1, &format!("help: {next}"));
     if let Some(diff) = &snapshot.diff {
         diff_lines(diff, out);
     }

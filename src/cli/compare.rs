@@ -251,9 +251,7 @@ fn render(comparison: &Comparison, format: Format, style: Style) -> Result<Vec<u
     let written = match format {
         Format::Text => render_text(comparison, style, &mut bytes),
         Format::Markdown => render_markdown(comparison, &mut bytes),
-        Format::Yaml => {
-            serde_yaml::to_writer(&mut bytes, comparison).map_err(std::io::Error::other)
-        }
+        Format::Yaml => crate::yaml::write(&mut bytes, comparison),
         Format::Json => serde_json::to_writer_pretty(&mut bytes, comparison)
             .map_err(std::io::Error::other)
             .map(|()| bytes.push(b'\n')),

@@ -4,9 +4,10 @@ use std::io::{self, Write};
 
 use super::{Comparison, Overall, table};
 use crate::metric::Group;
+use crate::paint::Painter;
 use crate::report::Style;
 use crate::report::table::{percent, thousands};
-use crate::report::text::{Painter, draw};
+use crate::report::text::draw;
 use crate::source::printable;
 
 /// Funnel nodes shown in the terminal; the rest are counted.
@@ -14,7 +15,7 @@ const FUNNEL_ROWS: usize = 12;
 
 /// Writes `comparison` for a terminal.
 pub fn render_text(comparison: &Comparison, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    let paint = Painter(style);
+    let paint = Painter::new(style.color);
     let version = |side: &super::Version| {
         printable(&format!(
             "{} — scenario {}, flow {}{}",

@@ -12,7 +12,7 @@ mod sarif;
 use std::path::PathBuf;
 
 pub use github::{PER_STEP, render_github};
-pub(crate) use render::token_width;
+pub(crate) use render::{Snippet, write_headline, write_note, write_snippet};
 pub use render::{render_json, render_text, summary};
 pub use rule::Rule;
 pub use sarif::{SARIF_SCHEMA, render_sarif};

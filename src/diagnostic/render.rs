@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use super::{Diagnostic, Severity};
-use crate::source::printable;
+use crate::paint::Painter;
+use crate::source::{Excerpt, Location, printable};
 
 /// rustc-style text:
 ///
@@ -16,68 +17,36 @@ use crate::source::printable;
 ///   = help: a route names a node defined under `nodes:`
 /// ```
 pub fn render_text(diagnostics: &[Diagnostic], color: bool) -> String {
-    let paint = |code: &str, text: &str| {
-        if color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    };
+    let paint = Painter::new(color);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let (label, colour) = match diagnostic.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
         };
-        let _ = writeln!(
-            out,
-            "{}{} {}",
-            paint(colour, &format!("{label}[{}]", diagnostic.rule.code())),
-            paint("1", ":"),
-            paint("1", &printable(&diagnostic.message))
+        write_headline(
+            &mut out,
+            &paint,
+            (&format!("{label}[{}]", diagnostic.rule.code()), colour),
+            &printable(&diagnostic.message),
         );
-        let file = diagnostic.file.display().to_string();
-        let file = printable(&file);
-        let place = match diagnostic.location {
-            Some(at) => format!("{file}:{}:{}", at.line, at.column),
-            None => file.to_string(),
-        };
-        let gutter = diagnostic
-            .location
-            .map_or(1, |at| at.line.to_string().len());
-        let bar = paint("1;34", "|");
-        let _ = writeln!(
-            out,
-            "{:gutter$}{} {place} (at `{}`)",
-            "",
-            paint("1;34", "-->"),
-            diagnostic.path
+        let gutter = write_snippet(
+            &mut out,
+            &paint,
+            Snippet {
+                file: &printable(&diagnostic.file.display().to_string()),
+                key_path: &diagnostic.path.to_string(),
+                location: diagnostic.location,
+                source_line: diagnostic.source_line.as_ref(),
+                colour,
+            },
         );
-        if let (Some(at), Some(line)) = (diagnostic.location, &diagnostic.source_line) {
-            let marker = "^".repeat(token_width(&line.text, line.column));
-            let _ = writeln!(out, "{:gutter$} {bar}", "");
-            let _ = writeln!(
-                out,
-                "{} {bar} {}",
-                paint("1;34", &at.line.to_string()),
-                line.text
-            );
-            let _ = writeln!(
-                out,
-                "{:gutter$} {bar} {:pad$}{}",
-                "",
-                "",
-                paint(colour, &marker),
-                pad = line.column - 1
-            );
-        }
         if let Some(help) = &diagnostic.help {
-            let _ = writeln!(
-                out,
-                "{:gutter$} {} help: {}",
-                "",
-                paint("1;34", "="),
-                printable(help)
+            write_note(
+                &mut out,
+                &paint,
+                gutter,
+                &format!("help: {}", printable(help)),
             );
         }
         out.push('\n');
@@ -85,9 +54,94 @@ pub fn render_text(diagnostics: &[Diagnostic], color: bool) -> String {
     out
 }
 
+/// The first line of a finding, rustc style: `error[F01]: message`, with
+/// the label (`error[F01]`) in its colour. The message is written as given:
+/// the caller makes it printable.
+pub(crate) fn write_headline(
+    out: &mut String,
+    paint: &Painter,
+    (label, colour): (&str, &str),
+    message: &str,
+) {
+    let _ = writeln!(
+        out,
+        "{}{} {}",
+        paint.paint(colour, label),
+        paint.paint("1", ":"),
+        paint.paint("1", message)
+    );
+}
+
+/// Where a finding is, for [`write_snippet`].
+pub(crate) struct Snippet<'a> {
+    /// The file, printable.
+    pub file: &'a str,
+    /// The key the finding is about, as the arrow line names it.
+    pub key_path: &'a str,
+    /// Its line and column, when known.
+    pub location: Option<Location>,
+    /// The line as the finding shows it, when the file could be quoted.
+    pub source_line: Option<&'a Excerpt>,
+    /// The colour of the marker under the key: the finding's severity.
+    pub colour: &'a str,
+}
+
+/// The place of a finding under its headline, rustc style — the arrow line
+/// (file, line, column and key path), then the source line with the key
+/// marked:
+///
+/// ```text
+///  --> flow.yaml:8:7 (at `nodes.menu.routes.Returns`)
+///   |
+/// 8 |       "Returns": retuns_info
+///   |       ^^^^^^^^^
+/// ```
+///
+/// Returns the gutter's width, for the [`write_note`] lines that follow.
+pub(crate) fn write_snippet(out: &mut String, paint: &Painter, snippet: Snippet) -> usize {
+    let place = match snippet.location {
+        Some(at) => format!("{}:{}:{}", snippet.file, at.line, at.column),
+        None => snippet.file.to_string(),
+    };
+    let gutter = snippet.location.map_or(1, |at| at.line.to_string().len());
+    let bar = paint.paint("1;34", "|");
+    let _ = writeln!(
+        out,
+        "{:gutter$}{} {place} (at `{}`)",
+        "",
+        paint.paint("1;34", "-->"),
+        snippet.key_path
+    );
+    if let (Some(at), Some(line)) = (snippet.location, snippet.source_line) {
+        let marker = "^".repeat(token_width(&line.text, line.column));
+        let _ = writeln!(out, "{:gutter$} {bar}", "");
+        let _ = writeln!(
+            out,
+            "{} {bar} {}",
+            paint.paint("1;34", &at.line.to_string()),
+            line.text
+        );
+        let _ = writeln!(
+            out,
+            "{:gutter$} {bar} {:pad$}{}",
+            "",
+            "",
+            paint.paint(snippet.colour, &marker),
+            pad = line.column - 1
+        );
+    }
+    gutter
+}
+
+/// A line under a finding: `  = help: …` (or any other note), aligned with
+/// the snippet's gutter.
+pub(crate) fn write_note(out: &mut String, paint: &Painter, gutter: usize, text: &str) {
+    let _ = writeln!(out, "{:gutter$} {} {text}", "", paint.paint("1;34", "="));
+}
+
 /// How wide the marker under the key at `column` (1-based) should be: the
 /// quoted key, or the plain key up to its colon.
-pub(crate) fn token_width(line: &str, column: usize) -> usize {
+fn token_width(line: &str, column: usize) -> usize {
     let rest: Vec<char> = line.chars().skip(column.saturating_sub(1)).collect();
     let width = match rest.first() {
         Some(quote @ ('"' | '\'')) => rest[1..]

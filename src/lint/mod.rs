@@ -8,10 +8,11 @@
 //! become diagnostics with a rule, a file, a line and column, and help.
 
 mod graph;
+mod loading;
 mod personas;
 mod whatsapp;
 
-pub(crate) use personas::PersonaCheck;
+use personas::PersonaCheck;
 
 use crate::diagnostic::{Problem, Rule};
 use crate::model::flow::{Flow, NodeKind};

@@ -9,7 +9,6 @@
 pub mod calendar;
 pub mod distribution;
 pub mod duration;
-pub mod expectation;
 pub mod flow;
 pub mod outreach;
 pub mod persona;
@@ -23,3 +22,7 @@ pub use distribution::Distribution;
 pub use duration::{Millis, SimTime};
 pub use probability::Probability;
 pub use weighted::Weighted;
+
+// Expectations are a scenario's `expect:` block, so they live in its module;
+// `model::expectation` stays their path.
+pub use scenario::expectation;

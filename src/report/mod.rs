@@ -8,6 +8,7 @@
 //! prints identically on every platform. A block whose feature the scenario
 //! does not use is absent, not zero.
 
+mod format;
 pub(crate) mod html;
 pub mod live;
 pub(crate) mod markdown;
@@ -19,7 +20,8 @@ pub mod transcript;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-pub use render::{Format, Renderer, Style, render_to_string};
+pub use format::{Format, render_to_string};
+pub use render::{Renderer, Style};
 
 use crate::metric::{
     ComplianceStat, CostStat, CsatStat, FunnelCount, Group, GroupMetric, Metric, Outcome,

@@ -1,58 +1,9 @@
-//! One renderer per format behind one trait, writing to any `io::Write`.
+//! The trait every report renderer implements, the style they draw with,
+//! and the two renderers of the data formats (YAML and JSON).
 
 use std::io::{self, Write};
 
-use super::{Report, html, markdown, text};
-
-/// An output format of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// A terminal summary.
-    Text,
-    /// For pull requests and CI summaries.
-    Markdown,
-    /// The contract keys, as YAML.
-    Yaml,
-    /// The contract keys, as JSON.
-    Json,
-    /// One self-contained page of charts (inline SVG and CSS, no script,
-    /// nothing loaded), for a browser.
-    Html,
-}
-
-impl Format {
-    /// Every format, with the name users write.
-    pub const ALL: [(Format, &'static str); 5] = [
-        (Format::Text, "text"),
-        (Format::Markdown, "markdown"),
-        (Format::Yaml, "yaml"),
-        (Format::Json, "json"),
-        (Format::Html, "html"),
-    ];
-
-    /// The format a file name's extension asks for, if it names one.
-    pub fn from_extension(extension: &str) -> Option<Format> {
-        match extension.to_ascii_lowercase().as_str() {
-            "txt" | "text" => Some(Format::Text),
-            "md" | "markdown" => Some(Format::Markdown),
-            "yaml" | "yml" => Some(Format::Yaml),
-            "json" => Some(Format::Json),
-            "html" | "htm" => Some(Format::Html),
-            _ => None,
-        }
-    }
-
-    /// The renderer of this format.
-    pub fn renderer(self, style: Style) -> Box<dyn Renderer> {
-        match self {
-            Format::Text => Box::new(text::Text(style)),
-            Format::Markdown => Box::new(markdown::Markdown),
-            Format::Yaml => Box::new(Yaml),
-            Format::Json => Box::new(Json),
-            Format::Html => Box::new(html::Html),
-        }
-    }
-}
+use super::Report;
 
 /// How text output may be decorated; decided once by the caller.
 #[derive(Debug, Clone, Copy, Default)]
@@ -68,7 +19,7 @@ pub trait Renderer {
 }
 
 /// Several reports become a multi-document YAML stream.
-struct Yaml;
+pub(super) struct Yaml;
 
 impl Renderer for Yaml {
     fn render(&self, reports: &[Report], out: &mut dyn Write) -> io::Result<()> {
@@ -76,15 +27,14 @@ impl Renderer for Yaml {
             if i > 0 {
                 out.write_all(b"---\n")?;
             }
-            let yaml = serde_yaml::to_string(report).map_err(io::Error::other)?;
-            out.write_all(yaml.as_bytes())?;
+            crate::yaml::write(out, report)?;
         }
         Ok(())
     }
 }
 
 /// One report is a JSON object; several are an array.
-struct Json;
+pub(super) struct Json;
 
 impl Renderer for Json {
     fn render(&self, reports: &[Report], out: &mut dyn Write) -> io::Result<()> {
@@ -95,14 +45,4 @@ impl Renderer for Json {
         .map_err(io::Error::other)?;
         out.write_all(b"\n")
     }
-}
-
-/// Renders into a string, for tests and callers that want one.
-pub fn render_to_string(reports: &[Report], format: Format, style: Style) -> String {
-    let mut out = Vec::new();
-    format
-        .renderer(style)
-        .render(reports, &mut out)
-        .expect("writing to memory does not fail");
-    String::from_utf8(out).expect("renderers write UTF-8")
 }

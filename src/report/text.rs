@@ -6,6 +6,7 @@ use super::Report;
 use super::render::{Renderer, Style};
 use super::table::{self, Align, Table, percent, plus_minus, thousands};
 use crate::metric::Outcome;
+use crate::paint::Painter;
 use crate::source::printable;
 
 const BAR_WIDTH: f64 = 30.0;
@@ -24,29 +25,8 @@ impl Renderer for Text {
     }
 }
 
-/// Decorates text for a terminal, when the style allows.
-pub(crate) struct Painter(pub Style);
-
-impl Painter {
-    pub(crate) fn paint(&self, code: &str, text: &str) -> String {
-        if self.0.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-
-    pub(crate) fn heading(&self, text: &str) -> String {
-        self.paint("1", text)
-    }
-
-    pub(crate) fn dim(&self, text: &str) -> String {
-        self.paint("2", text)
-    }
-}
-
 fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    let paint = Painter(style);
+    let paint = Painter::new(style.color);
     let replications = if report.replications == 1 {
         String::new()
     } else {

@@ -12,6 +12,9 @@
 //! file holds exactly one document.
 
 pub(crate) mod de;
+mod write;
+
+pub(crate) use write::write;
 
 use std::collections::HashMap;
 use std::fmt;

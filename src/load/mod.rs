@@ -4,9 +4,16 @@
 //! parsed once into a located YAML tree and deserialised
 //! strictly: unknown keys are errors. A file that cannot be read or parsed
 //! is a [`LoadError`] naming the file, line, column and key path. Files that
-//! parse are then checked as a whole — the model's validators and the lint
-//! analyses — and every finding becomes a located [`Diagnostic`]. `run`
-//! refuses input with errors and shows warnings; `lint` shows them all.
+//! parse are then checked as a whole — the model's validators, then the
+//! analyses the caller passes in (`Analyses`) — and every finding becomes
+//! a located [`Diagnostic`]. `run` refuses input with errors and shows
+//! warnings; `lint` shows them all.
+//!
+//! This layer knows how to find, read, validate and locate; which analyses
+//! run is decided above it. Lint's analyses are added by the lint layer,
+//! which also provides the methods most callers use ([`Loader::scenario`],
+//! [`Loader::check_scenario`], [`Loader::flow`], [`Loader::check_flow`]):
+//! load never imports lint.
 //!
 //! Files can also come from memory ([`Loader::with_file`]) or from
 //! anywhere a function can read them ([`Loader::read_with`]): `compare
@@ -14,24 +21,23 @@
 //! out. [`Loader::with_flow_file`] puts another flow under every scenario
 //! (`compare --flow`).
 
-use std::cell::{OnceCell, RefCell};
+mod files;
+mod source;
+
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use serde::de::DeserializeOwned;
-
 use crate::diagnostic::{Diagnostic, Problem, Rule};
-use crate::error::{Error, LoadError, LoadErrorKind};
-use crate::lint;
+use crate::error::{LoadError, LoadErrorKind};
 use crate::model::flow::Flow;
 use crate::model::flow::spec::FlowSpec;
 use crate::model::persona::{MAX_TEMPLATE_CHARS_PER_FILE, Persona, PersonaFileSpec};
 use crate::model::scenario::{Scenario, ScenarioSpec};
 use crate::source::{Excerpt, KeyPath, Location, excerpt};
-use crate::yaml::{self, Document, Value};
+use files::{read_file, too_large};
+use source::Source;
 
 /// Files larger than this are refused unless the limit is raised: rehearse
 /// files are a few kilobytes, and reading a runaway file (or `/dev/zero`)
@@ -112,21 +118,25 @@ impl std::fmt::Debug for Reader {
     }
 }
 
-/// A parsed file, kept so that findings can be located in it.
-#[derive(Debug)]
-struct Source {
-    file: PathBuf,
-    text: String,
-    document: Document,
-    /// Where each line starts, found on the first finding: thousands of
-    /// findings in a large file must not each scan it from the top.
-    line_starts: OnceCell<Vec<usize>>,
+/// The analyses run on what the model's validators accepted: the findings
+/// that need the whole, valid picture (lint's rules). Load locates what they
+/// find in the right file; the layer above decides what they are.
+pub(crate) trait Analyses {
+    /// Findings about a valid flow, located in the flow file.
+    fn flow(&self, flow: &Flow) -> Vec<Problem>;
+
+    /// A check of personas against `flow`, prepared once per flow because
+    /// a scenario may name thousands of personas. Its findings are located
+    /// at `path`, the persona's place in its file.
+    fn personas<'f>(&self, flow: &'f Flow) -> Box<PersonaAnalysis<'f>>;
+
+    /// Findings about a valid scenario, located in the scenario file.
+    fn scenario(&self, scenario: &Scenario) -> Vec<Problem>;
 }
 
-/// The longest message or help text a finding shows, in characters. A
-/// message quotes names and values from the file; each is cut where it is
-/// quoted, and this is the backstop.
-const MAX_MESSAGE: usize = 1_000;
+/// Checks one persona against the flow it was prepared for (see
+/// [`Analyses::personas`]).
+pub(crate) type PersonaAnalysis<'f> = dyn Fn(&Persona, &KeyPath) -> Vec<Problem> + 'f;
 
 impl Loader {
     /// A loader that reads from disk with the default size limit.
@@ -175,37 +185,18 @@ impl Loader {
         self
     }
 
-    /// Loads a scenario for simulation. Input with errors is refused (with
-    /// all its diagnostics); warnings are returned beside the scenario.
-    pub fn scenario(&self, file: &Path) -> Result<(Scenario, Vec<Diagnostic>), Error> {
-        let checked = self.check_scenario(file)?;
-        match checked.value {
-            Some(scenario) => Ok((scenario, checked.diagnostics)),
-            None => Err(Error::Rejected {
-                diagnostics: checked.diagnostics,
-            }),
-        }
-    }
-
-    /// Loads a flow on its own (for `compare --flow`), refusing errors.
-    pub fn flow(&self, file: &Path) -> Result<(Flow, Vec<Diagnostic>), Error> {
-        let checked = self.check_flow(file)?;
-        match checked.value {
-            Some(flow) => Ok((flow, checked.diagnostics)),
-            None => Err(Error::Rejected {
-                diagnostics: checked.diagnostics,
-            }),
-        }
-    }
-
-    /// Reads and checks a flow file: validation, graph and WhatsApp rules.
-    pub fn check_flow(&self, file: &Path) -> Result<Checked<Flow>, LoadError> {
+    /// Reads and checks a flow file: validation, then `analyses`.
+    pub(crate) fn check_flow_with(
+        &self,
+        file: &Path,
+        analyses: &dyn Analyses,
+    ) -> Result<Checked<Flow>, LoadError> {
         let source = self.source(file)?;
         let spec: FlowSpec = source.deserialize()?;
         let mut problems = Vec::new();
         let flow = Flow::validate(spec, &mut problems);
         if let Some(flow) = &flow {
-            problems.extend(lint::check_flow(flow));
+            problems.extend(analyses.flow(flow));
         }
         Ok(Checked {
             value: flow,
@@ -227,8 +218,13 @@ impl Loader {
 
     /// Reads and checks a scenario with the flow and persona files it names
     /// (relative to the scenario file): each file on its own, then personas
-    /// against the flow, then the scenario against both.
-    pub fn check_scenario(&self, file: &Path) -> Result<Checked<Scenario>, LoadError> {
+    /// against the flow, then the scenario against both; `analyses` run on
+    /// each part the validators accept.
+    pub(crate) fn check_scenario_with(
+        &self,
+        file: &Path,
+        analyses: &dyn Analyses,
+    ) -> Result<Checked<Scenario>, LoadError> {
         let source = self.source(file)?;
         if let Some(kind) = source.kind().filter(|kind| *kind != FileKind::Scenario) {
             return Err(LoadError::new(
@@ -261,12 +257,12 @@ impl Loader {
         let mut problems = Vec::new();
         let flow = Flow::validate(flow_spec, &mut problems);
         if let Some(flow) = &flow {
-            problems.extend(lint::check_flow(flow));
+            problems.extend(analyses.flow(flow));
         }
         let mut diagnostics = flow_source.diagnose_all(problems);
         let mut files = vec![file.to_path_buf(), flow_source.file.clone()];
 
-        let persona_check = flow.as_ref().map(lint::PersonaCheck::new);
+        let persona_check = flow.as_ref().map(|flow| analyses.personas(flow));
         let mut personas: Option<Vec<Persona>> = Some(Vec::new());
         let mut earlier_names: HashSet<String> = HashSet::new();
         for (index, persona_file) in spec.personas.iter().enumerate() {
@@ -290,8 +286,7 @@ impl Loader {
                         }
                         if let Some(against) = &persona_check {
                             diagnostics.extend(
-                                persona_source
-                                    .diagnose_all(against.check(&persona, &persona_path(i))),
+                                persona_source.diagnose_all(against(&persona, &persona_path(i))),
                             );
                         }
                         all.push(persona);
@@ -306,6 +301,8 @@ impl Loader {
             }
             files.push(persona_source.file.clone());
         }
+        // The check borrows the flow, which the scenario takes next.
+        drop(persona_check);
 
         let mut problems = Vec::new();
         if spec.personas.is_empty() {
@@ -323,7 +320,7 @@ impl Loader {
             _ => None,
         };
         if let Some(scenario) = &scenario {
-            problems.extend(lint::check_scenario(scenario));
+            problems.extend(analyses.scenario(scenario));
         }
         diagnostics.extend(source.diagnose_all(problems));
         diagnostics.sort();
@@ -334,79 +331,6 @@ impl Loader {
             diagnostics,
             files,
         })
-    }
-
-    /// Expands the paths given on the command line into files and their
-    /// kinds: a directory contributes every YAML file below it, in sorted
-    /// order. Directory symlinks are not followed (a link to `.` would
-    /// otherwise loop), and a file reached twice is listed once.
-    pub fn discover(&self, paths: &[PathBuf]) -> Result<Discovered, LoadError> {
-        let mut discovered = Discovered::default();
-        let mut seen = HashSet::new();
-        for path in paths {
-            let is_dir = fs::metadata(path).is_ok_and(|meta| meta.is_dir());
-            if !is_dir {
-                // Named on the command line: its own errors are reported.
-                if seen.insert(canonical(path)) {
-                    let kind = self
-                        .source(path)?
-                        .kind()
-                        .ok_or_else(|| LoadError::new(path.clone(), LoadErrorKind::Unrecognised))?;
-                    discovered.files.push((path.clone(), kind));
-                }
-                continue;
-            }
-            let mut files = Vec::new();
-            collect_yaml(path, &mut files, &mut discovered.skipped)?;
-            files.sort();
-            for file in files {
-                if !seen.insert(canonical(&file)) {
-                    continue;
-                }
-                match self.source(&file) {
-                    Ok(source) => match source.kind() {
-                        Some(kind) => discovered.files.push((file, kind)),
-                        None => discovered
-                            .skipped
-                            .push((file, "not a flow, persona file or scenario".to_string())),
-                    },
-                    Err(error) => match error.kind {
-                        // A file that is there but cannot be used as YAML
-                        // could be anything; one that looks like ours is an error.
-                        LoadErrorKind::Read(_) => {
-                            discovered.skipped.push((file, error.to_string()))
-                        }
-                        _ if looks_like_ours(&file) => return Err(error),
-                        _ => discovered
-                            .skipped
-                            .push((file, "not YAML that rehearse reads".to_string())),
-                    },
-                }
-            }
-        }
-        Ok(discovered)
-    }
-
-    /// The scenarios among `paths` (see [`Loader::discover`]); a file named
-    /// on the command line is taken as a scenario, so a flow named there is
-    /// told to run its scenario instead.
-    pub fn discover_scenarios(&self, paths: &[PathBuf]) -> Result<Discovered, LoadError> {
-        let mut scenarios = Discovered::default();
-        for path in paths {
-            if fs::metadata(path).is_ok_and(|meta| meta.is_dir()) {
-                let found = self.discover(std::slice::from_ref(path))?;
-                scenarios.files.extend(
-                    found
-                        .files
-                        .into_iter()
-                        .filter(|(_, kind)| *kind == FileKind::Scenario),
-                );
-                scenarios.skipped.extend(found.skipped);
-            } else {
-                scenarios.files.push((path.clone(), FileKind::Scenario));
-            }
-        }
-        Ok(scenarios)
     }
 
     /// Where the key at `path` is written in `file`, a file this loader has
@@ -447,135 +371,6 @@ impl Loader {
             .insert(file.to_path_buf(), Rc::clone(&source));
         Ok(source)
     }
-}
-
-/// Loads a scenario from disk with the default limits (see [`Loader`]).
-pub fn load_scenario(file: &Path) -> Result<(Scenario, Vec<Diagnostic>), Error> {
-    Loader::new().scenario(file)
-}
-
-/// Whether a file's name says it is one of ours, so that its errors matter
-/// even when found in a directory.
-fn looks_like_ours(file: &Path) -> bool {
-    file.file_stem()
-        .and_then(|stem| stem.to_str())
-        .is_some_and(|stem| stem == "flow" || stem == "personas")
-}
-
-/// Reads a regular file of at most `limit` bytes as UTF-8. A FIFO, a device
-/// or a directory is refused before it is opened, so nothing blocks or
-/// streams forever.
-fn read_file(file: &Path, limit: u64) -> Result<String, LoadError> {
-    let refuse = |message: String, help: &str| {
-        let mut error = LoadError::new(file, LoadErrorKind::Parse(message));
-        error.help = Some(help.to_string());
-        error
-    };
-    let meta =
-        fs::metadata(file).map_err(|error| LoadError::new(file, LoadErrorKind::Read(error)))?;
-    if meta.is_dir() {
-        return Err(refuse(
-            "this is a directory, not a file".into(),
-            "name a YAML file here",
-        ));
-    }
-    if !meta.is_file() {
-        return Err(refuse(
-            "not a regular file (a pipe, socket or device), so it is not read".into(),
-            "name a YAML file here",
-        ));
-    }
-    let too_large = || too_large(file, limit);
-    if meta.len() > limit {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::new();
-    fs::File::open(file)
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
-        .map_err(|error| LoadError::new(file, LoadErrorKind::Read(error)))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large());
-    }
-    String::from_utf8(bytes).map_err(|error| {
-        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        let column = String::from_utf8_lossy(
-            &valid[valid
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |at| at + 1)..],
-        )
-        .chars()
-        .count()
-            + 1;
-        let mut refused = refuse(
-            "the file is not valid UTF-8 text".into(),
-            "save the file as UTF-8",
-        );
-        refused.location = Some(crate::source::Location { line, column });
-        refused
-    })
-}
-
-/// The error for a file above the size limit.
-fn too_large(file: &Path, limit: u64) -> LoadError {
-    let mut error = LoadError::new(
-        file,
-        LoadErrorKind::Parse(format!("the file is larger than {limit} bytes, the limit")),
-    );
-    error.help = Some("rehearse files are a few kilobytes; raise the limit with `--max-file-size BYTES` if this one is meant to be large".to_string());
-    error
-}
-
-fn canonical(file: &Path) -> PathBuf {
-    fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf())
-}
-
-/// Every `.yaml`/`.yml` regular file below `dir`, not following symlinks to
-/// directories; other entries a user would expect to be read are noted.
-fn collect_yaml(
-    dir: &Path,
-    out: &mut Vec<PathBuf>,
-    skipped: &mut Vec<(PathBuf, String)>,
-) -> Result<(), LoadError> {
-    let read_error = |error| LoadError::new(dir, LoadErrorKind::Read(error));
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(read_error)?
-        .map(|entry| entry.map(|entry| entry.path()))
-        .collect::<Result<_, _>>()
-        .map_err(read_error)?;
-    entries.sort();
-    for path in entries {
-        let Ok(meta) = fs::symlink_metadata(&path) else {
-            continue;
-        };
-        let is_yaml = path
-            .extension()
-            .is_some_and(|ext| ext == "yaml" || ext == "yml");
-        if meta.is_dir() {
-            collect_yaml(&path, out, skipped)?;
-        } else if meta.file_type().is_symlink() {
-            match fs::metadata(&path) {
-                Ok(target) if target.is_file() && is_yaml => out.push(path),
-                Ok(target) if target.is_dir() => skipped.push((
-                    path,
-                    "a link to a directory: not followed (name it on the command line to use it)"
-                        .to_string(),
-                )),
-                _ => {}
-            }
-        } else if is_yaml {
-            if meta.is_file() {
-                out.push(path);
-            } else {
-                skipped.push((
-                    path,
-                    "not a regular file (a pipe, socket or device)".to_string(),
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 fn personas_of(source: &Source) -> Result<(Option<Vec<Persona>>, Vec<Diagnostic>), LoadError> {
@@ -621,147 +416,8 @@ fn personas_of(source: &Source) -> Result<(Option<Vec<Persona>>, Vec<Diagnostic>
     Ok((personas, source.diagnose_all(problems)))
 }
 
-/// `text` cut to [`MAX_MESSAGE`] characters.
-fn bounded(text: String) -> String {
-    match crate::source::cut(&text, MAX_MESSAGE) {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(cut) => cut,
-    }
-}
-
 fn persona_path(index: usize) -> KeyPath {
     KeyPath::root().key("personas").index(index)
-}
-
-impl Source {
-    fn parse(file: &Path, text: String) -> Result<Source, LoadError> {
-        match Document::parse(&text) {
-            Ok(document) => Ok(Source {
-                file: file.to_path_buf(),
-                text,
-                document,
-                line_starts: OnceCell::new(),
-            }),
-            Err(error) => Err(LoadError {
-                file: file.to_path_buf(),
-                location: Some(error.at),
-                path: None,
-                kind: LoadErrorKind::Parse(bounded(error.message)),
-                help: error.help.map(bounded),
-            }),
-        }
-    }
-
-    /// What the file holds, by its top-level keys.
-    fn kind(&self) -> Option<FileKind> {
-        let root = &self.document.root;
-        [
-            ("scenario", FileKind::Scenario),
-            ("flow", FileKind::Flow),
-            ("personas", FileKind::Personas),
-        ]
-        .into_iter()
-        .find(|(key, _)| root.get(key).is_some())
-        .map(|(_, kind)| kind)
-    }
-
-    /// Deserialises the whole file. A file whose top level is not a mapping
-    /// is not one of ours: its text is not quoted (it may be anything, such
-    /// as a file a scenario names by mistake).
-    fn deserialize<T: DeserializeOwned>(&self) -> Result<T, LoadError> {
-        let error = |location, path, message: String, help: Option<String>| LoadError {
-            file: self.file.clone(),
-            location,
-            path,
-            kind: LoadErrorKind::Parse(message),
-            help,
-        };
-        if self.text.trim_start_matches('\u{feff}').trim().is_empty() {
-            return Err(error(None, None, "the file is empty".into(), None));
-        }
-        if !matches!(self.document.root.value, Value::Mapping(_)) {
-            return Err(error(
-                None,
-                None,
-                "this is not a rehearse file: it is not a mapping of keys like `flow:`, `personas:` or `scenario:`".into(),
-                Some("check that the path names the file you meant".into()),
-            ));
-        }
-        yaml::de::from_node(&self.document.root)
-            .map_err(|e| error(e.at, Some(e.path()), bounded(e.message), None))
-    }
-
-    /// A read error of a file this one names, placed where it is named.
-    fn locate_error(&self, mut error: LoadError, path: &KeyPath, name: &str) -> LoadError {
-        let node = self.document.node(path);
-        let reason = match &error.kind {
-            LoadErrorKind::Read(io) => io.to_string(),
-            LoadErrorKind::Parse(message) => message.clone(),
-            LoadErrorKind::Unrecognised | LoadErrorKind::NotAScenario(_) => String::new(),
-        };
-        let resolved = if error.file == Path::new(name) {
-            String::new()
-        } else {
-            format!(
-                " (resolved to {})",
-                crate::source::cut(&error.file.display().to_string(), 200)
-            )
-        };
-        error.kind = LoadErrorKind::Parse(format!(
-            "cannot read `{}`{resolved}: {reason}",
-            crate::source::cut(name, 80)
-        ));
-        error.location = node.map(|node| node.at);
-        error.path = Some(path.clone());
-        error.file = self.file.clone();
-        error.help = Some(
-            error
-                .help
-                .take()
-                .unwrap_or_else(|| "paths are relative to the scenario file".into()),
-        );
-        error
-    }
-
-    /// Locates a finding in this file.
-    fn diagnose(&self, problem: Problem) -> Diagnostic {
-        let location = self.document.key_location(&problem.path);
-        let source_line = self
-            .line(location.line)
-            .map(|line| excerpt(line.trim_start_matches('\u{feff}'), location.column));
-        Diagnostic {
-            file: self.file.clone(),
-            location: Some(location),
-            severity: problem.rule.severity(),
-            rule: problem.rule,
-            message: bounded(problem.message),
-            path: problem.path,
-            help: problem.help.map(bounded),
-            source_line,
-        }
-    }
-
-    /// Line `number` (from 1), as `str::lines` would give it.
-    fn line(&self, number: usize) -> Option<&str> {
-        let starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(at, _)| at + 1))
-                .filter(|start| *start < self.text.len())
-                .collect()
-        });
-        let start = *starts.get(number.checked_sub(1)?)?;
-        let end = starts.get(number).map_or(self.text.len(), |next| next - 1);
-        let line = &self.text[start..end];
-        let line = line.strip_suffix('\n').unwrap_or(line);
-        Some(line.strip_suffix('\r').unwrap_or(line))
-    }
-
-    fn diagnose_all(&self, problems: Vec<Problem>) -> Vec<Diagnostic> {
-        problems
-            .into_iter()
-            .map(|problem| self.diagnose(problem))
-            .collect()
-    }
 }
 
 #[cfg(test)]

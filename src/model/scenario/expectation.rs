@@ -4,10 +4,10 @@
 
 use std::fmt;
 
-use super::duration::parse_duration;
-use super::scenario::Scenario;
-use super::text::did_you_mean;
+use super::Scenario;
 use crate::metric::{Group, Metric};
+use crate::model::duration::parse_duration;
+use crate::model::text::did_you_mean;
 
 /// How a measured value is compared with the threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
