@@ -67,7 +67,7 @@ pub use error::{Error, ExitStatus, LoadError};
 pub use load::Loader;
 pub use metric::Metric;
 pub use model::Millis;
-pub use model::expectation::{Comparison, Expectation};
+pub use model::expectation::{Expectation, Operator};
 pub use model::flow::Flow;
 pub use model::scenario::Scenario;
 pub use report::{Format, Report};

@@ -25,7 +25,7 @@ mod text;
 use std::path::PathBuf;
 
 pub use diff::Diff;
-pub use expectations::{ExpectationCheck, Verdict};
+pub use expectations::{ExpectationCheck, ExpectationVerdict};
 pub use html::render_html;
 pub use snapshot::{SnapshotState, snapshot_name};
 pub use text::render_text;
@@ -105,7 +105,7 @@ impl ScenarioCheck {
     pub fn failed_expectations(&self) -> usize {
         self.expectations
             .iter()
-            .filter(|(check, _)| check.verdict != Verdict::Pass)
+            .filter(|(check, _)| check.verdict != ExpectationVerdict::Pass)
             .count()
     }
 }
@@ -147,9 +147,9 @@ impl CheckReport {
         let failing = self.scenarios.iter().filter(|s| !s.passes()).count();
         let mut parts = Vec::new();
         let (passed, failed, inconclusive) = (
-            count(Verdict::Pass),
-            count(Verdict::Fail),
-            count(Verdict::Inconclusive),
+            count(ExpectationVerdict::Pass),
+            count(ExpectationVerdict::Fail),
+            count(ExpectationVerdict::Inconclusive),
         );
         let compared = snapshots(|s| {
             matches!(

@@ -19,7 +19,8 @@ use super::output::Outputs;
 use super::run::progress_bar;
 use super::{Environment, note};
 use crate::compare::{
-    Comparison, Verdict, compare as compare_versions, render_html, render_markdown, render_text,
+    ChangeVerdict, Comparison, compare as compare_versions, render_html, render_markdown,
+    render_text,
 };
 use crate::diagnostic::{Diagnostic, render_text as render_diagnostics};
 use crate::error::{Error, ExitStatus, LoadErrorKind};
@@ -197,7 +198,7 @@ pub(super) fn compare(args: &Args, environment: Environment) -> Result<ExitStatu
 
     let worse: Vec<String> = judged
         .iter()
-        .filter(|(_, change)| change.verdict == Verdict::Worse)
+        .filter(|(_, change)| change.verdict == ChangeVerdict::Worse)
         .map(|(name, change)| {
             let (Some(difference), Some(bounds)) = (change.difference, change.ci95) else {
                 return name.to_string();

@@ -178,7 +178,7 @@ pub struct Change {
     /// `null` below two paired replications.
     pub ci95: Option<[f64; 2]>,
     /// What the interval says, knowing which direction is good.
-    pub verdict: Verdict,
+    pub verdict: ChangeVerdict,
     /// Replications that measured it in both versions.
     pub replications: u32,
     /// `(var(A) + var(B)) / var(B − A)` over the paired replications: how
@@ -213,7 +213,7 @@ pub enum Unit {
 /// What a change's interval says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Verdict {
+pub enum ChangeVerdict {
     /// The interval lies wholly on the good side of 0.
     Better,
     /// The interval lies wholly on the bad side of 0.
@@ -748,14 +748,14 @@ fn change(metric: Metric, values: &Accumulated) -> Change {
         .map(|interval| [round(interval.low), round(interval.high)]);
     let higher_is_better = metric.higher_is_better();
     let verdict = match (ci95, higher_is_better) {
-        (None, _) => Verdict::NoInterval,
-        (Some([low, high]), _) if low <= 0.0 && high >= 0.0 => Verdict::NoSignificantChange,
-        (Some(_), None) => Verdict::Changed,
+        (None, _) => ChangeVerdict::NoInterval,
+        (Some([low, high]), _) if low <= 0.0 && high >= 0.0 => ChangeVerdict::NoSignificantChange,
+        (Some(_), None) => ChangeVerdict::Changed,
         (Some([low, _]), Some(higher)) => {
             if (low > 0.0) == higher {
-                Verdict::Better
+                ChangeVerdict::Better
             } else {
-                Verdict::Worse
+                ChangeVerdict::Worse
             }
         }
     };
@@ -907,14 +907,14 @@ fn summary(changes: &[Change], replications: u32) -> Summary {
     let judged = changes
         .iter()
         .filter(|change| change.name != Metric::Outcome(Outcome::SelfResolved));
-    let named = |verdict: Verdict| -> Vec<String> {
+    let named = |verdict: ChangeVerdict| -> Vec<String> {
         judged
             .clone()
             .filter(|change| change.verdict == verdict)
             .map(|change| change.metric.clone())
             .collect()
     };
-    let (better, worse) = (named(Verdict::Better), named(Verdict::Worse));
+    let (better, worse) = (named(ChangeVerdict::Better), named(ChangeVerdict::Worse));
     let verdict = if replications < 2 {
         Overall::NoInterval
     } else {

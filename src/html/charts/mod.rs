@@ -39,7 +39,7 @@ mod thresholds;
 pub use durations::{Bucket, Marker, durations};
 pub use funnel::{FunnelStep, funnel};
 pub use heat_map::{Transitions, heat_map};
-pub use intervals::{Difference, Verdict, diverging_bars, interval_bars};
+pub use intervals::{ChartVerdict, Difference, diverging_bars, interval_bars};
 pub use moves::{NodeMove, paired_funnel};
 pub use shares::{Group, small_multiples, stacked_bar};
 pub use stages::{Stage, stages};
