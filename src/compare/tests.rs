@@ -2,6 +2,7 @@
 //! comparisons are tested in `tests/compare.rs`.
 
 use super::*;
+use crate::compare::table;
 use crate::metric::{Rate, Stat, Timer};
 
 fn accumulated(pairs: &[(f64, f64)]) -> Accumulated {
