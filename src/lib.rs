@@ -37,11 +37,13 @@
 //! (`sim`, playing `conversation`s) → tallies → the [`report`] and its
 //! renderers. `diagnostic`, `metric` and `whatsapp` sit at the bottom.
 
+mod batch;
 pub mod check;
 pub mod cli;
 pub mod compare;
 pub mod diagnostic;
 pub mod error;
+mod file;
 pub mod html;
 pub mod load;
 pub mod metric;

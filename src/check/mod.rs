@@ -10,14 +10,16 @@
 //! charts, [`render_html`]), to CI servers as JUnit XML ([`junit`]) and to
 //! GitHub's job summary as markdown ([`summary`]).
 //!
-//! Nothing here reads the environment or writes files: the command line
-//! decides whether snapshots may be written ([`snapshot::UpdateMode`]) and
-//! carries out the [`snapshot::Action`]s.
+//! [`run`] is the whole decision of `rehearse check` (load, run, check,
+//! compare, write snapshot files as the [`snapshot::UpdateMode`] allows);
+//! nothing here reads the environment: the caller says whether it runs in
+//! CI, and writes the results where it wants them.
 
 pub mod diff;
 pub mod expectations;
 mod html;
 pub mod junit;
+mod run;
 pub mod snapshot;
 pub mod summary;
 mod text;
@@ -27,6 +29,7 @@ use std::path::PathBuf;
 pub use diff::Diff;
 pub use expectations::{ExpectationCheck, ExpectationVerdict};
 pub use html::render_html;
+pub use run::{Check, CheckOptions, CheckOutcome, load, run};
 pub use snapshot::{SnapshotState, snapshot_name};
 pub use text::render_text;
 
