@@ -48,6 +48,7 @@ pub mod html;
 pub mod load;
 pub mod metric;
 pub mod report;
+mod revision;
 pub mod session;
 pub mod source;
 

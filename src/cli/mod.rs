@@ -3,7 +3,6 @@
 
 mod check;
 mod compare;
-mod git;
 mod lint;
 #[cfg(feature = "live")]
 mod live;

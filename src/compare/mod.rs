@@ -30,6 +30,7 @@ mod measure;
 mod pairing;
 mod table;
 mod text;
+mod versions;
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -40,6 +41,7 @@ pub use measure::compare;
 pub use pairing::pairing;
 pub(crate) use table::{interval, signed};
 pub use text::render_text;
+pub use versions::{CompareOptions, CompareOutcome, VersionB, Versions, load_versions};
 
 use crate::metric::{CostStat, CsatStat, Group, GroupMetric, Metric, Outcome};
 use crate::report::{FlowLabel, Report};
