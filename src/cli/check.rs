@@ -15,6 +15,9 @@ use crate::diagnostic::render_text as render_diagnostics;
 use crate::error::{Error, ExitStatus};
 use crate::model::scenario::MAX_REPLICATIONS;
 
+// These doc comments are `--help` text, where `<bot>` is a placeholder,
+// not HTML.
+#[allow(rustdoc::invalid_html_tags)]
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// Scenario files, or directories to search for them (default: scenarios/).
