@@ -401,3 +401,130 @@ fn unreferenced(snapshots_dir: &Path, scenarios: &[(PathBuf, String, Scenario)])
     found.sort();
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLOW: &str = r#"flow: demo
+start: welcome
+nodes:
+  welcome:
+    say: "Hi! How can we help?"
+    buttons: ["Returns", "Talk to us"]
+    routes:
+      "Returns": returns_info
+      "Talk to us": handoff
+      fallback: welcome
+  returns_info:
+    say: "Returns are free for 30 days."
+    next: done
+  handoff:
+    handoff: {queue: support}
+  done:
+    end: resolved
+"#;
+
+    const PERSONAS: &str = r#"personas:
+  - name: returner
+    goals:
+      - want: return a parcel
+        taps: ["Returns"]
+"#;
+
+    const SCENARIO: &str = r#"scenario: demo
+flow: flow.yaml
+personas: [personas.yaml]
+mix: {returner: 1.0}
+duration: 30m
+replications: 2
+arrivals: {poisson: {per_hour: 30}}
+agents:
+  support: {count: 1, handle_time: {fixed: 5m}}
+expect:
+  self_resolution: ">= 0.5"
+  abandonment: "<= 0.0001"
+"#;
+
+    /// A fresh directory with `scenarios/demo/` holding the three files.
+    fn project(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("rehearse-check-run-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let scenarios = dir.join("scenarios").join("demo");
+        std::fs::create_dir_all(&scenarios).expect("a temporary directory");
+        for (file, text) in [
+            ("flow.yaml", FLOW),
+            ("personas.yaml", PERSONAS),
+            ("scenario.yaml", SCENARIO),
+        ] {
+            std::fs::write(scenarios.join(file), text).expect("a temporary file");
+        }
+        dir
+    }
+
+    fn options(dir: &Path) -> CheckOptions {
+        CheckOptions {
+            scenarios_dir: dir.join("scenarios"),
+            snapshots_dir: dir.join("snapshots"),
+            ..CheckOptions::new()
+        }
+    }
+
+    #[test]
+    fn a_library_check_gates_on_expectations_and_snapshots() {
+        let dir = project("gates");
+        // In CI nothing is written, and a missing snapshot fails the gate.
+        let in_ci = run(&CheckOptions {
+            ci: true,
+            ..options(&dir)
+        })
+        .expect("the scenario loads");
+        let scenario = &in_ci.report.scenarios[0];
+        assert_eq!(scenario.name, "demo-scenario");
+        assert_eq!(scenario.snapshot.state, SnapshotState::Missing);
+        assert_eq!(scenario.expectations.len(), 2);
+        // Every customer taps "Returns" and is answered: resolved, none
+        // abandoned, so both expectations hold.
+        assert_eq!(scenario.failed_expectations(), 0, "{scenario:?}");
+        assert_eq!(in_ci.status(), ExitStatus::Failed);
+        assert!(!dir.join("snapshots").exists());
+
+        // Accepted locally, the snapshot is written; the next check matches.
+        let accepted = run(&CheckOptions {
+            accept: true,
+            ..options(&dir)
+        })
+        .expect("the scenario loads");
+        assert!(matches!(
+            accepted.report.scenarios[0].snapshot.state,
+            SnapshotState::Accepted { .. }
+        ));
+        let again = run(&options(&dir)).expect("the scenario loads");
+        assert_eq!(
+            again.report.scenarios[0].snapshot.state,
+            SnapshotState::Matches
+        );
+        assert_eq!(again.status(), ExitStatus::Success);
+        assert!(again.reports.is_empty(), "reports are kept only on request");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn accept_is_refused_in_ci_and_with_other_replications() {
+        for options in [
+            CheckOptions {
+                accept: true,
+                ci: true,
+                ..CheckOptions::new()
+            },
+            CheckOptions {
+                accept: true,
+                replications: Some(3),
+                ..CheckOptions::new()
+            },
+        ] {
+            assert!(matches!(options.update_mode(), Err(Error::Usage(_))));
+        }
+    }
+}

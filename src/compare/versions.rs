@@ -308,3 +308,52 @@ fn gates(names: &[String]) -> Result<Vec<(String, Metric)>, Error> {
     }
     Ok(gates)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shop(gates: &[&str]) -> CompareOptions {
+        CompareOptions {
+            replications: Some(2),
+            fail_if_worse: gates.iter().map(|gate| gate.to_string()).collect(),
+            ..CompareOptions::new(
+                "scenarios/shop/peak-hour.yaml",
+                VersionB::Flow(PathBuf::from("scenarios/shop/flow-v2.yaml")),
+            )
+        }
+    }
+
+    #[test]
+    fn another_flow_is_version_b_and_names_both_versions() {
+        let versions = load_versions(&shop(&["self_resolution"])).expect("the shop loads");
+        assert_eq!(versions.replications(), 2);
+        let outcome = versions.run(&|| {}).expect("the versions pair");
+        assert_eq!(outcome.comparison.a.label, "scenarios/shop/flow.yaml");
+        assert_eq!(outcome.comparison.b.label, "scenarios/shop/flow-v2.yaml");
+        assert_eq!(outcome.comparison.replications, 2);
+        // B really is the other flow, on the same scenario.
+        assert_eq!(outcome.comparison.a.flow.version.as_deref(), Some("1.2"));
+        assert_eq!(outcome.comparison.b.flow.version.as_deref(), Some("1.3"));
+        assert_eq!(outcome.comparison.b.scenario, "peak-hour");
+    }
+
+    #[test]
+    fn a_gate_compare_does_not_judge_is_refused_before_loading() {
+        let error = load_versions(&shop(&["escalation"])).expect_err("escalation has no direction");
+        assert!(
+            error.to_string().contains("has no better direction"),
+            "{error}"
+        );
+        let error = load_versions(&CompareOptions {
+            replications: Some(1),
+            ..shop(&["abandonment"])
+        })
+        .and_then(|versions| versions.run(&|| {}))
+        .expect_err("one replication gives no interval");
+        assert!(
+            error.to_string().contains("at least 2 replications"),
+            "{error}"
+        );
+    }
+}
