@@ -3,6 +3,10 @@
 //! expectations and compare its report with the approved snapshot, then
 //! report to people, to JUnit and to GitHub's step summary. Exit 1 when any
 //! check fails.
+//!
+//! The decision is the library's ([`crate::check::run`]); this module reads
+//! the flags and the environment, shows warnings and a progress bar, and
+//! writes the results.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

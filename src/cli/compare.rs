@@ -11,6 +11,10 @@
 //! Both are loaded and linted first (input with errors is refused), then
 //! run pair by pair; the comparison is written in every format asked for,
 //! and `--fail-if-worse` turns it into a CI gate.
+//!
+//! Building, pairing, running and judging the versions is the library's
+//! ([`crate::compare::load_versions`]); this module reads the flags, shows
+//! warnings and a progress bar, and writes the comparison.
 
 use std::path::PathBuf;
 
