@@ -43,7 +43,9 @@ pub enum Error {
     #[error(transparent)]
     Load(#[from] LoadError),
     /// Files that parsed but have errors; the diagnostics say which.
-    #[error("the input has {}; nothing was simulated", crate::diagnostic::summary(.diagnostics))]
+    /// Displayed as every diagnostic (without colour), then the summary
+    /// line, so that a caller printing the error shows what is wrong.
+    #[error("{}{}", crate::diagnostic::render_text(.diagnostics, false), rejected_summary(.diagnostics))]
     Rejected {
         /// Every finding, errors and warnings.
         diagnostics: Vec<Diagnostic>,
@@ -64,6 +66,16 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// The last line of a rejection: how many errors and warnings, and that
+/// nothing ran. The command line prints it after the diagnostics, which it
+/// may colour.
+pub(crate) fn rejected_summary(diagnostics: &[Diagnostic]) -> String {
+    format!(
+        "the input has {}; nothing was simulated",
+        crate::diagnostic::summary(diagnostics)
+    )
 }
 
 impl Error {
@@ -143,5 +155,37 @@ impl fmt::Display for LoadError {
             write!(f, "\n  = help: {}", printable(help))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Rule, Severity};
+
+    #[test]
+    fn a_rejection_displays_its_diagnostics_then_the_summary() {
+        let error = Error::Rejected {
+            diagnostics: vec![Diagnostic {
+                file: PathBuf::from("flow.yaml"),
+                location: Some(Location { line: 3, column: 9 }),
+                severity: Severity::Error,
+                rule: Rule::UnknownNode,
+                message: "route to `nowhere`, which is not a node".into(),
+                path: KeyPath::root().key("nodes").key("welcome"),
+                help: None,
+                source_line: None,
+            }],
+        };
+        let shown = error.to_string();
+        assert!(
+            shown.contains("route to `nowhere`, which is not a node"),
+            "{shown}"
+        );
+        assert!(shown.contains("flow.yaml:3:9"), "{shown}");
+        assert!(
+            shown.ends_with("the input has 1 error, 0 warnings; nothing was simulated"),
+            "{shown}"
+        );
     }
 }

@@ -24,29 +24,50 @@
 //! the seed and the number of replications ([`RunOptions`]) but never what
 //! one replication simulates, and a [`Report`] renders in several formats
 //! ([`Format`]). Input that cannot work is refused with located
-//! [`Diagnostic`]s. [`compare()`] runs two versions on the same customers and
-//! gives a [`compare::Comparison`]: paired differences with intervals,
-//! customers who changed outcome, the funnel and groups.
+//! [`Diagnostic`]s. The file formats are described, with an example of each
+//! file, in [`model`].
+//!
+//! What the commands decide is here too, so a test or another tool can
+//! call it:
+//! - [`compare()`] runs two versions on the same customers and gives a
+//!   [`Comparison`]: paired differences with intervals, customers who
+//!   changed outcome, the funnel and groups; [`compare::load_versions`]
+//!   builds the two versions as `rehearse compare` does ([`CompareOptions`],
+//!   [`VersionB`]: another flow, a git revision, another scenario) and
+//!   judges its gates ([`CompareOutcome`]);
+//! - [`check::run`] is `rehearse check`: every scenario's `expect:` gates
+//!   and approved snapshot ([`CheckOptions`]), and the overall verdict
+//!   ([`CheckOutcome`]).
 //!
 //! With the `live` feature (on by default), [`live::rehearse`] plays the
 //! same customers against a running bot, standing in for the WhatsApp Cloud
 //! API on loopback (`rehearse live`); [`session::FlowSession`] plays a flow
 //! as such a bot.
 //!
-//! Data flows one way: files ([`load`]) → validated model → the simulation
-//! (`sim`, playing `conversation`s) → tallies → the [`report`] and its
-//! renderers. `diagnostic`, `metric` and `whatsapp` sit at the bottom.
+//! Data flows one way: files ([`load`]) → validated [`model`] → the
+//! simulation (`sim`, playing `conversation`s) → tallies → the [`report`]
+//! and its renderers. `diagnostic`, `metric` and `whatsapp` sit at the
+//! bottom. The command line (`cli`) only parses flags, calls the library and
+//! writes what it returns; it, the HTML building blocks (`html`) and the
+//! source positions module (`source`) are public only for the binary and
+//! the project's tests, and are not part of the API.
 
+mod batch;
 pub mod check;
+#[doc(hidden)]
 pub mod cli;
 pub mod compare;
 pub mod diagnostic;
-pub mod error;
+mod error;
+mod file;
+#[doc(hidden)]
 pub mod html;
 pub mod load;
 pub mod metric;
 pub mod report;
+mod revision;
 pub mod session;
+#[doc(hidden)]
 pub mod source;
 
 #[cfg(feature = "live")]
@@ -55,7 +76,7 @@ pub mod live;
 pub(crate) mod arrivals;
 pub(crate) mod conversation;
 pub(crate) mod lint;
-pub(crate) mod model;
+pub mod model;
 pub(crate) mod paint;
 pub(crate) mod random;
 pub(crate) mod sim;
@@ -64,15 +85,17 @@ pub(crate) mod tally;
 pub(crate) mod whatsapp;
 pub(crate) mod yaml;
 
-pub use compare::{Unpaired, compare};
+pub use check::{CheckOptions, CheckOutcome};
+pub use compare::{CompareOptions, CompareOutcome, Comparison, Unpaired, VersionB, compare};
 pub use diagnostic::{Diagnostic, Severity};
-pub use error::{Error, ExitStatus, LoadError};
+pub use error::{Error, ExitStatus, LoadError, LoadErrorKind};
 pub use load::Loader;
 pub use metric::Metric;
 pub use model::Millis;
-pub use model::expectation::{Comparison, Expectation};
+pub use model::expectation::{Expectation, Operator};
 pub use model::flow::Flow;
 pub use model::scenario::Scenario;
 pub use report::{Format, Report};
 pub use sim::{RunOptions, Simulation, simulate};
+pub use source::{Excerpt, KeyPath, Location};
 pub use stats::Interval;

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rehearse::diagnostic::{Diagnostic, PER_STEP, Rule, Severity, render_github};
-use rehearse::source::{KeyPath, Location};
+use rehearse::{KeyPath, Location};
 
 // --- JUnit -------------------------------------------------------------------
 

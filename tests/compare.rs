@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use rehearse::compare::{Comparison, Overall, Presence, Verdict};
+use rehearse::compare::{ChangeVerdict, Comparison, Overall, Presence};
 use rehearse::metric::{Outcome, Rate};
 use rehearse::{Loader, Metric, RunOptions, Scenario};
 
@@ -153,7 +153,7 @@ fn two_identical_flows_differ_in_nothing_and_every_customer_stays_put() {
         assert_eq!(change.a, change.b, "{}", change.metric);
         assert_eq!(change.difference, Some(0.0), "{}", change.metric);
         assert_eq!(change.ci95, Some([0.0, 0.0]), "{}", change.metric);
-        assert_eq!(change.verdict, Verdict::NoSignificantChange);
+        assert_eq!(change.verdict, ChangeVerdict::NoSignificantChange);
     }
     assert!(seen > 50, "only {seen} metrics compared");
     assert_eq!(comparison.summary.verdict, Overall::NoSignificantChange);
@@ -271,7 +271,7 @@ fn a_slower_backend_can_only_lose_customers_in_the_bot() {
     let bot_p95 = comparison
         .change(&Metric::parse("response_time.bot.p95").unwrap())
         .unwrap();
-    assert_eq!(bot_p95.verdict, Verdict::Worse);
+    assert_eq!(bot_p95.verdict, ChangeVerdict::Worse);
 }
 
 /// Every customer reaches the call; under A it never fails, under B it
@@ -303,7 +303,7 @@ fn the_paired_interval_covers_a_known_effect() {
         if (low..=high).contains(&-0.2) {
             covered += 1;
         }
-        assert_eq!(change.verdict, Verdict::Worse, "seed {seed}");
+        assert_eq!(change.verdict, ChangeVerdict::Worse, "seed {seed}");
         assert_eq!(change.a, Some(1.0));
 
         // Customer by customer: the only move is from resolved to
@@ -933,7 +933,11 @@ fn a_variant_nobody_reaches_under_b_is_not_judged() {
         assert_eq!(change.conversations.b, Some(0), "{name}");
         for metric in &change.metrics {
             assert!(metric.b.is_none(), "{name}: {metric:?}");
-            assert_eq!(metric.verdict, Verdict::NoInterval, "{name}: {metric:?}");
+            assert_eq!(
+                metric.verdict,
+                ChangeVerdict::NoInterval,
+                "{name}: {metric:?}"
+            );
         }
     }
 }

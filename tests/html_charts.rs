@@ -9,8 +9,8 @@ use common::markup::{assert_accessible_chart, elements, text_of};
 use proptest::prelude::*;
 use rehearse::html::Svg;
 use rehearse::html::charts::{
-    Bucket, Difference, Estimate, FunnelStep, Gate, Group, Marker, NodeMove, Stage, Threshold,
-    Transitions, Unit, Verdict, diverging_bars, durations, funnel, heat_map, interval_bars,
+    Bucket, ChartVerdict, Difference, Estimate, FunnelStep, Gate, Group, Marker, NodeMove, Stage,
+    Threshold, Transitions, Unit, diverging_bars, durations, funnel, heat_map, interval_bars,
     paired_funnel, small_multiples, stacked_bar, stages, thresholds,
 };
 
@@ -150,13 +150,13 @@ fn sample_charts() -> Vec<Svg> {
                     label: "Self-resolution",
                     delta: 0.021,
                     ci95: Some((0.010, 0.032)),
-                    verdict: Verdict::Better,
+                    verdict: ChartVerdict::Better,
                 },
                 Difference {
                     label: HOSTILE_ATTRIBUTE,
                     delta: 0.003,
                     ci95: Some((-0.005, 0.011)),
-                    verdict: Verdict::NoChange,
+                    verdict: ChartVerdict::NoChange,
                 },
             ],
         ),
@@ -168,19 +168,19 @@ fn sample_charts() -> Vec<Svg> {
                     label: "Per conversation",
                     delta: -0.0012,
                     ci95: Some((-0.0019, -0.0005)),
-                    verdict: Verdict::Better,
+                    verdict: ChartVerdict::Better,
                 },
                 Difference {
                     label: "Escalation (no better side)",
                     delta: 0.0004,
                     ci95: Some((0.0001, 0.0007)),
-                    verdict: Verdict::Changed,
+                    verdict: ChartVerdict::Changed,
                 },
                 Difference {
                     label: HOSTILE_CONTROLS,
                     delta: 0.0002,
                     ci95: None,
-                    verdict: Verdict::NoInterval,
+                    verdict: ChartVerdict::NoInterval,
                 },
             ],
         ),
@@ -339,7 +339,7 @@ fn odd_numbers_and_empty_inputs_still_draw() {
                 label: "x",
                 delta: 0.0,
                 ci95: None,
-                verdict: Verdict::NoChange,
+                verdict: ChartVerdict::NoChange,
             }],
         ),
         durations(
@@ -406,7 +406,7 @@ fn odd_numbers_and_empty_inputs_still_draw() {
                 label: "nan",
                 delta: nan,
                 ci95: Some((f64::NEG_INFINITY, nan)),
-                verdict: Verdict::NoInterval,
+                verdict: ChartVerdict::NoInterval,
             }],
         ),
         heat_map(
@@ -525,13 +525,13 @@ proptest! {
             interval_bars(&label, Unit::Fraction, &estimates),
             interval_bars(&label, Unit::Seconds, &estimates),
             small_multiples(&label, &[label.as_str()], &[Group { label: &label, count: Some(count), shares: &[value] }]),
-            diverging_bars(&label, Unit::Seconds, &[Difference { label: &label, delta: value, ci95: None, verdict: Verdict::Worse }]),
+            diverging_bars(&label, Unit::Seconds, &[Difference { label: &label, delta: value, ci95: None, verdict: ChartVerdict::Worse }]),
             durations(&label, &[Bucket { lower: value, count }], &[Marker { label: &label, seconds: value }]),
             funnel(&label, &[FunnelStep { label: &label, entered: count, abandoned: count / 2, reasons: &[(&label, count)] }]),
             heat_map(&label, &Transitions { rows_title: &label, columns_title: &label, rows: &[&label], columns: &[&label], counts: &[count] }),
             thresholds(&label, &[Threshold { label: &label, value: Some(value), ci95: Some((value, -value)), bound: value * 0.5, passes_below: count % 2 == 0, unit: Unit::Count, gate: Gate::Inconclusive }]),
             interval_bars(&label, Unit::Decimal(4), &estimates),
-            diverging_bars(&label, Unit::Decimal(2), &[Difference { label: &label, delta: value, ci95: Some((value, -value)), verdict: Verdict::Changed }]),
+            diverging_bars(&label, Unit::Decimal(2), &[Difference { label: &label, delta: value, ci95: Some((value, -value)), verdict: ChartVerdict::Changed }]),
             stages(&label, &[Stage { label: &label, count, of: None }, Stage { label: &label, count: count / 3, of: Some(0) }]),
             paired_funnel(&label, &[NodeMove { label: &label, a: Some((count, count / 2)), b: Some((count / 2, count)) }]),
         ];

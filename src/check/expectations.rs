@@ -8,13 +8,13 @@
 //! replications (a narrower interval) settle it.
 
 use crate::metric::Metric;
-use crate::model::expectation::{Comparison, Expectation};
+use crate::model::expectation::{Expectation, Operator};
 use crate::model::scenario::MAX_REPLICATIONS;
 use crate::stats::Interval;
 
 /// The outcome of one expectation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub enum ExpectationVerdict {
     /// The condition holds.
     Pass,
     /// The condition does not hold (or the number was not measured).
@@ -24,13 +24,13 @@ pub enum Verdict {
     Inconclusive,
 }
 
-impl Verdict {
+impl ExpectationVerdict {
     /// `pass`, `fail` or `inconclusive`.
     pub fn word(self) -> &'static str {
         match self {
-            Verdict::Pass => "pass",
-            Verdict::Fail => "fail",
-            Verdict::Inconclusive => "inconclusive",
+            ExpectationVerdict::Pass => "pass",
+            ExpectationVerdict::Fail => "fail",
+            ExpectationVerdict::Inconclusive => "inconclusive",
         }
     }
 }
@@ -41,32 +41,32 @@ pub fn verdict(
     expectation: &Expectation,
     value: Option<f64>,
     interval: Option<Interval>,
-) -> Verdict {
-    let holds = |v: f64| expectation.comparison.holds(v, expectation.threshold);
+) -> ExpectationVerdict {
+    let holds = |v: f64| expectation.operator.holds(v, expectation.threshold);
     let Some(value) = value else {
-        return Verdict::Fail;
+        return ExpectationVerdict::Fail;
     };
     if !expectation.on_interval {
         return if holds(value) {
-            Verdict::Pass
+            ExpectationVerdict::Pass
         } else {
-            Verdict::Fail
+            ExpectationVerdict::Fail
         };
     }
     let Some(interval) = interval else {
-        return Verdict::Inconclusive;
+        return ExpectationVerdict::Inconclusive;
     };
     // The end of the interval that is hardest to satisfy, and the easiest.
-    let (worst, best) = match expectation.comparison {
-        Comparison::AtMost | Comparison::Below => (interval.high, interval.low),
-        Comparison::AtLeast | Comparison::Above => (interval.low, interval.high),
+    let (worst, best) = match expectation.operator {
+        Operator::AtMost | Operator::Below => (interval.high, interval.low),
+        Operator::AtLeast | Operator::Above => (interval.low, interval.high),
     };
     if holds(worst) {
-        Verdict::Pass
+        ExpectationVerdict::Pass
     } else if holds(best) {
-        Verdict::Inconclusive
+        ExpectationVerdict::Inconclusive
     } else {
-        Verdict::Fail
+        ExpectationVerdict::Fail
     }
 }
 
@@ -82,7 +82,7 @@ pub struct ExpectationCheck {
     /// How many replications ran.
     pub replications: u32,
     /// The verdict.
-    pub verdict: Verdict,
+    pub verdict: ExpectationVerdict,
 }
 
 impl ExpectationCheck {
@@ -121,7 +121,7 @@ impl ExpectationCheck {
     pub fn bound(&self) -> String {
         format!(
             "{} {}",
-            self.expectation.comparison,
+            self.expectation.operator,
             show(&self.expectation.metric, self.expectation.threshold)
         )
     }
@@ -144,23 +144,25 @@ impl ExpectationCheck {
         let name = &self.expectation.name;
         let metric = &self.expectation.metric;
         match (self.verdict, self.value, self.interval) {
-            (Verdict::Pass, ..) => None,
+            (ExpectationVerdict::Pass, ..) => None,
             (_, None, _) => Some(format!(
                 "`{name}` was not measured (no conversation reached it), so `{}` cannot hold",
                 self.bound()
             )),
-            (Verdict::Inconclusive, Some(_), Some(interval)) => Some(format!(
+            (ExpectationVerdict::Inconclusive, Some(_), Some(interval)) => Some(format!(
                 "`{name}` is inconclusive: its 95% interval {} straddles the bound {}",
                 range(metric, interval),
                 self.bound()
             )),
-            (Verdict::Inconclusive, Some(value), None) => Some(format!(
+            (ExpectationVerdict::Inconclusive, Some(value), None) => Some(format!(
                 "`{name}` is inconclusive: {} from {} replication has no interval to hold to {} at 95%",
                 show(metric, value),
                 self.replications,
                 self.bound()
             )),
-            (Verdict::Fail, Some(value), Some(interval)) if self.expectation.on_interval => {
+            (ExpectationVerdict::Fail, Some(value), Some(interval))
+                if self.expectation.on_interval =>
+            {
                 Some(format!(
                     "`{name}` is {}, and its whole 95% interval {} misses {}",
                     show(metric, value),
@@ -209,7 +211,7 @@ impl ExpectationCheck {
     /// would, at the current estimate, narrow the interval enough to settle
     /// it (the half-width shrinks with the square root of their number).
     pub fn advice(&self) -> Option<String> {
-        if self.verdict != Verdict::Inconclusive {
+        if self.verdict != ExpectationVerdict::Inconclusive {
             return None;
         }
         let generic = "run more replications (`--replications N`, or `replications:` in the scenario) to narrow the interval";
@@ -314,14 +316,14 @@ mod tests {
     #[test]
     fn point_estimates_follow_each_operator() {
         let cases = [
-            ("<= 0.12", 0.12, Verdict::Pass),
-            ("<= 0.12", 0.1201, Verdict::Fail),
-            ("< 0.12", 0.12, Verdict::Fail),
-            ("< 0.12", 0.1199, Verdict::Pass),
-            (">= 0.12", 0.12, Verdict::Pass),
-            (">= 0.12", 0.1199, Verdict::Fail),
-            ("> 0.12", 0.12, Verdict::Fail),
-            ("> 0.12", 0.1201, Verdict::Pass),
+            ("<= 0.12", 0.12, ExpectationVerdict::Pass),
+            ("<= 0.12", 0.1201, ExpectationVerdict::Fail),
+            ("< 0.12", 0.12, ExpectationVerdict::Fail),
+            ("< 0.12", 0.1199, ExpectationVerdict::Pass),
+            (">= 0.12", 0.12, ExpectationVerdict::Pass),
+            (">= 0.12", 0.1199, ExpectationVerdict::Fail),
+            ("> 0.12", 0.12, ExpectationVerdict::Fail),
+            ("> 0.12", 0.1201, ExpectationVerdict::Pass),
         ];
         for (condition, value, expected) in cases {
             // The interval does not matter without `at 95%`.
@@ -338,18 +340,34 @@ mod tests {
     fn intervals_pass_fail_or_straddle() {
         let cases = [
             // <=: the upper end decides a pass, the lower end a failure.
-            ("<= 0.12 at 95%", (0.08, 0.12), Verdict::Pass),
-            ("<= 0.12 at 95%", (0.10, 0.13), Verdict::Inconclusive),
-            ("<= 0.12 at 95%", (0.12, 0.14), Verdict::Inconclusive),
-            ("<= 0.12 at 95%", (0.1201, 0.14), Verdict::Fail),
-            ("< 0.12 at 95%", (0.08, 0.12), Verdict::Inconclusive),
-            ("< 0.12 at 95%", (0.12, 0.14), Verdict::Fail),
-            (">= 0.5 at 95%", (0.5, 0.6), Verdict::Pass),
-            (">= 0.5 at 95%", (0.45, 0.55), Verdict::Inconclusive),
-            (">= 0.5 at 95%", (0.40, 0.4999), Verdict::Fail),
-            ("> 0.5 at 95%", (0.5, 0.6), Verdict::Inconclusive),
-            ("> 0.5 at 95%", (0.5001, 0.6), Verdict::Pass),
-            ("> 0.5 at 95%", (0.4, 0.5), Verdict::Fail),
+            ("<= 0.12 at 95%", (0.08, 0.12), ExpectationVerdict::Pass),
+            (
+                "<= 0.12 at 95%",
+                (0.10, 0.13),
+                ExpectationVerdict::Inconclusive,
+            ),
+            (
+                "<= 0.12 at 95%",
+                (0.12, 0.14),
+                ExpectationVerdict::Inconclusive,
+            ),
+            ("<= 0.12 at 95%", (0.1201, 0.14), ExpectationVerdict::Fail),
+            (
+                "< 0.12 at 95%",
+                (0.08, 0.12),
+                ExpectationVerdict::Inconclusive,
+            ),
+            ("< 0.12 at 95%", (0.12, 0.14), ExpectationVerdict::Fail),
+            (">= 0.5 at 95%", (0.5, 0.6), ExpectationVerdict::Pass),
+            (
+                ">= 0.5 at 95%",
+                (0.45, 0.55),
+                ExpectationVerdict::Inconclusive,
+            ),
+            (">= 0.5 at 95%", (0.40, 0.4999), ExpectationVerdict::Fail),
+            ("> 0.5 at 95%", (0.5, 0.6), ExpectationVerdict::Inconclusive),
+            ("> 0.5 at 95%", (0.5001, 0.6), ExpectationVerdict::Pass),
+            ("> 0.5 at 95%", (0.4, 0.5), ExpectationVerdict::Fail),
         ];
         for (condition, (low, high), expected) in cases {
             let e = expect("self_resolution", condition);
@@ -367,30 +385,42 @@ mod tests {
         let on_interval = expect("abandonment", "<= 0.12 at 95%");
         assert_eq!(
             verdict(&on_interval, Some(0.01), None),
-            Verdict::Inconclusive
+            ExpectationVerdict::Inconclusive
         );
         let point = expect("response_time.queue_wait.p90", "<= 3m");
-        assert_eq!(verdict(&point, None, None), Verdict::Fail);
-        assert_eq!(verdict(&on_interval, None, None), Verdict::Fail);
+        assert_eq!(verdict(&point, None, None), ExpectationVerdict::Fail);
+        assert_eq!(verdict(&on_interval, None, None), ExpectationVerdict::Fail);
     }
 
     #[test]
     fn units_are_read_and_shown_in_the_metric_s_terms() {
         // Times: the threshold is in seconds, whatever unit it was written in.
         let time = expect("response_time.bot.p95", "<= 3s");
-        assert_eq!(verdict(&time, Some(2.999), None), Verdict::Pass);
-        assert_eq!(verdict(&time, Some(3.001), None), Verdict::Fail);
+        assert_eq!(verdict(&time, Some(2.999), None), ExpectationVerdict::Pass);
+        assert_eq!(verdict(&time, Some(3.001), None), ExpectationVerdict::Fail);
         let minutes = expect("response_time.queue_wait.p90", "< 2m");
-        assert_eq!(verdict(&minutes, Some(119.9), None), Verdict::Pass);
-        assert_eq!(verdict(&minutes, Some(120.0), None), Verdict::Fail);
+        assert_eq!(
+            verdict(&minutes, Some(119.9), None),
+            ExpectationVerdict::Pass
+        );
+        assert_eq!(
+            verdict(&minutes, Some(120.0), None),
+            ExpectationVerdict::Fail
+        );
         // Percentages are fractions.
         let percent = expect("abandonment", "<= 15%");
-        assert_eq!(verdict(&percent, Some(0.15), None), Verdict::Pass);
-        assert_eq!(verdict(&percent, Some(0.1501), None), Verdict::Fail);
+        assert_eq!(
+            verdict(&percent, Some(0.15), None),
+            ExpectationVerdict::Pass
+        );
+        assert_eq!(
+            verdict(&percent, Some(0.1501), None),
+            ExpectationVerdict::Fail
+        );
         // Counts are plain numbers.
         let count = expect("funnel.ask_order.abandoned", "<= 40");
-        assert_eq!(verdict(&count, Some(40.0), None), Verdict::Pass);
-        assert_eq!(verdict(&count, Some(41.0), None), Verdict::Fail);
+        assert_eq!(verdict(&count, Some(40.0), None), ExpectationVerdict::Pass);
+        assert_eq!(verdict(&count, Some(41.0), None), ExpectationVerdict::Fail);
 
         let check = ExpectationCheck::new(&percent, Some(0.153), interval(0.144, 0.162), 20);
         assert_eq!(check.condition(), "abandonment <= 15%");
@@ -419,7 +449,7 @@ mod tests {
         // Estimate 0.11, half-width 0.02: the interval must shrink to 0.01,
         // so about four times the replications (with 10% to spare).
         let check = ExpectationCheck::new(&e, Some(0.11), interval(0.09, 0.13), 10);
-        assert_eq!(check.verdict, Verdict::Inconclusive);
+        assert_eq!(check.verdict, ExpectationVerdict::Inconclusive);
         let advice = check.advice().unwrap();
         assert!(advice.contains("about 44 replications"), "{advice}");
         assert!(

@@ -12,14 +12,14 @@
 use std::path::Path;
 
 use super::diff::{Diff, Significance};
-use super::expectations::{ExpectationCheck, Verdict};
+use super::expectations::{ExpectationCheck, ExpectationVerdict};
 use super::snapshot::SnapshotState;
 use super::{CheckReport, ScenarioCheck};
 use crate::html::charts::{Gate, Threshold, Unit, thresholds};
 use crate::html::format::capitalised;
 use crate::html::page::{Check, Page, Part, Section, Status, Summary, Table};
 use crate::metric::Metric;
-use crate::model::expectation::Comparison;
+use crate::model::expectation::Operator;
 use crate::report::Report;
 use crate::report::html::{funnel_chart, outcomes_chart, run_line};
 
@@ -36,7 +36,7 @@ pub fn render_html(check: &CheckReport, reports: &[Report]) -> String {
             checks.push((
                 status(expectation.verdict),
                 format!("{}: {}", scenario.name, expectation.condition()),
-                if expectation.verdict == Verdict::Pass {
+                if expectation.verdict == ExpectationVerdict::Pass {
                     format!("measured {}", expectation.measured())
                 } else {
                     expectation.details()
@@ -78,11 +78,11 @@ pub fn render_html(check: &CheckReport, reports: &[Report]) -> String {
     page.render()
 }
 
-fn status(verdict: Verdict) -> Status {
+fn status(verdict: ExpectationVerdict) -> Status {
     match verdict {
-        Verdict::Pass => Status::Pass,
+        ExpectationVerdict::Pass => Status::Pass,
         // An inconclusive expectation fails the gate.
-        Verdict::Fail | Verdict::Inconclusive => Status::Fail,
+        ExpectationVerdict::Fail | ExpectationVerdict::Inconclusive => Status::Fail,
     }
 }
 
@@ -130,7 +130,10 @@ fn scenario_part(scenario: &ScenarioCheck, report: Option<&Report>) -> Part {
             .filter(|(check, _)| check.verdict == verdict)
             .count()
     };
-    let (failed, inconclusive) = (count(Verdict::Fail), count(Verdict::Inconclusive));
+    let (failed, inconclusive) = (
+        count(ExpectationVerdict::Fail),
+        count(ExpectationVerdict::Inconclusive),
+    );
     let index = if scenario.passes() {
         "passed".to_string()
     } else {
@@ -198,11 +201,11 @@ fn unit(metric: &Metric) -> Unit {
     }
 }
 
-fn gate(verdict: Verdict) -> Gate {
+fn gate(verdict: ExpectationVerdict) -> Gate {
     match verdict {
-        Verdict::Pass => Gate::Pass,
-        Verdict::Fail => Gate::Fail,
-        Verdict::Inconclusive => Gate::Inconclusive,
+        ExpectationVerdict::Pass => Gate::Pass,
+        ExpectationVerdict::Fail => Gate::Fail,
+        ExpectationVerdict::Inconclusive => Gate::Inconclusive,
     }
 }
 
@@ -216,7 +219,7 @@ fn expectations(scenario: &ScenarioCheck) -> Option<Section> {
         .iter()
         .map(|(check, _)| check)
         .collect();
-    checks.sort_by_key(|check| check.verdict == Verdict::Pass);
+    checks.sort_by_key(|check| check.verdict == ExpectationVerdict::Pass);
     let labels: Vec<String> = checks.iter().map(|check| check.condition()).collect();
     let rows: Vec<Threshold<'_>> = checks
         .iter()
@@ -227,8 +230,8 @@ fn expectations(scenario: &ScenarioCheck) -> Option<Section> {
             ci95: check.interval.map(|i| (i.low, i.high)),
             bound: check.expectation.threshold,
             passes_below: matches!(
-                check.expectation.comparison,
-                Comparison::AtMost | Comparison::Below
+                check.expectation.operator,
+                Operator::AtMost | Operator::Below
             ),
             unit: unit(&check.expectation.metric),
             gate: gate(check.verdict),
@@ -244,9 +247,9 @@ fn expectations(scenario: &ScenarioCheck) -> Option<Section> {
             super::expectations::range(&check.expectation.metric, interval)
         });
         let verdict = match check.verdict {
-            Verdict::Pass => "✓ pass",
-            Verdict::Fail => "✗ fail",
-            Verdict::Inconclusive => "? inconclusive (fails)",
+            ExpectationVerdict::Pass => "✓ pass",
+            ExpectationVerdict::Fail => "✗ fail",
+            ExpectationVerdict::Inconclusive => "? inconclusive (fails)",
         };
         table = table.status_row(
             status(check.verdict),
@@ -264,7 +267,10 @@ fn expectations(scenario: &ScenarioCheck) -> Option<Section> {
             "Each row on its own scale from zero: the bar is the measured value, the whisker its 95% interval, the thick line the bound, and the hatched side of the bound fails.",
         )
         .table(&table);
-    for check in checks.iter().filter(|check| check.verdict != Verdict::Pass) {
+    for check in checks
+        .iter()
+        .filter(|check| check.verdict != ExpectationVerdict::Pass)
+    {
         if let Some(problem) = check.problem() {
             section = section.prose(&format!("{problem}: {}.", check.details()));
         }

@@ -34,7 +34,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use super::expectations::Verdict;
+use super::expectations::ExpectationVerdict;
 use super::snapshot::SnapshotState;
 use super::{CheckReport, ScenarioCheck};
 
@@ -81,7 +81,7 @@ fn suite(scenario: &ScenarioCheck) -> (String, (usize, usize)) {
             continue;
         };
         failures += 1;
-        let kind = if check.verdict == Verdict::Inconclusive {
+        let kind = if check.verdict == ExpectationVerdict::Inconclusive {
             "inconclusive"
         } else {
             "expectation"

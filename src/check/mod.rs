@@ -10,14 +10,16 @@
 //! charts, [`render_html`]), to CI servers as JUnit XML ([`junit`]) and to
 //! GitHub's job summary as markdown ([`summary`]).
 //!
-//! Nothing here reads the environment or writes files: the command line
-//! decides whether snapshots may be written ([`snapshot::UpdateMode`]) and
-//! carries out the [`snapshot::Action`]s.
+//! [`run`] is the whole decision of `rehearse check` (load, run, check,
+//! compare, write snapshot files as the [`snapshot::UpdateMode`] allows);
+//! nothing here reads the environment: the caller says whether it runs in
+//! CI, and writes the results where it wants them.
 
 pub mod diff;
 pub mod expectations;
 mod html;
 pub mod junit;
+mod run;
 pub mod snapshot;
 pub mod summary;
 mod text;
@@ -25,8 +27,9 @@ mod text;
 use std::path::PathBuf;
 
 pub use diff::Diff;
-pub use expectations::{ExpectationCheck, Verdict};
+pub use expectations::{ExpectationCheck, ExpectationVerdict};
 pub use html::render_html;
+pub use run::{Check, CheckOptions, CheckOutcome, load, run};
 pub use snapshot::{SnapshotState, snapshot_name};
 pub use text::render_text;
 
@@ -105,7 +108,7 @@ impl ScenarioCheck {
     pub fn failed_expectations(&self) -> usize {
         self.expectations
             .iter()
-            .filter(|(check, _)| check.verdict != Verdict::Pass)
+            .filter(|(check, _)| check.verdict != ExpectationVerdict::Pass)
             .count()
     }
 }
@@ -147,9 +150,9 @@ impl CheckReport {
         let failing = self.scenarios.iter().filter(|s| !s.passes()).count();
         let mut parts = Vec::new();
         let (passed, failed, inconclusive) = (
-            count(Verdict::Pass),
-            count(Verdict::Fail),
-            count(Verdict::Inconclusive),
+            count(ExpectationVerdict::Pass),
+            count(ExpectationVerdict::Fail),
+            count(ExpectationVerdict::Inconclusive),
         );
         let compared = snapshots(|s| {
             matches!(

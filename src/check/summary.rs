@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::expectations::Verdict;
+use super::expectations::ExpectationVerdict;
 use super::snapshot::SnapshotState;
 use super::{CheckReport, ScenarioCheck};
 
@@ -73,9 +73,11 @@ fn section(scenario: &ScenarioCheck) -> String {
         .iter()
         .map(|(check, _)| {
             let result = match check.verdict {
-                Verdict::Pass => "pass".to_string(),
-                Verdict::Fail => "**fail**".to_string(),
-                Verdict::Inconclusive => "**inconclusive**: run more replications".to_string(),
+                ExpectationVerdict::Pass => "pass".to_string(),
+                ExpectationVerdict::Fail => "**fail**".to_string(),
+                ExpectationVerdict::Inconclusive => {
+                    "**inconclusive**: run more replications".to_string()
+                }
             };
             let bound = format!(
                 "{}{}",
@@ -87,7 +89,7 @@ fn section(scenario: &ScenarioCheck) -> String {
                 }
             );
             (
-                check.verdict == Verdict::Pass,
+                check.verdict == ExpectationVerdict::Pass,
                 format!(
                     "| {} | {} | {} | {result} |",
                     escape(&check.expectation.name),

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::expectations::Verdict;
+use super::expectations::ExpectationVerdict;
 use super::snapshot::SnapshotState;
 use super::{CheckReport, ScenarioCheck};
 use crate::diagnostic::{Snippet, write_headline, write_note, write_snippet};
@@ -90,11 +90,11 @@ fn overview(scenario: &ScenarioCheck, paint: &Painter, out: &mut String) {
     out.push('\n');
 }
 
-fn verdict_word(verdict: Verdict) -> (&'static str, &'static str) {
+fn verdict_word(verdict: ExpectationVerdict) -> (&'static str, &'static str) {
     match verdict {
-        Verdict::Pass => ("pass", "32"),
-        Verdict::Fail => ("FAIL", "1;31"),
-        Verdict::Inconclusive => ("INCONCLUSIVE", "1;31"),
+        ExpectationVerdict::Pass => ("pass", "32"),
+        ExpectationVerdict::Fail => ("FAIL", "1;31"),
+        ExpectationVerdict::Inconclusive => ("INCONCLUSIVE", "1;31"),
     }
 }
 
@@ -124,7 +124,7 @@ fn failures(scenario: &ScenarioCheck, paint: &Painter, out: &mut String) {
             continue;
         };
         let label = match check.verdict {
-            Verdict::Inconclusive => "error[inconclusive]",
+            ExpectationVerdict::Inconclusive => "error[inconclusive]",
             _ => "error[expectation]",
         };
         write_headline(out, paint, (label, "1;31"), &printable(&problem));

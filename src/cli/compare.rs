@@ -11,24 +11,23 @@
 //! Both are loaded and linted first (input with errors is refused), then
 //! run pair by pair; the comparison is written in every format asked for,
 //! and `--fail-if-worse` turns it into a CI gate.
+//!
+//! Building, pairing, running and judging the versions is the library's
+//! ([`crate::compare::load_versions`]); this module reads the flags, shows
+//! warnings and a progress bar, and writes the comparison.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::git::Revision;
 use super::output::Outputs;
 use super::run::progress_bar;
 use super::{Environment, note};
 use crate::compare::{
-    Comparison, Verdict, compare as compare_versions, render_html, render_markdown, render_text,
+    CompareOptions, Comparison, VersionB, load_versions, render_html, render_markdown, render_text,
 };
-use crate::diagnostic::{Diagnostic, render_text as render_diagnostics};
-use crate::error::{Error, ExitStatus, LoadErrorKind};
-use crate::load::Loader;
-use crate::metric::Metric;
-use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
+use crate::diagnostic::render_text as render_diagnostics;
+use crate::error::{Error, ExitStatus};
+use crate::model::scenario::MAX_REPLICATIONS;
 use crate::report::{Format, Style};
-use crate::sim::RunOptions;
-use crate::source::printable;
 
 #[derive(Debug, clap::Args)]
 // clap would put the required group before SCENARIO, as if B came first.
@@ -73,177 +72,46 @@ pub(super) struct Args {
     max_file_size: u64,
 }
 
-/// A loaded version: the scenario, its warnings, and what to call it.
-struct Loaded {
-    scenario: Scenario,
-    warnings: Vec<Diagnostic>,
-    /// The files read, the scenario first and its flow second.
-    files: Vec<PathBuf>,
-}
-
-fn load(loader: &Loader, file: &Path) -> Result<Loaded, Error> {
-    let checked = loader.check_scenario(file)?;
-    match checked.value {
-        Some(scenario) => Ok(Loaded {
-            scenario,
-            warnings: checked
-                .diagnostics
-                .into_iter()
-                .filter(|d| !d.is_error())
-                .collect(),
-            files: checked.files,
-        }),
-        None => Err(Error::Rejected {
-            diagnostics: checked.diagnostics,
-        }),
-    }
-}
-
-fn shown(path: &Path) -> String {
-    printable(&path.display().to_string()).into_owned()
-}
-
 pub(super) fn compare(args: &Args, environment: Environment) -> Result<ExitStatus, Error> {
     let destinations = args.outputs.destinations()?;
-    let gates = gates(&args.fail_if_worse)?;
-    let mut options = RunOptions::new();
-    if let Some(seed) = args.seed {
-        options = options.seed(seed);
-    }
-    if let Some(replications) = args.replications {
-        options = options.replications(replications).map_err(Error::Usage)?;
-    }
-
-    let plain = || Loader::new().max_file_size(args.max_file_size);
-    let (a, b, labels) = if let Some(flow) = &args.flow {
-        let a = load(&plain(), &args.scenario)?;
-        let b = load(&plain().with_flow_file(flow), &args.scenario)?;
-        let own = a
-            .files
-            .get(1)
-            .map_or("its own flow".to_string(), |f| shown(f));
-        (a, b, (own, shown(flow)))
-    } else if let Some(name) = &args.against {
-        // The working tree first: a typo in the path is reported as such,
-        // not as a file missing from git.
-        let b = load(&plain(), &args.scenario)?;
-        let revision = Revision::resolve(&args.scenario, name)?;
-        let at = revision.path_of(&args.scenario)?;
-        let a = load(&revision.loader(args.max_file_size), &at)?;
-        (a, b, (name.clone(), "working tree".to_string()))
-    } else {
-        let other = args.other.as_ref().expect("clap requires a version B");
-        let a = load(&plain(), &args.scenario)?;
-        let b = load(&plain(), other).map_err(|error| match error {
-            // `compare SCENARIO FLOW` is the likely slip for `--flow FLOW`.
-            Error::Load(mut error) if matches!(error.kind, LoadErrorKind::NotAScenario("flow")) => {
-                error.help = Some(format!(
-                    "to run the scenario with this flow as version B, write `--flow {}`",
-                    shown(other)
-                ));
-                Error::Load(error)
-            }
-            error => error,
-        })?;
-        (a, b, (shown(&args.scenario), shown(other)))
+    let b = match (&args.flow, &args.against, &args.other) {
+        (Some(flow), _, _) => VersionB::Flow(flow.clone()),
+        (None, Some(name), _) => VersionB::Against(name.clone()),
+        (None, None, Some(other)) => VersionB::Scenario(other.clone()),
+        // clap's `version_b` group requires one of the three.
+        (None, None, None) => {
+            return Err(Error::Usage(
+                "name version B: --flow FLOW, --against REF or a second scenario".into(),
+            ));
+        }
     };
-    let mut warnings: Vec<Diagnostic> = a.warnings.into_iter().chain(b.warnings).collect();
+    let options = CompareOptions {
+        seed: args.seed,
+        replications: args.replications,
+        fail_if_worse: args.fail_if_worse.clone(),
+        max_file_size: args.max_file_size,
+        ..CompareOptions::new(args.scenario.clone(), b)
+    };
+    let versions = load_versions(&options)?;
+    let warnings = versions.warnings();
     if !warnings.is_empty() {
-        warnings.sort();
-        warnings.dedup();
         note(&render_diagnostics(&warnings, environment.stderr_color()));
     }
-    if let Err(unpaired) = crate::compare::pairing(&a.scenario, &b.scenario, &options) {
-        return Err(Error::Usage(format!(
-            "{} (A) and {} (B) would not meet the same customers, so they cannot be compared pair by pair: {unpaired}",
-            labels.0, labels.1
-        )));
-    }
-    let replications = options.replications_for(&a.scenario);
-    if !gates.is_empty() && replications < 2 {
-        return Err(Error::Usage(
-            "--fail-if-worse needs at least 2 replications: one gives no interval to judge by"
-                .into(),
-        ));
-    }
-
-    let bar = progress_bar(environment, u64::from(replications));
-    bar.set_message(a.scenario.name().to_string());
-    let comparison = compare_versions(&a.scenario, &b.scenario, &options, &|| bar.inc(1))
-        .map_err(|unpaired| Error::Usage(format!("cannot pair the two versions: {unpaired}")))?
-        .labelled(labels.0, labels.1);
+    let bar = progress_bar(environment, u64::from(versions.replications()));
+    bar.set_message(versions.name().to_string());
+    let outcome = versions.run(&|| bar.inc(1));
     bar.finish_and_clear();
-
-    // A gate on a number neither version measures is a mistake in the
-    // command, found before anything is written.
-    let mut judged = Vec::new();
-    for (name, metric) in &gates {
-        match comparison.change(metric) {
-            Some(change) => judged.push((name, change)),
-            None => {
-                return Err(Error::Usage(format!(
-                    "--fail-if-worse {name}: neither version measures `{metric}`{}",
-                    crate::model::text::did_you_mean(name, comparison.metric_names())
-                )));
-            }
-        }
-    }
+    let outcome = outcome?;
 
     for (destination, format) in &destinations {
         let color =
             *destination == super::output::Destination::Stdout && environment.stdout_color();
-        destination.write(&render(&comparison, *format, Style { color })?)?;
+        destination.write(&render(&outcome.comparison, *format, Style { color })?)?;
     }
-
-    let worse: Vec<String> = judged
-        .iter()
-        .filter(|(_, change)| change.verdict == Verdict::Worse)
-        .map(|(name, change)| {
-            let (Some(difference), Some(bounds)) = (change.difference, change.ci95) else {
-                return name.to_string();
-            };
-            format!(
-                "{name} ({} {})",
-                crate::compare::signed(change.unit, difference),
-                crate::compare::interval(change.unit, bounds)
-            )
-        })
-        .collect();
-    if worse.is_empty() {
-        Ok(ExitStatus::Success)
-    } else {
-        note(&format!(
-            "error: B is significantly worse than A on {}\n",
-            worse.join(", ")
-        ));
-        Ok(ExitStatus::Failed)
+    if let Some(failure) = outcome.failure() {
+        note(&format!("error: {failure}\n"));
     }
-}
-
-/// Reads `--fail-if-worse` names: each must be a metric compare judges, with
-/// a better direction.
-fn gates(names: &[String]) -> Result<Vec<(String, Metric)>, Error> {
-    let mut gates = Vec::new();
-    for name in names
-        .iter()
-        .map(|name| name.trim())
-        .filter(|name| !name.is_empty())
-    {
-        let metric = Metric::parse(name)
-            .map_err(|message| Error::Usage(format!("--fail-if-worse: {message}")))?;
-        if !crate::compare::judges(&metric) {
-            return Err(Error::Usage(format!(
-                "--fail-if-worse: compare does not judge `{metric}`; name an outcome, a rate, a response time, `turns.mean`, CSAT, a conversion, or a rate, CSAT or conversion of a persona, segment or variant"
-            )));
-        }
-        if metric.higher_is_better().is_none() {
-            return Err(Error::Usage(format!(
-                "--fail-if-worse: `{name}` has no better direction (more escalation is good or bad depending on why), so it is never worse; gate on `abandonment` or `self_resolution` instead"
-            )));
-        }
-        gates.push((name.to_string(), metric));
-    }
-    Ok(gates)
+    Ok(outcome.status())
 }
 
 fn render(comparison: &Comparison, format: Format, style: Style) -> Result<Vec<u8>, Error> {

@@ -3,7 +3,6 @@
 
 mod check;
 mod compare;
-mod git;
 mod lint;
 #[cfg(feature = "live")]
 mod live;
@@ -17,7 +16,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::diagnostic::render_text;
-use crate::error::{Error, ExitStatus};
+use crate::error::{Error, ExitStatus, rejected_summary};
 use crate::report::Format;
 
 #[derive(Debug, Parser)]
@@ -133,10 +132,13 @@ pub fn main(args: impl IntoIterator<Item = OsString>, environment: Environment) 
         Err(error) => {
             let mut stderr = std::io::stderr().lock();
             if let Error::Rejected { diagnostics } = &error {
+                // Not `{error}`, which renders the diagnostics without colour.
                 let _ = stderr
                     .write_all(render_text(diagnostics, environment.stderr_color()).as_bytes());
+                let _ = writeln!(stderr, "error: {}", rejected_summary(diagnostics));
+            } else {
+                let _ = writeln!(stderr, "error: {error}");
             }
-            let _ = writeln!(stderr, "error: {error}");
             error.exit_status().into()
         }
     }

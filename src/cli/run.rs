@@ -1,7 +1,7 @@
 //! `rehearse run`: load every scenario first (so a typo in the last file
 //! fails fast), then simulate them and write the reports.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -10,7 +10,7 @@ use super::{Environment, note};
 use crate::diagnostic::render_text;
 use crate::error::{Error, ExitStatus};
 use crate::load::Loader;
-use crate::model::scenario::MAX_REPLICATIONS;
+use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
 use crate::report::transcript::Filter;
 use crate::report::{Format, Report, Style};
 use crate::sim::{RunOptions, Simulation, simulate_all};
@@ -59,30 +59,12 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
         options = options.transcripts(count, filter);
     }
     let loader = Loader::new().max_file_size(args.max_file_size);
-    let discovered = loader.discover_scenarios(&args.scenarios)?;
-    for (file, reason) in &discovered.skipped {
-        note(&format!(
-            "note: skipped {}: {reason}\n",
-            crate::source::printable(&file.display().to_string())
-        ));
-    }
-    if discovered.files.is_empty() {
-        return Err(Error::Usage(format!(
-            "no scenario found in {}: a scenario is a YAML file with a top-level `scenario:` key",
-            args.scenarios
-                .iter()
-                .map(|path| crate::source::printable(&path.display().to_string()).into_owned())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let mut scenarios = Vec::new();
-    let mut warnings = Vec::new();
-    for (file, _) in &discovered.files {
-        let (scenario, found) = loader.scenario(file)?;
-        warnings.extend(found);
-        scenarios.push(scenario);
-    }
+    let batch = crate::batch::load(&loader, &args.scenarios, &mut skipped_note)?;
+    let scenarios: Vec<Scenario> = batch
+        .scenarios
+        .into_iter()
+        .map(|(_, scenario)| scenario)
+        .collect();
     if let Some(Filter::Node(node)) = args.filter.as_deref().map(Filter::parse) {
         for scenario in &scenarios {
             if !scenario.flow().node_names().any(|name| name == node) {
@@ -95,10 +77,8 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
             }
         }
     }
-    if !warnings.is_empty() {
-        warnings.sort();
-        warnings.dedup();
-        note(&render_text(&warnings, environment.stderr_color()));
+    if !batch.warnings.is_empty() {
+        note(&render_text(&batch.warnings, environment.stderr_color()));
     }
 
     let total: u64 = scenarios
@@ -119,6 +99,14 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
     bar.finish_and_clear();
     write_reports(&reports, &destinations, environment)?;
     Ok(ExitStatus::Success)
+}
+
+/// Notes a file found in a directory and left out, on standard error.
+pub(super) fn skipped_note(file: &Path, reason: &str) {
+    note(&format!(
+        "note: skipped {}: {reason}\n",
+        crate::source::printable(&file.display().to_string())
+    ));
 }
 
 /// Renders `reports` to each destination in its format.

@@ -15,7 +15,7 @@
 //! comparison alone: the same comparison gives the same bytes.
 
 use super::table::{self, SECTIONS};
-use super::{Change, Comparison, GroupChange, Overall, Presence, Unit, Verdict, Version};
+use super::{Change, ChangeVerdict, Comparison, GroupChange, Overall, Presence, Unit, Version};
 use crate::html::Svg;
 use crate::html::charts::{
     self, Difference, NodeMove, Transitions, diverging_bars, heat_map, paired_funnel,
@@ -118,9 +118,9 @@ fn verdict_lines(comparison: &Comparison) -> Vec<(Status, &'static str, String, 
         .map(|[word, name, values, change, interval]| {
             // The charts' words and arrows, so box and charts read alike.
             let (tone, badge) = if word == "worse" {
-                (Status::Fail, charts::Verdict::Worse.text())
+                (Status::Fail, charts::ChartVerdict::Worse.text())
             } else {
-                (Status::Pass, charts::Verdict::Better.text())
+                (Status::Pass, charts::ChartVerdict::Better.text())
             };
             (tone, badge, name, format!("{values} · {change} {interval}"))
         })
@@ -201,13 +201,13 @@ fn change_detail(change: &Change) -> String {
     )
 }
 
-fn verdict_word(verdict: Verdict) -> &'static str {
+fn verdict_word(verdict: ChangeVerdict) -> &'static str {
     match verdict {
-        Verdict::Better => "better",
-        Verdict::Worse => "worse",
-        Verdict::Changed => "changed",
-        Verdict::NoSignificantChange => "no significant change",
-        Verdict::NoInterval => "no interval",
+        ChangeVerdict::Better => "better",
+        ChangeVerdict::Worse => "worse",
+        ChangeVerdict::Changed => "changed",
+        ChangeVerdict::NoSignificantChange => "no significant change",
+        ChangeVerdict::NoInterval => "no interval",
     }
 }
 
@@ -216,13 +216,13 @@ fn changed_share(comparison: &Comparison) -> f64 {
 }
 
 /// The chart's verdict for a change's.
-fn chart_verdict(verdict: Verdict) -> charts::Verdict {
+fn chart_verdict(verdict: ChangeVerdict) -> charts::ChartVerdict {
     match verdict {
-        Verdict::Better => charts::Verdict::Better,
-        Verdict::Worse => charts::Verdict::Worse,
-        Verdict::Changed => charts::Verdict::Changed,
-        Verdict::NoSignificantChange => charts::Verdict::NoChange,
-        Verdict::NoInterval => charts::Verdict::NoInterval,
+        ChangeVerdict::Better => charts::ChartVerdict::Better,
+        ChangeVerdict::Worse => charts::ChartVerdict::Worse,
+        ChangeVerdict::Changed => charts::ChartVerdict::Changed,
+        ChangeVerdict::NoSignificantChange => charts::ChartVerdict::NoChange,
+        ChangeVerdict::NoInterval => charts::ChartVerdict::NoInterval,
     }
 }
 
@@ -400,8 +400,8 @@ fn metrics_table(title: &str, changes: &[&Change]) -> Table {
         let row = table::row(change);
         let cells: Vec<&str> = row.iter().map(cell_text).collect();
         out = match change.verdict {
-            Verdict::Worse => out.status_row(Status::Fail, &cells),
-            Verdict::Better => out.status_row(Status::Pass, &cells),
+            ChangeVerdict::Worse => out.status_row(Status::Fail, &cells),
+            ChangeVerdict::Better => out.status_row(Status::Pass, &cells),
             _ => out.row(&cells),
         };
     }

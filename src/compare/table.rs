@@ -2,7 +2,7 @@
 //! [`Comparison`] and drawn by the text and markdown renderers, so a column
 //! is defined in one place.
 
-use super::{Change, Comparison, FunnelMove, GroupChange, Overall, Presence, Unit, Verdict};
+use super::{Change, ChangeVerdict, Comparison, FunnelMove, GroupChange, Overall, Presence, Unit};
 use crate::metric::{CsatStat, Group, GroupMetric, Metric, Outcome, Rate, Stat};
 use crate::model::Millis;
 use crate::report::table::{Align, Cell, Table, percent, thousands};
@@ -102,13 +102,13 @@ pub(crate) fn interval(unit: Unit, [low, high]: [f64; 2]) -> String {
 }
 
 /// The verdict's word in a table.
-pub(crate) fn verdict(verdict: Verdict) -> Cell {
+pub(crate) fn verdict(verdict: ChangeVerdict) -> Cell {
     match verdict {
-        Verdict::Better => Cell::new("better"),
-        Verdict::Worse => Cell::new("worse"),
-        Verdict::Changed => Cell::new("changed"),
-        Verdict::NoSignificantChange => Cell::muted("-"),
-        Verdict::NoInterval => Cell::muted("no interval"),
+        ChangeVerdict::Better => Cell::new("better"),
+        ChangeVerdict::Worse => Cell::new("worse"),
+        ChangeVerdict::Changed => Cell::new("changed"),
+        ChangeVerdict::NoSignificantChange => Cell::muted("-"),
+        ChangeVerdict::NoInterval => Cell::muted("no interval"),
     }
 }
 
@@ -495,9 +495,9 @@ fn group_row(name: &str, group: &GroupChange, columns: &[&Change]) -> Vec<Cell> 
     let notable: Vec<String> = group
         .metrics
         .iter()
-        .filter(|change| matches!(change.verdict, Verdict::Better | Verdict::Worse))
+        .filter(|change| matches!(change.verdict, ChangeVerdict::Better | ChangeVerdict::Worse))
         .map(|change| {
-            let word = if change.verdict == Verdict::Better {
+            let word = if change.verdict == ChangeVerdict::Better {
                 "better"
             } else {
                 "worse"

@@ -2,6 +2,7 @@
 //! comparisons are tested in `tests/compare.rs`.
 
 use super::*;
+use crate::compare::table;
 use crate::metric::{Rate, Stat, Timer};
 
 fn accumulated(pairs: &[(f64, f64)]) -> Accumulated {
@@ -29,7 +30,7 @@ fn a_paired_change_is_the_mean_difference_with_a_t_interval() {
     let [low, high] = change.ci95.unwrap();
     assert!((low - (0.03 - half)).abs() < 1e-6 && (high - (0.03 + half)).abs() < 1e-6);
     // Self-resolution went up beyond the interval: better.
-    assert_eq!(change.verdict, Verdict::Better);
+    assert_eq!(change.verdict, ChangeVerdict::Better);
     assert_eq!(change.replications, 4);
 }
 
@@ -55,31 +56,37 @@ fn pairing_gain_is_the_variance_of_independent_runs_over_that_of_the_pairs() {
 fn verdicts_know_which_direction_is_good() {
     let up = [(0.10, 0.20), (0.12, 0.21), (0.11, 0.22)];
     let judge = |metric: Metric, pairs: &[(f64, f64)]| change(metric, &accumulated(pairs)).verdict;
-    assert_eq!(judge(Metric::Rate(Rate::Abandonment), &up), Verdict::Worse);
+    assert_eq!(
+        judge(Metric::Rate(Rate::Abandonment), &up),
+        ChangeVerdict::Worse
+    );
     assert_eq!(
         judge(Metric::Rate(Rate::SelfResolution), &up),
-        Verdict::Better
+        ChangeVerdict::Better
     );
     // Escalation has no good direction: it only changed.
-    assert_eq!(judge(Metric::Rate(Rate::Escalation), &up), Verdict::Changed);
+    assert_eq!(
+        judge(Metric::Rate(Rate::Escalation), &up),
+        ChangeVerdict::Changed
+    );
     // A slower bot is worse.
     assert_eq!(
         judge(
             Metric::Time(Timer::Bot, Stat::P95),
             &[(1.0, 1.5), (1.2, 1.6), (0.9, 1.5)]
         ),
-        Verdict::Worse
+        ChangeVerdict::Worse
     );
     // Differences that straddle 0 are no evidence.
     let noisy = [(0.10, 0.12), (0.12, 0.10), (0.11, 0.12)];
     assert_eq!(
         judge(Metric::Rate(Rate::Abandonment), &noisy),
-        Verdict::NoSignificantChange
+        ChangeVerdict::NoSignificantChange
     );
     // One replication has no interval.
     assert_eq!(
         judge(Metric::Rate(Rate::Abandonment), &[(0.1, 0.2)]),
-        Verdict::NoInterval
+        ChangeVerdict::NoInterval
     );
 }
 
@@ -89,7 +96,7 @@ fn identical_values_give_an_exact_zero_and_no_pairing_factor() {
     let change = change(Metric::Rate(Rate::Abandonment), &accumulated(&pairs));
     assert_eq!(change.difference, Some(0.0));
     assert_eq!(change.ci95, Some([0.0, 0.0]));
-    assert_eq!(change.verdict, Verdict::NoSignificantChange);
+    assert_eq!(change.verdict, ChangeVerdict::NoSignificantChange);
     // The difference does not vary at all: no finite factor.
     assert_eq!(change.variance_reduction, None);
 }
@@ -105,7 +112,7 @@ fn a_number_only_one_version_measures_has_no_difference() {
     assert_eq!(change.a, Some(4.2));
     assert_eq!(change.b, None);
     assert_eq!(change.difference, None);
-    assert_eq!(change.verdict, Verdict::NoInterval);
+    assert_eq!(change.verdict, ChangeVerdict::NoInterval);
 }
 
 #[test]
@@ -146,7 +153,7 @@ fn p_values_keep_four_significant_digits() {
 
 #[test]
 fn the_overall_verdict_weighs_better_against_worse() {
-    let with = |verdicts: &[(Metric, Verdict)]| {
+    let with = |verdicts: &[(Metric, ChangeVerdict)]| {
         let changes: Vec<Change> = verdicts
             .iter()
             .map(|(metric, verdict)| Change {
@@ -157,18 +164,21 @@ fn the_overall_verdict_weighs_better_against_worse() {
         summary(&changes, 10)
     };
     let worse = with(&[
-        (Metric::Rate(Rate::Abandonment), Verdict::Worse),
-        (Metric::Rate(Rate::Escalation), Verdict::Changed),
+        (Metric::Rate(Rate::Abandonment), ChangeVerdict::Worse),
+        (Metric::Rate(Rate::Escalation), ChangeVerdict::Changed),
     ]);
     assert_eq!(worse.verdict, Overall::Worse);
     assert_eq!(worse.worse, ["rates.abandonment"]);
     let mixed = with(&[
-        (Metric::Rate(Rate::Abandonment), Verdict::Worse),
-        (Metric::Rate(Rate::SelfResolution), Verdict::Better),
+        (Metric::Rate(Rate::Abandonment), ChangeVerdict::Worse),
+        (Metric::Rate(Rate::SelfResolution), ChangeVerdict::Better),
     ]);
     assert_eq!(mixed.verdict, Overall::Mixed);
     // outcomes.self_resolved is rates.self_resolution: not counted twice.
-    let same = with(&[(Metric::Outcome(Outcome::SelfResolved), Verdict::Better)]);
+    let same = with(&[(
+        Metric::Outcome(Outcome::SelfResolved),
+        ChangeVerdict::Better,
+    )]);
     assert_eq!(same.verdict, Overall::NoSignificantChange);
     assert_eq!(summary(&[], 1).verdict, Overall::NoInterval);
 }

@@ -88,8 +88,8 @@ const UNITS: [(&str, f64); 5] = [
 
 /// The longest duration a file may write: 1000 days. Every delay, patience
 /// and handling time people simulate is far shorter, and the bound keeps
-/// simulated clocks far from overflowing (see [`Distribution`]
-/// (super::Distribution), whose draws are capped at the same bound).
+/// simulated clocks far from overflowing (see `Distribution`,
+/// whose draws are capped at the same bound).
 pub const LONGEST_DURATION: Millis = Millis(1000 * 86_400_000);
 
 /// Parses `800ms`, `2s`, `1.5m`, `1h`, `2d`. Returns a message fit to follow

@@ -8,7 +8,7 @@ use crate::html::svg::{Anchor, Canvas, Svg, finite_or, fit_note, text_width};
 /// What a comparison concluded about one metric, decided by the caller's
 /// statistics (see docs/src/statistics.md), not by the chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub enum ChartVerdict {
     /// B is better than A beyond the interval.
     Better,
     /// B is worse than A beyond the interval.
@@ -22,23 +22,23 @@ pub enum Verdict {
     NoInterval,
 }
 
-impl Verdict {
+impl ChartVerdict {
     /// The verdict in words, with an arrow so it reads without colour.
     pub fn text(self) -> &'static str {
         match self {
-            Verdict::Better => "▲ better",
-            Verdict::Worse => "▼ worse",
-            Verdict::NoChange => "● no change",
-            Verdict::Changed => "◆ changed",
-            Verdict::NoInterval => "○ no interval",
+            ChartVerdict::Better => "▲ better",
+            ChartVerdict::Worse => "▼ worse",
+            ChartVerdict::NoChange => "● no change",
+            ChartVerdict::Changed => "◆ changed",
+            ChartVerdict::NoInterval => "○ no interval",
         }
     }
 
     fn class(self) -> &'static str {
         match self {
-            Verdict::Better => "good",
-            Verdict::Worse => "bad",
-            Verdict::NoChange | Verdict::Changed | Verdict::NoInterval => "neutral",
+            ChartVerdict::Better => "good",
+            ChartVerdict::Worse => "bad",
+            ChartVerdict::NoChange | ChartVerdict::Changed | ChartVerdict::NoInterval => "neutral",
         }
     }
 }
@@ -53,7 +53,7 @@ pub struct Difference<'a> {
     /// The 95% interval of B − A.
     pub ci95: Option<(f64, f64)>,
     /// Whether that difference is better, worse or no change for users.
-    pub verdict: Verdict,
+    pub verdict: ChartVerdict,
 }
 
 /// The label column's right edge and the plot's left edge, shared by both
@@ -180,7 +180,7 @@ fn signed_difference(value: f64, unit: Unit) -> String {
 }
 
 /// Differences B − A diverging from a zero line, each with its 95% interval
-/// and the caller's [`Verdict`] in colour, arrow and word. The axis is
+/// and the caller's [`ChartVerdict`] in colour, arrow and word. The axis is
 /// symmetric, so the longer side is always the larger change.
 pub fn diverging_bars(title: &str, unit: Unit, differences: &[Difference<'_>]) -> Svg {
     const ROW: f64 = 36.0;

@@ -8,12 +8,12 @@
 //! | [`small_multiples`] | the same shares per persona, segment or variant |
 //! | [`interval_bars`] | rates (or times) with their 95% intervals |
 //! | [`diverging_bars`] | differences B − A with intervals and a verdict |
-//! | [`durations`] | a bucketed duration distribution, log time axis, percentile markers |
-//! | [`funnel`] | entered and abandoned per node, in flow order |
-//! | [`paired_funnel`] | the same per node under version A and version B |
-//! | [`stages`] | counts that narrow step by step: a campaign from sent to converted |
-//! | [`heat_map`] | a transition table: outcome under A × outcome under B |
-//! | [`thresholds`] | measured values against the bounds they must keep (a CI gate) |
+//! | `durations` | a bucketed duration distribution, log time axis, percentile markers |
+//! | `funnel` | entered and abandoned per node, in flow order |
+//! | `paired_funnel` | the same per node under version A and version B |
+//! | `stages` | counts that narrow step by step: a campaign from sent to converted |
+//! | `heat_map` | a transition table: outcome under A × outcome under B |
+//! | `thresholds` | measured values against the bounds they must keep (a CI gate) |
 //!
 //! Every chart is 480 units wide and scales with the page (on a phone to
 //! about 390 pixels, text staying above 8.5 pixels); its height follows its
@@ -39,7 +39,7 @@ mod thresholds;
 pub use durations::{Bucket, Marker, durations};
 pub use funnel::{FunnelStep, funnel};
 pub use heat_map::{Transitions, heat_map};
-pub use intervals::{Difference, Verdict, diverging_bars, interval_bars};
+pub use intervals::{ChartVerdict, Difference, diverging_bars, interval_bars};
 pub use moves::{NodeMove, paired_funnel};
 pub use shares::{Group, small_multiples, stacked_bar};
 pub use stages::{Stage, stages};

@@ -22,7 +22,7 @@
 //!     end: resolved
 //! ```
 //!
-//! Three files: [`spec`] is the file as written, [`validate`] checks it, and
+//! Three files: `spec` is the file as written, `validate` checks it, and
 //! this module is the validated form the engine runs. The validated form is
 //! compiled for the engine's hot path: texts know their word counts, titles
 //! and keywords are lower-cased once, routes are node indices.
@@ -39,15 +39,15 @@ pub use spec::{Category, Resolution, Scale};
 use crate::model::{Distribution, Millis, Probability};
 use crate::source::KeyPath;
 
-/// Index of a node in [`Flow::nodes`].
+/// Index of a node in `Flow::nodes`.
 pub type NodeId = usize;
-/// Index of an intent in [`Flow::intents`].
+/// Index of an intent in `Flow::intents`.
 pub type IntentId = usize;
-/// Index of a queue name in [`Flow::queues`].
+/// Index of a queue name in `Flow::queues`.
 pub type QueueId = usize;
-/// Index of a business goal in [`Flow::goals`].
+/// Index of a business goal in `Flow::goals`.
 pub type GoalId = usize;
-/// Index of an A/B variant in [`Flow::variants`].
+/// Index of an A/B variant in `Flow::variants`.
 pub type VariantId = usize;
 /// Index of a message template in [`Flow::templates`].
 pub type TemplateId = usize;
@@ -311,7 +311,7 @@ pub enum NodeKind {
 /// takes the same variant in every run of the scenario.
 #[derive(Debug, Clone)]
 pub struct Split {
-    /// The variants (ids into [`Flow::variants`]) with their routes, by share.
+    /// The variants (ids into `Flow::variants`) with their routes, by share.
     pub variants: crate::model::Weighted<(VariantId, NodeId)>,
     /// A hash of the split's node name: with the conversation's split seed,
     /// it gives the draw, so a customer takes the same variant in two

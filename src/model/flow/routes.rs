@@ -34,7 +34,7 @@ struct Keywords {
 }
 
 impl IntentRoutes {
-    /// Routes in the order written; call [`IntentRoutes::compile`] before
+    /// Routes in the order written; call `IntentRoutes::compile` before
     /// the engine reads them.
     pub fn new(routes: Vec<(IntentId, NodeId)>) -> IntentRoutes {
         IntentRoutes {

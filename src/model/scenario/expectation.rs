@@ -11,7 +11,7 @@ use crate::model::text::did_you_mean;
 
 /// How a measured value is compared with the threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Comparison {
+pub enum Operator {
     /// `>=`
     AtLeast,
     /// `<=`
@@ -22,25 +22,25 @@ pub enum Comparison {
     Below,
 }
 
-impl Comparison {
+impl Operator {
     /// Whether `value` satisfies `value <op> threshold`.
     pub fn holds(self, value: f64, threshold: f64) -> bool {
         match self {
-            Comparison::AtLeast => value >= threshold,
-            Comparison::AtMost => value <= threshold,
-            Comparison::Above => value > threshold,
-            Comparison::Below => value < threshold,
+            Operator::AtLeast => value >= threshold,
+            Operator::AtMost => value <= threshold,
+            Operator::Above => value > threshold,
+            Operator::Below => value < threshold,
         }
     }
 }
 
-impl fmt::Display for Comparison {
+impl fmt::Display for Operator {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(match self {
-            Comparison::AtLeast => ">=",
-            Comparison::AtMost => "<=",
-            Comparison::Above => ">",
-            Comparison::Below => "<",
+            Operator::AtLeast => ">=",
+            Operator::AtMost => "<=",
+            Operator::Above => ">",
+            Operator::Below => "<",
         })
     }
 }
@@ -53,7 +53,7 @@ pub struct Expectation {
     /// The number it is about.
     pub metric: Metric,
     /// How it is compared.
-    pub comparison: Comparison,
+    pub operator: Operator,
     /// With what.
     pub threshold: f64,
     /// Gate on the 95% interval rather than on the point estimate.
@@ -77,17 +77,17 @@ impl Expectation {
             }
             None => (condition, false),
         };
-        let (comparison, rest) = [
-            (">=", Comparison::AtLeast),
-            ("<=", Comparison::AtMost),
-            (">", Comparison::Above),
-            ("<", Comparison::Below),
+        let (operator, rest) = [
+            (">=", Operator::AtLeast),
+            ("<=", Operator::AtMost),
+            (">", Operator::Above),
+            ("<", Operator::Below),
         ]
         .into_iter()
-        .find_map(|(symbol, comparison)| {
+        .find_map(|(symbol, operator)| {
             condition
                 .strip_prefix(symbol)
-                .map(|rest| (comparison, rest.trim()))
+                .map(|rest| (operator, rest.trim()))
         })
         .ok_or_else(|| {
             format!("`{condition}` should start with >=, <=, > or <, like \">= 0.55\"")
@@ -122,7 +122,7 @@ impl Expectation {
         Ok(Expectation {
             name: name.trim().to_string(),
             metric,
-            comparison,
+            operator,
             threshold,
             on_interval,
         })
@@ -222,10 +222,10 @@ mod tests {
     fn parses_the_forms_users_write() {
         let e = Expectation::parse("self_resolution", ">= 0.55").unwrap();
         assert_eq!(
-            (&e.metric, e.comparison, e.threshold, e.on_interval),
+            (&e.metric, e.operator, e.threshold, e.on_interval),
             (
                 &Metric::Rate(Rate::SelfResolution),
-                Comparison::AtLeast,
+                Operator::AtLeast,
                 0.55,
                 false
             )

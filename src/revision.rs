@@ -17,7 +17,7 @@ use crate::source::printable;
 
 /// A commit of the repository that holds a scenario.
 #[derive(Debug, Clone)]
-pub(super) struct Revision {
+pub(crate) struct Revision {
     /// As the user wrote it: `main`, `HEAD~1`, a tag.
     name: String,
     /// The commit it names, resolved once so every file comes from it.
