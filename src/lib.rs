@@ -58,6 +58,7 @@ pub(crate) mod model;
 pub(crate) mod sim;
 pub(crate) mod stats;
 pub(crate) mod tally;
+pub(crate) mod text;
 pub(crate) mod whatsapp;
 pub(crate) mod yaml;
 

@@ -483,6 +483,10 @@ impl Group {
     }
 }
 
+/// Seven and thirty days: retention is measured over both
+/// (`retention.d7`, `retention.d30`).
+pub const RETENTION_DAYS: [u64; 2] = [7, 30];
+
 /// The typed name of one number in a report.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Metric {
@@ -622,7 +626,7 @@ impl Metric {
             format!(
                 "`{}` is not a report metric{}",
                 crate::source::cut(name, 80),
-                crate::model::text::did_you_mean(
+                crate::text::did_you_mean(
                     name,
                     Metric::examples().iter().map(String::as_str)
                 )
@@ -690,7 +694,7 @@ impl Metric {
                         "`{}`: a {} has {}",
                         crate::source::cut(name, 80),
                         if *block == "campaigns" { "campaign" } else { "node's follow-ups" },
-                        crate::model::text::list(
+                        crate::text::list(
                             SendStat::ALL
                                 .iter()
                                 .filter(|s| *block == "follow_ups" || **s != SendStat::Recovered)
@@ -705,8 +709,11 @@ impl Metric {
                 .find(|s| s.key() == *stat)
                 .map(Metric::Compliance)
                 .ok_or_else(unknown),
-            ["retention", "d7"] => Ok(Metric::Retention(7)),
-            ["retention", "d30"] => Ok(Metric::Retention(30)),
+            ["retention", days] => RETENTION_DAYS
+                .into_iter()
+                .find(|d| format!("d{d}") == *days)
+                .map(Metric::Retention)
+                .ok_or_else(unknown),
             ["cost", stat] => CostStat::ALL
                 .into_iter()
                 .find(|s| s.key() == *stat)
@@ -742,7 +749,7 @@ impl Metric {
                     .ok_or_else(|| {
                         format!(
                             "`{reason}` is not a reason; a funnel node's reasons are {}",
-                            crate::model::text::list(Reason::ALL.iter().map(|r| r.key()))
+                            crate::text::list(Reason::ALL.iter().map(|r| r.key()))
                         )
                     })
             }
@@ -779,7 +786,7 @@ impl Metric {
                 .iter()
                 .map(|s| format!("compliance.{}", s.key())),
         );
-        names.extend(["retention.d7", "retention.d30"].map(String::from));
+        names.extend(RETENTION_DAYS.map(|days| Metric::Retention(days).to_string()));
         names.extend(CostStat::ALL.iter().map(|s| format!("cost.{}", s.key())));
         names
     }

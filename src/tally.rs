@@ -4,7 +4,7 @@
 //! one would have counted, so replications can run on separate threads.
 //! The report computes its numbers from these ([`crate::report`]).
 
-use crate::metric::{Outcome, Reason};
+use crate::metric::{Outcome, RETENTION_DAYS, Reason};
 use crate::model::Millis;
 
 /// Values below this many milliseconds get a bucket each, so they are exact.
@@ -365,8 +365,14 @@ pub struct ComplianceTally {
 pub struct RetentionTally {
     /// Customers counted.
     pub customers: u64,
-    /// Of them, back within each of [`crate::sim::RETENTION_DAYS`].
+    /// Of them, back within each of [`RETENTION_DAYS`].
     pub within: [u64; 2],
+}
+
+/// Whether `gap` (from a first conversation to the next) is within `days`.
+fn within_days(gap: Millis, days: u64) -> bool {
+    const DAY: u64 = 24 * 3_600_000;
+    gap.0 <= days * DAY
 }
 
 impl RetentionTally {
@@ -375,8 +381,8 @@ impl RetentionTally {
     pub(crate) fn count(&mut self, gap: Option<Millis>) {
         self.customers += 1;
         if let Some(gap) = gap {
-            for (count, days) in self.within.iter_mut().zip(crate::sim::RETENTION_DAYS) {
-                if crate::sim::within_days(gap, days) {
+            for (count, days) in self.within.iter_mut().zip(RETENTION_DAYS) {
+                if within_days(gap, days) {
                     *count += 1;
                 }
             }

@@ -183,7 +183,7 @@ pub(super) fn compare(args: &Args, environment: Environment) -> Result<ExitStatu
             None => {
                 return Err(Error::Usage(format!(
                     "--fail-if-worse {name}: neither version measures `{metric}`{}",
-                    crate::model::text::did_you_mean(name, comparison.metric_names())
+                    crate::text::did_you_mean(name, comparison.metric_names())
                 )));
             }
         }

@@ -89,8 +89,8 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
                 return Err(Error::Usage(format!(
                     "--where {node}: the flow of scenario `{}` has no node called `{node}`{}, and it is not an outcome ({})",
                     scenario.name(),
-                    crate::model::text::did_you_mean(&node, scenario.flow().node_names()),
-                    crate::model::text::list(crate::metric::Outcome::ALL.iter().map(|o| o.key()))
+                    crate::text::did_you_mean(&node, scenario.flow().node_names()),
+                    crate::text::list(crate::metric::Outcome::ALL.iter().map(|o| o.key()))
                 )));
             }
         }

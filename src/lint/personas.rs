@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use crate::diagnostic::{Problem, Rule};
 use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, normalize};
 use crate::model::persona::{Goal, Persona, TemplatePart};
-use crate::model::text::Suggestions;
+use crate::text::Suggestions;
 use crate::source::KeyPath;
 
 /// How many steps (nodes visited, routes followed, characters searched,

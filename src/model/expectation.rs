@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::duration::parse_duration;
 use super::scenario::Scenario;
-use super::text::did_you_mean;
+use crate::text::did_you_mean;
 use crate::metric::{Group, Metric};
 
 /// How a measured value is compared with the threshold.

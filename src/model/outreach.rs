@@ -26,7 +26,7 @@ use serde::Deserialize;
 use super::calendar::{WEEK, WeekTime};
 use super::flow::{Category, Flow, TemplateId};
 use super::persona::Persona;
-use super::text::{did_you_mean, list};
+use crate::text::{did_you_mean, list};
 use super::{Millis, Probability, Weighted};
 use crate::diagnostic::{Problem, Rule};
 use crate::source::KeyPath;

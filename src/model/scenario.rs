@@ -34,7 +34,7 @@ use super::calendar::{Schedule, WEEK, WeekTime};
 use super::expectation::Expectation;
 use super::flow::{Flow, NodeKind, QueueId};
 use super::persona::Persona;
-use super::text::{Suggestions, did_you_mean, list};
+use crate::text::{Suggestions, did_you_mean, list};
 use super::weighted::Weighted;
 use super::{Distribution, Millis};
 use crate::diagnostic::{Problem, Rule};

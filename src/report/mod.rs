@@ -1111,7 +1111,7 @@ impl Report {
             names.extend(SendStat::ALL.map(|stat| Metric::FollowUp(node.clone(), stat)));
         }
         names.extend(ComplianceStat::ALL.map(Metric::Compliance));
-        names.extend([Metric::Retention(7), Metric::Retention(30)]);
+        names.extend(crate::metric::RETENTION_DAYS.map(Metric::Retention));
         names.extend(CostStat::ALL.map(Metric::Cost));
         for group in [Group::Persona, Group::Segment, Group::Variant] {
             for (name, breakdown) in self.groups(group) {

@@ -16,7 +16,7 @@ pub(crate) mod replication;
 pub(crate) mod rng;
 mod transcript;
 
-pub(crate) use people::{RETENTION_DAYS, Thread, within_days};
+pub(crate) use people::Thread;
 
 pub(crate) use replication::{replicate, replicate_with_outcomes};
 

@@ -14,7 +14,7 @@ use super::{
     Template, Text, Title, normalize,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
-use crate::model::text::{Suggestions, did_you_mean, list};
+use crate::text::{Suggestions, did_you_mean, list};
 use crate::model::{Distribution, Millis};
 use crate::source::KeyPath;
 use crate::whatsapp::MAX_REPLY_BUTTONS;
