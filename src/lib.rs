@@ -17,7 +17,7 @@
 //!     .expect("the scenario loads");
 //! let simulation = simulate(&scenario, &RunOptions::new().seed(7), &|| {});
 //! let report = simulation.report();
-//! println!("self-resolution: {:.1}%", report.rates.self_resolution * 100.0);
+//! println!("self-resolution: {:.1}%", report.rates.get(rehearse::metric::Rate::SelfResolution) * 100.0);
 //! ```
 //!
 //! Files can be given from memory ([`Loader::with_file`]), runs can change

@@ -4,7 +4,7 @@
 //! one would have counted, so replications can run on separate threads.
 //! The report computes its numbers from these ([`crate::report`]).
 
-use crate::metric::{Outcome, RETENTION_DAYS, Reason};
+use crate::metric::{Outcome, RETENTION_DAYS, Rate, Reason, fraction};
 use crate::model::Millis;
 
 /// Values below this many milliseconds get a bucket each, so they are exact.
@@ -237,6 +237,32 @@ impl Tally {
         Tally {
             conversions: vec![0; goals],
             ..Tally::default()
+        }
+    }
+
+    /// The share of these conversations that ended with `outcome`, as the
+    /// report shows it (`outcomes.<outcome>`).
+    pub fn share(&self, outcome: Outcome) -> f64 {
+        fraction(self.outcomes.get(outcome), self.outcomes.total())
+    }
+
+    /// The value of `rate` over these conversations, as the report shows it
+    /// (`rates.<rate>`): the formula of each rate, documented on [`Rate`].
+    pub fn rate(&self, rate: Rate) -> f64 {
+        let count = |outcome| self.outcomes.get(outcome);
+        let conversations = self.outcomes.total();
+        match rate {
+            Rate::SelfResolution => fraction(count(Outcome::SelfResolved), conversations),
+            Rate::Escalation => fraction(
+                count(Outcome::AgentResolved) + count(Outcome::AbandonedInQueue),
+                conversations,
+            ),
+            Rate::Abandonment => fraction(
+                count(Outcome::AbandonedInBot) + count(Outcome::AbandonedInQueue),
+                conversations,
+            ),
+            Rate::Fallback => fraction(self.not_understood, self.replies),
+            Rate::Response => fraction(self.replies, self.prompts),
         }
     }
 

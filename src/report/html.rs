@@ -126,8 +126,8 @@ fn index_line(report: &Report) -> String {
     format!(
         "flow {} · {} self-resolved · {} abandoned · {} conversations",
         report.flow.name,
-        percent(report.rates.self_resolution),
-        percent(report.rates.abandonment),
+        percent(report.rates.get(crate::metric::Rate::SelfResolution)),
+        percent(report.rates.get(crate::metric::Rate::Abandonment)),
         thousands(report.conversations)
     )
 }
@@ -140,17 +140,6 @@ pub(crate) fn outcome_label(outcome: Outcome) -> &'static str {
         Outcome::AbandonedInBot => "Abandoned in bot",
         Outcome::AbandonedInQueue => "Abandoned in queue",
         Outcome::Unresolved => "Unresolved",
-    }
-}
-
-/// The name of a rate on the page.
-fn rate_label(rate: Rate) -> &'static str {
-    match rate {
-        Rate::SelfResolution => "Self-resolution",
-        Rate::Escalation => "Escalation",
-        Rate::Abandonment => "Abandonment",
-        Rate::Fallback => "Fallback",
-        Rate::Response => "Response",
     }
 }
 
@@ -188,7 +177,7 @@ fn at_a_glance(report: &Report) -> Option<Section> {
     let ci95 = report.ci95.as_ref();
     let rate = |rate: Rate| {
         (
-            rate_label(rate),
+            rate.label(),
             percent(report.rates.get(rate)),
             ci_detail(ci95.and_then(|c| c.rates.get(rate.key())), percent),
         )
@@ -333,7 +322,7 @@ pub(crate) fn rates_chart(report: &Report) -> Svg {
     let rates: Vec<Estimate<'_>> = Rate::ALL
         .into_iter()
         .map(|rate| {
-            let estimate = Estimate::new(rate_label(rate), report.rates.get(rate));
+            let estimate = Estimate::new(rate.label(), report.rates.get(rate));
             match ci95.and_then(|c| c.rates.get(rate.key())) {
                 Some([low, high]) => estimate.with_ci95(*low, *high),
                 None => estimate,

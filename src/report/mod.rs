@@ -22,6 +22,7 @@ use serde::Serialize;
 pub use render::{Format, Renderer, Style, render_to_string};
 
 use crate::metric::{
+    fraction, round_to,
     ComplianceStat, CostStat, CsatStat, FunnelCount, Group, GroupMetric, Metric, Outcome,
     QueueStat, Rate, Reason, SendStat, Stat, Timer,
 };
@@ -340,26 +341,39 @@ impl FlowLabel {
     }
 }
 
-/// Shares of all conversations, by outcome (see [`Outcome`] for each definition).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[allow(missing_docs)] // each is the share of the Outcome of the same name
-pub struct Outcomes {
-    pub self_resolved: f64,
-    pub agent_resolved: f64,
-    pub abandoned_in_bot: f64,
-    pub abandoned_in_queue: f64,
-    pub unresolved: f64,
+/// Shares of all conversations, by outcome (see [`Outcome`] for each
+/// definition), under their report keys in report order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcomes([f64; Outcome::ALL.len()]);
+
+/// The rates (see [`Rate`] for each formula), under their report keys in
+/// report order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates([f64; Rate::ALL.len()]);
+
+/// Writes `values` as a mapping from each key to its value, in order.
+fn serialize_keyed<S: serde::Serializer>(
+    serializer: S,
+    entries: impl ExactSizeIterator<Item = (&'static str, f64)>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(entries.len()))?;
+    for (key, value) in entries {
+        map.serialize_entry(key, &value)?;
+    }
+    map.end()
 }
 
-/// The rates (see [`Rate`] for each formula).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[allow(missing_docs)] // each is the Rate of the same name
-pub struct Rates {
-    pub self_resolution: f64,
-    pub escalation: f64,
-    pub abandonment: f64,
-    pub fallback: f64,
-    pub response: f64,
+impl Serialize for Outcomes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_keyed(serializer, Outcome::ALL.into_iter().map(|o| (o.key(), self.get(o))))
+    }
+}
+
+impl Serialize for Rates {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_keyed(serializer, Rate::ALL.into_iter().map(|r| (r.key(), self.get(r))))
+    }
 }
 
 /// Statistics of one timer (see [`Stat`]), in seconds. `null` when nothing
@@ -465,72 +479,25 @@ pub struct Breakdown {
     pub conversion: IndexMap<String, f64>,
 }
 
-fn round_to(value: f64, decimals: i32) -> f64 {
-    let scale = 10f64.powi(decimals);
-    (value * scale).round() / scale
-}
-
-fn fraction(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        round_to(part as f64 / whole as f64, 4)
-    }
-}
-
 impl Outcomes {
     fn from_tally(tally: &Tally) -> Outcomes {
-        let total = tally.outcomes.total();
-        let share = |outcome| fraction(tally.outcomes.get(outcome), total);
-        Outcomes {
-            self_resolved: share(Outcome::SelfResolved),
-            agent_resolved: share(Outcome::AgentResolved),
-            abandoned_in_bot: share(Outcome::AbandonedInBot),
-            abandoned_in_queue: share(Outcome::AbandonedInQueue),
-            unresolved: share(Outcome::Unresolved),
-        }
+        Outcomes(Outcome::ALL.map(|outcome| tally.share(outcome)))
     }
 
     /// The share of `outcome`.
     pub fn get(&self, outcome: Outcome) -> f64 {
-        match outcome {
-            Outcome::SelfResolved => self.self_resolved,
-            Outcome::AgentResolved => self.agent_resolved,
-            Outcome::AbandonedInBot => self.abandoned_in_bot,
-            Outcome::AbandonedInQueue => self.abandoned_in_queue,
-            Outcome::Unresolved => self.unresolved,
-        }
+        self.0[outcome.index()]
     }
 }
 
 impl Rates {
     fn from_tally(tally: &Tally) -> Rates {
-        let total = tally.outcomes.total();
-        let count = |outcome| tally.outcomes.get(outcome);
-        Rates {
-            self_resolution: fraction(count(Outcome::SelfResolved), total),
-            escalation: fraction(
-                count(Outcome::AgentResolved) + count(Outcome::AbandonedInQueue),
-                total,
-            ),
-            abandonment: fraction(
-                count(Outcome::AbandonedInBot) + count(Outcome::AbandonedInQueue),
-                total,
-            ),
-            fallback: fraction(tally.not_understood, tally.replies),
-            response: fraction(tally.replies, tally.prompts),
-        }
+        Rates(Rate::ALL.map(|rate| tally.rate(rate)))
     }
 
     /// The value of `rate`.
     pub fn get(&self, rate: Rate) -> f64 {
-        match rate {
-            Rate::SelfResolution => self.self_resolution,
-            Rate::Escalation => self.escalation,
-            Rate::Abandonment => self.abandonment,
-            Rate::Fallback => self.fallback,
-            Rate::Response => self.response,
-        }
+        self.0[rate.index()]
     }
 }
 
