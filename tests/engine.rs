@@ -85,7 +85,10 @@ fn run(persona: &str, minutes: u64, extra: &str) -> Report {
 fn a_customer_who_taps_the_right_button_is_self_resolved_on_a_known_timeline() {
     let report = run("yes-sayer", 40, "");
     assert!(report.conversations > 20, "{}", report.conversations);
-    assert_eq!(report.outcomes.get(rehearse::metric::Outcome::SelfResolved), 1.0);
+    assert_eq!(
+        report.outcomes.get(rehearse::metric::Outcome::SelfResolved),
+        1.0
+    );
     // Opening message -> 2s -> welcome; read 10s, tap -> 2s -> good + done.
     assert_eq!(report.response_time.bot.max, Some(2.0));
     assert_eq!(report.response_time.bot.p50, Some(2.0));
@@ -102,7 +105,12 @@ fn a_customer_who_taps_the_right_button_is_self_resolved_on_a_known_timeline() {
 #[test]
 fn a_customer_the_bot_does_not_understand_twice_leaves_where_it_happened() {
     let report = run("mumbler", 30, "");
-    assert_eq!(report.outcomes.get(rehearse::metric::Outcome::AbandonedInBot), 1.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AbandonedInBot),
+        1.0
+    );
     assert_eq!(report.rates.get(rehearse::metric::Rate::Abandonment), 1.0);
     // Both replies ("hmm", "hmm") were fallbacks.
     assert_eq!(report.rates.get(rehearse::metric::Rate::Fallback), 1.0);
@@ -116,14 +124,22 @@ fn a_customer_the_bot_does_not_understand_twice_leaves_where_it_happened() {
 #[test]
 fn the_turn_limit_ends_a_conversation_going_round_in_circles() {
     let report = run("stubborn-mumbler", 30, "");
-    assert_eq!(report.outcomes.get(rehearse::metric::Outcome::Unresolved), 1.0);
+    assert_eq!(
+        report.outcomes.get(rehearse::metric::Outcome::Unresolved),
+        1.0
+    );
     assert_eq!(report.turns.max, 5);
 }
 
 #[test]
 fn a_bot_slower_than_the_customer_s_patience_loses_them_before_its_first_reply() {
     let report = run("impatient", 30, "");
-    assert_eq!(report.outcomes.get(rehearse::metric::Outcome::AbandonedInBot), 1.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AbandonedInBot),
+        1.0
+    );
     assert_eq!(report.funnel["welcome"].abandoned, report.conversations);
     // No reply was ever seen, so none is counted.
     assert_eq!(report.response_time.bot.mean, None);
@@ -133,20 +149,33 @@ fn a_bot_slower_than_the_customer_s_patience_loses_them_before_its_first_reply()
 #[test]
 fn a_customer_with_nothing_to_tap_or_say_gives_up() {
     let report = run("lost", 30, "");
-    assert_eq!(report.outcomes.get(rehearse::metric::Outcome::AbandonedInBot), 1.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AbandonedInBot),
+        1.0
+    );
 }
 
 #[test]
 fn an_unresolved_end_counts_as_unresolved() {
     let report = run("naysayer", 30, "");
-    assert_eq!(report.outcomes.get(rehearse::metric::Outcome::Unresolved), 1.0);
+    assert_eq!(
+        report.outcomes.get(rehearse::metric::Outcome::Unresolved),
+        1.0
+    );
     assert_eq!(report.funnel["bye"].entered, report.conversations);
 }
 
 #[test]
 fn a_handoff_with_free_agents_is_served_at_once() {
     let report = run("human-seeker", 20, "");
-    assert_eq!(report.outcomes.get(rehearse::metric::Outcome::AgentResolved), 1.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AgentResolved),
+        1.0
+    );
     assert_eq!(report.rates.get(rehearse::metric::Rate::Escalation), 1.0);
     assert_eq!(report.response_time.queue_wait.max, Some(0.0));
     assert_eq!(report.response_time.agent_first_response.p50, Some(30.0));
@@ -157,7 +186,12 @@ fn a_handoff_with_free_agents_is_served_at_once() {
 #[test]
 fn typed_text_is_understood_through_intents() {
     let report = run("typist", 30, "");
-    assert_eq!(report.outcomes.get(rehearse::metric::Outcome::AgentResolved), 1.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AgentResolved),
+        1.0
+    );
     assert_eq!(report.rates.get(rehearse::metric::Rate::Fallback), 0.0);
     // "a HUMAN please" is 14 characters = 2.8 typed words at 30 wpm = 5.6s.
     assert_eq!(
@@ -184,7 +218,10 @@ fn a_bot_looping_without_waiting_for_the_customer_ends_unresolved() {
         ],
     );
     let report = common::report(&common::load(&dir.join("scenario.yaml")));
-    assert_eq!(report.outcomes.get(rehearse::metric::Outcome::Unresolved), 1.0);
+    assert_eq!(
+        report.outcomes.get(rehearse::metric::Outcome::Unresolved),
+        1.0
+    );
 }
 
 #[test]
@@ -216,7 +253,12 @@ fn the_mix_splits_conversations_between_personas() {
         report.personas["yes-sayer"].conversations + report.personas["naysayer"].conversations,
         report.conversations
     );
-    assert_eq!(report.personas["naysayer"].outcomes.get(rehearse::metric::Outcome::Unresolved), 1.0);
+    assert_eq!(
+        report.personas["naysayer"]
+            .outcomes
+            .get(rehearse::metric::Outcome::Unresolved),
+        1.0
+    );
 }
 
 /// Two flows: one hands off at once, the other asks a question first

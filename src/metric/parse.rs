@@ -17,10 +17,7 @@ impl Metric {
             format!(
                 "`{}` is not a report metric{}",
                 crate::source::cut(name, 80),
-                crate::text::did_you_mean(
-                    name,
-                    Metric::examples().iter().map(String::as_str)
-                )
+                crate::text::did_you_mean(name, Metric::examples().iter().map(String::as_str))
             )
         };
         if name == "conversations" {

@@ -6,8 +6,8 @@ use std::fmt;
 
 use super::duration::parse_duration;
 use super::scenario::Scenario;
-use crate::text::did_you_mean;
 use crate::metric::{Group, Metric};
+use crate::text::did_you_mean;
 
 /// How a measured value is compared with the threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -34,11 +34,11 @@ use super::calendar::{Schedule, WEEK, WeekTime};
 use super::expectation::Expectation;
 use super::flow::{Flow, NodeKind, QueueId};
 use super::persona::Persona;
-use crate::text::{Suggestions, did_you_mean, list};
 use super::weighted::Weighted;
 use super::{Distribution, Millis};
 use crate::diagnostic::{Problem, Rule};
 use crate::source::KeyPath;
+use crate::text::{Suggestions, did_you_mean, list};
 
 /// A conversation that reaches this many customer turns ends as unresolved,
 /// so a flow that loops forever cannot hang a run.

@@ -16,8 +16,8 @@ use serde::de::{
 };
 
 use super::{Entry, Node, Value, is_null_text};
-use crate::text::did_you_mean;
 use crate::source::{KeyPath, Location, Segment};
+use crate::text::did_you_mean;
 
 /// A value that does not fit the model: what is wrong, where, and at which key.
 #[derive(Debug, Clone, PartialEq)]
