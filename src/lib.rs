@@ -54,6 +54,7 @@ pub mod live;
 
 pub(crate) mod conversation;
 pub(crate) mod lint;
+pub(crate) mod measure;
 pub(crate) mod model;
 pub(crate) mod sim;
 pub(crate) mod stats;

@@ -4,7 +4,9 @@
 //! one would have counted, so replications can run on separate threads.
 //! The report computes its numbers from these ([`crate::report`]).
 
-use crate::metric::{Outcome, RETENTION_DAYS, Rate, Reason, fraction};
+use crate::metric::{
+    CsatStat, Outcome, QueueStat, RETENTION_DAYS, Rate, Reason, SendStat, Stat, fraction, round_to,
+};
 use crate::model::Millis;
 
 /// Values below this many milliseconds get a bucket each, so they are exact.
@@ -132,6 +134,24 @@ impl Histogram {
             *slot = Some(Millis(self.max));
         }
         found
+    }
+
+    /// The statistics of these durations as the report shows them, in
+    /// seconds to the millisecond, in [`Stat::ALL`] order; `None` without
+    /// durations.
+    pub fn stats(&self) -> [Option<f64>; Stat::ALL.len()] {
+        let seconds = |ms: f64| round_to(ms / 1000.0, 3);
+        let [p50, p90, p95, p99] = self
+            .quantiles([0.50, 0.90, 0.95, 0.99])
+            .map(|ms| ms.map(|ms| seconds(ms.0 as f64)));
+        Stat::ALL.map(|stat| match stat {
+            Stat::Mean => self.mean().map(seconds),
+            Stat::P50 => p50,
+            Stat::P90 => p90,
+            Stat::P95 => p95,
+            Stat::P99 => p99,
+            Stat::Max => self.max().map(|ms| seconds(ms.0 as f64)),
+        })
     }
 
     /// The counts regrouped into coarse buckets for a chart: two per
@@ -266,6 +286,33 @@ impl Tally {
         }
     }
 
+    /// The CSAT statistic `stat` as the report shows it: the mean score
+    /// to 2 decimals; `None` for the mean and the satisfied share when
+    /// nobody answered.
+    pub fn csat(&self, stat: CsatStat) -> Option<f64> {
+        let answered: u64 = self.scores.iter().sum();
+        match stat {
+            CsatStat::Mean => (answered > 0).then(|| {
+                let weighted: u64 = (1..=5u64)
+                    .zip(self.scores)
+                    .map(|(score, n)| score * n)
+                    .sum();
+                round_to(weighted as f64 / answered as f64, 2)
+            }),
+            CsatStat::Satisfied => {
+                (answered > 0).then(|| fraction(self.scores[3] + self.scores[4], answered))
+            }
+            CsatStat::ResponseRate => Some(fraction(answered, self.surveys)),
+        }
+    }
+
+    /// The share of these conversations that reached the flow's `goal`-th
+    /// business goal.
+    pub fn conversion(&self, goal: usize) -> Option<f64> {
+        let reached = self.conversions.get(goal)?;
+        Some(fraction(*reached, self.outcomes.total()))
+    }
+
     /// Adds everything `other` counted.
     pub fn merge(&mut self, other: &Tally) {
         self.outcomes.merge(&other.outcomes);
@@ -328,6 +375,21 @@ pub struct QueueTally {
 }
 
 impl QueueTally {
+    /// The queue statistic `stat` as the report shows it: utilisation to 4
+    /// decimals, `None` when no agent was on shift; waits as
+    /// [`Histogram::stats`].
+    pub fn stat(&self, stat: QueueStat) -> Option<f64> {
+        match stat {
+            QueueStat::Arrived => Some(self.arrived as f64),
+            QueueStat::Served => Some(self.served as f64),
+            QueueStat::Abandoned => Some(self.abandoned as f64),
+            QueueStat::Utilisation => {
+                (self.staffed > 0).then(|| round_to(self.busy as f64 / self.staffed as f64, 4))
+            }
+            QueueStat::Wait(stat) => self.wait.stats()[stat.index()],
+        }
+    }
+
     fn merge(&mut self, other: &QueueTally) {
         self.arrived += other.arrived;
         self.served += other.served;
@@ -353,6 +415,35 @@ pub struct CampaignTally {
 }
 
 impl CampaignTally {
+    /// The statistic `stat` of these messages; `None` for
+    /// [`SendStat::Recovered`], which only a node's follow-ups count
+    /// ([`FollowUpTally::recovered`]).
+    pub fn stat(&self, stat: SendStat) -> Option<f64> {
+        Some(match stat {
+            SendStat::Sent => self.sent as f64,
+            SendStat::Delivered => self.delivered as f64,
+            SendStat::Read => self.read as f64,
+            SendStat::Replied => self.replied as f64,
+            SendStat::Clicked => self.clicked as f64,
+            SendStat::OptedOut => self.opted_out as f64,
+            SendStat::Converted => self.converted as f64,
+            SendStat::Refused => self.refused as f64,
+            SendStat::OpenRate => self.open_rate(),
+            SendStat::ResponseRate => self.response_rate(),
+            SendStat::Recovered => return None,
+        })
+    }
+
+    /// `read / delivered`.
+    pub fn open_rate(&self) -> f64 {
+        fraction(self.read, self.delivered)
+    }
+
+    /// `replied / delivered`.
+    pub fn response_rate(&self) -> f64 {
+        fraction(self.replied, self.delivered)
+    }
+
     fn merge(&mut self, other: &CampaignTally) {
         self.sent += other.sent;
         self.delivered += other.delivered;
@@ -402,6 +493,13 @@ fn within_days(gap: Millis, days: u64) -> bool {
 }
 
 impl RetentionTally {
+    /// The share of customers back within `days` (one of
+    /// [`RETENTION_DAYS`]).
+    pub fn share(&self, days: u64) -> Option<f64> {
+        let at = RETENTION_DAYS.iter().position(|d| *d == days)?;
+        Some(fraction(self.within[at], self.customers))
+    }
+
     /// Counts a customer whose next conversation started `gap` after their
     /// first (`None`: they never had another).
     pub(crate) fn count(&mut self, gap: Option<Millis>) {
@@ -527,6 +625,14 @@ impl Tallies {
     /// How many conversations were counted.
     pub fn conversations(&self) -> u64 {
         self.all.outcomes.total()
+    }
+
+    /// Customer turns per conversation, to 2 decimals.
+    pub fn turns_mean(&self) -> f64 {
+        match self.conversations() {
+            0 => 0.0,
+            conversations => round_to(self.turns_sum as f64 / conversations as f64, 2),
+        }
     }
 
     /// A conversation reached `node` for the first time.

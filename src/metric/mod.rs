@@ -60,11 +60,13 @@ macro_rules! keyed {
 }
 
 mod block;
+mod list;
 mod outcome;
 mod parse;
 mod rate;
 
 pub use block::{ComplianceStat, CostStat, CsatStat, QueueStat, SendStat, Stat, Timer};
+pub use list::Shape;
 pub use outcome::{Outcome, Reason};
 pub use rate::Rate;
 

@@ -6,8 +6,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::metric::{
-    CostStat, CsatStat, Metric, Outcome, QueueStat, Rate, Reason, SendStat, Stat, Timer, fraction,
-    round_to,
+    CostStat, CsatStat, Metric, Outcome, QueueStat, Rate, Reason, SendStat, Stat, Timer,
 };
 use crate::stats::Interval;
 use crate::tally::{CampaignTally, Histogram, QueueTally, Tally};
@@ -44,8 +43,8 @@ impl Sends {
             opted_out: tally.opted_out,
             converted: tally.converted,
             refused: tally.refused,
-            open_rate: fraction(tally.read, tally.delivered),
-            response_rate: fraction(tally.replied, tally.delivered),
+            open_rate: tally.open_rate(),
+            response_rate: tally.response_rate(),
             recovered,
         }
     }
@@ -318,18 +317,14 @@ impl Rates {
 
 impl TimeStats {
     pub(super) fn from_histogram(histogram: &Histogram) -> TimeStats {
-        let seconds = |ms: f64| round_to(ms / 1000.0, 3);
-        let quantile = |stat: Stat| stat.quantile().expect("a percentile");
-        let [p50, p90, p95, p99] = histogram
-            .quantiles([Stat::P50, Stat::P90, Stat::P95, Stat::P99].map(quantile))
-            .map(|ms| ms.map(|ms| seconds(ms.0 as f64)));
+        let [mean, p50, p90, p95, p99, max] = histogram.stats();
         TimeStats {
-            mean: histogram.mean().map(seconds),
+            mean,
             p50,
             p90,
             p95,
             p99,
-            max: histogram.max().map(|ms| seconds(ms.0 as f64)),
+            max,
         }
     }
 
@@ -360,16 +355,10 @@ impl ResponseTimes {
 
 impl Csat {
     pub(super) fn from_tally(tally: &Tally) -> Csat {
-        let answered: u64 = tally.scores.iter().sum();
-        let weighted: u64 = (1..=5u64)
-            .zip(tally.scores)
-            .map(|(score, n)| score * n)
-            .sum();
         Csat {
-            mean: (answered > 0).then(|| round_to(weighted as f64 / answered as f64, 2)),
-            satisfied: (answered > 0)
-                .then(|| fraction(tally.scores[3] + tally.scores[4], answered)),
-            response_rate: fraction(answered, tally.surveys),
+            mean: tally.csat(CsatStat::Mean),
+            satisfied: tally.csat(CsatStat::Satisfied),
+            response_rate: tally.csat(CsatStat::ResponseRate).unwrap_or_default(),
             scores: (1..=5u8).zip(tally.scores).collect(),
         }
     }
@@ -391,8 +380,7 @@ impl QueueReport {
             served: tally.served,
             abandoned: tally.abandoned,
             wait: TimeStats::from_histogram(&tally.wait),
-            utilisation: (tally.staffed > 0)
-                .then(|| round_to(tally.busy as f64 / tally.staffed as f64, 4)),
+            utilisation: tally.stat(QueueStat::Utilisation),
         }
     }
 

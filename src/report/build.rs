@@ -5,67 +5,10 @@
 use indexmap::IndexMap;
 
 use super::*;
-use crate::metric::{GroupMetric, Outcome, Reason, fraction, round_to};
-use crate::model::flow::NodeKind;
+use crate::measure::{self, Features, Spent};
+use crate::metric::{GroupMetric, Reason};
 use crate::model::scenario::Scenario;
 use crate::tally::{Tallies, Tally};
-
-/// Whether the scenario can send something WhatsApp would refuse: it
-/// writes to customers first (campaigns, follow-ups), or an agent queue
-/// closes (an agent may pick a customer up after their window closed).
-fn compliance(scenario: &Scenario) -> bool {
-    !scenario.outreach.campaigns.is_empty()
-        || scenario.flow.follows_up()
-        || scenario
-            .pools
-            .iter()
-            .any(|pool| pool.agents.values().any(|agents| *agents == 0))
-}
-
-/// The cost of a run: delivered templates by category and conversations
-/// customers started, at `pricing`'s prices.
-fn cost(pricing: &crate::model::outreach::Pricing, tallies: &Tallies) -> Cost {
-    use crate::model::flow::Category;
-    let mut by_category: IndexMap<&'static str, f64> = IndexMap::new();
-    let mut total = 0.0;
-    for category in Category::ALL {
-        let count = tallies.cost.templates[category as usize];
-        if pricing.templates[category as usize].is_some() {
-            let amount = count as f64 * pricing.of(category);
-            by_category.insert(category.key(), round_to(amount, 4));
-            total += amount;
-        }
-    }
-    let service = tallies.cost.service as f64 * pricing.service;
-    by_category.insert("service", round_to(service, 4));
-    total += service;
-    let conversations = tallies.conversations();
-    let resolved = tallies.all.outcomes.get(Outcome::SelfResolved)
-        + tallies.all.outcomes.get(Outcome::AgentResolved);
-    Cost {
-        total: round_to(total, 4),
-        per_conversation: if conversations == 0 {
-            0.0
-        } else {
-            round_to(total / conversations as f64, 6)
-        },
-        per_resolution: (resolved > 0).then(|| round_to(total / resolved as f64, 6)),
-        by_category,
-        currency: pricing.currency.clone(),
-        as_of: pricing.as_of.clone(),
-    }
-}
-
-/// Which of the report's optional blocks a scenario uses.
-struct Features<'s> {
-    csat: bool,
-    goals: &'s [crate::model::flow::Goal],
-    /// Whether the funnel (per flow node) is known.
-    funnel: bool,
-    /// Whether to keep the timers' distributions for charts: not for one
-    /// replication's report, which only feeds the intervals.
-    charts: bool,
-}
 
 impl Breakdown {
     fn new(segment: Option<String>, tally: &Tally, features: &Features) -> Breakdown {
@@ -91,12 +34,11 @@ impl Breakdown {
 }
 
 fn conversion(tally: &Tally, features: &Features) -> IndexMap<String, f64> {
-    let total = tally.outcomes.total();
     features
         .goals
         .iter()
-        .zip(&tally.conversions)
-        .map(|(goal, reached)| (goal.name.clone(), fraction(*reached, total)))
+        .enumerate()
+        .filter_map(|(at, goal)| Some((goal.name.clone(), tally.conversion(at)?)))
         .collect()
 }
 
@@ -116,30 +58,6 @@ impl Report {
             tallies,
             &Features::of(scenario, true),
         )
-    }
-
-    /// The report of one replication, whose numbers feed the intervals over
-    /// replications: as [`Report::new`], without the distributions for
-    /// charts (a run makes thousands of these).
-    pub(crate) fn of_replication(scenario: &Scenario, seed: u64, tallies: &Tallies) -> Report {
-        Report::build(scenario, seed, 1, tallies, &Features::of(scenario, false))
-    }
-}
-
-impl<'s> Features<'s> {
-    /// What a simulated run of `scenario` reports.
-    fn of(scenario: &'s Scenario, charts: bool) -> Features<'s> {
-        let flow = &scenario.flow;
-        Features {
-            csat: flow
-                .nodes
-                .iter()
-                .any(|node| matches!(node.kind, NodeKind::Survey(_)))
-                || scenario.pools.iter().any(|pool| pool.survey),
-            goals: &flow.goals,
-            funnel: true,
-            charts,
-        }
     }
 }
 
@@ -219,12 +137,10 @@ impl Report {
             .zip(&tallies.all.conversions)
             .filter_map(|(goal, reached)| {
                 let value = goal.value?;
-                let per_conversation = if conversations == 0 {
-                    0.0
-                } else {
-                    *reached as f64 * value / conversations as f64
-                };
-                Some((goal.name.clone(), round_to(per_conversation, 4)))
+                Some((
+                    goal.name.clone(),
+                    measure::conversion_value(value, *reached, conversations),
+                ))
             })
             .collect();
         Report {
@@ -247,11 +163,7 @@ impl Report {
                 resolution: TimeStats::from_histogram(&tallies.resolution),
             },
             turns: Turns {
-                mean: if conversations == 0 {
-                    0.0
-                } else {
-                    round_to(tallies.turns_sum as f64 / conversations as f64, 2)
-                },
+                mean: tallies.turns_mean(),
                 max: tallies.turns_max,
             },
             csat: features.csat.then(|| Csat::from_tally(&tallies.all)),
@@ -294,28 +206,29 @@ impl Report {
                     )
                 })
                 .collect(),
-            compliance: compliance(scenario).then_some(Compliance {
+            compliance: measure::compliance(scenario).then_some(Compliance {
                 outside_window: tallies.compliance.outside_window,
                 not_opted_in: tallies.compliance.not_opted_in,
             }),
-            retention: scenario
-                .personas
-                .items()
-                .iter()
-                .any(|persona| persona.returns.is_some())
-                .then(|| {
-                    let retention = &tallies.retention;
-                    Retention {
-                        d7: fraction(retention.within[0], retention.customers),
-                        d30: fraction(retention.within[1], retention.customers),
-                        customers: retention.customers,
-                    }
-                }),
-            cost: scenario
-                .outreach
-                .pricing
-                .as_ref()
-                .map(|pricing| cost(pricing, tallies)),
+            retention: measure::retention(scenario).then(|| {
+                let retention = &tallies.retention;
+                Retention {
+                    d7: retention.share(7).unwrap_or_default(),
+                    d30: retention.share(30).unwrap_or_default(),
+                    customers: retention.customers,
+                }
+            }),
+            cost: scenario.outreach.pricing.as_ref().map(|pricing| {
+                let spent = Spent::of(pricing, tallies);
+                Cost {
+                    total: spent.total,
+                    per_conversation: spent.per_conversation,
+                    per_resolution: spent.per_resolution,
+                    by_category: spent.by_category,
+                    currency: pricing.currency.clone(),
+                    as_of: pricing.as_of.clone(),
+                }
+            }),
             transcripts: Vec::new(),
             distributions: if !features.charts {
                 Distributions::default()

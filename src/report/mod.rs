@@ -30,8 +30,7 @@ pub use distribution::{Distribution, Distributions, TimeBucket};
 pub use render::{Format, Renderer, Style, render_to_string};
 
 use crate::metric::{
-    ComplianceStat, CostStat, CsatStat, FunnelCount, Group, GroupMetric, Metric, Outcome,
-    QueueStat, Rate, Reason, SendStat, Stat, Timer, round_to,
+    ComplianceStat, CsatStat, FunnelCount, Group, Metric, Outcome, Rate, Shape, round_to,
 };
 use crate::stats::Interval;
 
@@ -241,85 +240,30 @@ impl Report {
     /// Every number of the report with its name, in report order: what
     /// intervals, expectations, snapshot diffs and comparisons read.
     pub fn metrics(&self) -> Vec<(Metric, f64)> {
-        let mut names = vec![Metric::Conversations];
-        names.extend(Outcome::ALL.map(Metric::Outcome));
-        names.extend(Rate::ALL.map(Metric::Rate));
-        for timer in Timer::ALL {
-            names.extend(Stat::ALL.map(|stat| Metric::Time(timer, stat)));
+        Metric::every(&self.shape(), |metric| self.value(metric))
+    }
+
+    /// Which numbers the report has.
+    fn shape(&self) -> Shape {
+        fn keys<T>(map: &IndexMap<String, T>) -> Vec<String> {
+            map.keys().cloned().collect()
         }
-        names.extend([Metric::TurnsMean, Metric::TurnsMax]);
-        if self.csat.is_some() {
-            names.extend(CsatStat::ALL.map(Metric::Csat));
-        }
-        names.extend(
-            self.conversion
-                .keys()
-                .map(|goal| Metric::Conversion(goal.clone())),
-        );
-        names.extend(
-            self.conversion_value
-                .keys()
-                .map(|goal| Metric::ConversionValue(goal.clone())),
-        );
-        for node in self.funnel.keys() {
-            names.push(Metric::Funnel(node.clone(), FunnelCount::Entered));
-            names.push(Metric::Funnel(node.clone(), FunnelCount::Abandoned));
-            names.extend(
-                Reason::ALL.map(|reason| Metric::Funnel(node.clone(), FunnelCount::Reason(reason))),
-            );
-        }
-        for queue in self.queues.keys() {
-            let stat = |stat| Metric::Queue(queue.clone(), stat);
-            names.extend(
-                [
-                    QueueStat::Arrived,
-                    QueueStat::Served,
-                    QueueStat::Abandoned,
-                    QueueStat::Utilisation,
-                ]
-                .map(stat),
-            );
-            names.extend(Stat::ALL.map(|s| stat(QueueStat::Wait(s))));
-        }
-        for (name, _) in &self.campaigns {
-            names.extend(
-                SendStat::ALL
-                    .into_iter()
-                    .filter(|stat| *stat != SendStat::Recovered)
-                    .map(|stat| Metric::Campaign(name.clone(), stat)),
-            );
-        }
-        for (node, _) in &self.follow_ups {
-            names.extend(SendStat::ALL.map(|stat| Metric::FollowUp(node.clone(), stat)));
-        }
-        names.extend(ComplianceStat::ALL.map(Metric::Compliance));
-        names.extend(crate::metric::RETENTION_DAYS.map(Metric::Retention));
-        names.extend(CostStat::ALL.map(Metric::Cost));
-        for group in [Group::Persona, Group::Segment, Group::Variant] {
-            for (name, breakdown) in self.groups(group) {
-                let metric = |m| Metric::Group(group, name.clone(), m);
-                names.push(metric(GroupMetric::Conversations));
-                // A group nobody reached measured nothing: its shares and
-                // rates (0 of 0) are not numbers to compare or check.
-                if breakdown.conversations == 0 {
-                    continue;
-                }
-                names.extend(Outcome::ALL.map(|o| metric(GroupMetric::Outcome(o))));
-                names.extend(Rate::ALL.map(|r| metric(GroupMetric::Rate(r))));
-                if breakdown.csat.is_some() {
-                    names.extend(CsatStat::ALL.map(|s| metric(GroupMetric::Csat(s))));
-                }
-                names.extend(
-                    breakdown
-                        .conversion
+        Shape {
+            csat: self.csat.is_some(),
+            goals: self.conversion.keys().cloned().collect(),
+            valued_goals: self.conversion_value.keys().cloned().collect(),
+            funnel: keys(&self.funnel),
+            queues: keys(&self.queues),
+            campaigns: keys(&self.campaigns),
+            follow_ups: keys(&self.follow_ups),
+            groups: [Group::Persona, Group::Segment, Group::Variant]
+                .into_iter()
+                .flat_map(|group| {
+                    self.groups(group)
                         .keys()
-                        .map(|goal| metric(GroupMetric::Conversion(goal.clone()))),
-                );
-            }
+                        .map(move |name| (group, name.clone()))
+                })
+                .collect(),
         }
-        names
-            .into_iter()
-            .filter_map(|metric| self.value(&metric).map(|value| (metric, value)))
-            .collect()
     }
 }

@@ -20,6 +20,7 @@ pub(crate) use people::Thread;
 
 pub(crate) use replication::{replicate, replicate_with_outcomes};
 
+use crate::measure::Measure;
 use crate::metric::Metric;
 use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
 use crate::report::Report;
@@ -175,6 +176,7 @@ pub(crate) fn simulate_all(
         let scenario = starts.partition_point(|start| *start <= index) - 1;
         (scenario, index - starts[scenario])
     };
+    let measures: Vec<Measure> = scenarios.iter().map(Measure::of).collect();
     let mut folded: Vec<(Tallies, Intervals)> = scenarios
         .iter()
         .map(|scenario| (Tallies::for_scenario(scenario), Intervals::default()))
@@ -189,7 +191,7 @@ pub(crate) fn simulate_all(
         |index, tallies| {
             let (s, _) = job(index);
             let (merged, intervals) = &mut folded[s];
-            intervals.add(Report::of_replication(&scenarios[s], seeds[s], &tallies).metrics());
+            intervals.add(measures[s].values(&tallies));
             merged.merge(&tallies);
             progress();
         },
