@@ -22,7 +22,8 @@ use crate::diagnostic::render_text as render_diagnostics;
 use crate::error::{Error, ExitStatus};
 use crate::load::Loader;
 use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
-use crate::sim::{RunOptions, simulate};
+use crate::sim::RunOptions;
+use crate::simulation::simulate;
 use crate::source::{KeyPath, printable};
 
 /// Where scenarios are looked for when no path is given, and what snapshot
@@ -225,7 +226,7 @@ fn compare_snapshot(
     file: &Path,
     name: &str,
     scenario: &Scenario,
-    simulation: &crate::sim::Simulation,
+    simulation: &crate::Simulation,
     options: &RunOptions,
     snapshots_dir: &Path,
     mode: UpdateMode,

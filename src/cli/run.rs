@@ -13,7 +13,8 @@ use crate::load::Loader;
 use crate::model::scenario::MAX_REPLICATIONS;
 use crate::report::transcript::Filter;
 use crate::report::{Format, Report, Style};
-use crate::sim::{RunOptions, Simulation, simulate_all};
+use crate::sim::RunOptions;
+use crate::simulation::{Simulation, simulate_all};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
