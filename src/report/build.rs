@@ -66,6 +66,7 @@ impl Report {
     /// traffic against a real bot. What only the flow could tell (the
     /// funnel, conversions, A/B variants, the bot's own surveys) is absent;
     /// the agents' surveys and queues are simulated, so they are there.
+    #[cfg(feature = "live")]
     pub(crate) fn live(
         scenario: &Scenario,
         seed: u64,

@@ -16,6 +16,8 @@ pub(crate) mod replication;
 pub(crate) mod rng;
 mod transcript;
 
+// `rehearse live` plays the same customers' threads.
+#[cfg(feature = "live")]
 pub(crate) use people::Thread;
 
 pub(crate) use replication::{replicate, replicate_with_outcomes};
