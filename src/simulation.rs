@@ -28,7 +28,7 @@ impl Simulation {
         self.report
     }
 
-    /// The 95% interval of `metric` over replications (DESIGN.md section 6);
+    /// The 95% interval of `metric` over replications (see `crate::stats`);
     /// `None` with fewer than two replications that measured it.
     pub fn interval(&self, metric: &Metric) -> Option<Interval> {
         self.intervals.interval(metric)

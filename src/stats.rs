@@ -1,4 +1,5 @@
-//! Statistics over replications (DESIGN.md section 6, a contract).
+//! Statistics over replications (a contract: the intervals are part of
+//! the report).
 //!
 //! Replications are independent runs, so the spread of a number between
 //! them gives an honest interval even when conversations within one run

@@ -7,12 +7,20 @@
 //!
 //! | Numbers | Defined in | Computed from the tallies in |
 //! |---|---|---|
-//! | `outcomes.*`, funnel `reasons.*` | [`Outcome`], [`Reason`] (`outcome.rs`) | `crate::tally` |
+//! | `outcomes.*`, funnel `reasons.*` | [`Outcome`], [`Reason`] (`outcome.rs`) | `Tally::share`, `NodeCounts` |
 //! | `rates.*` (abandonment, fallback, …) | [`Rate`] (`rate.rs`) | `Tally::rate` |
-//! | `csat.*`, `campaigns.*`, `follow_ups.*`, `compliance.*`, `cost.*`, `queues.*`, `response_time.*` | `block.rs` | the report's blocks |
+//! | `response_time.*`, `queues.*` | [`Timer`], [`Stat`], [`QueueStat`] (`block.rs`) | `Histogram::stats`, `QueueTally::stat` |
+//! | `csat.*`, `campaigns.*`, `follow_ups.*` | [`CsatStat`], [`SendStat`] (`block.rs`) | `Tally::csat`, `CampaignTally::stat` |
+//! | `compliance.*`, `retention.*`, `cost.*`, `conversion_value.*` | `block.rs`, [`RETENTION_DAYS`] | `crate::measure` (they need the scenario) |
 //! | the paths themselves (`personas.NAME.abandonment`) | [`Metric`] (here) and `parse.rs` | |
+//! | which numbers a report lists, in order | [`Metric::every`] (`list.rs`) | |
 //!
-//! Each set of keys is declared once with [`keyed!`]: the enum, its report
+//! Adding a rate: a line in `rate.rs` (its key, formula in a comment,
+//! header, label, direction: the compiler asks for each) and its formula in
+//! `Tally::rate`; plus, when it needs a new count, the engine code that
+//! counts it. Every output, `check`, `compare` and `expect:` pick it up.
+//!
+//! Each set of keys is declared once with `keyed!`: the enum, its report
 //! keys and its `ALL` list in report order come from one list, and every
 //! other property (a header, a label, which direction is better) is an
 //! exhaustive `match` next to it, so a new key without them does not

@@ -67,7 +67,7 @@ impl Sends {
     }
 }
 
-/// Messages WhatsApp would refuse (see [`ComplianceStat`]).
+/// Messages WhatsApp would refuse (see [`crate::metric::ComplianceStat`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[allow(missing_docs)] // each is the ComplianceStat of the same name
 pub struct Compliance {
@@ -116,7 +116,7 @@ impl Cost {
     }
 }
 
-/// 95% intervals over replications (DESIGN.md section 6): `[low, high]`
+/// 95% intervals over replications (see `crate::stats`): `[low, high]`
 /// under the same keys as the block they belong to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ci95 {
@@ -235,7 +235,7 @@ pub struct Csat {
     pub scores: IndexMap<u8, u64>,
 }
 
-/// One node of the funnel (see [`FunnelCount`]).
+/// One node of the funnel (see [`crate::metric::FunnelCount`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FunnelStep {
     /// Conversations that reached the node (each counted once).

@@ -1,12 +1,13 @@
-//! The report: one struct with the contract keys of DESIGN.md section 3,
-//! serialised as YAML or JSON and rendered as text, markdown or an HTML
-//! page for people.
+//! The report: one struct with the contract keys (the report's keys are
+//! only ever added), serialised as YAML or JSON and rendered as text,
+//! markdown or an HTML page for people.
 //!
-//! Every number is computed here from the engine's tallies, by the formulas
-//! in [`crate::metric`]; the renderers ([`Renderer`]) only read it. Fractions
-//! are rounded to 4 decimals and seconds to the millisecond, so a report
-//! prints identically on every platform. A block whose feature the scenario
-//! does not use is absent, not zero.
+//! Every number is filled from the engine's tallies by the formulas in
+//! `crate::tally` (`build.rs`), under the names of [`crate::metric`]; the
+//! renderers ([`Renderer`]) only read it. Fractions are rounded to 4
+//! decimals and seconds to the millisecond, so a report prints identically
+//! on every platform. A block whose feature the scenario does not use is
+//! absent, not zero.
 
 mod blocks;
 mod build;
@@ -34,7 +35,7 @@ use crate::metric::{
 };
 use crate::stats::Interval;
 
-/// What a run measured (DESIGN.md section 3). Keys are only ever added.
+/// What a run measured. Keys are only ever added.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     /// The scenario's name.
