@@ -512,4 +512,23 @@ personas:
         assert!(diff.is_empty(), "{diff:?}");
         assert!(Diff::new(OLD, "{", &intervals).text.len() == 1);
     }
+
+    #[test]
+    fn scalars_compare_as_yaml_reads_them() {
+        // 0.10 is the number 0.1, ~ is null, and a quoted '1' is text.
+        let diff = Diff::new(
+            "a: 0.10\nb: '1'\nc: ~\n",
+            "a: 0.1\nb: 1\nc: null\n",
+            &intervals,
+        );
+        assert!(diff.changes.is_empty(), "{diff:?}");
+        assert_eq!(
+            diff.text,
+            [("b".to_string(), "1".to_string(), "1".to_string())]
+        );
+        // An approved snapshot is read with the parser's bounds: nesting
+        // deeper than any report is refused, not followed.
+        let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(Diff::new(&deep, NEW, &intervals).text.len(), 1);
+    }
 }
