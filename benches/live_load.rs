@@ -118,12 +118,15 @@ async fn run(concurrency: usize) {
         ms(bot_time.p50),
         ms(bot_time.p99),
         ms(bot_time.max),
-        if live.partial || !live.errors.is_empty() || report.outcomes.self_resolved < 1.0 {
+        if live.partial
+            || !live.errors.is_empty()
+            || report.outcomes.get(rehearse::metric::Outcome::SelfResolved) < 1.0
+        {
             format!(
                 "(partial {}, errors {:?}, resolved {:.1}%)",
                 live.partial,
                 live.errors,
-                report.outcomes.self_resolved * 100.0
+                report.outcomes.get(rehearse::metric::Outcome::SelfResolved) * 100.0
             )
         } else {
             "all resolved, no errors".to_owned()

@@ -17,7 +17,7 @@
 //!     .expect("the scenario loads");
 //! let simulation = simulate(&scenario, &RunOptions::new().seed(7), &|| {});
 //! let report = simulation.report();
-//! println!("self-resolution: {:.1}%", report.rates.self_resolution * 100.0);
+//! println!("self-resolution: {:.1}%", report.rates.get(rehearse::metric::Rate::SelfResolution) * 100.0);
 //! ```
 //!
 //! Files can be given from memory ([`Loader::with_file`]), runs can change
@@ -76,12 +76,16 @@ pub mod live;
 pub(crate) mod arrivals;
 pub(crate) mod conversation;
 pub(crate) mod lint;
+pub(crate) mod measure;
 pub mod model;
 pub(crate) mod paint;
 pub(crate) mod random;
 pub(crate) mod sim;
+pub(crate) mod simulation;
 pub(crate) mod stats;
 pub(crate) mod tally;
+pub(crate) mod text;
+pub(crate) mod transcript;
 pub(crate) mod whatsapp;
 pub(crate) mod yaml;
 
@@ -96,6 +100,7 @@ pub use model::expectation::{Expectation, Operator};
 pub use model::flow::Flow;
 pub use model::scenario::Scenario;
 pub use report::{Format, Report};
-pub use sim::{RunOptions, Simulation, simulate};
+pub use sim::RunOptions;
+pub use simulation::{Simulation, simulate};
 pub use source::{Excerpt, KeyPath, Location};
 pub use stats::Interval;

@@ -85,14 +85,17 @@ fn run(persona: &str, minutes: u64, extra: &str) -> Report {
 fn a_customer_who_taps_the_right_button_is_self_resolved_on_a_known_timeline() {
     let report = run("yes-sayer", 40, "");
     assert!(report.conversations > 20, "{}", report.conversations);
-    assert_eq!(report.outcomes.self_resolved, 1.0);
+    assert_eq!(
+        report.outcomes.get(rehearse::metric::Outcome::SelfResolved),
+        1.0
+    );
     // Opening message -> 2s -> welcome; read 10s, tap -> 2s -> good + done.
     assert_eq!(report.response_time.bot.max, Some(2.0));
     assert_eq!(report.response_time.bot.p50, Some(2.0));
     assert_eq!(report.response_time.resolution.p50, Some(14.0));
     assert_eq!(report.response_time.resolution.max, Some(14.0));
     assert_eq!((report.turns.mean, report.turns.max), (1.0, 1));
-    assert_eq!(report.rates.fallback, 0.0);
+    assert_eq!(report.rates.get(rehearse::metric::Rate::Fallback), 0.0);
     assert_eq!(report.funnel["welcome"].entered, report.conversations);
     assert_eq!(report.funnel["good"].entered, report.conversations);
     assert_eq!(report.funnel["sorry"].entered, 0);
@@ -102,10 +105,15 @@ fn a_customer_who_taps_the_right_button_is_self_resolved_on_a_known_timeline() {
 #[test]
 fn a_customer_the_bot_does_not_understand_twice_leaves_where_it_happened() {
     let report = run("mumbler", 30, "");
-    assert_eq!(report.outcomes.abandoned_in_bot, 1.0);
-    assert_eq!(report.rates.abandonment, 1.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AbandonedInBot),
+        1.0
+    );
+    assert_eq!(report.rates.get(rehearse::metric::Rate::Abandonment), 1.0);
     // Both replies ("hmm", "hmm") were fallbacks.
-    assert_eq!(report.rates.fallback, 1.0);
+    assert_eq!(report.rates.get(rehearse::metric::Rate::Fallback), 1.0);
     assert_eq!(report.turns.max, 2);
     // They leave where the bot's second "sorry" shows it did not understand.
     assert_eq!(report.funnel["welcome"].abandoned, 0);
@@ -116,14 +124,22 @@ fn a_customer_the_bot_does_not_understand_twice_leaves_where_it_happened() {
 #[test]
 fn the_turn_limit_ends_a_conversation_going_round_in_circles() {
     let report = run("stubborn-mumbler", 30, "");
-    assert_eq!(report.outcomes.unresolved, 1.0);
+    assert_eq!(
+        report.outcomes.get(rehearse::metric::Outcome::Unresolved),
+        1.0
+    );
     assert_eq!(report.turns.max, 5);
 }
 
 #[test]
 fn a_bot_slower_than_the_customer_s_patience_loses_them_before_its_first_reply() {
     let report = run("impatient", 30, "");
-    assert_eq!(report.outcomes.abandoned_in_bot, 1.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AbandonedInBot),
+        1.0
+    );
     assert_eq!(report.funnel["welcome"].abandoned, report.conversations);
     // No reply was ever seen, so none is counted.
     assert_eq!(report.response_time.bot.mean, None);
@@ -133,21 +149,34 @@ fn a_bot_slower_than_the_customer_s_patience_loses_them_before_its_first_reply()
 #[test]
 fn a_customer_with_nothing_to_tap_or_say_gives_up() {
     let report = run("lost", 30, "");
-    assert_eq!(report.outcomes.abandoned_in_bot, 1.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AbandonedInBot),
+        1.0
+    );
 }
 
 #[test]
 fn an_unresolved_end_counts_as_unresolved() {
     let report = run("naysayer", 30, "");
-    assert_eq!(report.outcomes.unresolved, 1.0);
+    assert_eq!(
+        report.outcomes.get(rehearse::metric::Outcome::Unresolved),
+        1.0
+    );
     assert_eq!(report.funnel["bye"].entered, report.conversations);
 }
 
 #[test]
 fn a_handoff_with_free_agents_is_served_at_once() {
     let report = run("human-seeker", 20, "");
-    assert_eq!(report.outcomes.agent_resolved, 1.0);
-    assert_eq!(report.rates.escalation, 1.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AgentResolved),
+        1.0
+    );
+    assert_eq!(report.rates.get(rehearse::metric::Rate::Escalation), 1.0);
     assert_eq!(report.response_time.queue_wait.max, Some(0.0));
     assert_eq!(report.response_time.agent_first_response.p50, Some(30.0));
     // 2s bot + 7 words at 60 wpm (7s) + 2s bot + 5m handling.
@@ -157,8 +186,13 @@ fn a_handoff_with_free_agents_is_served_at_once() {
 #[test]
 fn typed_text_is_understood_through_intents() {
     let report = run("typist", 30, "");
-    assert_eq!(report.outcomes.agent_resolved, 1.0);
-    assert_eq!(report.rates.fallback, 0.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AgentResolved),
+        1.0
+    );
+    assert_eq!(report.rates.get(rehearse::metric::Rate::Fallback), 0.0);
     // "a HUMAN please" is 14 characters = 2.8 typed words at 30 wpm = 5.6s.
     assert_eq!(
         report.response_time.resolution.max,
@@ -184,7 +218,10 @@ fn a_bot_looping_without_waiting_for_the_customer_ends_unresolved() {
         ],
     );
     let report = common::report(&common::load(&dir.join("scenario.yaml")));
-    assert_eq!(report.outcomes.unresolved, 1.0);
+    assert_eq!(
+        report.outcomes.get(rehearse::metric::Outcome::Unresolved),
+        1.0
+    );
 }
 
 #[test]
@@ -208,15 +245,20 @@ fn the_mix_splits_conversations_between_personas() {
     assert!(n > 19_000.0, "{n}");
     let tolerance = 5.0 * (0.75 * 0.25 / n).sqrt();
     assert!(
-        (report.outcomes.self_resolved - 0.75).abs() < tolerance,
+        (report.outcomes.get(rehearse::metric::Outcome::SelfResolved) - 0.75).abs() < tolerance,
         "{} (tolerance {tolerance})",
-        report.outcomes.self_resolved
+        report.outcomes.get(rehearse::metric::Outcome::SelfResolved)
     );
     assert_eq!(
         report.personas["yes-sayer"].conversations + report.personas["naysayer"].conversations,
         report.conversations
     );
-    assert_eq!(report.personas["naysayer"].outcomes.unresolved, 1.0);
+    assert_eq!(
+        report.personas["naysayer"]
+            .outcomes
+            .get(rehearse::metric::Outcome::Unresolved),
+        1.0
+    );
 }
 
 /// Two flows: one hands off at once, the other asks a question first

@@ -228,7 +228,7 @@ fn every_bundled_scenario_gets_a_complete_page() {
         assert!(
             html.contains(&format!(
                 "Self-resolution {:.1}% (95% CI {:.1}%–{:.1}%)",
-                report.rates.self_resolution * 100.0,
+                report.rates.get(rehearse::metric::Rate::SelfResolution) * 100.0,
                 low * 100.0,
                 high * 100.0
             )),
@@ -503,7 +503,7 @@ fn the_compare_page_gives_the_verdict_first_then_where_and_for_whom() {
         );
         assert!(bar.contains(&format!(
             "Self-resolved {:.1}%",
-            version.report.outcomes.self_resolved * 100.0
+            version.report.outcomes.get(rehearse::metric::Outcome::SelfResolved) * 100.0
         )));
     }
     // Customer by customer: every cell of the transition table.

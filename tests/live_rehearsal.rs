@@ -291,7 +291,14 @@ async fn a_healthy_bot_resolves_every_customer_with_every_receipt() {
         let n = live.customers.started;
         assert!(n >= 5, "{live:#?}");
         assert_eq!(rehearsed.report.conversations, n);
-        assert_eq!(rehearsed.report.outcomes.self_resolved, 1.0, "{live:#?}");
+        assert_eq!(
+            rehearsed
+                .report
+                .outcomes
+                .get(rehearse::metric::Outcome::SelfResolved),
+            1.0,
+            "{live:#?}"
+        );
         assert!(!live.partial && !live.bot_failed());
         // Each customer: the opening message and a tap; the bot: a menu and
         // "all done", each read, after marking the customer's messages read.
@@ -367,7 +374,11 @@ async fn signatures_verify_for_a_bot_that_re_escapes_and_one_that_hashes_raw_byt
             let live = rehearsed.live();
             assert_eq!(rehearsed.bot.seen().bad_signatures, 0, "{verify:?}");
             assert_eq!(
-                rehearsed.report.outcomes.self_resolved, 1.0,
+                rehearsed
+                    .report
+                    .outcomes
+                    .get(rehearse::metric::Outcome::SelfResolved),
+                1.0,
                 "{verify:?}: {live:#?}"
             );
             assert_eq!(live.webhooks.failed, 0, "{verify:?}");
@@ -384,7 +395,13 @@ async fn a_bot_that_answers_its_webhook_after_replying_does_not_deadlock() {
             ..BotConfig::default()
         })
         .await;
-        assert_eq!(rehearsed.report.outcomes.self_resolved, 1.0);
+        assert_eq!(
+            rehearsed
+                .report
+                .outcomes
+                .get(rehearse::metric::Outcome::SelfResolved),
+            1.0
+        );
         assert_eq!(rehearsed.live().webhooks.timeouts, 0);
     })
     .await;
@@ -399,7 +416,13 @@ async fn a_bot_that_addresses_replies_by_user_id_only_reaches_its_customers() {
             ..BotConfig::default()
         })
         .await;
-        assert_eq!(rehearsed.report.outcomes.self_resolved, 1.0);
+        assert_eq!(
+            rehearsed
+                .report
+                .outcomes
+                .get(rehearse::metric::Outcome::SelfResolved),
+            1.0
+        );
         assert!(rehearsed.live().errors.is_empty());
     })
     .await;
@@ -431,7 +454,13 @@ async fn server_errors_are_retried_and_counted() {
         // Each 500 is retried once, and the retry is taken.
         assert_eq!(live.webhooks.retries, 3, "{live:#?}");
         assert_eq!(live.webhooks.failed, 0);
-        assert_eq!(rehearsed.report.outcomes.self_resolved, 1.0);
+        assert_eq!(
+            rehearsed
+                .report
+                .outcomes
+                .get(rehearse::metric::Outcome::SelfResolved),
+            1.0
+        );
         assert!(!live.partial && !live.bot_failed());
     })
     .await;
@@ -530,7 +559,13 @@ async fn a_bot_that_never_answers_its_webhook_times_out_and_fails_the_run() {
         assert_eq!(live.webhooks.timeouts, 2 * hit);
         assert_eq!(live.webhooks.failed, hit);
         assert_eq!(rehearsed.report.conversations, n - hit);
-        assert_eq!(rehearsed.report.outcomes.self_resolved, 1.0);
+        assert_eq!(
+            rehearsed
+                .report
+                .outcomes
+                .get(rehearse::metric::Outcome::SelfResolved),
+            1.0
+        );
         assert!(live.partial && live.bot_failed());
     })
     .await;

@@ -129,7 +129,7 @@ fn every_answered_survey_scores_what_the_satisfaction_model_says() {
     assert_eq!(csat.response_rate, 1.0);
     assert_eq!(csat.scores[&4], report.conversations);
     // A survey answer is a reply to a prompt: two prompts, two replies.
-    assert_eq!(report.rates.response, 1.0);
+    assert_eq!(report.rates.get(rehearse::metric::Rate::Response), 1.0);
 }
 
 /// P(a ≤ N(mean, sd) < b), from the error function.
@@ -183,7 +183,10 @@ fn skipping_the_survey_after_the_goal_is_met_is_not_an_abandonment() {
     // 30% answer; the other 70% leave at the survey, whose `next` leads
     // straight to `end: resolved`: they are self-resolved, not abandoned.
     let report = run("csat-skip", "shy: 1", "10h");
-    assert_eq!(report.outcomes.self_resolved, 1.0);
+    assert_eq!(
+        report.outcomes.get(rehearse::metric::Outcome::SelfResolved),
+        1.0
+    );
     assert_eq!(report.funnel["survey"].abandoned, 0);
     let csat = report.csat.as_ref().unwrap();
     let shown = report.funnel["survey"].entered;
@@ -219,9 +222,10 @@ fn the_response_rate_counts_prompts_left_unanswered() {
     // `lost` taps "Buy" at the welcome (one prompt, one reply), then finds
     // nothing to tap at the survey and has nothing to say: 1 reply, 2 prompts.
     let report = run("response-rate", "lost: 1", "5h");
-    assert_eq!(report.rates.response, 0.5);
+    assert_eq!(report.rates.get(rehearse::metric::Rate::Response), 0.5);
     assert_eq!(
-        report.outcomes.self_resolved, 1.0,
+        report.outcomes.get(rehearse::metric::Outcome::SelfResolved),
+        1.0,
         "a skipped survey that resolves"
     );
 }
@@ -230,7 +234,12 @@ fn the_response_rate_counts_prompts_left_unanswered() {
 fn each_way_of_leaving_has_its_reason_where_it_happened() {
     let reasons = |report: &Report, node: &str| report.funnel[node].reasons.clone();
     let dropped = run("reason-dropped", "dropper: 1", "3h");
-    assert_eq!(dropped.outcomes.abandoned_in_bot, 1.0);
+    assert_eq!(
+        dropped
+            .outcomes
+            .get(rehearse::metric::Outcome::AbandonedInBot),
+        1.0
+    );
     assert_eq!(
         reasons(&dropped, "welcome")["dropped"],
         dropped.conversations
@@ -261,7 +270,12 @@ fn each_way_of_leaving_has_its_reason_where_it_happened() {
         "{count: 0, handle_time: {fixed: 1m}}",
         "",
     );
-    assert_eq!(queued.outcomes.abandoned_in_queue, 1.0);
+    assert_eq!(
+        queued
+            .outcomes
+            .get(rehearse::metric::Outcome::AbandonedInQueue),
+        1.0
+    );
     assert_eq!(
         reasons(&queued, "queue")["queue_patience"],
         queued.conversations
@@ -285,7 +299,10 @@ fn outside_opening_hours_every_handoff_takes_the_closed_route() {
         agents,
         "starts_at: \"Sat 10:00\"\n",
     );
-    assert_eq!(weekend.outcomes.unresolved, 1.0);
+    assert_eq!(
+        weekend.outcomes.get(rehearse::metric::Outcome::Unresolved),
+        1.0
+    );
     assert_eq!(weekend.funnel["closed"].entered, weekend.conversations);
     assert_eq!(weekend.queues["support"].arrived, 0);
 
@@ -337,7 +354,12 @@ fn a_daily_profile_brings_customers_only_in_its_busy_hours() {
         report.conversations
     );
     assert_eq!(report.funnel["closed"].entered, 0);
-    assert_eq!(report.outcomes.agent_resolved, 1.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AgentResolved),
+        1.0
+    );
 }
 
 #[test]
@@ -454,8 +476,18 @@ nodes:
         (share - 0.5).abs() <= tolerance(0.5, report.conversations),
         "{share}"
     );
-    assert_eq!(buttons.outcomes.self_resolved, 1.0);
-    assert_eq!(question.outcomes.abandoned_in_bot, 1.0);
+    assert_eq!(
+        buttons
+            .outcomes
+            .get(rehearse::metric::Outcome::SelfResolved),
+        1.0
+    );
+    assert_eq!(
+        question
+            .outcomes
+            .get(rehearse::metric::Outcome::AbandonedInBot),
+        1.0
+    );
 
     // The same customers in a version where the question path has a slow
     // backend before it: the variant draw does not depend on the bot's other

@@ -96,7 +96,12 @@ fn a_free_form_follow_up_is_refused_from_the_24th_hour_after_the_customer_wrote(
             assert_eq!(compliance.outside_window, n, "{after}");
         }
         // Nobody read it: every customer abandoned where they left.
-        assert_eq!(report.outcomes.abandoned_in_bot, 1.0);
+        assert_eq!(
+            report
+                .outcomes
+                .get(rehearse::metric::Outcome::AbandonedInBot),
+            1.0
+        );
         assert_eq!(report.funnel["ask"].reasons["gave_up"], n);
     }
 }
@@ -110,7 +115,10 @@ fn a_template_follow_up_brings_customers_back_and_is_free_for_utility_in_the_win
     let n = report.conversations;
     let follow_up = &report.follow_ups["ask"];
     // Everyone left, read the nudge, tapped "Finish" and was done.
-    assert_eq!(report.outcomes.self_resolved, 1.0);
+    assert_eq!(
+        report.outcomes.get(rehearse::metric::Outcome::SelfResolved),
+        1.0
+    );
     assert_eq!(report.funnel["ask"].abandoned, 0);
     assert_eq!(
         (
@@ -139,7 +147,12 @@ fn outside_the_window_a_template_needs_the_customer_s_opt_in() {
     let n = report.conversations;
     assert_eq!(report.follow_ups["ask"].refused, n);
     assert_eq!(report.compliance.as_ref().unwrap().not_opted_in, n);
-    assert_eq!(report.outcomes.abandoned_in_bot, 1.0);
+    assert_eq!(
+        report
+            .outcomes
+            .get(rehearse::metric::Outcome::AbandonedInBot),
+        1.0
+    );
 }
 
 /// An audience of `size` finishers, campaigns as given, walk-ins almost
@@ -261,7 +274,8 @@ fn an_answer_to_a_campaign_is_a_conversation() {
     assert_eq!(report.funnel["done"].entered, 1000);
     let walk_ins = report.funnel["ask"].entered;
     assert_eq!(report.conversations, 1000 + walk_ins);
-    let resolved = report.outcomes.self_resolved * report.conversations as f64;
+    let resolved =
+        report.outcomes.get(rehearse::metric::Outcome::SelfResolved) * report.conversations as f64;
     assert!((resolved - 1000.0).abs() < 0.5, "{resolved}");
 }
 

@@ -12,11 +12,10 @@
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
-use serde_yaml::Value;
-
 use super::expectations::{plus_minus, show};
-use crate::metric::Metric;
+use crate::metric::{Metric, Timer};
 use crate::stats::Interval;
+use crate::yaml::{Document, Node, Value};
 
 /// How a changed number compares with the new run's interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,10 +122,9 @@ impl Diff {
     /// metric. An approved report that is not YAML differs as a whole.
     pub fn new(old: &str, new: &str, interval: &dyn Fn(&Metric) -> Option<Interval>) -> Diff {
         let mut diff = Diff::default();
-        let (Ok(old), Ok(new)) = (
-            serde_yaml::from_str::<Value>(old),
-            serde_yaml::from_str::<Value>(new),
-        ) else {
+        // The project's own parser, with its bounds on nesting and values:
+        // an approved snapshot is a file on disk, so it may be anything.
+        let (Ok(old), Ok(new)) = (Document::parse(old), Document::parse(new)) else {
             diff.text.push((
                 "(whole report)".into(),
                 "not readable as YAML".into(),
@@ -134,9 +132,9 @@ impl Diff {
             ));
             return diff;
         };
-        let old = leaves(&old);
-        let new = leaves(&new);
-        let new_by_path: HashMap<&[String], &Value> =
+        let old = leaves(&old.root);
+        let new = leaves(&new.root);
+        let new_by_path: HashMap<&[String], &Leaf> =
             new.iter().map(|(p, v)| (p.as_slice(), v)).collect();
         let old_paths: HashSet<&[String]> = old.iter().map(|(p, _)| p.as_slice()).collect();
         let is_interval = |path: &[String]| path.first().is_some_and(|first| first == "ci95");
@@ -147,8 +145,9 @@ impl Diff {
                 None => diff.removed.push(name),
                 Some(new_value) if *new_value == old_value => {}
                 Some(_) if is_interval(path) => diff.intervals_changed += 1,
-                Some(new_value) => match (number(old_value), number(new_value)) {
-                    (Some(old), Some(new)) => {
+                Some(new_value) => match (old_value, new_value) {
+                    (Leaf::Number(old, _), Leaf::Number(new, _)) => {
+                        let (old, new) = (*old, *new);
                         let metric = Metric::parse(&name).ok();
                         // The change against the spread of the estimate: for a
                         // share or a mean, the same as asking whether the old
@@ -171,7 +170,9 @@ impl Diff {
                             significance,
                         });
                     }
-                    _ => diff.text.push((name, scalar(old_value), scalar(new_value))),
+                    _ => diff
+                        .text
+                        .push((name, old_value.to_string(), new_value.to_string())),
                 },
             }
         }
@@ -323,31 +324,79 @@ fn order(changes: Vec<Change>, positions: &HashMap<String, usize>) -> Vec<Change
 }
 
 /// What a change is about: `funnel.<node>`, `personas.<name>`,
-/// `response_time.<timer>`, or the top-level block.
+/// `response_time.<timer>`, or the top-level block. The groups are the
+/// metric's own ([`Metric::parse`] reads the path), so they follow the
+/// report's keys wherever those are defined.
 fn group_of(path: &str) -> String {
-    let metric = Metric::parse(path).ok();
-    match metric {
+    match Metric::parse(path).ok() {
         Some(Metric::Funnel(node, _)) => format!("funnel.{node}"),
         Some(Metric::Group(group, name, _)) => format!("{}.{name}", group.key()),
-        _ => {
-            let mut parts = path.splitn(3, '.');
-            match (parts.next(), parts.next()) {
-                (Some(block @ "response_time"), Some(timer)) => format!("{block}.{timer}"),
-                (Some(block), _) => block.to_string(),
-                _ => path.to_string(),
-            }
+        Some(Metric::Time(timer, _)) => format!("{}.{}", Timer::BLOCK, timer.key()),
+        _ => path.split('.').next().unwrap_or(path).to_string(),
+    }
+}
+
+/// A scalar of a report, read as YAML's core schema reads it, so `0.10`
+/// and `0.1` are the same number and `'1'` is text, not a number.
+#[derive(Debug, Clone)]
+enum Leaf {
+    Null,
+    Bool(bool),
+    /// The value, and the text as written (for display).
+    Number(f64, String),
+    Text(String),
+}
+
+impl Leaf {
+    fn of(node: &Node) -> Leaf {
+        let text = match &node.value {
+            Value::Scalar { text, .. } => text.clone(),
+            // Only scalars are leaves.
+            Value::Mapping(_) | Value::Sequence(_) => String::new(),
+        };
+        if node.is_null() {
+            Leaf::Null
+        } else if let Ok(value) = crate::yaml::de::from_node::<bool>(node) {
+            Leaf::Bool(value)
+        } else if let Ok(value) = crate::yaml::de::from_node::<f64>(node) {
+            Leaf::Number(value, text)
+        } else {
+            Leaf::Text(text)
+        }
+    }
+}
+
+impl PartialEq for Leaf {
+    fn eq(&self, other: &Leaf) -> bool {
+        match (self, other) {
+            (Leaf::Null, Leaf::Null) => true,
+            (Leaf::Bool(a), Leaf::Bool(b)) => a == b,
+            // NaN is written the same every time: the same value.
+            (Leaf::Number(a, _), Leaf::Number(b, _)) => a == b || (a.is_nan() && b.is_nan()),
+            (Leaf::Text(a), Leaf::Text(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Leaf {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Leaf::Null => f.write_str("null"),
+            Leaf::Bool(b) => write!(f, "{b}"),
+            Leaf::Number(_, text) | Leaf::Text(text) => f.write_str(text),
         }
     }
 }
 
 /// Every scalar of a YAML tree with its path, in document order.
-fn leaves(value: &Value) -> Vec<(Vec<String>, Value)> {
-    fn walk(value: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Value)>) {
-        match value {
-            Value::Mapping(mapping) => {
-                for (key, child) in mapping {
-                    path.push(scalar(key));
-                    walk(child, path, out);
+fn leaves(node: &Node) -> Vec<(Vec<String>, Leaf)> {
+    fn walk(node: &Node, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Leaf)>) {
+        match &node.value {
+            Value::Mapping(entries) => {
+                for entry in entries.iter() {
+                    path.push(entry.key.clone());
+                    walk(&entry.value, path, out);
                     path.pop();
                 }
             }
@@ -358,12 +407,11 @@ fn leaves(value: &Value) -> Vec<(Vec<String>, Value)> {
                     path.pop();
                 }
             }
-            Value::Tagged(tagged) => walk(&tagged.value, path, out),
-            scalar => out.push((path.clone(), scalar.clone())),
+            Value::Scalar { .. } => out.push((path.clone(), Leaf::of(node))),
         }
     }
     let mut out = Vec::new();
-    walk(value, &mut Vec::new(), &mut out);
+    walk(node, &mut Vec::new(), &mut out);
     out
 }
 
@@ -376,23 +424,6 @@ fn join(path: &[String]) -> String {
         out.push_str(part);
     }
     out
-}
-
-fn number(value: &Value) -> Option<f64> {
-    value.as_f64()
-}
-
-fn scalar(value: &Value) -> String {
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -480,5 +511,24 @@ personas:
         let diff = Diff::new(OLD, OLD, &intervals);
         assert!(diff.is_empty(), "{diff:?}");
         assert!(Diff::new(OLD, "{", &intervals).text.len() == 1);
+    }
+
+    #[test]
+    fn scalars_compare_as_yaml_reads_them() {
+        // 0.10 is the number 0.1, ~ is null, and a quoted '1' is text.
+        let diff = Diff::new(
+            "a: 0.10\nb: '1'\nc: ~\n",
+            "a: 0.1\nb: 1\nc: null\n",
+            &intervals,
+        );
+        assert!(diff.changes.is_empty(), "{diff:?}");
+        assert_eq!(
+            diff.text,
+            [("b".to_string(), "1".to_string(), "1".to_string())]
+        );
+        // An approved snapshot is read with the parser's bounds: nesting
+        // deeper than any report is refused, not followed.
+        let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(Diff::new(&deep, NEW, &intervals).text.len(), 1);
     }
 }

@@ -33,8 +33,8 @@ pub use run::{Check, CheckOptions, CheckOutcome, load, run};
 pub use snapshot::{SnapshotState, snapshot_name};
 pub use text::render_text;
 
+use crate::Simulation;
 use crate::model::scenario::Scenario;
-use crate::sim::Simulation;
 use crate::source::{Excerpt, Location};
 
 /// Every expectation of `scenario` checked against a run of it.

@@ -25,7 +25,8 @@ use crate::file::write_atomically;
 use crate::load::{DEFAULT_MAX_FILE_SIZE, Loader};
 use crate::model::scenario::Scenario;
 use crate::report::Report;
-use crate::sim::{RunOptions, Simulation, simulate_all};
+use crate::sim::RunOptions;
+use crate::simulation::{Simulation, simulate_all};
 use crate::source::{KeyPath, printable};
 
 /// What to check, and what may be written.

@@ -13,7 +13,8 @@ use crate::load::Loader;
 use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
 use crate::report::transcript::Filter;
 use crate::report::{Format, Report, Style};
-use crate::sim::{RunOptions, Simulation, simulate_all};
+use crate::sim::RunOptions;
+use crate::simulation::{Simulation, simulate_all};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
@@ -71,8 +72,8 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
                 return Err(Error::Usage(format!(
                     "--where {node}: the flow of scenario `{}` has no node called `{node}`{}, and it is not an outcome ({})",
                     scenario.name(),
-                    crate::model::text::did_you_mean(&node, scenario.flow().node_names()),
-                    crate::model::text::list(crate::metric::Outcome::ALL.iter().map(|o| o.key()))
+                    crate::text::did_you_mean(&node, scenario.flow().node_names()),
+                    crate::text::list(crate::metric::Outcome::ALL.iter().map(|o| o.key()))
                 )));
             }
         }

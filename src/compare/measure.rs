@@ -9,6 +9,7 @@ use super::{
     Overall, Pairing, Presence, Sides, Summary, Transitions, Unit, Unpaired, Version, judges,
     pairing,
 };
+use crate::measure::Measure;
 use crate::metric::{CsatStat, Group, GroupMetric, Metric, Outcome};
 use crate::model::scenario::Scenario;
 use crate::report::Report;
@@ -54,6 +55,7 @@ pub fn compare(
     let mut counts = [[0u64; 5]; 5];
     let mut customers = 0u64;
     let mut misaligned = None;
+    let (measure_a, measure_b) = (Measure::of(a), Measure::of(b));
     parallel::in_order_on(
         options.threads_for(replications),
         replications,
@@ -71,14 +73,14 @@ pub fn compare(
                 counts[from.index()][to.index()] += 1;
             }
             customers += outcomes_a.len() as u64;
-            let one = |scenario, tallies| -> IndexMap<Metric, f64> {
-                Report::of_replication(scenario, seed, tallies)
-                    .metrics()
+            let one = |measure: &Measure, tallies| -> IndexMap<Metric, f64> {
+                measure
+                    .values(tallies)
                     .into_iter()
                     .filter(|(metric, _)| judges(metric))
                     .collect()
             };
-            let (in_a, in_b) = (one(a, tallies_a), one(b, tallies_b));
+            let (in_a, in_b) = (one(&measure_a, tallies_a), one(&measure_b, tallies_b));
             for metric in in_a.keys().chain(in_b.keys()) {
                 if !values.contains_key(metric) {
                     values.insert(metric.clone(), Accumulated::default());

@@ -63,7 +63,7 @@ fn personas_differ(a: &Scenario, b: &Scenario) -> Option<String> {
     };
     let (names_a, names_b) = (names(a), names(b));
     if names_a != names_b {
-        let list = |names: &[String]| crate::model::text::list(names.iter().map(String::as_str));
+        let list = |names: &[String]| crate::text::list(names.iter().map(String::as_str));
         return Some(format!(
             "their personas differ: {} against {} (the same personas, in the same order, draw the same customers)",
             list(&names_a),

@@ -11,7 +11,7 @@ use crate::report::table::{Align, Cell, Table, percent, thousands};
 pub(crate) fn label(metric: &Metric) -> String {
     match metric {
         Metric::Outcome(outcome) => outcome.key().replace('_', " "),
-        Metric::Rate(rate) => rate_label(*rate).to_string(),
+        Metric::Rate(rate) => rate.header().to_string(),
         Metric::Time(timer, stat) => format!("{} {}", timer.key().replace('_', " "), stat.key()),
         Metric::TurnsMean => "turns (mean)".into(),
         Metric::Csat(stat) => csat_label(*stat).into(),
@@ -20,20 +20,13 @@ pub(crate) fn label(metric: &Metric) -> String {
         Metric::Retention(days) => format!("retention within {days} days"),
         Metric::Cost(stat) => format!("cost {}", stat.key().replace('_', " ")),
         Metric::Group(_, _, metric) => match metric {
-            GroupMetric::Rate(rate) => rate_label(*rate).to_string(),
+            GroupMetric::Rate(rate) => rate.header().to_string(),
             GroupMetric::Csat(stat) => csat_label(*stat).into(),
             GroupMetric::Conversion(goal) => goal.clone(),
             other => other.to_string(),
         },
         other => other.to_string(),
     }
-}
-
-fn rate_label(rate: Rate) -> &'static str {
-    crate::report::table::rates()
-        .into_iter()
-        .find(|(r, _)| *r == rate)
-        .map_or("?", |(_, header)| header)
 }
 
 fn csat_label(stat: CsatStat) -> &'static str {
@@ -526,7 +519,7 @@ pub(crate) fn pairing(comparison: &Comparison) -> Option<String> {
     let mut examples = Vec::new();
     for rate in [Rate::SelfResolution, Rate::Abandonment] {
         if let Some(f) = factor(Metric::Rate(rate)) {
-            examples.push(format!("{} {:.1}x", rate_label(rate), f.sqrt()));
+            examples.push(format!("{} {:.1}x", rate.header(), f.sqrt()));
         }
     }
     let examples = if examples.is_empty() {

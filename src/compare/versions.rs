@@ -264,7 +264,7 @@ impl Versions {
             let Some(change) = comparison.change(metric) else {
                 return Err(Error::Usage(format!(
                     "--fail-if-worse {name}: neither version measures `{metric}`{}",
-                    crate::model::text::did_you_mean(name, comparison.metric_names())
+                    crate::text::did_you_mean(name, comparison.metric_names())
                 )));
             };
             if change.verdict != ChangeVerdict::Worse {

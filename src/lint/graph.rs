@@ -199,7 +199,7 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
                     path.clone(),
                     format!(
                         "{} form a loop with no way to an end or a handoff",
-                        crate::model::text::list(
+                        crate::text::list(
                             members.iter().map(|other| flow.nodes[*other].id.as_str())
                         )
                     ),

@@ -73,7 +73,7 @@ pub(crate) fn check_scenario(scenario: &Scenario) -> Vec<Problem> {
                     format!(
                         "queue `{}` has no agents, but {} hand{} off to it: everyone there will give up",
                         pool.name,
-                        crate::model::text::list(used_by.iter().copied()),
+                        crate::text::list(used_by.iter().copied()),
                         if used_by.len() == 1 { "s" } else { "" }
                     ),
                 )
@@ -131,7 +131,7 @@ fn unengaged(scenario: &Scenario, problems: &mut Vec<Problem>) {
                     KeyPath::root().key("personas"),
                     format!(
                         "the flow follows up on silent customers, but {} {} no `engagement`: they never read a follow-up",
-                        crate::model::text::list(names.iter().copied()),
+                        crate::text::list(names.iter().copied()),
                         if names.len() == 1 { "has" } else { "have" }
                     ),
                 )
@@ -160,7 +160,7 @@ fn unengaged(scenario: &Scenario, problems: &mut Vec<Problem>) {
                         format!(
                             "campaign `{}` goes to {}, who {} no `engagement`: they never read it",
                             campaign.name,
-                            crate::model::text::list(names.iter().copied()),
+                            crate::text::list(names.iter().copied()),
                             if names.len() == 1 { "has" } else { "have" }
                         ),
                     )

@@ -16,8 +16,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use crate::diagnostic::{Problem, Rule};
 use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, normalize};
 use crate::model::persona::{Goal, Persona, TemplatePart};
-use crate::model::text::Suggestions;
 use crate::source::KeyPath;
+use crate::text::Suggestions;
 
 /// How many steps (nodes visited, routes followed, characters searched,
 /// intents matched) the checks of one scenario's personas may take: about

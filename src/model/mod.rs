@@ -81,7 +81,6 @@ pub mod persona;
 pub mod phrases;
 pub mod probability;
 pub mod scenario;
-pub(crate) mod text;
 pub mod weighted;
 
 pub use distribution::Distribution;

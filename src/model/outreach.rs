@@ -26,10 +26,10 @@ use serde::Deserialize;
 use super::calendar::{WEEK, WeekTime};
 use super::flow::{Category, Flow, TemplateId};
 use super::persona::Persona;
-use super::text::{did_you_mean, list};
 use super::{Millis, Probability, Weighted};
 use crate::diagnostic::{Problem, Rule};
 use crate::source::KeyPath;
+use crate::text::{did_you_mean, list};
 
 /// The largest audience: the engine keeps a few bytes per member.
 pub const MAX_AUDIENCE: u32 = 10_000_000;

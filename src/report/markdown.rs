@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::Report;
 use super::render::Renderer;
 use super::table::{self, Align, Table, percent_with, thousands};
-use crate::metric::Outcome;
+use crate::metric::{Outcome, Rate};
 
 pub(super) struct Markdown;
 
@@ -55,10 +55,10 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             )
         )?;
     }
-    let headers: Vec<&str> = table::rates().iter().map(|(_, header)| *header).collect();
-    let cells: Vec<String> = table::rates()
+    let headers: Vec<&str> = Rate::ALL.iter().map(|rate| rate.header()).collect();
+    let cells: Vec<String> = Rate::ALL
         .iter()
-        .map(|(rate, _)| {
+        .map(|rate| {
             percent_with(
                 report.rates.get(*rate),
                 ci95.and_then(|ci95| ci95.rates.get(rate.key())),

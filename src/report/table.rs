@@ -77,17 +77,6 @@ impl Table {
     }
 }
 
-/// The rates, in report order, with their headers.
-pub(crate) fn rates() -> [(Rate, &'static str); 5] {
-    [
-        (Rate::SelfResolution, "self-resolution"),
-        (Rate::Escalation, "escalation"),
-        (Rate::Abandonment, "abandonment"),
-        (Rate::Fallback, "fallback"),
-        (Rate::Response, "response"),
-    ]
-}
-
 /// Outcomes and rates per persona or per segment, with CSAT and
 /// conversion when the report has them.
 pub(crate) fn breakdowns(title: &str, groups: &IndexMap<String, Breakdown>) -> Table {
@@ -97,7 +86,7 @@ pub(crate) fn breakdowns(title: &str, groups: &IndexMap<String, Breakdown>) -> T
         .unwrap_or_default();
     let has_csat = first.is_some_and(|group| group.csat.is_some());
     let mut columns: Vec<String> = vec!["conversations".into()];
-    columns.extend(rates().map(|(_, header)| header.to_string()));
+    columns.extend(Rate::ALL.map(|rate| rate.header().to_string()));
     if has_csat {
         columns.push("CSAT".into());
     }
@@ -109,7 +98,7 @@ pub(crate) fn breakdowns(title: &str, groups: &IndexMap<String, Breakdown>) -> T
             Cell::new(name.clone()),
             Cell::new(thousands(group.conversations)),
         ];
-        row.extend(rates().map(|(rate, _)| Cell::new(percent(group.rates.get(rate)))));
+        row.extend(Rate::ALL.map(|rate| Cell::new(percent(group.rates.get(rate)))));
         if let Some(csat) = &group.csat {
             row.push(score(csat.mean));
         }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::Report;
 use super::render::{Renderer, Style};
 use super::table::{self, Align, Table, percent, plus_minus, thousands};
-use crate::metric::Outcome;
+use crate::metric::{Outcome, Rate};
 use crate::paint::Painter;
 use crate::source::printable;
 
@@ -73,9 +73,10 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
     }
 
     writeln!(out, "\n{}", paint.heading("Rates"))?;
-    let rates: Vec<String> = table::rates()
+    let rates: Vec<String> = Rate::ALL
         .iter()
-        .map(|(rate, header)| {
+        .map(|rate| {
+            let header = rate.header();
             let pm = ci95
                 .and_then(|ci95| plus_minus(ci95.rates.get(rate.key())))
                 .map(|pm| format!(" {pm}"))

@@ -15,16 +15,15 @@ mod people;
 pub(crate) mod replication;
 mod transcript;
 
-pub(crate) use people::{RETENTION_DAYS, within_days};
 
 pub(crate) use replication::{replicate, replicate_with_outcomes};
+pub(crate) use transcript::transcripts;
 
-use crate::metric::Metric;
+use crate::measure::Measure;
 use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
-use crate::report::Report;
-use crate::report::transcript::Filter;
-use crate::stats::{Interval, Intervals};
+use crate::stats::Intervals;
 use crate::tally::Tallies;
+use crate::transcript::Filter;
 
 /// How to run a scenario: what may differ from the scenario file without
 /// changing what one replication simulates.
@@ -33,8 +32,9 @@ pub struct RunOptions {
     seed: Option<u64>,
     replications: Option<u32>,
     threads: Option<usize>,
-    transcripts: usize,
-    filter: Filter,
+    /// Sample conversations to record, and which.
+    pub(crate) transcripts: usize,
+    pub(crate) filter: Filter,
 }
 
 impl RunOptions {
@@ -95,61 +95,17 @@ impl RunOptions {
     }
 }
 
-/// A finished run: the report of all replications together, and the spread
-/// of every number between replications.
-#[derive(Debug, Clone)]
-pub struct Simulation {
-    report: Report,
-    intervals: Intervals,
-}
-
-impl Simulation {
-    /// The report.
-    pub fn report(&self) -> &Report {
-        &self.report
-    }
-
-    /// The report, owned.
-    pub fn into_report(self) -> Report {
-        self.report
-    }
-
-    /// The 95% interval of `metric` over replications (see docs/src/statistics.md);
-    /// `None` with fewer than two replications that measured it.
-    pub fn interval(&self, metric: &Metric) -> Option<Interval> {
-        self.intervals.interval(metric)
-    }
-
-    /// The mean and sample standard deviation of `metric` over the
-    /// replications that measured it, and how many did.
-    pub fn spread(&self, metric: &Metric) -> Option<(f64, f64, u32)> {
-        self.intervals
-            .summary(metric)
-            .map(|summary| (summary.mean(), summary.variance().sqrt(), summary.count()))
-    }
-}
-
-/// Runs every replication of `scenario` and reports. `progress` is called
-/// once per finished replication.
-pub fn simulate(
-    scenario: &Scenario,
-    options: &RunOptions,
-    progress: &(dyn Fn() + Sync),
-) -> Simulation {
-    let mut simulations = simulate_all(std::slice::from_ref(scenario), options, progress);
-    simulations.pop().expect("one simulation per scenario")
-}
-
 /// Runs every replication of every scenario on one pool of threads, so a
 /// run of several scenarios keeps every core busy until the last
-/// replication, and reports each scenario as [`simulate`] does (the same
-/// numbers: replications are folded per scenario, in order). `progress`
-/// is called once per finished replication.
-pub(crate) fn simulate_all(
+/// replication, and folds each scenario's replications in order (so the
+/// numbers do not depend on the threads): per scenario, the merged tallies
+/// and the intervals of every number over replications. `progress` is
+/// called once per finished replication.
+pub(crate) fn replicate_all(
     scenarios: &[Scenario],
     options: &RunOptions,
     progress: &(dyn Fn() + Sync),
-) -> Vec<Simulation> {
+) -> Vec<(Tallies, Intervals)> {
     let seeds: Vec<u64> = scenarios.iter().map(|s| options.seed_for(s)).collect();
     let counts: Vec<u32> = scenarios
         .iter()
@@ -165,7 +121,9 @@ pub(crate) fn simulate_all(
         let Some(sum) = total.checked_add(*count) else {
             return scenarios
                 .iter()
-                .map(|scenario| simulate(scenario, options, progress))
+                .flat_map(|scenario| {
+                    replicate_all(std::slice::from_ref(scenario), options, progress)
+                })
                 .collect();
         };
         total = sum;
@@ -174,6 +132,7 @@ pub(crate) fn simulate_all(
         let scenario = starts.partition_point(|start| *start <= index) - 1;
         (scenario, index - starts[scenario])
     };
+    let measures: Vec<Measure> = scenarios.iter().map(Measure::of).collect();
     let mut folded: Vec<(Tallies, Intervals)> = scenarios
         .iter()
         .map(|scenario| (Tallies::for_scenario(scenario), Intervals::default()))
@@ -188,29 +147,10 @@ pub(crate) fn simulate_all(
         |index, tallies| {
             let (s, _) = job(index);
             let (merged, intervals) = &mut folded[s];
-            intervals.add(Report::of_replication(&scenarios[s], seeds[s], &tallies).metrics());
+            intervals.add(measures[s].values(&tallies));
             merged.merge(&tallies);
             progress();
         },
     );
-    scenarios
-        .iter()
-        .zip(folded)
-        .enumerate()
-        .map(|(s, (scenario, (merged, intervals)))| {
-            let (seed, replications) = (seeds[s], counts[s]);
-            let mut report = Report::new(scenario, seed, replications, &merged)
-                .with_intervals(|metric| intervals.interval(metric));
-            if options.transcripts > 0 {
-                report.transcripts = transcript::transcripts(
-                    scenario,
-                    seed,
-                    replications,
-                    options.transcripts,
-                    &options.filter,
-                );
-            }
-            Simulation { report, intervals }
-        })
-        .collect()
+    folded
 }

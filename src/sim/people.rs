@@ -18,10 +18,6 @@ use crate::model::persona::{Engagement, Persona};
 use crate::model::{Millis, SimTime, Weighted};
 use crate::random::{Purpose, Streams};
 
-/// Seven and thirty days: retention is measured over both.
-pub(crate) const RETENTION_DAYS: [u64; 2] = [7, 30];
-const DAY: u64 = 24 * 3_600_000;
-
 /// Who a conversation is with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PersonId {
@@ -273,11 +269,6 @@ pub(crate) fn return_time(
     let comes = rng.random::<f64>() < chance;
     let after = returns.after.sample(rng);
     comes.then(|| ended + after)
-}
-
-/// Whether `gap` (from a first conversation to the next) is within `days`.
-pub(crate) fn within_days(gap: Millis, days: u64) -> bool {
-    gap.0 <= days * DAY
 }
 
 /// Where a conversation came from.

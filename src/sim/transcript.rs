@@ -10,7 +10,7 @@ use crate::model::flow::{NodeId, Title};
 use crate::model::persona::{Goal, Persona};
 use crate::model::scenario::Scenario;
 use crate::model::{Millis, SimTime};
-use crate::report::transcript::{Filter, Line, Speaker, Transcript};
+use crate::transcript::{Filter, Line, Speaker, Transcript};
 
 /// Writes down one conversation.
 pub(crate) struct Recorder {

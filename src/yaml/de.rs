@@ -16,8 +16,8 @@ use serde::de::{
 };
 
 use super::{Entry, Node, Value, is_null_text};
-use crate::model::text::did_you_mean;
 use crate::source::{KeyPath, Location, Segment};
+use crate::text::did_you_mean;
 
 /// A value that does not fit the model: what is wrong, where, and at which key.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,7 +97,7 @@ impl de::Error for Error {
         Error::new(format!(
             "unknown key `{}`{suggestion}; this place takes {}",
             crate::source::cut(field, 60),
-            crate::model::text::list(expected.iter().copied())
+            crate::text::list(expected.iter().copied())
         ))
     }
 
@@ -106,7 +106,7 @@ impl de::Error for Error {
         Error::new(format!(
             "`{}` is not one of {}{suggestion}",
             crate::source::cut(variant, 60),
-            crate::model::text::list(expected.iter().copied())
+            crate::text::list(expected.iter().copied())
         ))
     }
 

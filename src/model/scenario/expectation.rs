@@ -7,7 +7,7 @@ use std::fmt;
 use super::Scenario;
 use crate::metric::{Group, Metric};
 use crate::model::duration::parse_duration;
-use crate::model::text::did_you_mean;
+use crate::text::did_you_mean;
 
 /// How a measured value is compared with the threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

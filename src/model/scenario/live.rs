@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::staffing::{AgentPool, PoolId};
 use crate::diagnostic::{Problem, Rule};
 use crate::model::Millis;
-use crate::model::text::{did_you_mean, list};
+use crate::text::{did_you_mean, list};
 use crate::source::KeyPath;
 
 /// The `live:` block as written.

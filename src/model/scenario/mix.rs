@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::{Problem, Rule};
 use crate::model::persona::Persona;
-use crate::model::text::{Suggestions, list};
+use crate::text::{Suggestions, list};
 use crate::model::weighted::Weighted;
 use crate::source::KeyPath;
 

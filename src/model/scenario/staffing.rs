@@ -12,7 +12,7 @@ use crate::model::Distribution;
 use crate::model::Millis;
 use crate::model::calendar::{Schedule, WeekTime};
 use crate::model::flow::{Flow, NodeKind};
-use crate::model::text::Suggestions;
+use crate::text::Suggestions;
 use crate::source::KeyPath;
 
 #[derive(Debug, Deserialize)]

@@ -12,7 +12,7 @@ use crate::model::flow::spec::NodeSpec;
 use crate::model::flow::{
     Choice, ChoiceStyle, IntentId, IntentRoutes, NodeId, NodeKind, Text, Title, normalize,
 };
-use crate::model::text::{Suggestions, did_you_mean, list};
+use crate::text::{Suggestions, did_you_mean, list};
 use crate::source::KeyPath;
 use crate::whatsapp::MAX_REPLY_BUTTONS;
 

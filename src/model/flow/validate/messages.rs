@@ -10,7 +10,7 @@ use crate::model::flow::spec::{FollowUpSpec, NodeSpec, Scale, TemplateSpec};
 use crate::model::flow::{
     FollowUp, IntentRoutes, NodeId, Survey, Template, Text, Title, normalize,
 };
-use crate::model::text::did_you_mean;
+use crate::text::did_you_mean;
 use crate::source::KeyPath;
 
 /// The longest a bot waits before following up: beyond this, the customer

@@ -14,7 +14,7 @@ use super::{
     NodeKind, Question, Resolution, Row, Section, Survey, Template, Text, Title, normalize,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
-use crate::model::text::{Suggestions, did_you_mean, list};
+use crate::text::{Suggestions, did_you_mean, list};
 use crate::model::{Distribution, Millis};
 use crate::source::KeyPath;
 

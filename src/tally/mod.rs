@@ -2,187 +2,18 @@
 //! with the flow (nodes, personas) and with the range of times seen, never
 //! with the number of conversations; merging two tallies gives exactly what
 //! one would have counted, so replications can run on separate threads.
-//! The report computes its numbers from these ([`crate::report`]).
+//! Each number a report shows is computed from them by the methods here
+//! ([`Tally::rate`], [`Histogram::stats`], [`QueueTally::stat`], …), so the
+//! report and each replication's values share one formula.
 
-use crate::metric::{Outcome, Reason};
+use crate::metric::{
+    CsatStat, Outcome, QueueStat, RETENTION_DAYS, Rate, Reason, SendStat, fraction, round_to,
+};
 use crate::model::Millis;
 
-/// Values below this many milliseconds get a bucket each, so they are exact.
-const EXACT_BELOW: u64 = 1 << 10;
-/// Each power of two above that is split into this many buckets: a bucket is
-/// at most 1/512 of its value wide, so a quantile is within 0.2% of the truth.
-const SUB_BUCKET_BITS: u32 = 9;
-const SUB_BUCKETS: usize = 1 << SUB_BUCKET_BITS;
+mod histogram;
 
-/// A log-linear histogram of durations with exact count, sum and max.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Histogram {
-    counts: Vec<u64>,
-    count: u64,
-    sum: u128,
-    min: u64,
-    max: u64,
-}
-
-fn bucket_of(value: u64) -> usize {
-    if value < EXACT_BELOW {
-        return value as usize;
-    }
-    let exponent = 63 - value.leading_zeros(); // at least 10
-    let shift = exponent - SUB_BUCKET_BITS;
-    let mantissa = (value >> shift) as usize; // in [512, 1024)
-    EXACT_BELOW as usize + (exponent as usize - 10) * SUB_BUCKETS + (mantissa - SUB_BUCKETS)
-}
-
-fn lower_bound_of(bucket: usize) -> u64 {
-    if bucket < EXACT_BELOW as usize {
-        return bucket as u64;
-    }
-    let offset = bucket - EXACT_BELOW as usize;
-    let exponent = 10 + (offset / SUB_BUCKETS) as u32;
-    let mantissa = (SUB_BUCKETS + offset % SUB_BUCKETS) as u64;
-    mantissa << (exponent - SUB_BUCKET_BITS)
-}
-
-impl Histogram {
-    /// Counts one duration.
-    pub fn record(&mut self, value: Millis) {
-        let value = value.0;
-        let bucket = bucket_of(value);
-        if bucket >= self.counts.len() {
-            self.counts.resize(bucket + 1, 0);
-        }
-        self.counts[bucket] += 1;
-        self.min = if self.count == 0 {
-            value
-        } else {
-            self.min.min(value)
-        };
-        self.max = self.max.max(value);
-        self.count += 1;
-        self.sum += u128::from(value);
-    }
-
-    /// Adds everything `other` counted.
-    pub fn merge(&mut self, other: &Histogram) {
-        if other.count == 0 {
-            return;
-        }
-        if other.counts.len() > self.counts.len() {
-            self.counts.resize(other.counts.len(), 0);
-        }
-        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
-            *mine += theirs;
-        }
-        self.min = if self.count == 0 {
-            other.min
-        } else {
-            self.min.min(other.min)
-        };
-        self.max = self.max.max(other.max);
-        self.count += other.count;
-        self.sum += other.sum;
-    }
-
-    /// How many durations were counted.
-    #[cfg(test)]
-    pub fn count(&self) -> u64 {
-        self.count
-    }
-
-    /// The exact mean, in milliseconds; `None` without values.
-    pub fn mean(&self) -> Option<f64> {
-        (self.count > 0).then(|| self.sum as f64 / self.count as f64)
-    }
-
-    /// The longest duration counted.
-    pub fn max(&self) -> Option<Millis> {
-        (self.count > 0).then_some(Millis(self.max))
-    }
-
-    /// The nearest-rank `q`-quantile: the smallest recorded value with at
-    /// least `q` of all values at or below it, rounded down to its bucket
-    /// (exact below 1.024s, within 0.2% above). `None` without values.
-    #[cfg(test)]
-    pub fn quantile(&self, q: f64) -> Option<Millis> {
-        self.quantiles([q])[0]
-    }
-
-    /// Several quantiles in one pass over the buckets (a report asks for
-    /// four per timer, per replication); `qs` in increasing order.
-    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [Option<Millis>; N] {
-        let mut found = [None; N];
-        if self.count == 0 {
-            return found;
-        }
-        let ranks = qs.map(|q| ((q * self.count as f64).ceil() as u64).clamp(1, self.count));
-        let mut next = 0;
-        let mut seen = 0;
-        for (bucket, count) in self.counts.iter().enumerate() {
-            seen += count;
-            while next < N && seen >= ranks[next] {
-                found[next] = Some(Millis(lower_bound_of(bucket).clamp(self.min, self.max)));
-                next += 1;
-            }
-            if next == N {
-                return found;
-            }
-        }
-        for slot in &mut found[next..] {
-            *slot = Some(Millis(self.max));
-        }
-        found
-    }
-
-    /// The counts regrouped into coarse buckets for a chart: two per
-    /// doubling (bounds 4, 6, 8, 12, 16, 24 … ms; 0 to 3 ms exact), from
-    /// the first bucket with a value to the last, gaps included, each as
-    /// `(from, to, count)` in milliseconds. The fine buckets nest in them
-    /// exactly (a doubling's 512 fine buckets split into two halves of 256),
-    /// so the counts are exact.
-    pub fn coarse_buckets(&self) -> Vec<(u64, u64, u64)> {
-        let mut out: Vec<(u64, u64, u64)> = Vec::new();
-        for (bucket, &count) in self.counts.iter().enumerate() {
-            if count == 0 {
-                continue;
-            }
-            let (from, to) = coarse_bounds(lower_bound_of(bucket));
-            // Fill the gap since the last bucket with empty ones, so the
-            // buckets tile the range.
-            while let Some(&(_, last_to, _)) = out.last() {
-                if last_to >= to {
-                    break;
-                }
-                let (next_from, next_to) = coarse_bounds(last_to);
-                if next_from == from {
-                    break;
-                }
-                out.push((next_from, next_to, 0));
-            }
-            match out.last_mut() {
-                Some(last) if last.0 == from => last.2 += count,
-                _ => out.push((from, to, count)),
-            }
-        }
-        out
-    }
-}
-
-/// The coarse bucket `[from, to)` that holds `value` milliseconds: values
-/// below 4 ms on their own, then two buckets per doubling, split at one and
-/// a half times its start.
-fn coarse_bounds(value: u64) -> (u64, u64) {
-    if value < 4 {
-        return (value, value + 1);
-    }
-    let start = 1u64 << (63 - value.leading_zeros());
-    let middle = start + start / 2;
-    if value < middle {
-        (start, middle)
-    } else {
-        (middle, start * 2)
-    }
-}
+pub use histogram::Histogram;
 
 /// How many conversations ended each way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -238,6 +69,59 @@ impl Tally {
             conversions: vec![0; goals],
             ..Tally::default()
         }
+    }
+
+    /// The share of these conversations that ended with `outcome`, as the
+    /// report shows it (`outcomes.<outcome>`).
+    pub fn share(&self, outcome: Outcome) -> f64 {
+        fraction(self.outcomes.get(outcome), self.outcomes.total())
+    }
+
+    /// The value of `rate` over these conversations, as the report shows it
+    /// (`rates.<rate>`): the formula of each rate, documented on [`Rate`].
+    pub fn rate(&self, rate: Rate) -> f64 {
+        let count = |outcome| self.outcomes.get(outcome);
+        let conversations = self.outcomes.total();
+        match rate {
+            Rate::SelfResolution => fraction(count(Outcome::SelfResolved), conversations),
+            Rate::Escalation => fraction(
+                count(Outcome::AgentResolved) + count(Outcome::AbandonedInQueue),
+                conversations,
+            ),
+            Rate::Abandonment => fraction(
+                count(Outcome::AbandonedInBot) + count(Outcome::AbandonedInQueue),
+                conversations,
+            ),
+            Rate::Fallback => fraction(self.not_understood, self.replies),
+            Rate::Response => fraction(self.replies, self.prompts),
+        }
+    }
+
+    /// The CSAT statistic `stat` as the report shows it: the mean score
+    /// to 2 decimals; `None` for the mean and the satisfied share when
+    /// nobody answered.
+    pub fn csat(&self, stat: CsatStat) -> Option<f64> {
+        let answered: u64 = self.scores.iter().sum();
+        match stat {
+            CsatStat::Mean => (answered > 0).then(|| {
+                let weighted: u64 = (1..=5u64)
+                    .zip(self.scores)
+                    .map(|(score, n)| score * n)
+                    .sum();
+                round_to(weighted as f64 / answered as f64, 2)
+            }),
+            CsatStat::Satisfied => {
+                (answered > 0).then(|| fraction(self.scores[3] + self.scores[4], answered))
+            }
+            CsatStat::ResponseRate => Some(fraction(answered, self.surveys)),
+        }
+    }
+
+    /// The share of these conversations that reached the flow's `goal`-th
+    /// business goal.
+    pub fn conversion(&self, goal: usize) -> Option<f64> {
+        let reached = self.conversions.get(goal)?;
+        Some(fraction(*reached, self.outcomes.total()))
     }
 
     /// Adds everything `other` counted.
@@ -302,6 +186,21 @@ pub struct QueueTally {
 }
 
 impl QueueTally {
+    /// The queue statistic `stat` as the report shows it: utilisation to 4
+    /// decimals, `None` when no agent was on shift; waits as
+    /// [`Histogram::stats`].
+    pub fn stat(&self, stat: QueueStat) -> Option<f64> {
+        match stat {
+            QueueStat::Arrived => Some(self.arrived as f64),
+            QueueStat::Served => Some(self.served as f64),
+            QueueStat::Abandoned => Some(self.abandoned as f64),
+            QueueStat::Utilisation => {
+                (self.staffed > 0).then(|| round_to(self.busy as f64 / self.staffed as f64, 4))
+            }
+            QueueStat::Wait(stat) => self.wait.stats()[stat.index()],
+        }
+    }
+
     fn merge(&mut self, other: &QueueTally) {
         self.arrived += other.arrived;
         self.served += other.served;
@@ -327,6 +226,35 @@ pub struct CampaignTally {
 }
 
 impl CampaignTally {
+    /// The statistic `stat` of these messages; `None` for
+    /// [`SendStat::Recovered`], which only a node's follow-ups count
+    /// ([`FollowUpTally::recovered`]).
+    pub fn stat(&self, stat: SendStat) -> Option<f64> {
+        Some(match stat {
+            SendStat::Sent => self.sent as f64,
+            SendStat::Delivered => self.delivered as f64,
+            SendStat::Read => self.read as f64,
+            SendStat::Replied => self.replied as f64,
+            SendStat::Clicked => self.clicked as f64,
+            SendStat::OptedOut => self.opted_out as f64,
+            SendStat::Converted => self.converted as f64,
+            SendStat::Refused => self.refused as f64,
+            SendStat::OpenRate => self.open_rate(),
+            SendStat::ResponseRate => self.response_rate(),
+            SendStat::Recovered => return None,
+        })
+    }
+
+    /// `read / delivered`.
+    pub fn open_rate(&self) -> f64 {
+        fraction(self.read, self.delivered)
+    }
+
+    /// `replied / delivered`.
+    pub fn response_rate(&self) -> f64 {
+        fraction(self.replied, self.delivered)
+    }
+
     fn merge(&mut self, other: &CampaignTally) {
         self.sent += other.sent;
         self.delivered += other.delivered;
@@ -365,18 +293,31 @@ pub struct ComplianceTally {
 pub struct RetentionTally {
     /// Customers counted.
     pub customers: u64,
-    /// Of them, back within each of [`crate::sim::RETENTION_DAYS`].
+    /// Of them, back within each of [`RETENTION_DAYS`].
     pub within: [u64; 2],
 }
 
+/// Whether `gap` (from a first conversation to the next) is within `days`.
+fn within_days(gap: Millis, days: u64) -> bool {
+    const DAY: u64 = 24 * 3_600_000;
+    gap.0 <= days * DAY
+}
+
 impl RetentionTally {
+    /// The share of customers back within `days` (one of
+    /// [`RETENTION_DAYS`]).
+    pub fn share(&self, days: u64) -> Option<f64> {
+        let at = RETENTION_DAYS.iter().position(|d| *d == days)?;
+        Some(fraction(self.within[at], self.customers))
+    }
+
     /// Counts a customer whose next conversation started `gap` after their
     /// first (`None`: they never had another).
     pub(crate) fn count(&mut self, gap: Option<Millis>) {
         self.customers += 1;
         if let Some(gap) = gap {
-            for (count, days) in self.within.iter_mut().zip(crate::sim::RETENTION_DAYS) {
-                if crate::sim::within_days(gap, days) {
+            for (count, days) in self.within.iter_mut().zip(RETENTION_DAYS) {
+                if within_days(gap, days) {
                     *count += 1;
                 }
             }
@@ -497,6 +438,14 @@ impl Tallies {
         self.all.outcomes.total()
     }
 
+    /// Customer turns per conversation, to 2 decimals.
+    pub fn turns_mean(&self) -> f64 {
+        match self.conversations() {
+            0 => 0.0,
+            conversations => round_to(self.turns_sum as f64 / conversations as f64, 2),
+        }
+    }
+
     /// A conversation reached `node` for the first time.
     pub(crate) fn entered(&mut self, node: usize) {
         self.funnel[node].entered += 1;
@@ -576,6 +525,7 @@ impl Tallies {
 
 #[cfg(test)]
 mod tests {
+    use super::histogram::{bucket_of, lower_bound_of};
     use super::*;
 
     #[test]

@@ -1,0 +1,431 @@
+//! Every number of a run, read by name straight from the engine's tallies:
+//! what each replication gives the intervals, without building a report,
+//! and the formulas that need the scenario (goal values, prices). The
+//! report is built from the same formulas.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use crate::metric::{
+    ComplianceStat, CostStat, FunnelCount, Group, GroupMetric, Metric, Outcome, SendStat, Shape,
+    Timer, round_to,
+};
+use crate::model::flow::{Category, Goal, NodeKind};
+use crate::model::outreach::Pricing;
+use crate::model::scenario::Scenario;
+use crate::tally::{Histogram, Tallies, Tally};
+
+/// Which of the report's optional blocks a run reports.
+pub(crate) struct Features<'s> {
+    /// Whether CSAT is measured: the flow or an agent pool runs surveys.
+    pub csat: bool,
+    /// The flow's business goals.
+    pub goals: &'s [Goal],
+    /// Whether the funnel (per flow node) is known.
+    pub funnel: bool,
+    /// Whether to keep the timers' distributions for charts.
+    pub charts: bool,
+}
+
+impl<'s> Features<'s> {
+    /// What a simulated run of `scenario` reports.
+    pub fn of(scenario: &'s Scenario, charts: bool) -> Features<'s> {
+        let flow = &scenario.flow;
+        Features {
+            csat: flow
+                .nodes
+                .iter()
+                .any(|node| matches!(node.kind, NodeKind::Survey(_)))
+                || scenario.pools.iter().any(|pool| pool.survey),
+            goals: &flow.goals,
+            funnel: true,
+            charts,
+        }
+    }
+}
+
+/// Whether the scenario can send something WhatsApp would refuse: it
+/// writes to customers first (campaigns, follow-ups), or an agent queue
+/// closes (an agent may pick a customer up after their window closed).
+pub(crate) fn compliance(scenario: &Scenario) -> bool {
+    !scenario.outreach.campaigns.is_empty()
+        || scenario.flow.follows_up()
+        || scenario
+            .pools
+            .iter()
+            .any(|pool| pool.agents.values().any(|agents| *agents == 0))
+}
+
+/// Whether the report measures retention: some persona comes back.
+pub(crate) fn retention(scenario: &Scenario) -> bool {
+    scenario
+        .personas
+        .items()
+        .iter()
+        .any(|persona| persona.returns.is_some())
+}
+
+/// `conversion_value.<goal>`: what a goal of value `value`, reached
+/// `reached` times, brings per conversation, to 4 decimals.
+pub(crate) fn conversion_value(value: f64, reached: u64, conversations: u64) -> f64 {
+    if conversations == 0 {
+        0.0
+    } else {
+        round_to(reached as f64 * value / conversations as f64, 4)
+    }
+}
+
+/// What the messages of a run cost (see [`CostStat`]).
+pub(crate) struct Spent {
+    /// Over all replications, to 4 decimals.
+    pub total: f64,
+    /// Per conversation, to 6 decimals.
+    pub per_conversation: f64,
+    /// Per resolved conversation; `None` when none was resolved.
+    pub per_resolution: Option<f64>,
+    /// The total by template category, and `service` for conversations
+    /// customers started.
+    pub by_category: IndexMap<&'static str, f64>,
+}
+
+impl Spent {
+    /// The cost of a run: delivered templates by category and
+    /// conversations customers started, at `pricing`'s prices.
+    pub fn of(pricing: &Pricing, tallies: &Tallies) -> Spent {
+        let mut by_category: IndexMap<&'static str, f64> = IndexMap::new();
+        let mut total = 0.0;
+        for category in Category::ALL {
+            let count = tallies.cost.templates[category as usize];
+            if pricing.templates[category as usize].is_some() {
+                let amount = count as f64 * pricing.of(category);
+                by_category.insert(category.key(), round_to(amount, 4));
+                total += amount;
+            }
+        }
+        let service = tallies.cost.service as f64 * pricing.service;
+        by_category.insert("service", round_to(service, 4));
+        total += service;
+        let conversations = tallies.conversations();
+        let resolved = tallies.all.outcomes.get(Outcome::SelfResolved)
+            + tallies.all.outcomes.get(Outcome::AgentResolved);
+        Spent {
+            total: round_to(total, 4),
+            per_conversation: if conversations == 0 {
+                0.0
+            } else {
+                round_to(total / conversations as f64, 6)
+            },
+            per_resolution: (resolved > 0).then(|| round_to(total / resolved as f64, 6)),
+            by_category,
+        }
+    }
+
+    /// The value of `stat`, when it has one.
+    pub fn get(&self, stat: CostStat) -> Option<f64> {
+        match stat {
+            CostStat::Total => Some(self.total),
+            CostStat::PerConversation => Some(self.per_conversation),
+            CostStat::PerResolution => self.per_resolution,
+        }
+    }
+}
+
+/// The histogram behind `timer`.
+pub(crate) fn histogram(tallies: &Tallies, timer: Timer) -> &Histogram {
+    match timer {
+        Timer::Bot => &tallies.bot_response,
+        Timer::AgentFirstResponse => &tallies.agent_first_response,
+        Timer::QueueWait => &tallies.queue_wait,
+        Timer::Resolution => &tallies.resolution,
+    }
+}
+
+/// How to read the numbers of a scenario's runs from their tallies:
+/// built once per scenario, then read once per replication.
+pub(crate) struct Measure<'s> {
+    scenario: &'s Scenario,
+    features: Features<'s>,
+    shape: Shape,
+    /// Positions, by name, in the tallies' lists.
+    goals: HashMap<&'s str, usize>,
+    nodes: HashMap<&'s str, usize>,
+    follow_ups: HashMap<&'s str, usize>,
+    queues: HashMap<&'s str, usize>,
+    campaigns: HashMap<&'s str, usize>,
+    personas: HashMap<&'s str, usize>,
+    variants: HashMap<&'s str, usize>,
+    /// Each segment with the positions of its personas.
+    segments: IndexMap<&'s str, Vec<usize>>,
+}
+
+/// Each name with its position.
+fn positions<'s>(names: impl Iterator<Item = &'s str>) -> HashMap<&'s str, usize> {
+    names.enumerate().map(|(at, name)| (name, at)).collect()
+}
+
+impl<'s> Measure<'s> {
+    /// What a simulated run of `scenario` measures.
+    pub fn of(scenario: &'s Scenario) -> Measure<'s> {
+        let features = Features::of(scenario, false);
+        let flow = &scenario.flow;
+        let personas = scenario.personas.items();
+        let mut segments: IndexMap<&str, Vec<usize>> = IndexMap::new();
+        for (at, persona) in personas.iter().enumerate() {
+            if let Some(segment) = &persona.segment {
+                segments.entry(segment.as_str()).or_default().push(at);
+            }
+        }
+        let follow_ups: Vec<(usize, &str)> = flow
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| node.follow_up.is_some())
+            .map(|(at, node)| (at, node.id.as_str()))
+            .collect();
+        let names = |names: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+            names.map(str::to_string).collect()
+        };
+        let mut groups: Vec<(Group, String)> = personas
+            .iter()
+            .map(|persona| (Group::Persona, persona.name.clone()))
+            .collect();
+        groups.extend(segments.keys().map(|s| (Group::Segment, s.to_string())));
+        groups.extend(flow.variants.iter().map(|v| (Group::Variant, v.clone())));
+        let shape = Shape {
+            csat: features.csat,
+            goals: names(&mut flow.goals.iter().map(|g| g.name.as_str())),
+            valued_goals: names(
+                &mut flow
+                    .goals
+                    .iter()
+                    .filter(|g| g.value.is_some())
+                    .map(|g| g.name.as_str()),
+            ),
+            funnel: names(&mut flow.nodes.iter().map(|n| n.id.as_str())),
+            queues: names(&mut scenario.pools.iter().map(|p| p.name.as_str())),
+            campaigns: names(&mut scenario.outreach.campaigns.iter().map(|c| c.name.as_str())),
+            follow_ups: names(&mut follow_ups.iter().map(|(_, id)| *id)),
+            groups,
+        };
+        Measure {
+            scenario,
+            shape,
+            goals: positions(flow.goals.iter().map(|g| g.name.as_str())),
+            nodes: positions(flow.nodes.iter().map(|n| n.id.as_str())),
+            follow_ups: follow_ups.iter().map(|(at, id)| (*id, *at)).collect(),
+            queues: positions(scenario.pools.iter().map(|p| p.name.as_str())),
+            campaigns: positions(scenario.outreach.campaigns.iter().map(|c| c.name.as_str())),
+            personas: positions(personas.iter().map(|p| p.name.as_str())),
+            variants: positions(flow.variants.iter().map(String::as_str)),
+            segments,
+            features,
+        }
+    }
+
+    /// Every number of one replication, whose tallies are `tallies`, in
+    /// report order: the numbers its report would list.
+    pub fn values(&self, tallies: &Tallies) -> Vec<(Metric, f64)> {
+        let goals = self.features.goals.len();
+        let segments: Vec<Tally> = self
+            .segments
+            .values()
+            .map(|members| {
+                let mut tally = Tally::new(goals);
+                for at in members {
+                    if let Some(persona) = tallies.personas.get(*at) {
+                        tally.merge(persona);
+                    }
+                }
+                tally
+            })
+            .collect();
+        let spent = self
+            .scenario
+            .outreach
+            .pricing
+            .as_ref()
+            .map(|pricing| Spent::of(pricing, tallies));
+        let stats = Timer::ALL.map(|timer| histogram(tallies, timer).stats());
+        Metric::every(&self.shape, |metric| {
+            self.value(tallies, &segments, &stats, spent.as_ref(), metric)
+        })
+    }
+
+    fn value(
+        &self,
+        tallies: &Tallies,
+        segments: &[Tally],
+        stats: &[[Option<f64>; 6]; 4],
+        spent: Option<&Spent>,
+        metric: &Metric,
+    ) -> Option<f64> {
+        let all = &tallies.all;
+        match metric {
+            Metric::Conversations => Some(tallies.conversations() as f64),
+            Metric::Outcome(outcome) => Some(all.share(*outcome)),
+            Metric::Rate(rate) => Some(all.rate(*rate)),
+            Metric::Time(timer, stat) => stats[timer.index()][stat.index()],
+            Metric::TurnsMean => Some(tallies.turns_mean()),
+            Metric::TurnsMax => Some(f64::from(tallies.turns_max)),
+            Metric::Csat(stat) => self.features.csat.then(|| all.csat(*stat))?,
+            Metric::Conversion(goal) => all.conversion(*self.goals.get(goal.as_str())?),
+            Metric::ConversionValue(goal) => {
+                let at = *self.goals.get(goal.as_str())?;
+                let value = self.features.goals.get(at)?.value?;
+                let reached = *all.conversions.get(at)?;
+                Some(conversion_value(value, reached, tallies.conversations()))
+            }
+            Metric::Group(group, name, metric) => {
+                let tally = match group {
+                    Group::Persona => tallies.personas.get(*self.personas.get(name.as_str())?)?,
+                    Group::Segment => segments.get(self.segments.get_index_of(name.as_str())?)?,
+                    Group::Variant => tallies.variants.get(*self.variants.get(name.as_str())?)?,
+                };
+                self.group_value(tally, metric)
+            }
+            Metric::Funnel(node, count) => {
+                if !self.features.funnel {
+                    return None;
+                }
+                let counts = tallies.funnel.get(*self.nodes.get(node.as_str())?)?;
+                Some(match count {
+                    FunnelCount::Entered => counts.entered,
+                    FunnelCount::Abandoned => counts.abandoned,
+                    FunnelCount::Reason(reason) => counts.reasons[reason.index()],
+                } as f64)
+            }
+            Metric::Queue(queue, stat) => tallies
+                .queues
+                .get(*self.queues.get(queue.as_str())?)?
+                .stat(*stat),
+            Metric::Campaign(name, stat) => tallies
+                .campaigns
+                .get(*self.campaigns.get(name.as_str())?)?
+                .stat(*stat),
+            Metric::FollowUp(node, stat) => {
+                let tally = tallies
+                    .follow_ups
+                    .get(*self.follow_ups.get(node.as_str())?)?;
+                match stat {
+                    SendStat::Recovered => Some(tally.recovered as f64),
+                    _ => tally.sends.stat(*stat),
+                }
+            }
+            Metric::Compliance(stat) => compliance(self.scenario).then_some(match stat {
+                ComplianceStat::OutsideWindow => tallies.compliance.outside_window,
+                ComplianceStat::NotOptedIn => tallies.compliance.not_opted_in,
+            } as f64),
+            Metric::Retention(days) => {
+                if !retention(self.scenario) {
+                    return None;
+                }
+                tallies.retention.share(*days)
+            }
+            Metric::Cost(stat) => spent?.get(*stat),
+        }
+    }
+
+    fn group_value(&self, tally: &Tally, metric: &GroupMetric) -> Option<f64> {
+        match metric {
+            GroupMetric::Conversations => Some(tally.outcomes.total() as f64),
+            GroupMetric::Outcome(outcome) => Some(tally.share(*outcome)),
+            GroupMetric::Rate(rate) => Some(tally.rate(*rate)),
+            GroupMetric::Csat(stat) => self.features.csat.then(|| tally.csat(*stat))?,
+            GroupMetric::Conversion(goal) => tally.conversion(*self.goals.get(goal.as_str())?),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::report::Report;
+
+    /// Every bundled scenario, loaded.
+    fn bundled() -> Vec<Scenario> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut scenarios = Vec::new();
+        for folder in ["bank", "clinic", "shop"] {
+            let mut files: Vec<_> = std::fs::read_dir(root.join(folder))
+                .expect("the bundled scenarios")
+                .map(|entry| entry.expect("a directory entry").path())
+                .collect();
+            files.sort();
+            for file in files {
+                let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name.starts_with("flow") || name.starts_with("personas") {
+                    continue;
+                }
+                let (scenario, _) = crate::load::Loader::new().scenario(&file).expect("a valid scenario");
+                scenarios.push(scenario);
+            }
+        }
+        assert!(scenarios.len() >= 5, "found {}", scenarios.len());
+        scenarios
+    }
+
+    #[test]
+    fn a_replication_measures_what_its_report_lists() {
+        for scenario in bundled() {
+            let measure = Measure::of(&scenario);
+            for replication in 0..2 {
+                let tallies = crate::sim::replicate(&scenario, 7, replication);
+                let report = Report::new(&scenario, 7, 1, &tallies);
+                assert_eq!(
+                    measure.values(&tallies),
+                    report.metrics(),
+                    "{} replication {replication}",
+                    scenario.name
+                );
+            }
+        }
+    }
+
+    /// The node at a metric's dotted path, whose names may hold dots:
+    /// each step takes the shortest run of segments that is a key.
+    fn walk<'a>(node: &'a crate::yaml::Node, segments: &[&str]) -> Option<&'a crate::yaml::Node> {
+        if segments.is_empty() {
+            return Some(node);
+        }
+        (1..=segments.len()).find_map(|take| {
+            let child = node.get(&segments[..take].join("."))?;
+            walk(child, &segments[take..])
+        })
+    }
+
+    #[test]
+    fn every_listed_metric_is_in_the_yaml_report_and_reads_back() {
+        for scenario in bundled() {
+            let tallies = crate::sim::replicate(&scenario, 7, 0);
+            let report = Report::new(&scenario, 7, 1, &tallies);
+            let yaml = crate::report::render_to_string(
+                std::slice::from_ref(&report),
+                crate::report::Format::Yaml,
+                crate::report::Style { color: false },
+            );
+            let document = crate::yaml::Document::parse(&yaml).expect("YAML");
+            let mut found = 0;
+            for (metric, value) in report.metrics() {
+                let path = metric.to_string();
+                assert_eq!(Metric::parse(&path).as_ref(), Ok(&metric), "{path}");
+                let segments: Vec<&str> = path.split('.').collect();
+                match walk(&document.root, &segments) {
+                    Some(node) => {
+                        let written: f64 = crate::yaml::de::from_node(node).expect("a number");
+                        assert_eq!(written, value, "{path}");
+                        found += 1;
+                    }
+                    // Funnel reasons nobody left for are left out.
+                    None => assert!(
+                        matches!(metric, Metric::Funnel(_, FunnelCount::Reason(_))) && value == 0.0,
+                        "{path} is not in the YAML report"
+                    ),
+                }
+            }
+            assert!(found > 40, "{}: {found}", scenario.name);
+        }
+    }
+}
