@@ -359,7 +359,9 @@ mod tests {
                 if name.starts_with("flow") || name.starts_with("personas") {
                     continue;
                 }
-                let (scenario, _) = crate::load::Loader::new().scenario(&file).expect("a valid scenario");
+                let (scenario, _) = crate::load::Loader::new()
+                    .scenario(&file)
+                    .expect("a valid scenario");
                 scenarios.push(scenario);
             }
         }

@@ -50,7 +50,6 @@ struct SourceFile {
 }
 
 #[test]
-#[ignore = "until issue 18's branches merge: src/compare/mod.rs, src/metric.rs, src/report/html.rs and src/report/mod.rs are over 700 lines and split on other branches"]
 fn no_file_has_over_700_lines_of_non_test_code() {
     let too_long: Vec<String> = sources()
         .iter()
@@ -66,7 +65,6 @@ fn no_file_has_over_700_lines_of_non_test_code() {
 }
 
 #[test]
-#[ignore = "until issue 18's branches merge: src/sim/{mod,transcript}.rs -> report, src/tally.rs -> sim and src/metric.rs -> model are removed on other branches"]
 fn layers_point_one_way() {
     let mut crossings = Vec::new();
     for file in &sources() {
@@ -90,7 +88,6 @@ fn layers_point_one_way() {
 }
 
 #[test]
-#[ignore = "until issue 18's branches merge: the import loops among src/report/mod.rs, src/sim/mod.rs and src/tally.rs, and among src/sim/{agents,outreach,replication}.rs, are in other branches' files"]
 fn no_import_cycles_between_files() {
     let files = sources();
     let by_module: BTreeMap<&[String], &str> = files

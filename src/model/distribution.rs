@@ -109,7 +109,7 @@ impl Distribution {
 
 /// The file form: exactly one kind key. Written as a struct of optional
 /// kinds rather than an enum so that the map form `{lognormal: {...}}` works
-/// with serde_yaml (whose enums want `!tags`) and unknown keys are reported.
+/// with a derived serde enum (which wants YAML `!tags`) and unknown keys are reported.
 /// Validation happens in `TryFrom`, inside deserialisation, so that errors
 /// carry the YAML parser's line and column.
 #[derive(Deserialize)]

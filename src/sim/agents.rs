@@ -10,7 +10,6 @@ use rand_distr::{Distribution as _, StandardNormal};
 
 use super::events::EventQueue;
 use super::people::Thread;
-use super::replication::Event;
 use crate::conversation::Progress;
 use crate::metric::{Outcome, Reason};
 use crate::model::calendar::WeekTime;
@@ -87,8 +86,12 @@ pub(crate) struct Finished {
 
 /// Where a pool's work goes: future events, the tallies, and the
 /// conversations that ended.
-pub(crate) struct Sink<'s> {
-    pub events: EventQueue<Event<'s>>,
+///
+/// `E` is the replication's event type: agents schedule queue events
+/// wrapped in it (`From<QueueEvent>`) without naming it, and live mode's
+/// queue-only run uses [`QueueEvent`] itself.
+pub(crate) struct Sink<E> {
+    pub events: EventQueue<E>,
     pub tallies: Tallies,
     pub journal: Vec<Finished>,
 }
@@ -110,7 +113,7 @@ pub(crate) fn handle(
     event: QueueEvent,
     now: SimTime,
     arrivals_end: SimTime,
-    sink: &mut Sink<'_>,
+    sink: &mut Sink<impl From<QueueEvent>>,
 ) {
     match event {
         QueueEvent::Joins(pool, waiting) => pools[pool].join(now, *waiting, sink),
@@ -196,16 +199,11 @@ pub(crate) fn serve_handoffs(
         pool.plan_shift_change(SimTime::ZERO, &mut sink.events);
     }
     for (pool, waiting) in handoffs {
-        sink.events.schedule(
-            waiting.joined,
-            Event::Queue(QueueEvent::Joins(pool, Box::new(waiting))),
-        );
+        sink.events
+            .schedule(waiting.joined, QueueEvent::Joins(pool, Box::new(waiting)));
     }
     while let Some((now, event)) = sink.events.next() {
-        // Only queue events are scheduled here.
-        if let Event::Queue(event) = event {
-            handle(&mut pools, event, now, window.to, &mut sink);
-        }
+        handle(&mut pools, event, now, window.to, &mut sink);
     }
     let now = sink.events.now();
     for pool in &mut pools {
@@ -311,7 +309,11 @@ impl<'s> Pool<'s> {
     }
 
     /// Schedules the next change of shift, if the schedule has one.
-    pub fn plan_shift_change(&mut self, now: SimTime, events: &mut EventQueue<Event<'_>>) {
+    pub fn plan_shift_change(
+        &mut self,
+        now: SimTime,
+        events: &mut EventQueue<impl From<QueueEvent>>,
+    ) {
         if self.shift_change_pending {
             return;
         }
@@ -321,11 +323,16 @@ impl<'s> Pool<'s> {
             .until_change(self.clock_start.plus(now.since(SimTime::ZERO)))
         {
             self.shift_change_pending = true;
-            events.schedule(now + after, Event::Queue(QueueEvent::ShiftChange(self.id)));
+            events.schedule(now + after, QueueEvent::ShiftChange(self.id).into());
         }
     }
 
-    pub fn join(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink<'_>) {
+    pub fn join(
+        &mut self,
+        now: SimTime,
+        customer: Waiting,
+        sink: &mut Sink<impl From<QueueEvent>>,
+    ) {
         if customer.thread.counted {
             sink.tallies.queues[self.id].arrived += 1;
         }
@@ -336,10 +343,8 @@ impl<'s> Pool<'s> {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
         if let Some(patience) = customer.patience {
-            sink.events.schedule(
-                now + patience,
-                Event::Queue(QueueEvent::GivesUp(self.id, ticket)),
-            );
+            sink.events
+                .schedule(now + patience, QueueEvent::GivesUp(self.id, ticket).into());
         }
         self.waiting.insert(ticket, customer);
         // A closed queue opens again: the customer waits for it.
@@ -347,13 +352,13 @@ impl<'s> Pool<'s> {
     }
 
     /// The customer with `ticket` leaves, unless an agent already took them.
-    pub fn give_up(&mut self, now: SimTime, ticket: u64, sink: &mut Sink<'_>) {
+    pub fn give_up(&mut self, now: SimTime, ticket: u64, sink: &mut Sink<impl From<QueueEvent>>) {
         if let Some(customer) = self.waiting.remove(&ticket) {
             self.leave_queue(now, customer, sink);
         }
     }
 
-    pub fn agent_free(&mut self, now: SimTime, agent: u32, sink: &mut Sink<'_>) {
+    pub fn agent_free(&mut self, now: SimTime, agent: u32, sink: &mut Sink<impl From<QueueEvent>>) {
         self.account(now, &mut sink.tallies);
         self.chats -= 1;
         match &mut self.slots {
@@ -373,7 +378,12 @@ impl<'s> Pool<'s> {
     }
 
     /// Agents come on or go off shift; those going off finish their chats.
-    pub fn shift_change(&mut self, now: SimTime, arrivals_end: SimTime, sink: &mut Sink<'_>) {
+    pub fn shift_change(
+        &mut self,
+        now: SimTime,
+        arrivals_end: SimTime,
+        sink: &mut Sink<impl From<QueueEvent>>,
+    ) {
         self.account(now, &mut sink.tallies);
         self.shift_change_pending = false;
         let before = self.on_shift;
@@ -402,14 +412,14 @@ impl<'s> Pool<'s> {
 
     /// Customers still waiting when nothing else can happen (a queue with no
     /// agents, and customers with endless patience) leave at `now`.
-    pub fn close(&mut self, now: SimTime, sink: &mut Sink<'_>) {
+    pub fn close(&mut self, now: SimTime, sink: &mut Sink<impl From<QueueEvent>>) {
         self.account(now.max(self.window.to), &mut sink.tallies);
         while let Some((_, customer)) = self.waiting.pop_first() {
             self.leave_queue(now, customer, sink);
         }
     }
 
-    fn serve_waiting(&mut self, now: SimTime, sink: &mut Sink<'_>) {
+    fn serve_waiting(&mut self, now: SimTime, sink: &mut Sink<impl From<QueueEvent>>) {
         while !self.waiting.is_empty() {
             let Some((agent, load)) = self.take_slot() else {
                 break;
@@ -454,7 +464,7 @@ impl<'s> Pool<'s> {
         mut customer: Waiting,
         agent: u32,
         load: u32,
-        sink: &mut Sink<'_>,
+        sink: &mut Sink<impl From<QueueEvent>>,
     ) {
         self.account(now, &mut sink.tallies);
         self.chats += 1;
@@ -464,7 +474,7 @@ impl<'s> Pool<'s> {
         // from the agent. The chat slot is free again at once.
         if !in_service_window(customer.progress.last_message, now) {
             sink.events
-                .schedule(now, Event::Queue(QueueEvent::AgentFree(self.id, agent)));
+                .schedule(now, QueueEvent::AgentFree(self.id, agent).into());
             if customer.thread.counted {
                 sink.tallies.compliance.outside_window += 1;
             }
@@ -475,7 +485,7 @@ impl<'s> Pool<'s> {
         let handling = Millis::from_secs_f64(customer.handle_time.as_secs_f64() * stretch);
         let done = now + handling;
         sink.events
-            .schedule(done, Event::Queue(QueueEvent::AgentFree(self.id, agent)));
+            .schedule(done, QueueEvent::AgentFree(self.id, agent).into());
         if self.spec.survey {
             customer.progress.surveys += 1;
             let persona = self.personas.get(customer.progress.persona);
@@ -500,7 +510,12 @@ impl<'s> Pool<'s> {
         end(sink, &customer, Outcome::AgentResolved, None, done);
     }
 
-    fn leave_queue(&mut self, now: SimTime, customer: Waiting, sink: &mut Sink<'_>) {
+    fn leave_queue(
+        &mut self,
+        now: SimTime,
+        customer: Waiting,
+        sink: &mut Sink<impl From<QueueEvent>>,
+    ) {
         let wait = now.since(customer.joined);
         self.left(now, wait, customer, Reason::QueuePatience, sink);
     }
@@ -512,7 +527,7 @@ impl<'s> Pool<'s> {
         wait: Millis,
         customer: Waiting,
         reason: Reason,
-        sink: &mut Sink<'_>,
+        sink: &mut Sink<impl From<QueueEvent>>,
     ) {
         if customer.thread.counted {
             let tallies = &mut sink.tallies;
@@ -533,7 +548,7 @@ impl<'s> Pool<'s> {
 
 /// A queued conversation ends: counted, and journaled for what follows.
 fn end(
-    sink: &mut Sink<'_>,
+    sink: &mut Sink<impl From<QueueEvent>>,
     customer: &Waiting,
     outcome: Outcome,
     reason: Option<Reason>,
@@ -591,6 +606,7 @@ mod tests {
     use crate::model::calendar::Schedule;
     use crate::model::persona::{Behaviour, Goal, Satisfaction};
     use crate::model::{Distribution, Probability};
+    use crate::sim::replication::Event;
 
     fn spec(agents: Schedule<u32>, concurrency: u32, stretch: f64, survey: bool) -> AgentPool {
         AgentPool {

@@ -15,7 +15,6 @@ mod people;
 pub(crate) mod replication;
 mod transcript;
 
-
 pub(crate) use replication::{replicate, replicate_with_outcomes};
 pub(crate) use transcript::transcripts;
 

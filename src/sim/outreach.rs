@@ -13,7 +13,7 @@
 use rand::RngExt;
 
 use super::people::{Origin, PersonId, read_time};
-use super::replication::{Event, Replication, Watcher};
+use super::replication::{Event, Paused, Replication, Watcher};
 use crate::conversation::customer::Customer;
 use crate::conversation::flow_bot::FlowBot;
 use crate::conversation::{Answer, Conversation};
@@ -22,19 +22,6 @@ use crate::model::SimTime;
 use crate::model::flow::{Category, NodeId};
 use crate::random::Purpose;
 use crate::whatsapp::in_service_window;
-
-/// A conversation whose customer went silent at a node that follows up.
-pub(crate) struct Paused<'s> {
-    conversation: Conversation<'s, FlowBot<'s>>,
-    thread: super::people::Thread,
-    /// Where, when and why the customer went silent: their abandonment,
-    /// unless the follow-up brings them back.
-    node: NodeId,
-    at: SimTime,
-    reason: Reason,
-    /// Once the follow-up is sent: what it was, and when.
-    sent: Option<(Answer<'s>, SimTime)>,
-}
 
 /// Silences a follow-up can answer: the customer stopped, at a prompt. (A
 /// customer who left a slow bot, or a survey, is not chased.)

@@ -13,14 +13,13 @@ use std::collections::BTreeMap;
 
 use super::agents::{Finished, Pool, QueueEvent, Sink, Waiting, Window, ending, handle};
 use super::events::EventQueue;
-use super::outreach::Paused;
 use super::people::{Members, Origin, Person, PersonId, Thread, return_time};
 use crate::arrivals::ArrivalClock;
 use crate::conversation::bot::{Heard, Hours, Outgoing, Reply};
 use crate::conversation::customer::Customer;
 use crate::conversation::flow_bot::FlowBot;
 use crate::conversation::observer::Observer;
-use crate::conversation::{Conversation, Ending, Exit, Progress};
+use crate::conversation::{Answer, Conversation, Ending, Exit, Progress};
 use crate::metric::{Outcome, Reason};
 use crate::model::flow::{NodeId, QueueId, Title};
 use crate::model::persona::{Goal, Persona};
@@ -50,6 +49,25 @@ pub(crate) enum Event<'s> {
     FollowUp(Box<Paused<'s>>),
     /// A customer comes back for another conversation.
     Returns(Person),
+}
+
+/// A conversation whose customer went silent at a node that follows up.
+pub(crate) struct Paused<'s> {
+    pub(super) conversation: Conversation<'s, FlowBot<'s>>,
+    pub(super) thread: super::people::Thread,
+    /// Where, when and why the customer went silent: their abandonment,
+    /// unless the follow-up brings them back.
+    pub(super) node: NodeId,
+    pub(super) at: SimTime,
+    pub(super) reason: Reason,
+    /// Once the follow-up is sent: what it was, and when.
+    pub(super) sent: Option<(Answer<'s>, SimTime)>,
+}
+
+impl From<QueueEvent> for Event<'_> {
+    fn from(event: QueueEvent) -> Self {
+        Event::Queue(event)
+    }
 }
 
 /// Simulates replication `replication` of `scenario` with `seed`.
@@ -140,7 +158,7 @@ pub(super) struct Replication<'s, 'w, W> {
     pub scenario: &'s Scenario,
     pub seed: u64,
     pub replication: u32,
-    pub sink: Sink<'s>,
+    pub sink: Sink<Event<'s>>,
     pools: Vec<Pool<'s>>,
     /// The audience, when the scenario has one.
     pub members: Members,

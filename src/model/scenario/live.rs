@@ -5,8 +5,8 @@ use serde::Deserialize;
 use super::staffing::{AgentPool, PoolId};
 use crate::diagnostic::{Problem, Rule};
 use crate::model::Millis;
-use crate::text::{did_you_mean, list};
 use crate::source::KeyPath;
+use crate::text::{did_you_mean, list};
 
 /// The `live:` block as written.
 #[derive(Debug, Default, Deserialize)]

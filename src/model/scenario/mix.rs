@@ -7,9 +7,9 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::{Problem, Rule};
 use crate::model::persona::Persona;
-use crate::text::{Suggestions, list};
 use crate::model::weighted::Weighted;
 use crate::source::KeyPath;
+use crate::text::{Suggestions, list};
 
 /// Shares may be written as 0.6/0.4 or as 0.333 three times; this much slack
 /// covers rounding written by hand without hiding a forgotten persona.

@@ -12,8 +12,8 @@ use crate::model::Distribution;
 use crate::model::Millis;
 use crate::model::calendar::{Schedule, WeekTime};
 use crate::model::flow::{Flow, NodeKind};
-use crate::text::Suggestions;
 use crate::source::KeyPath;
+use crate::text::Suggestions;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

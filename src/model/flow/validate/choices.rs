@@ -12,8 +12,8 @@ use crate::model::flow::spec::NodeSpec;
 use crate::model::flow::{
     Choice, ChoiceStyle, IntentId, IntentRoutes, NodeId, NodeKind, Text, Title, normalize,
 };
-use crate::text::{Suggestions, did_you_mean, list};
 use crate::source::KeyPath;
+use crate::text::{Suggestions, did_you_mean, list};
 use crate::whatsapp::MAX_REPLY_BUTTONS;
 
 /// What [`Checker::option_routes`] read.

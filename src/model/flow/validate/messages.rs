@@ -10,8 +10,8 @@ use crate::model::flow::spec::{FollowUpSpec, NodeSpec, Scale, TemplateSpec};
 use crate::model::flow::{
     FollowUp, IntentRoutes, NodeId, Survey, Template, Text, Title, normalize,
 };
-use crate::text::did_you_mean;
 use crate::source::KeyPath;
+use crate::text::did_you_mean;
 
 /// The longest a bot waits before following up: beyond this, the customer
 /// has long forgotten the conversation.

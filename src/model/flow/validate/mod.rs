@@ -14,9 +14,9 @@ use super::{
     NodeKind, Question, Resolution, Row, Section, Survey, Template, Text, Title, normalize,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
-use crate::text::{Suggestions, did_you_mean, list};
 use crate::model::{Distribution, Millis};
 use crate::source::KeyPath;
+use crate::text::{Suggestions, did_you_mean, list};
 
 /// A conversation keeps the goals it reached and the variants it took in
 /// one bit each: a flow has at most this many of each.
