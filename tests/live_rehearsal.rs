@@ -257,6 +257,10 @@ async fn the_same_customers_end_the_same_way_live_and_simulated() {
         for (live, simulated) in played.iter().zip(&simulated) {
             assert_eq!(live, simulated, "live, then simulated");
         }
+        // The same customers answered the flow's own survey with the same
+        // scores: the live report's CSAT is the simulation's, exactly.
+        assert!(simulation.report().csat.is_some());
+        assert_eq!(rehearsed.report.csat, simulation.report().csat);
         // Every ending the customer's side decides is among them, the
         // survey's included: live screens showing the flow's survey are
         // answered (or skipped) as in the simulation. (A customer who took

@@ -9,7 +9,7 @@ macro_rules! rules {
     ($( $variant:ident => $code:literal, $name:literal, $severity:ident, $summary:literal; )*) => {
         /// One check.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[allow(missing_docs)] // each rule is documented by its summary and the README
+        #[allow(missing_docs)] // each rule is documented by its summary and docs/src/lint-rules.md
         pub enum Rule { $( $variant, )* }
 
         impl Rule {

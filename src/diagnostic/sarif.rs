@@ -32,7 +32,7 @@ pub fn render_sarif(diagnostics: &[Diagnostic], base: &Path) -> String {
                 "name": rule.name(),
                 "shortDescription": {"text": rule.summary()},
                 "help": {"text": format!(
-                    "{} {}: {}. The README's \"Lint rules\" section has a bad and a fixed example.",
+                    "{} {}: {}. The guide's lint rules chapter (docs/src/lint-rules.md) has a bad and a fixed example.",
                     rule.code(), rule.name(), rule.summary()
                 )},
                 "defaultConfiguration": {"level": level(rule.severity())},

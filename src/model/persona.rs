@@ -472,8 +472,9 @@ impl Persona {
     ) -> Option<Persona> {
         let mut found = Vec::new();
         let invalid = |path: KeyPath, message: String| {
-            Problem::new(Rule::InvalidPersona, path, message)
-                .with_help("see the persona format in the README: goals, weights and behaviour")
+            Problem::new(Rule::InvalidPersona, path, message).with_help(
+                "see the personas format in docs/src/personas.md: goals, weights and behaviour",
+            )
         };
         if spec.goals.is_empty() {
             found.push(invalid(

@@ -64,8 +64,9 @@ impl Report {
 impl Report {
     /// The report of a `rehearse live` run of `scenario`: one stretch of
     /// traffic against a real bot. What only the flow could tell (the
-    /// funnel, conversions, A/B variants, the bot's own surveys) is absent;
-    /// the agents' surveys and queues are simulated, so they are there.
+    /// funnel, conversions, A/B variants) is absent; CSAT is there as in
+    /// `run`: live customers answer the flow's surveys when one is on screen,
+    /// and the agents' surveys and queues are simulated.
     #[cfg(feature = "live")]
     pub(crate) fn live(
         scenario: &Scenario,
@@ -74,7 +75,7 @@ impl Report {
         live: live::Live,
     ) -> Report {
         let features = Features {
-            csat: scenario.pools.iter().any(|pool| pool.survey),
+            csat: Features::of(scenario, true).csat,
             goals: &[],
             funnel: false,
             charts: true,
