@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use crate::metric::{
-    ComplianceStat, CostStat, FunnelCount, Group, GroupMetric, Metric, Outcome, SendStat, Shape,
-    Timer, round_to,
+    ComplianceStat, CostStat, FunnelCount, Group, GroupMetric, Metric, Outcome, QueueStat,
+    SendStat, Shape, Timer, round_to,
 };
 use crate::model::flow::{Category, Goal, NodeKind};
 use crate::model::outreach::Pricing;
@@ -246,9 +246,16 @@ impl<'s> Measure<'s> {
             .pricing
             .as_ref()
             .map(|pricing| Spent::of(pricing, tallies));
+        // Each histogram's statistics in one pass, once per replication:
+        // a report asks for six of them per timer and per queue.
         let stats = Timer::ALL.map(|timer| histogram(tallies, timer).stats());
+        let waits: Vec<_> = tallies
+            .queues
+            .iter()
+            .map(|queue| queue.wait.stats())
+            .collect();
         Metric::every(&self.shape, |metric| {
-            self.value(tallies, &segments, &stats, spent.as_ref(), metric)
+            self.value(tallies, &segments, (&stats, &waits), spent.as_ref(), metric)
         })
     }
 
@@ -256,7 +263,7 @@ impl<'s> Measure<'s> {
         &self,
         tallies: &Tallies,
         segments: &[Tally],
-        stats: &[[Option<f64>; 6]; 4],
+        (stats, waits): (&[[Option<f64>; 6]; 4], &[[Option<f64>; 6]]),
         spent: Option<&Spent>,
         metric: &Metric,
     ) -> Option<f64> {
@@ -295,10 +302,13 @@ impl<'s> Measure<'s> {
                     FunnelCount::Reason(reason) => counts.reasons[reason.index()],
                 } as f64)
             }
-            Metric::Queue(queue, stat) => tallies
-                .queues
-                .get(*self.queues.get(queue.as_str())?)?
-                .stat(*stat),
+            Metric::Queue(queue, stat) => {
+                let at = *self.queues.get(queue.as_str())?;
+                match stat {
+                    QueueStat::Wait(stat) => waits.get(at)?[stat.index()],
+                    _ => tallies.queues.get(at)?.stat(*stat),
+                }
+            }
             Metric::Campaign(name, stat) => tallies
                 .campaigns
                 .get(*self.campaigns.get(name.as_str())?)?
