@@ -16,6 +16,10 @@ use crate::model::outreach::Pricing;
 use crate::model::scenario::Scenario;
 use crate::tally::{Histogram, Tallies, Tally};
 
+/// A histogram's statistics as the report shows them, in `Stat::ALL` order
+/// ([`Histogram::stats`]).
+type HistogramStats = [Option<f64>; crate::metric::Stat::ALL.len()];
+
 /// Which of the report's optional blocks a run reports.
 pub(crate) struct Features<'s> {
     /// Whether CSAT is measured: the flow or an agent pool runs surveys.
@@ -263,7 +267,7 @@ impl<'s> Measure<'s> {
         &self,
         tallies: &Tallies,
         segments: &[Tally],
-        (stats, waits): (&[[Option<f64>; 6]; 4], &[[Option<f64>; 6]]),
+        (stats, waits): (&[HistogramStats; Timer::ALL.len()], &[HistogramStats]),
         spent: Option<&Spent>,
         metric: &Metric,
     ) -> Option<f64> {
