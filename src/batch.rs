@@ -32,6 +32,11 @@ pub(crate) fn load(
     for (file, reason) in &discovered.skipped {
         skipped(file, reason);
     }
+    // A file that does not parse stops the command as it would stop `run`
+    // on that file alone.
+    if let Some(error) = discovered.errors.into_iter().next() {
+        return Err(error.into());
+    }
     if discovered.files.is_empty() {
         return Err(Error::Usage(format!(
             "no scenario found in {}: a scenario is a YAML file with a top-level `scenario:` key",

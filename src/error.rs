@@ -130,6 +130,44 @@ impl LoadError {
     }
 }
 
+impl LoadError {
+    /// What is wrong, without the file and place: the text a lint finding
+    /// made from this error shows.
+    pub fn message(&self) -> String {
+        match &self.kind {
+            LoadErrorKind::Read(error) => format!("cannot read the file: {error}"),
+            LoadErrorKind::Parse(message) => printable(message).into_owned(),
+            LoadErrorKind::Unrecognised => "not a flow, persona file or scenario: expected a top-level `flow:`, `personas:` or `scenario:` key".to_string(),
+            LoadErrorKind::NotAScenario(kind) => {
+                format!("this is a {kind}, not a scenario: run the scenario that uses it")
+            }
+        }
+    }
+}
+
+impl LoadError {
+    /// This error as a lint finding under [`Rule::Unreadable`], so that
+    /// `lint` reports it in its document beside the other findings.
+    ///
+    /// [`Rule::Unreadable`]: crate::diagnostic::Rule::Unreadable
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let rule = crate::diagnostic::Rule::Unreadable;
+        Diagnostic {
+            file: self.file.clone(),
+            location: self.location,
+            severity: rule.severity(),
+            rule,
+            message: self.message(),
+            path: self.path.clone().unwrap_or_default(),
+            help: self
+                .help
+                .as_deref()
+                .map(|help| printable(help).into_owned()),
+            source_line: None,
+        }
+    }
+}
+
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{}", printable(&self.file.display().to_string()))?;
@@ -140,17 +178,7 @@ impl fmt::Display for LoadError {
         if let Some(path) = self.path.as_ref().filter(|path| !path.is_root()) {
             write!(f, "at `{path}`: ")?;
         }
-        match &self.kind {
-            LoadErrorKind::Read(error) => write!(f, "cannot read the file: {error}")?,
-            LoadErrorKind::Parse(message) => f.write_str(&printable(message))?,
-            LoadErrorKind::Unrecognised => f.write_str(
-                "not a flow, persona file or scenario: expected a top-level `flow:`, `personas:` or `scenario:` key",
-            )?,
-            LoadErrorKind::NotAScenario(kind) => write!(
-                f,
-                "this is a {kind}, not a scenario: run the scenario that uses it"
-            )?,
-        }
+        f.write_str(&self.message())?;
         if let Some(help) = &self.help {
             write!(f, "\n  = help: {}", printable(help))?;
         }

@@ -1115,3 +1115,116 @@ fn an_intent_of_a_hundred_thousand_keywords_routed_from_a_node_loads_in_bounded_
     let ran = bounded(&dir, &["lint", "flow.yaml"]);
     assert_eq!(ran.code, Some(0), "{}", ran.both());
 }
+
+/// One unclosed `{`: the file does not parse.
+const BROKEN: &str = "scenario: {\n";
+
+/// A flow on its own with a finding (F01): proof that lint went on.
+const FLAWED_FLOW: &str = "flow: other\nstart: a\nnodes:\n  a:\n    say: hi\n    next: nowhere\n";
+
+#[test]
+fn a_scenario_that_does_not_parse_fails_run_check_and_lint_alike() {
+    // Issue 19, item 2: skipped with a note, it dropped out of the gate.
+    let dir = files("broken-in-dir", &[("broken.yaml", BROKEN)]);
+    for command in [&["run", "."][..], &["check", "."], &["lint", "."]] {
+        let ran = bounded(&dir, command);
+        assert_eq!(ran.code, Some(2), "{command:?}: {}", ran.both());
+        assert!(
+            ran.stderr
+                .contains("broken.yaml:1:11: this `{` is never closed"),
+            "{command:?}: {}",
+            ran.stderr
+        );
+        assert!(
+            !ran.stderr.contains("skipped"),
+            "{command:?}: {}",
+            ran.stderr
+        );
+    }
+}
+
+#[test]
+fn a_saved_report_beside_the_scenarios_is_skipped_with_a_note() {
+    let dir = files("saved-report", &[]);
+    for out in ["report.yaml", "report.yml"] {
+        let ran = bounded(&dir, &["run", "scenario.yaml", "--out", out]);
+        assert_eq!(ran.code, Some(0), "{}", ran.both());
+    }
+    for command in [&["run", "."][..], &["lint", "."]] {
+        let ran = bounded(&dir, command);
+        assert_eq!(ran.code, Some(0), "{command:?}: {}", ran.both());
+        for out in ["report.yaml", "report.yml"] {
+            assert!(
+                ran.stderr.contains(&format!(
+                    "skipped ./{out}: a report saved by `rehearse run --out`"
+                )),
+                "{command:?}: {}",
+                ran.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn lint_reports_a_parse_error_in_every_format_and_lints_the_rest() {
+    // Issue 19, item 3: one unparsable file hid every other finding and
+    // left JSON and SARIF empty.
+    let dir = files(
+        "lint-broken-and-flawed",
+        &[("broken.yaml", BROKEN), ("extra.yaml", FLAWED_FLOW)],
+    );
+    let ran = bounded(&dir, &["lint", "."]);
+    assert_eq!(ran.code, Some(2), "{}", ran.both());
+    assert!(ran.stdout.contains("error[F01]"), "{}", ran.both());
+    assert!(ran.stdout.contains("error[R00]"), "{}", ran.both());
+
+    let ran = bounded(&dir, &["lint", ".", "--format", "json"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.both());
+    let findings: serde_json::Value = serde_json::from_str(&ran.stdout).expect("valid JSON");
+    let findings = findings.as_array().unwrap();
+    assert!(findings.iter().any(|finding| finding["code"] == "R00"
+        && finding["rule"] == "unreadable-file"
+        && finding["file"].as_str().unwrap().ends_with("broken.yaml")
+        && finding["line"] == 1
+        && finding["column"] == 11));
+    assert!(findings.iter().any(|finding| finding["code"] == "F01"));
+
+    let ran = bounded(&dir, &["lint", ".", "--format", "github"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.both());
+    assert!(
+        ran.stdout.lines().any(|line| line
+            .starts_with("::error file=broken.yaml,line=1,col=11,title=R00 unreadable-file::")),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("title=F01"), "{}", ran.stdout);
+
+    let ran = bounded(&dir, &["lint", ".", "--format", "sarif"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.both());
+    let log: serde_json::Value = serde_json::from_str(&ran.stdout).expect("valid JSON");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("tests/schemas/sarif-schema-2.1.0.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the vendored schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|error| format!("{error} at {}", error.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    for code in ["R00", "F01"] {
+        let result = results
+            .iter()
+            .find(|result| result["ruleId"] == code)
+            .unwrap_or_else(|| panic!("no {code} result: {}", ran.stdout));
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], code);
+    }
+}

@@ -133,7 +133,7 @@ fn failures(scenario: &ScenarioCheck, paint: &Painter, out: &mut String) {
             paint,
             Snippet {
                 file: &file,
-                key_path: &format!("expect.{}", printable(&check.expectation.name)),
+                key_path: Some(&format!("expect.{}", printable(&check.expectation.name))),
                 location: place.as_ref().map(|place| place.location),
                 source_line: place.as_ref().and_then(|place| place.source_line.as_ref()),
                 colour: "1;31",

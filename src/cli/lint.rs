@@ -9,7 +9,7 @@ use super::{Environment, note};
 use crate::diagnostic::{
     Diagnostic, deny_warnings, render_github, render_json, render_sarif, render_text, summary,
 };
-use crate::error::{Error, ExitStatus};
+use crate::error::{Error, ExitStatus, LoadError};
 use crate::load::{FileKind, Loader};
 
 #[derive(Debug, clap::Args)]
@@ -60,17 +60,36 @@ pub(super) fn lint(args: &Args, environment: Environment) -> Result<ExitStatus, 
             .filter(move |(_, kind)| *kind == wanted)
             .map(|(file, _)| file)
     };
+    // A file that cannot be used is a finding, and every other file is
+    // still linted: one broken file must not hide the rest, nor leave a
+    // machine format without its document.
+    let mut unreadable = discovered.errors;
     for file in by_kind(FileKind::Scenario) {
-        let checked = loader.check_scenario(file)?;
-        covered.extend(checked.files.iter().map(|file| canonical(file)));
-        diagnostics.extend(checked.diagnostics);
+        match loader.check_scenario(file) {
+            Ok(checked) => {
+                covered.extend(checked.files.iter().map(|file| canonical(file)));
+                diagnostics.extend(checked.diagnostics);
+            }
+            Err(error) => {
+                // The flow and persona files it names may be fine: lint
+                // them on their own rather than not at all.
+                unreadable.push(error);
+            }
+        }
     }
     for file in by_kind(FileKind::Flow).filter(|file| !covered.contains(&canonical(file))) {
-        diagnostics.extend(loader.check_flow(file)?.diagnostics);
+        match loader.check_flow(file) {
+            Ok(checked) => diagnostics.extend(checked.diagnostics),
+            Err(error) => unreadable.push(error),
+        }
     }
     for file in by_kind(FileKind::Personas).filter(|file| !covered.contains(&canonical(file))) {
-        diagnostics.extend(loader.check_personas(file)?.diagnostics);
+        match loader.check_personas(file) {
+            Ok(checked) => diagnostics.extend(checked.diagnostics),
+            Err(error) => unreadable.push(error),
+        }
     }
+    diagnostics.extend(unreadable.iter().map(LoadError::to_diagnostic));
     diagnostics.sort();
     diagnostics.dedup();
     if args.deny == Some(Deny::Warnings) {
@@ -87,6 +106,18 @@ pub(super) fn lint(args: &Args, environment: Environment) -> Result<ExitStatus, 
         ),
     };
     write_stdout(output.as_bytes())?;
+    // Each unusable file is also told on stderr, as `run` tells it, and
+    // makes the exit code 2: the input is bad, not merely flawed.
+    if !unreadable.is_empty() {
+        let mut told = std::collections::BTreeSet::new();
+        for error in &unreadable {
+            let text = format!("error: {error}\n");
+            if told.insert(text.clone()) {
+                note(&text);
+            }
+        }
+        return Ok(ExitStatus::BadInput);
+    }
     Ok(if diagnostics.iter().any(Diagnostic::is_error) {
         ExitStatus::Failed
     } else {

@@ -49,7 +49,7 @@ pub fn render_github(diagnostics: &[Diagnostic], base: &Path) -> String {
                 diagnostic.rule.name()
             ))
         );
-        let mut message = format!("{} (at `{}`)", diagnostic.message, diagnostic.path);
+        let mut message = format!("{}{}", diagnostic.message, diagnostic.at_key());
         if let Some(help) = &diagnostic.help {
             let _ = write!(message, "\nhelp: {help}");
         }

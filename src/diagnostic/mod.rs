@@ -86,6 +86,19 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// The key the finding is about, unless it is about a whole file that
+    /// could not be used (there is no key to name then).
+    pub(crate) fn key(&self) -> Option<String> {
+        (self.rule != Rule::Unreadable || !self.path.is_root()).then(|| self.path.to_string())
+    }
+
+    /// ` (at `key`)`, or nothing when there is no key to name.
+    pub(crate) fn at_key(&self) -> String {
+        self.key()
+            .map(|key| format!(" (at `{key}`)"))
+            .unwrap_or_default()
+    }
+
     /// Whether this finding stops a run.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

@@ -35,7 +35,7 @@ pub fn render_text(diagnostics: &[Diagnostic], color: bool) -> String {
             &paint,
             Snippet {
                 file: &printable(&diagnostic.file.display().to_string()),
-                key_path: &diagnostic.path.to_string(),
+                key_path: diagnostic.key().as_deref(),
                 location: diagnostic.location,
                 source_line: diagnostic.source_line.as_ref(),
                 colour,
@@ -76,8 +76,9 @@ pub(crate) fn write_headline(
 pub(crate) struct Snippet<'a> {
     /// The file, printable.
     pub file: &'a str,
-    /// The key the finding is about, as the arrow line names it.
-    pub key_path: &'a str,
+    /// The key the finding is about, as the arrow line names it; none for
+    /// a whole file.
+    pub key_path: Option<&'a str>,
     /// Its line and column, when known.
     pub location: Option<Location>,
     /// The line as the finding shows it, when the file could be quoted.
@@ -107,10 +108,13 @@ pub(crate) fn write_snippet(out: &mut String, paint: &Painter, snippet: Snippet)
     let bar = paint.paint("1;34", "|");
     let _ = writeln!(
         out,
-        "{:gutter$}{} {place} (at `{}`)",
+        "{:gutter$}{} {place}{}",
         "",
         paint.paint("1;34", "-->"),
-        snippet.key_path
+        snippet
+            .key_path
+            .map(|key| format!(" (at `{key}`)"))
+            .unwrap_or_default()
     );
     if let (Some(at), Some(line)) = (snippet.location, snippet.source_line) {
         let marker = "^".repeat(token_width(&line.text, line.column));

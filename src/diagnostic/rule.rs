@@ -6,34 +6,38 @@
 use super::Severity;
 
 macro_rules! rules {
-    ($( $variant:ident => $code:literal, $name:literal, $severity:ident, $summary:literal; )*) => {
+    ($( $variant:ident => $code:literal, $name:literal, $severity:ident, $summary:literal; )*
+     @unlisted $( $uvariant:ident => $ucode:literal, $uname:literal, $useverity:ident, $usummary:literal; )*) => {
         /// One check.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[allow(missing_docs)] // each rule is documented by its summary and docs/src/lint-rules.md
-        pub enum Rule { $( $variant, )* }
+        pub enum Rule { $( $variant, )* $( $uvariant, )* }
 
         impl Rule {
-            /// Every rule, in catalogue order.
+            /// Every rule a file's content can break, in catalogue order.
+            /// The unlisted rules (a file that cannot be read) come after
+            /// them and are not part of it: they have no fixture of their
+            /// own, and SARIF lists them only in a log that uses them.
             pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
 
             /// The stable code, like `F01`.
             pub fn code(self) -> &'static str {
-                match self { $( Rule::$variant => $code, )* }
+                match self { $( Rule::$variant => $code, )* $( Rule::$uvariant => $ucode, )* }
             }
 
             /// A short name, like `unknown-node`.
             pub fn name(self) -> &'static str {
-                match self { $( Rule::$variant => $name, )* }
+                match self { $( Rule::$variant => $name, )* $( Rule::$uvariant => $uname, )* }
             }
 
             /// How serious a finding under this rule is.
             pub fn severity(self) -> Severity {
-                match self { $( Rule::$variant => Severity::$severity, )* }
+                match self { $( Rule::$variant => Severity::$severity, )* $( Rule::$uvariant => Severity::$useverity, )* }
             }
 
             /// What the rule catches, in one line.
             pub fn summary(self) -> &'static str {
-                match self { $( Rule::$variant => $summary, )* }
+                match self { $( Rule::$variant => $summary, )* $( Rule::$uvariant => $usummary, )* }
             }
         }
     };
@@ -82,6 +86,11 @@ rules! {
     InvalidExpectation => "S06", "invalid-expectation", Error, "an expectation names no report metric, or its condition cannot be read";
     ClosedQueue => "S07", "closed-queue", Warning, "a queue has hours without agents, and a handoff to it has no `closed:` route: customers wait until it opens";
     InvalidCampaign => "S08", "invalid-campaign", Error, "a campaign names no template, targets nobody, sends outside the scenario's time, or a template category has no price";
+    @unlisted
+    // A file found or named that does not parse, cannot be read or is not
+    // a rehearse file: a finding like the others, so that `lint` reports
+    // it in every format and still lints every other file.
+    Unreadable => "R00", "unreadable-file", Error, "a file that cannot be read, does not parse or is not a flow, persona file or scenario";
 }
 
 #[cfg(test)]

@@ -24,7 +24,8 @@ pub const SARIF_SCHEMA: &str =
 /// A SARIF 2.1.0 log of `diagnostics`, paths relative to `base` (the
 /// repository root).
 pub fn render_sarif(diagnostics: &[Diagnostic], base: &Path) -> String {
-    let rules: Vec<Value> = Rule::ALL
+    let listed = listed_rules(diagnostics);
+    let rules: Vec<Value> = listed
         .iter()
         .map(|rule| {
             json!({
@@ -41,7 +42,7 @@ pub fn render_sarif(diagnostics: &[Diagnostic], base: &Path) -> String {
         .collect();
     let results: Vec<Value> = diagnostics
         .iter()
-        .map(|diagnostic| result(diagnostic, base))
+        .map(|diagnostic| result(diagnostic, base, &listed))
         .collect();
     let log = json!({
         "$schema": SARIF_SCHEMA,
@@ -66,7 +67,20 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn result(diagnostic: &Diagnostic, base: &Path) -> Value {
+/// The catalogue, then each unlisted rule this log uses: a log without an
+/// unreadable file lists exactly the catalogue, and indices stay stable.
+fn listed_rules(diagnostics: &[Diagnostic]) -> Vec<Rule> {
+    let mut listed = Rule::ALL.to_vec();
+    if diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.rule == Rule::Unreadable)
+    {
+        listed.push(Rule::Unreadable);
+    }
+    listed
+}
+
+fn result(diagnostic: &Diagnostic, base: &Path, listed: &[Rule]) -> Value {
     let file = relative(&diagnostic.file, base);
     let artifact = if file.starts_with('/') {
         json!({"uri": format!("file://{}", encode(&file))})
@@ -77,11 +91,11 @@ fn result(diagnostic: &Diagnostic, base: &Path) -> Value {
     if let Some(at) = diagnostic.location {
         physical["region"] = json!({"startLine": at.line, "startColumn": at.column});
     }
-    let mut text = format!("{} (at `{}`)", diagnostic.message, diagnostic.path);
+    let mut text = format!("{}{}", diagnostic.message, diagnostic.at_key());
     if let Some(help) = &diagnostic.help {
         text.push_str(&format!("\nhelp: {help}"));
     }
-    let rule_index = Rule::ALL
+    let rule_index = listed
         .iter()
         .position(|rule| *rule == diagnostic.rule)
         .unwrap_or_default();

@@ -22,11 +22,14 @@ impl Loader {
             if !is_dir {
                 // Named on the command line: its own errors are reported.
                 if seen.insert(canonical(path)) {
-                    let kind = self
-                        .source(path)?
-                        .kind()
-                        .ok_or_else(|| LoadError::new(path.clone(), LoadErrorKind::Unrecognised))?;
-                    discovered.files.push((path.clone(), kind));
+                    match self.source(path).and_then(|source| {
+                        source.kind().ok_or_else(|| {
+                            LoadError::new(path.clone(), LoadErrorKind::Unrecognised)
+                        })
+                    }) {
+                        Ok(kind) => discovered.files.push((path.clone(), kind)),
+                        Err(error) => discovered.errors.push(error),
+                    }
                 }
                 continue;
             }
@@ -37,24 +40,21 @@ impl Loader {
                 if !seen.insert(canonical(&file)) {
                     continue;
                 }
+                // A file that does not parse is an error wherever it is
+                // found: skipping it would let a broken scenario drop out
+                // of `check` and `lint` while `run` on it fails. Only a
+                // file that parses can be recognised as something else.
                 match self.source(&file) {
+                    Ok(source) if source.is_saved_report() => discovered
+                        .skipped
+                        .push((file, "a report saved by `rehearse run --out`".to_string())),
                     Ok(source) => match source.kind() {
                         Some(kind) => discovered.files.push((file, kind)),
                         None => discovered
                             .skipped
                             .push((file, "not a flow, persona file or scenario".to_string())),
                     },
-                    Err(error) => match error.kind {
-                        // A file that is there but cannot be used as YAML
-                        // could be anything; one that looks like ours is an error.
-                        LoadErrorKind::Read(_) => {
-                            discovered.skipped.push((file, error.to_string()))
-                        }
-                        _ if looks_like_ours(&file) => return Err(error),
-                        _ => discovered
-                            .skipped
-                            .push((file, "not YAML that rehearse reads".to_string())),
-                    },
+                    Err(error) => discovered.errors.push(error),
                 }
             }
         }
@@ -76,20 +76,13 @@ impl Loader {
                         .filter(|(_, kind)| *kind == FileKind::Scenario),
                 );
                 scenarios.skipped.extend(found.skipped);
+                scenarios.errors.extend(found.errors);
             } else {
                 scenarios.files.push((path.clone(), FileKind::Scenario));
             }
         }
         Ok(scenarios)
     }
-}
-
-/// Whether a file's name says it is one of ours, so that its errors matter
-/// even when found in a directory.
-fn looks_like_ours(file: &Path) -> bool {
-    file.file_stem()
-        .and_then(|stem| stem.to_str())
-        .is_some_and(|stem| stem == "flow" || stem == "personas")
 }
 
 /// Reads a regular file of at most `limit` bytes as UTF-8. A FIFO, a device

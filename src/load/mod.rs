@@ -85,6 +85,10 @@ pub struct Discovered {
     /// Files found in directories and skipped, with why (a saved report, a
     /// CI file): worth a note, not an error.
     pub skipped: Vec<(PathBuf, String)>,
+    /// Files that cannot be used: they do not parse, cannot be read, or
+    /// (named on the command line) are not rehearse files. Each is an
+    /// error for every command, never a reason to skip the file.
+    pub errors: Vec<LoadError>,
 }
 
 /// Reads, parses and checks the user's files.

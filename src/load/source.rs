@@ -68,6 +68,22 @@ impl Source {
         .map(|(_, kind)| kind)
     }
 
+    /// Whether this is a report `rehearse run --out` saved: a top-level
+    /// `scenario:` name beside a `flow:` mapping (a scenario names its flow
+    /// file as text, so no runnable scenario matches) and the measured
+    /// `conversations:`, `outcomes:` and `rates:`.
+    pub(super) fn is_saved_report(&self) -> bool {
+        let root = &self.document.root;
+        root.get("scenario")
+            .is_some_and(|name| matches!(name.value, Value::Scalar { .. }))
+            && root
+                .get("flow")
+                .is_some_and(|flow| matches!(flow.value, Value::Mapping(_)))
+            && ["conversations", "outcomes", "rates"]
+                .iter()
+                .all(|key| root.get(key).is_some())
+    }
+
     /// Deserialises the whole file. A file whose top level is not a mapping
     /// is not one of ours: its text is not quoted (it may be anything, such
     /// as a file a scenario names by mistake).
