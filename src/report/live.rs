@@ -99,6 +99,14 @@ pub struct Webhooks {
     pub failed: u64,
     /// POSTs the bot did not answer in time.
     pub timeouts: u64,
+    /// Answers over the size cap (4 KiB), read no further: a bot fault,
+    /// also counted under `failed`. Absent when zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub oversized: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Live {
@@ -142,12 +150,20 @@ impl Live {
             ("customers", join(customers)),
             (
                 "webhooks",
-                join(vec![
-                    format!("{} delivered", thousands(w.delivered)),
-                    format!("{} retried", thousands(w.retries)),
-                    format!("{} failed", thousands(w.failed)),
-                    format!("{} timed out", thousands(w.timeouts)),
-                ]),
+                join(
+                    vec![
+                        format!("{} delivered", thousands(w.delivered)),
+                        format!("{} retried", thousands(w.retries)),
+                        format!("{} failed", thousands(w.failed)),
+                        format!("{} timed out", thousands(w.timeouts)),
+                    ]
+                    .into_iter()
+                    .chain(
+                        (w.oversized > 0)
+                            .then(|| format!("{} over the size cap", thousands(w.oversized))),
+                    )
+                    .collect(),
+                ),
             ),
             (
                 "bot calls",
