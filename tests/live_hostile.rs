@@ -1,5 +1,6 @@
 //! `rehearse live` against hostile bots: what the bot sends is read up to a
-//! cap and within a time, never buffered without a limit. The bots here speak just enough HTTP/1.1 by
+//! cap and within a time, never buffered without a limit, and a run where
+//! the bot took nothing fails. The bots here speak just enough HTTP/1.1 by
 //! hand to misbehave; loopback only, every run bounded in time and in what
 //! the bot streams (far past the caps, far below what would hurt a test
 //! machine that lacks them).
@@ -187,6 +188,18 @@ async fn endless_webhook_answers_are_counted_faults() {
     assert_eq!(webhooks["failed"].as_u64(), Some(oversized), "{webhooks}");
     assert_eq!(webhooks["delivered"], 0, "{webhooks}");
     assert!(stderr.contains("the bot failed"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_where_the_bot_took_no_webhook_fails() {
+    // The handshake passes, but no customer arrives: nothing was rehearsed.
+    let bot = hostile_bot(Endless::Webhooks);
+    let (code, stdout, stderr, _) =
+        tokio::task::block_in_place(|| rehearse_live("tests/live/tiny/nobody.yaml", &bot));
+    assert_eq!(code, 1, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["live"]["customers"]["started"], 0, "{report}");
+    assert!(stderr.contains("it took no webhook at all"), "{stderr}");
 }
 
 /// A text message to Ana, as JSON padded with `padding` spaces (still valid).

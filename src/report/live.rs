@@ -111,9 +111,10 @@ fn is_zero(n: &u64) -> bool {
 
 impl Live {
     /// Whether the bot failed: it refused or never took a webhook, so some
-    /// customer or status never reached it.
+    /// customer or status never reached it, or it took none at all (a run
+    /// that rehearsed nothing must not pass).
     pub fn bot_failed(&self) -> bool {
-        self.webhooks.failed > 0 || self.customers.lost > 0
+        self.webhooks.failed > 0 || self.customers.lost > 0 || self.webhooks.delivered == 0
     }
 
     /// The block as lines for people (text and markdown): a label and what
