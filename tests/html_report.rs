@@ -397,6 +397,7 @@ fn a_live_run_shows_what_became_of_its_customers_and_no_funnel() {
             retries: 12,
             failed: 30,
             timeouts: 4,
+            oversized: 0,
         },
     });
     let html = page(std::slice::from_ref(&report));

@@ -186,10 +186,16 @@ pub(super) fn live(args: &Args, environment: Environment) -> Result<ExitStatus, 
         note(&format!("rehearse live: {partial}\n"));
     }
     if live.bot_failed() {
-        note(&format!(
-            "rehearse live: the bot failed: {} webhooks were never taken (see `live.webhooks` in the report)\n",
-            live.webhooks.failed
-        ));
+        if live.webhooks.delivered == 0 && live.webhooks.failed == 0 {
+            note(
+                "rehearse live: the bot failed: it took no webhook at all (see `live.webhooks` in the report)\n",
+            );
+        } else {
+            note(&format!(
+                "rehearse live: the bot failed: {} webhooks were never taken (see `live.webhooks` in the report)\n",
+                live.webhooks.failed
+            ));
+        }
     }
     Ok(if live.partial || live.bot_failed() {
         ExitStatus::Failed

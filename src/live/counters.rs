@@ -31,6 +31,8 @@ pub struct LiveCounters {
     pub webhooks_failed: u64,
     /// Webhook POSTs the bot did not answer in time.
     pub bot_timeouts: u64,
+    /// Answers of the bot (the handshake, webhooks) over the size cap.
+    pub oversized_answers: u64,
 }
 
 /// The live counts, updated from many tasks.
@@ -44,6 +46,7 @@ pub(crate) struct Counters {
     webhook_retries: AtomicU64,
     webhooks_failed: AtomicU64,
     bot_timeouts: AtomicU64,
+    oversized_answers: AtomicU64,
 }
 
 fn bump(counter: &AtomicU64) {
@@ -80,6 +83,10 @@ impl Counters {
         bump(&self.bot_timeouts);
     }
 
+    pub(crate) fn oversized_answer(&self) {
+        bump(&self.oversized_answers);
+    }
+
     pub(crate) fn snapshot(&self) -> LiveCounters {
         let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         LiveCounters {
@@ -95,6 +102,7 @@ impl Counters {
             webhook_retries: load(&self.webhook_retries),
             webhooks_failed: load(&self.webhooks_failed),
             bot_timeouts: load(&self.bot_timeouts),
+            oversized_answers: load(&self.oversized_answers),
         }
     }
 }

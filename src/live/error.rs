@@ -70,6 +70,18 @@ pub enum WebhookError {
         /// What it should have answered.
         challenge: String,
     },
+    /// The bot answered the verification or a webhook with a body over
+    /// [`ANSWER_LIMIT`](super::webhook::ANSWER_LIMIT) bytes; rehearse stopped
+    /// reading it.
+    #[error(
+        "the bot answered {what} with more than {limit} bytes; answer the handshake with the challenge alone and a webhook with an empty (or short) body"
+    )]
+    Oversized {
+        /// "the webhook verification" or "a webhook".
+        what: &'static str,
+        /// The cap, in bytes.
+        limit: usize,
+    },
     /// The bot answered with a 4xx (or another status that is not retried).
     #[error("the bot refused the webhook with HTTP {status}")]
     Rejected {

@@ -288,6 +288,9 @@ pub async fn start(config: LiveConfig) -> Result<LiveHandle, LiveError> {
     let http = reqwest::Client::builder()
         // A proxy from the environment must never see loopback traffic.
         .no_proxy()
+        // A bot that stalls between two reads is cut off, as one that never
+        // answers is (each request's own timeout bounds the whole exchange).
+        .read_timeout(config.retry.timeout)
         .build()
         .map_err(LiveError::Client)?;
     let (events_in, events) = mpsc::unbounded_channel();

@@ -144,6 +144,7 @@ pub async fn rehearse(
             retries: counters.webhook_retries,
             failed: counters.webhooks_failed,
             timeouts: counters.bot_timeouts,
+            oversized: counters.oversized_answers,
         },
     };
     let mut report = Report::live(&scenario, seed, &outcome.tallies, live);

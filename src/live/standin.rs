@@ -10,12 +10,16 @@
 //! the 24-hour window → an answer. Each handler runs on its own task and
 //! never waits on a webhook, so a bot that replies while its webhook is still
 //! open is served at once.
+//!
+//! A call's body is read up to [`BODY_LIMIT`] bytes and within
+//! [`BODY_TIMEOUT`]: a longer or slower body is refused (code 100, counted as
+//! malformed) without being held in memory.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -30,6 +34,16 @@ use super::state::Shared;
 use super::validate::{self, Call, Outgoing, Refusal};
 use super::webhook::WebhookSender;
 use super::{Customer, limits};
+
+/// The largest call body the stand-in reads. The largest valid message (a
+/// 4,096-character text or an interactive list at WhatsApp's limits, with
+/// every character escaped) is far smaller. Set here rather than left to
+/// axum's default so the guide can state it.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// How long the stand-in waits for a call's whole body once its headers
+/// have arrived.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
 pub(crate) struct App {
@@ -49,7 +63,7 @@ async fn versioned(
     State(app): State<App>,
     Path((version, phone_number_id)): Path<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     if !is_version(&version) {
         return app.refuse(Refusal::new(
@@ -57,16 +71,22 @@ async fn versioned(
             format!("Unknown path components: /{version}/{phone_number_id}/messages"),
         ));
     }
-    app.messages(&phone_number_id, &headers, &body)
+    match app.read_body(body).await {
+        Ok(body) => app.messages(&phone_number_id, &headers, &body),
+        Err(refused) => refused,
+    }
 }
 
 async fn unversioned(
     State(app): State<App>,
     Path(phone_number_id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    app.messages(&phone_number_id, &headers, &body)
+    match app.read_body(body).await {
+        Ok(body) => app.messages(&phone_number_id, &headers, &body),
+        Err(refused) => refused,
+    }
 }
 
 async fn unknown_path(State(app): State<App>, uri: axum::http::Uri) -> Response {
@@ -113,6 +133,29 @@ enum Recipient {
 }
 
 impl App {
+    /// The call's body, read up to [`BODY_LIMIT`] within [`BODY_TIMEOUT`];
+    /// otherwise the refusal to answer (counted as malformed).
+    async fn read_body(&self, body: Body) -> Result<Bytes, Response> {
+        let details = match tokio::time::timeout(
+            BODY_TIMEOUT,
+            axum::body::to_bytes(body, BODY_LIMIT),
+        )
+        .await
+        {
+            Ok(Ok(bytes)) => return Ok(bytes),
+            Ok(Err(error)) => format!(
+                "The request body could not be read ({error}); the stand-in reads at most \
+                     {BODY_LIMIT} bytes"
+            ),
+            Err(_) => format!(
+                "The request body did not arrive within {}s",
+                BODY_TIMEOUT.as_secs()
+            ),
+        };
+        self.shared.counters.malformed();
+        Err(self.refuse(Refusal::new(ErrorCode::InvalidParameter, details)))
+    }
+
     fn refuse(&self, refusal: Refusal) -> Response {
         self.shared.counters.error(refusal.code);
         let status =

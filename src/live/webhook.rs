@@ -28,6 +28,11 @@ use super::json::to_ascii_json;
 use super::state::Shared;
 use super::{Customer, WebhookError};
 
+/// The most rehearse reads of a body the bot answers (the handshake's
+/// challenge, a webhook's answer). Both are a few bytes; a longer body is a
+/// bot fault, and reading stops there so an endless answer costs nothing.
+pub const ANSWER_LIMIT: usize = 4096;
+
 /// The header that carries the body's HMAC.
 pub const SIGNATURE_HEADER: &str = "x-hub-signature-256";
 
@@ -214,10 +219,19 @@ impl WebhookSender {
         if status != 200 {
             return Err(WebhookError::VerifyStatus { status });
         }
-        let body = response
-            .text()
-            .await
-            .map_err(|error| WebhookError::VerifyUnreachable(error_chain(&error)))?;
+        let body = match read_capped(response).await {
+            Ok(body) => String::from_utf8_lossy(&body).into_owned(),
+            Err(Capped::Over) => {
+                inner.shared.counters.oversized_answer();
+                return Err(WebhookError::Oversized {
+                    what: "the webhook verification",
+                    limit: ANSWER_LIMIT,
+                });
+            }
+            Err(Capped::Failed(error)) => {
+                return Err(WebhookError::VerifyUnreachable(error_chain(&error)));
+            }
+        };
         if body != challenge {
             return Err(WebhookError::VerifyBody {
                 body: body.chars().take(100).collect(),
@@ -421,8 +435,19 @@ impl WebhookSender {
                 .await;
             match result {
                 Ok(response) if response.status().is_success() => {
-                    // Read the (small) answer so the connection can be reused.
-                    let _ = response.bytes().await;
+                    // Read the (small) answer so the connection can be
+                    // reused, but never more than the cap: an endless answer
+                    // is a fault of its own, final (a retry would get the
+                    // same), not an allocation. A body cut by the timeout
+                    // or the connection still came with a 2xx: taken.
+                    if let Err(Capped::Over) = read_capped(response).await {
+                        counters.oversized_answer();
+                        counters.webhook_failed();
+                        return Err(WebhookError::Oversized {
+                            what: "a webhook",
+                            limit: ANSWER_LIMIT,
+                        });
+                    }
                     counters.webhook_delivered();
                     return Ok(Delivered {
                         message_id,
@@ -453,6 +478,33 @@ impl WebhookSender {
             last,
         })
     }
+}
+
+/// Why a capped read stopped.
+enum Capped {
+    /// The body was longer than [`ANSWER_LIMIT`].
+    Over,
+    /// The connection failed or the request's timeout ran out.
+    Failed(reqwest::Error),
+}
+
+/// Reads a response body chunk by chunk, stopping as soon as it passes
+/// [`ANSWER_LIMIT`]; the request's timeout bounds the time it takes.
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Capped> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > ANSWER_LIMIT as u64)
+    {
+        return Err(Capped::Over);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Capped::Failed)? {
+        if body.len() + chunk.len() > ANSWER_LIMIT {
+            return Err(Capped::Over);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// reqwest's error with its causes: "error sending request: connection refused".

@@ -99,13 +99,22 @@ pub struct Webhooks {
     pub failed: u64,
     /// POSTs the bot did not answer in time.
     pub timeouts: u64,
+    /// Answers over the size cap (4 KiB), read no further: a bot fault,
+    /// also counted under `failed`. Absent when zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub oversized: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Live {
     /// Whether the bot failed: it refused or never took a webhook, so some
-    /// customer or status never reached it.
+    /// customer or status never reached it, or it took none at all (a run
+    /// that rehearsed nothing must not pass).
     pub fn bot_failed(&self) -> bool {
-        self.webhooks.failed > 0 || self.customers.lost > 0
+        self.webhooks.failed > 0 || self.customers.lost > 0 || self.webhooks.delivered == 0
     }
 
     /// The block as lines for people (text and markdown): a label and what
@@ -142,12 +151,20 @@ impl Live {
             ("customers", join(customers)),
             (
                 "webhooks",
-                join(vec![
-                    format!("{} delivered", thousands(w.delivered)),
-                    format!("{} retried", thousands(w.retries)),
-                    format!("{} failed", thousands(w.failed)),
-                    format!("{} timed out", thousands(w.timeouts)),
-                ]),
+                join(
+                    vec![
+                        format!("{} delivered", thousands(w.delivered)),
+                        format!("{} retried", thousands(w.retries)),
+                        format!("{} failed", thousands(w.failed)),
+                        format!("{} timed out", thousands(w.timeouts)),
+                    ]
+                    .into_iter()
+                    .chain(
+                        (w.oversized > 0)
+                            .then(|| format!("{} over the size cap", thousands(w.oversized))),
+                    )
+                    .collect(),
+                ),
             ),
             (
                 "bot calls",
