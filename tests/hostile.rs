@@ -917,10 +917,12 @@ fn a_failed_run_leaves_an_earlier_report_untouched() {
         ran.both()
     );
     // An output that cannot be written (a name longer than the file system
-    // allows) is exit 1, and leaves no temporary file.
+    // allows) is refused before the run (exit 2), and leaves no temporary
+    // file.
     let too_long = format!("{}.txt", "r".repeat(300));
     let ran = bounded(&dir, &["run", "--out", &too_long, "scenario.yaml"]);
-    assert_eq!(ran.code, Some(1), "{}", ran.both());
+    assert_eq!(ran.code, Some(2), "{}", ran.both());
+    assert!(ran.stderr.contains("File name too long"), "{}", ran.both());
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|entry| entry.ok())

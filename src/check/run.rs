@@ -21,7 +21,7 @@ use super::snapshot::{
 use super::{CheckReport, Diff, Place, ScenarioCheck, SnapshotCheck, check_expectations};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, ExitStatus};
-use crate::file::write_atomically;
+use crate::file::Policy;
 use crate::load::{DEFAULT_MAX_FILE_SIZE, Loader};
 use crate::model::scenario::Scenario;
 use crate::report::Report;
@@ -340,10 +340,12 @@ impl Check {
                             source,
                         })?;
                     }
-                    write_atomically(&target, text.as_bytes()).map_err(|source| Error::Write {
-                        path: target.clone(),
-                        source,
-                    })?;
+                    crate::file::write(&target, text.as_bytes(), Policy::ProjectFile).map_err(
+                        |source| Error::Write {
+                            path: target.clone(),
+                            source,
+                        },
+                    )?;
                     written = Some(target);
                 }
                 Action::Remove(target) => match std::fs::remove_file(&target) {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::file::write_atomically;
+use crate::file::{Policy, classify};
 use crate::report::Format;
 
 /// The `--format` and `--out` flags of the commands that write a report
@@ -68,27 +68,21 @@ pub(crate) fn destinations(
 }
 
 /// Refuses, before any work, a `flag` (`--out`, `--junit`, `--html`) that
-/// names a directory or a file in
-/// a directory that does not exist: found only after a long run, the
-/// mistake would cost the run.
+/// names what cannot be written (see [`crate::file`]): a directory, a file
+/// in a directory that does not exist, a link to a directory, a dangling
+/// link or a loop. Found only after a long run, the mistake would cost the
+/// run.
 pub(crate) fn writable_place(flag: &str, path: &Path) -> Result<(), Error> {
-    let shown = || crate::source::printable(&path.display().to_string()).into_owned();
-    if path.is_dir() {
-        return Err(Error::Usage(format!(
-            "{flag} {} is a directory; name a file in it, like {}",
-            shown(),
-            crate::source::printable(&path.join("report.txt").display().to_string())
-        )));
+    match classify(path, Policy::Output) {
+        Ok(_) => Ok(()),
+        Err(refused) => Err(Error::Usage(refused.message(
+            &format!(
+                "{flag} {}",
+                crate::source::printable(&path.display().to_string())
+            ),
+            path,
+        ))),
     }
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-    if let Some(parent) = parent.filter(|parent| !parent.is_dir()) {
-        return Err(Error::Usage(format!(
-            "{flag} {}: the directory {} does not exist; create it first",
-            shown(),
-            crate::source::printable(&parent.display().to_string())
-        )));
-    }
-    Ok(())
 }
 
 /// The name users write for `format`.
@@ -116,12 +110,13 @@ impl Destination {
         }
     }
 
-    /// Writes `bytes`; a file is written whole or not at all.
+    /// Writes `bytes`: a file whole or not at all, a device, pipe or file
+    /// descriptor in place (see [`crate::file`]).
     pub fn write(&self, bytes: &[u8]) -> Result<(), Error> {
         match self {
             Destination::Stdout => write_stdout(bytes),
             Destination::File(path) => {
-                write_atomically(path, bytes).map_err(|source| Error::Write {
+                crate::file::write(path, bytes, Policy::Output).map_err(|source| Error::Write {
                     path: path.clone(),
                     source,
                 })
