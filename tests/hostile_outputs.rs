@@ -1,6 +1,7 @@
-//! Outputs a hostile or careless path cannot bend (issue 19, item 1):
-//! `--out`, `--junit` and `--html` replace only a regular file or a path
-//! where nothing is yet; a pipe or a file descriptor is written in place; a link to a regular file is
+//! Outputs a hostile or careless path cannot bend (issue 19, item 1 and the
+//! machine formats on standard output): `--out`, `--junit` and `--html`
+//! replace only a regular file or a path where nothing is yet; a pipe or a
+//! file descriptor is written in place; a link to a regular file is
 //! followed and stays a link; a link that leads to no file is refused
 //! before anything runs.
 //!
@@ -220,4 +221,53 @@ fn check_writes_junit_and_html_by_the_same_rule() {
     let page = std::fs::read_to_string(dir.join("pages/check.html")).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
     assert!(temporary_files(&dir).is_empty());
+}
+
+#[test]
+fn a_machine_format_on_standard_output_sends_the_summary_to_standard_error() {
+    let dir = check_project("outputs-check-stdout");
+    let ran = bounded(&dir, &["check", "--accept"], &[]);
+    assert_eq!(ran.code, Some(0), "{}", ran.both());
+    assert!(
+        ran.stdout.contains("check passed: 1 scenario"),
+        "{}",
+        ran.both()
+    );
+
+    let ran = bounded(&dir, &["check", "--junit", "-"], &[]);
+    assert_eq!(ran.code, Some(0), "{}", ran.both());
+    roxmltree::Document::parse(&ran.stdout)
+        .unwrap_or_else(|error| panic!("{error}: {}", ran.both()));
+    assert!(ran.stdout.starts_with("<?xml"), "{}", ran.both());
+    assert!(
+        ran.stderr.contains("check passed: 1 scenario"),
+        "{}",
+        ran.both()
+    );
+
+    let ran = bounded(&dir, &["check", "--html", "-"], &[]);
+    assert_eq!(ran.code, Some(0), "{}", ran.both());
+    assert!(ran.stdout.starts_with("<!DOCTYPE html>"), "{}", ran.both());
+    assert!(ran.stdout.trim_end().ends_with("</html>"), "{}", ran.both());
+    assert!(
+        !ran.stdout.contains("check passed: 1 scenario"),
+        "{}",
+        ran.both()
+    );
+    assert!(
+        ran.stderr.contains("check passed: 1 scenario"),
+        "{}",
+        ran.both()
+    );
+
+    // Two machine formats on one standard output would be neither.
+    let ran = bounded(&dir, &["check", "--junit", "-", "--html", "-"], &[]);
+    assert_eq!(ran.code, Some(2), "{}", ran.both());
+    assert!(
+        ran.stderr
+            .contains("--junit - and --html - would both go to standard output"),
+        "{}",
+        ran.both()
+    );
+    assert!(ran.stdout.is_empty(), "{}", ran.both());
 }

@@ -66,8 +66,16 @@ pub(super) fn check(
     };
     // A flag that cannot work is reported before an unwritable output.
     options.update_mode()?;
+    let to_stdout = |file: &Option<PathBuf>| {
+        file.as_deref().map(Destination::parse) == Some(Destination::Stdout)
+    };
+    if to_stdout(&args.junit) && to_stdout(&args.html) {
+        return Err(Error::Usage(
+            "--junit - and --html - would both go to standard output, mixed: send one of them to a file".into(),
+        ));
+    }
     for (flag, file) in [("--junit", &args.junit), ("--html", &args.html)] {
-        if let Some(file) = file {
+        if let Some(file) = file.as_deref().filter(|file| *file != Path::new("-")) {
             super::output::writable_place(flag, file)?;
         }
     }
@@ -90,7 +98,14 @@ pub(super) fn check(
     bar.finish_and_clear();
     let report = &outcome.report;
 
-    write_stdout(render_text(report, environment.stdout_color()).as_bytes())?;
+    // The results for people go to standard output, unless a machine
+    // format does: then to standard error, so that the XML or HTML on
+    // standard output is whole.
+    if to_stdout(&args.junit) || to_stdout(&args.html) {
+        note(&render_text(report, environment.stderr_color()));
+    } else {
+        write_stdout(render_text(report, environment.stdout_color()).as_bytes())?;
+    }
     if let Some(junit_file) = &args.junit {
         Destination::parse(junit_file).write(junit::render(report).as_bytes())?;
     }
