@@ -23,7 +23,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::source::printable;
 
@@ -114,14 +114,9 @@ impl Refused {
                 "{what} is a symbolic link (to {}); rehearse writes it only as a file of its own, never through a link: remove the link",
                 shown(target)
             ),
-            Refused::Kind(kind) => format!(
-                "{what} is {kind}; name a regular file{}",
-                if *kind == "a character device" || *kind == "a pipe (FIFO)" {
-                    ""
-                } else {
-                    ", a character device or a pipe"
-                }
-            ),
+            Refused::Kind(kind) => {
+                format!("{what} is {kind}, not a regular file: rehearse does not write there")
+            }
             Refused::Unreadable(error) => format!("{what} cannot be examined: {error}"),
         }
     }
@@ -204,13 +199,13 @@ fn kind_of(metadata: &fs::Metadata) -> &'static str {
     } else if kind.is_socket() {
         "a socket"
     } else {
-        "not a regular file"
+        "a special file"
     }
 }
 
 #[cfg(not(unix))]
 fn kind_of(_: &fs::Metadata) -> &'static str {
-    "not a regular file"
+    "a special file"
 }
 
 /// Whether `path`, or a link on the way from it, names a file descriptor
@@ -345,6 +340,32 @@ fn random_suffix() -> u64 {
     hasher.finish()
 }
 
+/// The first symbolic link on the way to the directory `dir`, with what it
+/// points to: every directory of a relative path (`a/b/snapshots`: `a`,
+/// `a/b` and `a/b/snapshots`), and the last one of an absolute path.
+/// Directories that do not exist yet are no link.
+pub(crate) fn linked_directory(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+    let mut prefixes = Vec::new();
+    let mut current = PathBuf::new();
+    for component in dir.components() {
+        current.push(component);
+        if matches!(component, Component::Normal(_)) && dir.is_relative() {
+            prefixes.push(current.clone());
+        }
+    }
+    if dir.is_absolute() {
+        prefixes.push(dir.to_path_buf());
+    }
+    prefixes.into_iter().find_map(|prefix| {
+        let metadata = fs::symlink_metadata(&prefix).ok()?;
+        if !metadata.file_type().is_symlink() {
+            return None;
+        }
+        let target = fs::read_link(&prefix).unwrap_or_default();
+        Some((prefix, target))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,6 +472,19 @@ mod tests {
             classify(Path::new("/dev/fd/1"), Policy::ProjectFile),
             Err(Refused::Link(_) | Refused::Kind(_))
         ));
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn finds_a_linked_directory_on_the_way() {
+        let dir = scratch("linked");
+        assert_eq!(linked_directory(&dir), None);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(".", dir.join("up")).unwrap();
+            let found = linked_directory(&dir.join("up")).unwrap();
+            assert_eq!(found, (dir.join("up"), PathBuf::from(".")));
+        }
         fs::remove_dir_all(dir).unwrap();
     }
 

@@ -119,6 +119,7 @@ fn snapshot_line(scenario: &ScenarioCheck) -> (Status, String) {
             "not compared: the scenario says `snapshot: false`".to_string(),
         ),
         SnapshotState::NotCompared(why) => (Status::Skip, why.clone()),
+        SnapshotState::NotWritten(why) => (Status::Fail, why.clone()),
     }
 }
 
@@ -150,6 +151,7 @@ fn scenario_part(scenario: &ScenarioCheck, report: Option<&Report>) -> Part {
         match scenario.snapshot.state {
             SnapshotState::Differs => problems.push("snapshot differs".to_string()),
             SnapshotState::Missing => problems.push("snapshot missing".to_string()),
+            SnapshotState::NotWritten(_) => problems.push("snapshot not written".to_string()),
             _ => {}
         }
         format!("failed: {}", problems.join(", "))
@@ -303,6 +305,7 @@ fn snapshot_section(scenario: &ScenarioCheck) -> Section {
         SnapshotState::OptedOut => "Not compared: the scenario says `snapshot: false`.".to_string(),
         SnapshotState::NotCompared(why) if why.is_empty() => String::new(),
         SnapshotState::NotCompared(why) => format!("{}.", capitalised(why)),
+        SnapshotState::NotWritten(why) => format!("{}.", capitalised(why)),
     };
     let mut section = Section::new("Snapshot").prose(&summary);
     if matches!(

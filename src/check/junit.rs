@@ -155,6 +155,14 @@ fn suite(scenario: &ScenarioCheck) -> (String, (usize, usize)) {
             skipped += 1;
             testcase(&name, &classname, Some(("skipped", "", why, "")))
         }
+        SnapshotState::NotWritten(why) => {
+            failures += 1;
+            testcase(
+                &name,
+                &classname,
+                Some(("failure", "snapshot", why, &diff_body())),
+            )
+        }
     };
     let _ = writeln!(cases, "    {case}");
     let suite = format!(

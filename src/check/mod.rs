@@ -195,6 +195,13 @@ impl CheckReport {
                     plural(missing, "snapshot", "snapshots")
                 ));
             }
+            let unwritten = snapshots(|s| matches!(s, SnapshotState::NotWritten(_)));
+            if unwritten > 0 {
+                parts.push(format!(
+                    "{} not written",
+                    plural(unwritten, "snapshot", "snapshots")
+                ));
+            }
         }
         let accepted = snapshots(|s| matches!(s, SnapshotState::Accepted { .. }));
         if accepted > 0 {

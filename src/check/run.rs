@@ -21,7 +21,7 @@ use super::snapshot::{
 use super::{CheckReport, Diff, Place, ScenarioCheck, SnapshotCheck, check_expectations};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, ExitStatus};
-use crate::file::Policy;
+use crate::file::{Policy, classify, linked_directory};
 use crate::load::{DEFAULT_MAX_FILE_SIZE, Loader};
 use crate::model::scenario::Scenario;
 use crate::report::Report;
@@ -182,6 +182,16 @@ pub fn load(options: &CheckOptions, skipped: &mut dyn FnMut(&Path, &str)) -> Res
         }
         scenarios.push((file, name, scenario));
     }
+    // Before anything runs: snapshots are read and written only inside the
+    // project, never through a link a pull request committed.
+    snapshots_inside(&options.snapshots_dir)?;
+    for (_, name, scenario) in &scenarios {
+        if scenario.snapshot() {
+            let path = snapshot_path(&options.snapshots_dir, name);
+            approved_exists(options, &path)?;
+            snapshot_file(&pending_path(&path))?;
+        }
+    }
     Ok(Check {
         options: options.clone(),
         mode,
@@ -297,20 +307,14 @@ impl Check {
                 scenario.replications()
             ))));
         }
-        let approved = match std::fs::read_to_string(&path) {
-            Ok(text) => Some(SnapshotFile::parse(&text).map_err(|reason| {
+        let approved = match read_snapshot(&self.options, &path)? {
+            Some(text) => Some(SnapshotFile::parse(&text).map_err(|reason| {
                 Error::Usage(format!(
                     "{} is not an approved report in insta's snapshot format: {reason}",
                     printable(&path.display().to_string())
                 ))
             })?),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(error) => {
-                return Err(Error::Usage(format!(
-                    "cannot read {}: {error}",
-                    printable(&path.display().to_string())
-                )));
-            }
+            None => None,
         };
         let contents = snapshot::contents(simulation.report());
         let source = file.display().to_string().replace('\\', "/");
@@ -330,35 +334,12 @@ impl Check {
                     simulation.interval(metric)
                 })
             });
-        let mut written = None;
-        for action in actions {
-            match action {
-                Action::Write(target, text) => {
-                    if let Some(dir) = target.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-                        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-                            path: dir.to_path_buf(),
-                            source,
-                        })?;
-                    }
-                    crate::file::write(&target, text.as_bytes(), Policy::ProjectFile).map_err(
-                        |source| Error::Write {
-                            path: target.clone(),
-                            source,
-                        },
-                    )?;
-                    written = Some(target);
-                }
-                Action::Remove(target) => match std::fs::remove_file(&target) {
-                    Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-                        return Err(Error::Write {
-                            path: target,
-                            source: error,
-                        });
-                    }
-                    _ => {}
-                },
-            }
-        }
+        // A write that fails is reported with this scenario, and the
+        // others are still written.
+        let (written, state) = match apply(&self.options.snapshots_dir, actions) {
+            Ok(written) => (written, state),
+            Err(error) => (None, SnapshotState::NotWritten(error.to_string())),
+        };
         Ok(SnapshotCheck {
             path,
             state,
@@ -367,6 +348,121 @@ impl Check {
             ci,
         })
     }
+}
+
+/// Refuses a snapshots directory reached through a symbolic link: what
+/// is written there would land outside the project.
+fn snapshots_inside(snapshots_dir: &Path) -> Result<(), Error> {
+    match linked_directory(snapshots_dir) {
+        Some((link, target)) => Err(Error::Usage(format!(
+            "{} is a symbolic link (to {}): snapshots are read and written only inside the project; replace the link with a directory",
+            printable(&link.display().to_string()),
+            printable(&target.display().to_string())
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a snapshot file (`.snap` or `.snap.new`) that is there but is
+/// not a regular file of its own: a link, a pipe, a device or a directory.
+fn snapshot_file(path: &Path) -> Result<(), Error> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(());
+    }
+    match classify(path, Policy::ProjectFile) {
+        Ok(_) => Ok(()),
+        Err(refused) => Err(Error::Usage(
+            refused.message(&printable(&path.display().to_string()), path),
+        )),
+    }
+}
+
+/// The approved snapshot at `path`, if there is one: checked again where
+/// it lies, and refused over the size limit.
+fn read_snapshot(options: &CheckOptions, path: &Path) -> Result<Option<String>, Error> {
+    if !approved_exists(options, path)? {
+        return Ok(None);
+    }
+    std::fs::read_to_string(path)
+        .map(Some)
+        .map_err(|error| cannot_read(path, error))
+}
+
+/// Whether there is an approved snapshot at `path`; an error when it is
+/// not a regular file of its own inside the project, or over the size
+/// limit.
+fn approved_exists(options: &CheckOptions, path: &Path) -> Result<bool, Error> {
+    snapshots_inside(&options.snapshots_dir)?;
+    snapshot_file(path)?;
+    let size = match std::fs::symlink_metadata(path) {
+        Ok(metadata) => metadata.len(),
+        // A name longer than the file system allows names no file: the
+        // write that follows reports it for this scenario alone.
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidFilename
+            ) =>
+        {
+            return Ok(false);
+        }
+        Err(error) => return Err(cannot_read(path, error)),
+    };
+    if size > options.max_file_size {
+        return Err(Error::Usage(format!(
+            "{} is {size} bytes, over the limit of {} (--max-file-size)",
+            printable(&path.display().to_string()),
+            options.max_file_size
+        )));
+    }
+    Ok(true)
+}
+
+fn cannot_read(path: &Path, error: std::io::Error) -> Error {
+    Error::Usage(format!(
+        "cannot read {}: {error}",
+        printable(&path.display().to_string())
+    ))
+}
+
+/// Makes the changes on disk, each snapshot file written whole and only as
+/// a regular file of its own inside `snapshots_dir`; the file written.
+fn apply(snapshots_dir: &Path, actions: Vec<Action>) -> Result<Option<PathBuf>, Error> {
+    let mut written = None;
+    for action in actions {
+        match action {
+            Action::Write(target, text) => {
+                snapshots_inside(snapshots_dir)?;
+                if let Some(dir) = target.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+                        path: dir.to_path_buf(),
+                        source,
+                    })?;
+                }
+                crate::file::write(&target, text.as_bytes(), Policy::ProjectFile).map_err(
+                    |source| Error::Write {
+                        path: target.clone(),
+                        source,
+                    },
+                )?;
+                written = Some(target);
+            }
+            Action::Remove(target) => {
+                // Only a file of its own is removed, never a link.
+                snapshot_file(&target)?;
+                match std::fs::remove_file(&target) {
+                    Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(Error::Write {
+                            path: target,
+                            source: error,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(written)
 }
 
 /// Whether the paths cover the whole scenarios directory, so that a

@@ -210,12 +210,18 @@ pub enum SnapshotState {
     /// Not compared, and why (the run's settings differ from the
     /// scenario's, so the report cannot be the approved one).
     NotCompared(String),
+    /// The snapshot file (`.snap.new`, or `.snap` on `--accept`) could not
+    /// be written, and why; the check goes on with the other scenarios.
+    NotWritten(String),
 }
 
 impl SnapshotState {
     /// Whether the gate passes on this snapshot.
     pub fn passes(&self) -> bool {
-        !matches!(self, SnapshotState::Differs | SnapshotState::Missing)
+        !matches!(
+            self,
+            SnapshotState::Differs | SnapshotState::Missing | SnapshotState::NotWritten(_)
+        )
     }
 }
 

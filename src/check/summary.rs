@@ -123,6 +123,7 @@ fn section(scenario: &ScenarioCheck) -> String {
         ),
         SnapshotState::OptedOut => (true, "`snapshot: false`".to_string(), "skipped".to_string()),
         SnapshotState::NotCompared(why) => (true, escape(why), "skipped".to_string()),
+        SnapshotState::NotWritten(why) => (false, escape(why), "**not written**".to_string()),
     };
     rows.push((
         passes,

@@ -113,6 +113,7 @@ fn snapshot_row(scenario: &ScenarioCheck) -> (String, &'static str, String, Stri
         }
         SnapshotState::OptedOut => ("skipped", "2", "`snapshot: false`".to_string()),
         SnapshotState::NotCompared(why) => ("skipped", "2", why.clone()),
+        SnapshotState::NotWritten(_) => ("FAIL", "1;31", format!("{path} not written")),
     };
     (word.to_string(), code, "snapshot".to_string(), detail)
 }
@@ -157,6 +158,17 @@ fn failures(scenario: &ScenarioCheck, paint: &Painter, out: &mut String) {
                 .map_or_else(|| "its text changed".to_string(), |diff| diff.summary())
         ),
         SnapshotState::Missing => format!("{name} has no approved report: {path} does not exist"),
+        SnapshotState::NotWritten(ref why) => {
+            write_headline(out, paint, ("error[snapshot]", "1;31"), &printable(why));
+            write_note(
+                out,
+                paint,
+                1,
+                "help: the report of this scenario was not saved; fix the cause and run `rehearse check` again",
+            );
+            out.push('\n');
+            return;
+        }
         _ => {
             if let (SnapshotState::Accepted { created: false }, Some(diff)) =
                 (&snapshot.state, &snapshot.diff)
