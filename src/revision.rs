@@ -6,6 +6,15 @@
 //! (git's own `REV:path` syntax, relative to the repository root), so that
 //! the files a scenario names resolve beside it (`main:scenarios/shop/flow.yaml`)
 //! and every message says which version of a file it is about.
+//!
+//! Which repository: the one the working directory is in (or the directory
+//! the caller names), never one found by searching upwards from the
+//! scenario. A pull request can commit a bare repository's files (`HEAD`,
+//! `config`, `objects/`, `refs/`) beside a scenario; git's discovery would
+//! take it for the repository and read the baseline from it. So git always
+//! runs with `safe.bareRepository=explicit` (a bare repository is used only
+//! when named), and a scenario whose own directory resolves to another
+//! repository than the chosen one (a planted one, a submodule) is refused.
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -26,14 +35,21 @@ pub(crate) struct Revision {
     root: PathBuf,
 }
 
+/// `git -C dir`, never using a bare repository that discovery found: see
+/// the module's documentation.
+fn git_command(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
+        .arg("-c")
+        .arg("safe.bareRepository=explicit")
+        .arg("-C")
+        .arg(dir);
+    command
+}
+
 /// Runs git in `dir`; an error only when git cannot be started.
 fn git(dir: &Path, args: &[&str]) -> Result<Output, Error> {
-    Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .map_err(|error| {
+    git_command(dir).args(args).output().map_err(|error| {
             Error::Usage(format!(
                 "--against reads files from git, and the `git` program could not be started ({error}); install git, or compare with --flow OTHER.yaml"
             ))
@@ -51,34 +67,61 @@ fn complaint(output: &Output) -> String {
 }
 
 impl Revision {
-    /// The revision `name` of the repository that holds `scenario` (a file
-    /// in the working tree).
-    pub fn resolve(scenario: &Path, name: &str) -> Result<Revision, Error> {
+    /// The revision `name` of the repository that the working directory
+    /// is in, or of the one at `repository` when given; `scenario` (a file
+    /// in the working tree) must belong to that same repository.
+    pub fn resolve(
+        scenario: &Path,
+        name: &str,
+        repository: Option<&Path>,
+    ) -> Result<Revision, Error> {
         if name.is_empty() || name.starts_with('-') || name.contains(':') {
             return Err(Error::Usage(format!(
                 "--against `{}`: name a commit, branch or tag, like `main`, `HEAD~1` or `v1.2`",
                 printable(name)
             )));
         }
+        let start = repository.unwrap_or(Path::new("."));
+        let shown_start = || match repository {
+            Some(dir) => printable(&dir.display().to_string()).into_owned(),
+            None => "the working directory".to_string(),
+        };
+        let root = top_level(start).map_err(|why| {
+            Error::Usage(if why.contains("not a git repository") {
+                format!(
+                    "{} is not in a git repository, so there is no `{}` to compare with: --against reads the scenario's files from the repository the working directory is in (run rehearse inside a clone, or name the clone with --repository DIR), or compare with --flow OTHER.yaml",
+                    shown_start(),
+                    printable(name)
+                )
+            } else {
+                format!(
+                    "git could not use the repository of {}: {why}",
+                    shown_start()
+                )
+            })
+        })?;
+        // The scenario's own directory must lead git to the same
+        // repository: one planted beside it, or a submodule, is another.
         let dir = match scenario.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let top = git(dir, &["rev-parse", "--show-toplevel"])?;
-        if !top.status.success() {
-            let why = complaint(&top);
-            let shown = printable(&scenario.display().to_string()).into_owned();
-            return Err(Error::Usage(if why.contains("not a git repository") {
-                format!(
-                    "{shown} is not in a git repository, so there is no `{}` to compare with: --against reads the scenario's files from git (run it inside a clone), or compare with --flow OTHER.yaml",
-                    printable(name)
-                )
-            } else {
-                format!("git could not find the repository of {shown}: {why}")
-            }));
+        let shown = printable(&scenario.display().to_string()).into_owned();
+        let own = top_level(dir).map_err(|why| {
+            Error::Usage(format!(
+                "{shown} is not in the git repository at {}: git, asked about its directory, says: {why}; --against reads only from the repository {} is in",
+                printable(&root.display().to_string()),
+                shown_start()
+            ))
+        })?;
+        if same_directory(&own, &root) != Some(true) {
+            return Err(Error::Usage(format!(
+                "{shown} belongs to the git repository at {}, not to the one at {} that {} is in: --against reads only from that one (a repository inside it, such as a submodule or one committed beside the scenario, is never used); run rehearse inside the scenario's repository, or name it with --repository DIR",
+                printable(&own.display().to_string()),
+                printable(&root.display().to_string()),
+                shown_start()
+            )));
         }
-        let root =
-            PathBuf::from(String::from_utf8_lossy(&top.stdout).trim_end_matches(['\n', '\r']));
         let commit = git(
             &root,
             &[
@@ -148,13 +191,7 @@ impl Revision {
             )
         })?;
         let object = format!("{}:{relative}", self.commit);
-        let run = |args: &[&str]| {
-            Command::new("git")
-                .arg("-C")
-                .arg(&self.root)
-                .args(args)
-                .output()
-        };
+        let run = |args: &[&str]| git_command(&self.root).args(args).output();
         let size = run(&["cat-file", "-s", &object])?;
         if !size.status.success() {
             return Err(io::Error::new(
@@ -194,6 +231,24 @@ impl Revision {
             )
         })
     }
+}
+
+/// The top directory of the working tree that `dir` is in, or git's
+/// complaint.
+fn top_level(dir: &Path) -> Result<PathBuf, String> {
+    let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(|error| error.to_string())?;
+    if !top.status.success() {
+        return Err(complaint(&top));
+    }
+    Ok(PathBuf::from(
+        String::from_utf8_lossy(&top.stdout).trim_end_matches(['\n', '\r']),
+    ))
+}
+
+/// Whether two paths name the same directory; `None` when either cannot
+/// be resolved.
+fn same_directory(a: &Path, b: &Path) -> Option<bool> {
+    Some(std::fs::canonicalize(a).ok()? == std::fs::canonicalize(b).ok()?)
 }
 
 /// `a/b/../c` as `a/c`, `./x` as `x`; `None` when it climbs above the top.

@@ -941,3 +941,130 @@ fn a_variant_nobody_reaches_under_b_is_not_judged() {
         }
     }
 }
+
+/// A pull request can commit a bare repository's files (`HEAD`, `config`,
+/// `objects/`, `refs/`) beside its scenario. Were git to discover that
+/// repository from the scenario's directory, it would supply version A, and
+/// a worse flow would compare with itself and pass the gate.
+#[test]
+fn against_never_reads_a_repository_planted_beside_the_scenario() {
+    let root = repository("compare-git-planted");
+    // The planted repository holds the worse flow as its `HEAD`, with a
+    // work tree that is the scenario's own directory.
+    let planted = common::write_files(
+        "compare-git-planted-source",
+        &[
+            ("flow.yaml", &gate_flow("0.3")),
+            ("personas.yaml", GATE_PERSONAS),
+            ("scenario.yaml", &gate_scenario(1, "personas.yaml")),
+        ],
+    );
+    git(&planted, &["init", "-q"]);
+    git(&planted, &["add", "."]);
+    git(&planted, &["commit", "-q", "-m", "the worse flow"]);
+    let bare = planted.join("bare.git");
+    let _ = std::fs::remove_dir_all(&bare);
+    git(&planted, &["clone", "-q", "--bare", ".", "bare.git"]);
+    let bot = root.join("bots/gate");
+    copy_tree(&bare, &bot);
+    git(&bot, &["config", "--file", "config", "core.bare", "false"]);
+    git(&bot, &["config", "--file", "config", "core.worktree", "."]);
+
+    let gate = [
+        "compare",
+        "bots/gate/scenario.yaml",
+        "--against",
+        "HEAD",
+        "--fail-if-worse",
+        "self_resolution",
+    ];
+    // From the repository's top, and from inside the planted one: the
+    // scenario's directory leads git elsewhere, so it is refused.
+    refused(&rehearse(&root, &gate), "bots/gate/scenario.yaml");
+    refused(
+        &rehearse(
+            &bot,
+            &[
+                "compare",
+                "scenario.yaml",
+                "--against",
+                "HEAD",
+                "--fail-if-worse",
+                "self_resolution",
+            ],
+        ),
+        "safe.bareRepository",
+    );
+    // Naming the real repository does not let the planted one in either.
+    let mut named = gate.to_vec();
+    named.extend(["--repository", "."]);
+    refused(&rehearse(&root, &named), "--against reads only from");
+
+    // Without the planted files, the same gate sees the committed flow
+    // and fails on the worse one.
+    for entry in [
+        "HEAD",
+        "branches",
+        "config",
+        "objects",
+        "refs",
+        "packed-refs",
+        "description",
+        "hooks",
+        "info",
+    ] {
+        let path = bot.join(entry);
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).unwrap();
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    let output = rehearse(&root, &gate);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+}
+
+#[test]
+fn against_reads_the_repository_the_user_names() {
+    let root = repository("compare-git-named");
+    let elsewhere = common::write_files("compare-git-named-elsewhere", &[]);
+    let scenario = root.join("bots/gate/scenario.yaml");
+    let scenario = scenario.to_str().unwrap();
+    let root_arg = root.to_str().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
+        .args(["compare", scenario, "--against", "HEAD"])
+        .args([
+            "--repository",
+            root_arg,
+            "--fail-if-worse",
+            "self_resolution",
+        ])
+        .current_dir(&elsewhere)
+        .env("GIT_CEILING_DIRECTORIES", elsewhere.parent().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    // Without it, the working directory's repository is the one, and
+    // here there is none.
+    let output = Command::new(env!("CARGO_BIN_EXE_rehearse"))
+        .args(["compare", scenario, "--against", "HEAD"])
+        .current_dir(&elsewhere)
+        .env("GIT_CEILING_DIRECTORIES", elsewhere.parent().unwrap())
+        .output()
+        .unwrap();
+    refused(&output, "the working directory is not in a git repository");
+}
+
+/// Copies the files under `from` into `to`, directories included.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -54,6 +54,10 @@ pub(super) struct Args {
     /// git at this commit, branch or tag; B is the working tree.
     #[arg(long, value_name = "REF")]
     against: Option<String>,
+    /// The git repository --against reads version A from (default: the
+    /// one the working directory is in); the scenario must belong to it.
+    #[arg(long, value_name = "DIR", requires = "against")]
+    repository: Option<PathBuf>,
     /// Use this seed for both versions instead of the scenario's.
     #[arg(long)]
     seed: Option<u64>,
@@ -90,6 +94,7 @@ pub(super) fn compare(args: &Args, environment: Environment) -> Result<ExitStatu
         replications: args.replications,
         fail_if_worse: args.fail_if_worse.clone(),
         max_file_size: args.max_file_size,
+        repository: args.repository.clone(),
         ..CompareOptions::new(args.scenario.clone(), b)
     };
     let versions = load_versions(&options)?;

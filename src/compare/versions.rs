@@ -60,6 +60,10 @@ pub struct CompareOptions {
     pub fail_if_worse: Vec<String>,
     /// Refuse files larger than this many bytes.
     pub max_file_size: u64,
+    /// The git repository [`VersionB::Against`] reads version A from;
+    /// `None`: the one the working directory is in. The scenario must be
+    /// in it.
+    pub repository: Option<PathBuf>,
 }
 
 impl CompareOptions {
@@ -73,6 +77,7 @@ impl CompareOptions {
             replications: None,
             fail_if_worse: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            repository: None,
         }
     }
 }
@@ -179,7 +184,7 @@ pub fn load_versions(options: &CompareOptions) -> Result<Versions, Error> {
             // The working tree first: a typo in the path is reported as
             // such, not as a file missing from git.
             let b = load(&plain(), scenario)?;
-            let revision = Revision::resolve(scenario, name)?;
+            let revision = Revision::resolve(scenario, name, options.repository.as_deref())?;
             let at = revision.path_of(scenario)?;
             let a = load(&revision.loader(options.max_file_size), &at)?;
             (a, b, (name.clone(), "working tree".to_string()))
