@@ -198,7 +198,7 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
             })
         })
         .collect();
-    serde_json::to_string_pretty(&items).expect("diagnostics always serialise") + "\n"
+    crate::json::to_string(&items)
 }
 
 #[cfg(test)]

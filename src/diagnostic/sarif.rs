@@ -57,7 +57,7 @@ pub fn render_sarif(diagnostics: &[Diagnostic], base: &Path) -> String {
             "results": results,
         }],
     });
-    serde_json::to_string_pretty(&log).expect("a SARIF log always serialises") + "\n"
+    crate::json::to_string(&log)
 }
 
 fn level(severity: Severity) -> &'static str {
