@@ -360,6 +360,42 @@ fn errors_on_stderr_carry_no_command() {
 }
 
 #[test]
+fn sarif_and_json_show_invisible_characters_escaped_in_messages() {
+    // Issue 19, minor item: a right-to-left override reached the messages
+    // people read in code scanning and editors as it was.
+    let flow = "flow: bidi\nstart: a\nnodes:\n  a:\n    say: x\n    next: \"exe\\u202Egnp.txt\"\n";
+    let file = "bidi\u{202e}flow.yaml";
+    let dir = common::write_files("hostile-logs-bidi", &[(file, flow)]);
+    for format in ["json", "sarif"] {
+        let ran = rehearse(&dir, &["lint", ".", "--format", format], &[]);
+        assert_eq!(ran.code, Some(1), "{format}: {}{}", ran.stdout, ran.stderr);
+        assert_log_safe(&format!("lint --format {format}"), &ran.stdout);
+        let document: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+        let (message, file_field) = if format == "json" {
+            let finding = &document[0];
+            (finding["message"].clone(), finding["file"].clone())
+        } else {
+            let result = &document["runs"][0]["results"][0];
+            (
+                result["message"]["text"].clone(),
+                result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].clone(),
+            )
+        };
+        let message = message.as_str().unwrap();
+        assert!(message.contains(r"exe\u{202e}gnp.txt"), "{message}");
+        assert!(!message.contains('\u{202e}'), "{message}");
+        // The file stays an identifier: the path as it is (JSON), or a URI
+        // reference (SARIF).
+        let file_field = file_field.as_str().unwrap();
+        if format == "json" {
+            assert_eq!(file_field, format!("./{file}"));
+        } else {
+            assert_eq!(file_field, "bidi%E2%80%AEflow.yaml");
+        }
+    }
+}
+
+#[test]
 fn names_with_line_breaks_are_quoted_in_snapshots() {
     let dir = files("snapshots", &[]);
     std::fs::create_dir(dir.join("snapshots")).unwrap();
