@@ -396,6 +396,30 @@ fn sarif_and_json_show_invisible_characters_escaped_in_messages() {
 }
 
 #[test]
+fn csat_scores_have_the_same_keys_in_yaml_and_json() {
+    let dir = files("scores", &[]);
+    let yaml = rehearse(&dir, &["run", SCENARIO_FILE, "--format", "yaml"], &[]);
+    let json = rehearse(&dir, &["run", SCENARIO_FILE, "--format", "json"], &[]);
+    assert_eq!((yaml.code, json.code), (Some(0), Some(0)));
+    let yaml: yaml_serde::Value = yaml_serde::from_str(&yaml.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let yaml_keys: Vec<yaml_serde::Value> = yaml["csat"]["scores"]
+        .as_mapping()
+        .expect("scores by key")
+        .keys()
+        .cloned()
+        .collect();
+    let json_keys: Vec<yaml_serde::Value> = json["csat"]["scores"]
+        .as_object()
+        .expect("scores by key")
+        .keys()
+        .map(|key| yaml_serde::Value::String(key.clone()))
+        .collect();
+    assert_eq!(yaml_keys, json_keys);
+    assert_eq!(json_keys.len(), 5);
+}
+
+#[test]
 fn names_with_line_breaks_are_quoted_in_snapshots() {
     let dir = files("snapshots", &[]);
     std::fs::create_dir(dir.join("snapshots")).unwrap();
