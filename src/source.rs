@@ -1,5 +1,12 @@
 //! Places in the files users write: key paths, lines and columns, and the
 //! one safe way to show a piece of a file in a message.
+//!
+//! Every name, message and path a user's files supply is hostile text once
+//! rehearse runs on a pull request: it reaches terminals, CI logs, pull
+//! request comments and files other tools read. [`hidden`] is the one rule
+//! of which characters of such text no output may write as themselves;
+//! [`printable`] applies it for people, and each machine format (JSON, YAML,
+//! HTML, XML) writes the same characters with its own escapes.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -81,24 +88,79 @@ pub fn cut(text: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
-/// `text` with control characters (ANSI escapes, bidirectional overrides,
-/// newlines) written as `\u{..}` escapes, so that a name from a file can
-/// neither recolour a terminal nor reorder what a reader sees.
+/// `text` with the characters [`hidden`] names written as `\u{..}` escapes:
+/// control characters (ANSI escapes, newlines), bidirectional overrides, and
+/// the `:` or `#` that would let the text be read as a GitHub Actions
+/// workflow command. So a name from a file can neither recolour a terminal,
+/// reorder what a reader sees, nor command the CI runner whose log shows it.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unprintable) {
+    if !hidden(text).any(|(_, _, hide)| hide) {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(
-        text.chars()
-            .map(|c| {
-                if is_unprintable(c) {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
+    let mut out = String::with_capacity(text.len() + 8);
+    for (_, c, hide) in hidden(text) {
+        if hide {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Each character of `text` with its byte offset and whether an output must
+/// not write it as itself (an output escapes it in its own way):
+///
+/// - control characters, bidirectional and other invisible formatting
+///   characters, line and paragraph separators, and the noncharacters U+FFFE
+///   and U+FFFF ([`is_invisible`]);
+/// - a `:` that is the text's first character after whitespace: GitHub's
+///   runner executes a log line that starts, after whitespace, with `::`
+///   (`::error file=…::`, `::add-mask::`, `::stop-commands::`). A line of
+///   output starts with user text only where a fragment of it starts, so a
+///   fragment that starts with `:` is enough to escape, however fragments
+///   are joined;
+/// - a `#` that could complete `##[`, which the runner honours anywhere in
+///   a line (`##[error]`): one preceded by `#` or by the fragment's start,
+///   and followed by `[` or by the fragment's end. Whatever the fragments
+///   around it, the second `#` of a `##[` is never written as itself.
+pub fn hidden(text: &str) -> impl Iterator<Item = (usize, char, bool)> + '_ {
+    let leading = text.find(|c: char| !c.is_whitespace());
+    let mut previous = None;
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (at, c) = chars.next()?;
+        let next = chars.peek().map(|&(_, next)| next);
+        let hide = is_invisible(c)
+            || (c == ':' && Some(at) == leading)
+            || (c == '#'
+                && matches!(previous, None | Some('#'))
+                && matches!(next, None | Some('[')));
+        previous = Some(c);
+        Some((at, c, hide))
+    })
+}
+
+/// Characters that change what is shown without being seen: control
+/// characters (ANSI escapes, newlines, tabs), the bidirectional marks,
+/// embeddings, overrides and isolates (which can show `gnp.exe` for
+/// `exe.png`), the byte-order mark, the line and paragraph separators, and
+/// the noncharacters U+FFFE and U+FFFF (which XML forbids).
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{61c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+                | '\u{fffe}'
+                | '\u{ffff}'
+        )
 }
 
 /// A line of a file as a message shows it: at most [`EXCERPT_WIDTH`]
@@ -152,11 +214,6 @@ pub fn excerpt(line: &str, column: usize) -> Excerpt {
     }
 }
 
-fn is_unprintable(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +256,24 @@ mod tests {
         assert_eq!(printable("plain"), "plain");
         assert_eq!(printable("red\x1b[31m"), "red\\u{1b}[31m");
         assert_eq!(printable("abc\u{202e}def"), "abc\\u{202e}def");
+    }
+
+    #[test]
+    fn no_fragment_can_make_a_workflow_command() {
+        // A leading `:`, after whitespace, whatever follows it.
+        assert_eq!(printable("::error::x"), r"\u{3a}:error::x");
+        assert_eq!(printable(" \u{a0}:x"), " \u{a0}\\u{3a}x");
+        assert_eq!(printable("a::b: c"), "a::b: c");
+        // The second `#` of `##[`, within the text or at either end.
+        assert_eq!(printable("x ##[error]y"), r"x #\u{23}[error]y");
+        assert_eq!(printable("x##"), r"x#\u{23}");
+        assert_eq!(printable("#[y"), r"\u{23}[y");
+        assert_eq!(printable("C# #1 ## a"), "C# #1 ## a");
+        // However two fragments are joined, neither comes through.
+        for (a, b) in [("x#", "#[y]"), ("x##", "[y]"), (" ", "::y"), (":", ":y")] {
+            let line = format!("{}{}", printable(a), printable(b));
+            assert!(!line.contains("##["), "{line}");
+            assert!(!line.trim_start().starts_with("::"), "{line}");
+        }
     }
 }

@@ -167,10 +167,10 @@ fn suite(scenario: &ScenarioCheck) -> (String, (usize, usize)) {
     let _ = writeln!(cases, "    {case}");
     let suite = format!(
         "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"{:.3}\" file=\"{}\">\n    <properties>\n      <property name=\"scenario\" value=\"{}\"/>\n      <property name=\"replications\" value=\"{}\"/>\n    </properties>\n{cases}  </testsuite>\n",
-        attribute(&scenario.name),
+        escape(&scenario.name),
         scenario.seconds,
-        attribute(&file),
-        attribute(&scenario.scenario),
+        escape(&file),
+        escape(&scenario.scenario),
         scenario.replications,
     );
     (suite, (tests, failures))
@@ -181,8 +181,8 @@ fn suite(scenario: &ScenarioCheck) -> (String, (usize, usize)) {
 fn testcase(name: &str, classname: &str, outcome: Option<(&str, &str, &str, &str)>) -> String {
     let open = format!(
         "<testcase name=\"{}\" classname=\"{}\"",
-        attribute(name),
-        attribute(classname)
+        escape(name),
+        escape(classname)
     );
     match outcome {
         None => format!("{open}/>"),
@@ -190,15 +190,15 @@ fn testcase(name: &str, classname: &str, outcome: Option<(&str, &str, &str, &str
             let kind = if kind.is_empty() {
                 String::new()
             } else {
-                format!(" type=\"{}\"", attribute(kind))
+                format!(" type=\"{}\"", escape(kind))
             };
             let inner = if body.is_empty() {
-                format!("<{element}{kind} message=\"{}\"/>", attribute(message))
+                format!("<{element}{kind} message=\"{}\"/>", escape(message))
             } else {
                 format!(
                     "<{element}{kind} message=\"{}\">{}</{element}>",
-                    attribute(message),
-                    text(body)
+                    escape(message),
+                    escape(body)
                 )
             };
             format!("{open}>{inner}</testcase>")
@@ -206,32 +206,26 @@ fn testcase(name: &str, classname: &str, outcome: Option<(&str, &str, &str, &str
     }
 }
 
-/// Text content: markup escaped, characters XML 1.0 forbids written as
-/// `\u{..}`.
-fn text(value: &str) -> String {
-    escape(value, false)
-}
-
-/// An attribute value: as text, with newlines and tabs kept as references.
-fn attribute(value: &str) -> String {
-    escape(value, true)
-}
-
-fn escape(value: &str, in_attribute: bool) -> String {
+/// Text content and attribute values alike: markup escaped; newlines, tabs
+/// and the `:` or `#` that [`crate::source::hidden`] names as character
+/// references, which a reader gets back as they were (so a report written
+/// to standard output, a CI log, has no line user text starts and no `##[`
+/// it makes); the other characters it names, invisible or forbidden in XML
+/// 1.0, written as `\u{..}`.
+fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
+    for (_, c, hide) in crate::source::hidden(value) {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\n' if in_attribute => out.push_str("&#10;"),
-            '\t' if in_attribute => out.push_str("&#9;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') => {
-                out.push_str(&c.escape_unicode().to_string())
-            }
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            ':' if hide => out.push_str("&#58;"),
+            '#' if hide => out.push_str("&#35;"),
+            c if hide => out.extend(c.escape_unicode()),
             c => out.push(c),
         }
     }
@@ -244,12 +238,11 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_forbidden_characters() {
-        assert_eq!(
-            attribute("a<b & \"c\"\n"),
-            "a&lt;b &amp; &quot;c&quot;&#10;"
-        );
-        assert_eq!(text("x\u{1b}[31m\ny"), "x\\u{1b}[31m\ny");
+        assert_eq!(escape("a<b & \"c\"\n"), "a&lt;b &amp; &quot;c&quot;&#10;");
+        assert_eq!(escape("x\u{1b}[31m\ny"), "x\\u{1b}[31m&#10;y");
         // Not characters in XML 1.0, so they must not reach the file.
-        assert_eq!(text("a\u{fffe}b\u{ffff}"), "a\\u{fffe}b\\u{ffff}");
+        assert_eq!(escape("a\u{fffe}b\u{ffff}"), "a\\u{fffe}b\\u{ffff}");
+        // Nor a workflow command for the CI log that shows the file.
+        assert_eq!(escape("::error::x ##[y]"), "&#58;:error::x #&#35;[y]");
     }
 }

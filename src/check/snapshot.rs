@@ -175,7 +175,7 @@ fn yaml_scalar(text: &str) -> String {
     if plain {
         text.to_string()
     } else {
-        serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
+        crate::json::string(text)
     }
 }
 

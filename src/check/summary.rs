@@ -11,6 +11,7 @@ use std::fmt::Write;
 use super::expectations::ExpectationVerdict;
 use super::snapshot::SnapshotState;
 use super::{CheckReport, ScenarioCheck};
+use crate::report::markdown::{code, escape};
 
 /// The most bytes a summary takes: a quarter of GitHub's limit, leaving
 /// room for other steps of the job.
@@ -161,32 +162,4 @@ fn section(scenario: &ScenarioCheck) -> String {
         out.push_str("\n</details>\n");
     }
     out
-}
-
-/// Names from the user's files must not break a table or inject markup.
-fn escape(text: &str) -> String {
-    let text = crate::source::printable(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '|' | '\\' | '`' | '*' | '_' | '<' | '>' | '[' | ']' | '#' | '&'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Text inside a code span: no backticks or pipes to close it or a cell.
-fn code(text: &str) -> String {
-    crate::source::printable(text)
-        .chars()
-        .map(|c| match c {
-            '`' => '\'',
-            '|' => '/',
-            c => c,
-        })
-        .collect()
 }

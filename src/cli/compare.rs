@@ -125,9 +125,7 @@ fn render(comparison: &Comparison, format: Format, style: Style) -> Result<Vec<u
         Format::Text => render_text(comparison, style, &mut bytes),
         Format::Markdown => render_markdown(comparison, &mut bytes),
         Format::Yaml => crate::yaml::write(&mut bytes, comparison),
-        Format::Json => serde_json::to_writer_pretty(&mut bytes, comparison)
-            .map_err(std::io::Error::other)
-            .map(|()| bytes.push(b'\n')),
+        Format::Json => crate::json::write(&mut bytes, comparison),
         Format::Html => {
             bytes = render_html(comparison).into_bytes();
             Ok(())

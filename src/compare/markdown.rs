@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use super::{Comparison, table};
 use crate::metric::Group;
-use crate::report::markdown::{draw, escape};
+use crate::report::markdown::{code, draw, escape};
 use crate::report::table::{percent, thousands};
 
 /// Funnel nodes listed; the rest are counted.
@@ -23,9 +23,8 @@ pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Resu
         for [word, name, values, change, interval] in &rows {
             writeln!(
                 out,
-                // Code spans take no escapes: only a backtick could break one.
                 "| {word} | `{}` | {} | {} | {} |",
-                name.replace('`', "'"),
+                code(name),
                 escape(values),
                 escape(change),
                 escape(interval)
@@ -36,7 +35,7 @@ pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Resu
     let version = |side: &super::Version| {
         format!(
             "`{}` (scenario {}, flow {}{})",
-            side.label.replace('`', "'"),
+            code(&side.label),
             escape(&side.scenario),
             escape(&side.flow.name),
             escape(&side.flow.version_suffix())

@@ -5,13 +5,17 @@
 //! GitHub shows at most [`PER_STEP`] error and [`PER_STEP`] warning
 //! annotations of a step and drops the rest silently, so errors come first
 //! and the findings past the limit are printed as plain log lines after a
-//! notice saying how many were left out.
+//! notice saying how many were left out. Those lines, and the messages of
+//! the annotations, are for people and [`printable`] like every such output:
+//! a file or node named `::error …` must not make a plain line a command.
+//! An annotation's file is the one exception: it is escaped only as the
+//! runner reads it back (`%3A` for a `:`), so GitHub still finds the file.
 
 use std::fmt::Write;
 use std::path::Path;
 
 use super::{Diagnostic, Severity};
-use crate::source::printable;
+use crate::source::{is_invisible, printable};
 
 /// GitHub shows this many annotations of each of `error` and `warning` per step.
 pub const PER_STEP: usize = 10;
@@ -111,26 +115,43 @@ pub(crate) fn relative(file: &Path, base: &Path) -> String {
     }
 }
 
-/// A command's message: `%`, CR and LF escaped as GitHub's runner expects.
+/// A command's message: shown as in every output for people, line by line
+/// ([`printable`]: a name's ANSI escapes, bidirectional overrides and `##[`
+/// are escaped, so the line commands nothing even if the runner did not
+/// take it for rehearse's annotation), then `%`, CR and LF escaped as
+/// GitHub's runner reads them back, so it stays on the command's line.
 fn data(text: &str) -> String {
-    printable_keeping_newlines(text)
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// A property value: also `:` and `,`, which separate properties.
-fn property(text: &str) -> String {
-    data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// Control characters from the user's files (ANSI escapes, `::` commands on a
-/// line of their own) must not act on the runner; newlines are escaped later.
-fn printable_keeping_newlines(text: &str) -> String {
-    text.split('\n')
+    let shown: Vec<String> = text
+        .split('\n')
         .map(|line| printable(line).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    escaped(&shown.join("\n"), false)
+}
+
+/// A property value (the file): the path as it is, for GitHub to find the
+/// file, with `%`, CR, LF, and `:` and `,` (which end the properties and
+/// separate them) escaped as the runner reads them back. Only characters
+/// that would act on a terminal ([`is_invisible`]) are shown as `\u{..}`.
+fn property(text: &str) -> String {
+    escaped(text, true)
+}
+
+/// GitHub's escapes of a command's data, and of a property also `:` and
+/// `,`; [`is_invisible`] characters other than CR and LF as `\u{..}`.
+fn escaped(text: &str, in_property: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if in_property => out.push_str("%3A"),
+            ',' if in_property => out.push_str("%2C"),
+            c if is_invisible(c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -142,6 +163,12 @@ mod tests {
         assert_eq!(data("50% done\nnext"), "50%25 done%0Anext");
         assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
         assert_eq!(data("\u{1b}[31m"), "\\u{1b}[31m");
+        // The file names the file: `:` escaped as the runner reads it back.
+        assert_eq!(property("::x ##[y].yaml"), "%3A%3Ax ##[y].yaml");
+        assert_eq!(
+            data("no `::x ##[y]`\n::z"),
+            r"no `::x #\u{23}[y]`%0A\u{3a}:z"
+        );
     }
 
     #[test]

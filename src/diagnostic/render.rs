@@ -181,6 +181,9 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// A JSON array, one object per diagnostic, for editors and CI annotations.
+/// `message` and `help`, which people read, show names escaped as every
+/// output for people does; `file` is the path as it is (an editor opens
+/// it), and `path` is the key path as every output shows it.
 pub fn render_json(diagnostics: &[Diagnostic]) -> String {
     let items: Vec<serde_json::Value> = diagnostics
         .iter()
@@ -189,16 +192,16 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
                 "severity": d.severity,
                 "code": d.rule.code(),
                 "rule": d.rule.name(),
-                "message": d.message,
+                "message": printable(&d.message),
                 "file": d.file.display().to_string(),
                 "line": d.location.map(|at| at.line),
                 "column": d.location.map(|at| at.column),
                 "path": d.path.to_string(),
-                "help": d.help,
+                "help": d.help.as_deref().map(printable),
             })
         })
         .collect();
-    serde_json::to_string_pretty(&items).expect("diagnostics always serialise") + "\n"
+    crate::json::to_string(&items)
 }
 
 #[cfg(test)]

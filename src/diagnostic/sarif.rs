@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 use super::github::relative;
 use super::{Diagnostic, Rule, Severity};
+use crate::source::printable;
 
 /// The published schema of the format written here.
 pub const SARIF_SCHEMA: &str =
@@ -57,7 +58,7 @@ pub fn render_sarif(diagnostics: &[Diagnostic], base: &Path) -> String {
             "results": results,
         }],
     });
-    serde_json::to_string_pretty(&log).expect("a SARIF log always serialises") + "\n"
+    crate::json::to_string(&log)
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -91,9 +92,13 @@ fn result(diagnostic: &Diagnostic, base: &Path, listed: &[Rule]) -> Value {
     if let Some(at) = diagnostic.location {
         physical["region"] = json!({"startLine": at.line, "startColumn": at.column});
     }
-    let mut text = format!("{}{}", diagnostic.message, diagnostic.at_key());
+    // People read the message (code scanning shows it on the pull
+    // request): names in it are shown escaped, as in every output for
+    // people. The file and key path stay identifiers (the key path is
+    // escaped the same way wherever it is shown).
+    let mut text = format!("{}{}", printable(&diagnostic.message), diagnostic.at_key());
     if let Some(help) = &diagnostic.help {
-        text.push_str(&format!("\nhelp: {help}"));
+        text.push_str(&format!("\nhelp: {}", printable(help)));
     }
     let rule_index = listed
         .iter()

@@ -6,9 +6,11 @@
 //! what a file says, or break an SVG file: control characters (an ANSI
 //! colour code), and the bidirectional overrides and isolates (U+202A–U+202E,
 //! U+2066–U+2069, U+200E, U+200F, U+061C) that can display `gnp.exe` for
-//! `exe.png`. Those are written as Rust escapes, `\u{1b}` or `\u{202e}`:
-//! plain ASCII that every font draws and that says exactly what the file
-//! holds.
+//! `exe.png` (the characters [`crate::source::hidden`] names). Those are
+//! written as Rust escapes, `\u{1b}` or `\u{202e}`: plain ASCII that every
+//! font draws and that says exactly what the file holds. Newlines and tabs,
+//! and the `:` or `#` that would make a workflow command of a line, are
+//! written as character references: the page shows them as they are.
 
 use std::fmt;
 
@@ -30,15 +32,21 @@ impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = self.0;
         let mut plain_from = 0;
-        for (at, c) in text.char_indices() {
+        for (at, c, hide) in crate::source::hidden(text) {
             let replacement: &str = match c {
                 '<' => "&lt;",
                 '>' => "&gt;",
                 '&' => "&amp;",
                 '"' => "&quot;",
                 '\'' => "&#39;",
-                '\t' | '\n' => continue,
-                c if is_hidden_control(c) => {
+                // Kept as what they are on the page, as references: a page
+                // written to standard output (a CI log) then has no line
+                // that user text starts, nor a `##[` it makes.
+                '\n' => "&#10;",
+                '\t' => "&#9;",
+                ':' if hide => "&#58;",
+                '#' if hide => "&#35;",
+                c if hide => {
                     f.write_str(&text[plain_from..at])?;
                     write!(f, "{}", c.escape_unicode())?;
                     plain_from = at + c.len_utf8();
@@ -54,28 +62,11 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
-/// Control characters, bidirectional formatting characters and the two
-/// noncharacters XML forbids: invisible in a browser, yet they change what is
-/// shown or break an SVG file.
-fn is_hidden_control(c: char) -> bool {
-    matches!(
-        c,
-        '\0'..='\u{1f}'
-            | '\u{7f}'..='\u{9f}'
-            | '\u{61c}'
-            | '\u{200e}'
-            | '\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{fffe}'
-            | '\u{ffff}'
-    )
-}
-
 /// How many characters `c` takes once escaped and shown: 1, or the length
-/// of its `\u{…}` escape for a hidden control character.
+/// of its `\u{…}` escape for a character [`crate::source::is_invisible`]
+/// names (a newline or tab is drawn as itself).
 pub(crate) fn shown_width(c: char) -> usize {
-    if is_hidden_control(c) {
+    if crate::source::is_invisible(c) && !matches!(c, '\n' | '\t') {
         c.escape_unicode().len()
     } else {
         1
@@ -103,8 +94,9 @@ mod tests {
 
     #[test]
     fn plain_text_is_unchanged() {
-        let text = "Hi Zoë! Café — 你好 👋\tline\nnext";
+        let text = "Hi Zoë! Café — 你好 👋 C# a: b";
         assert_eq!(escape(text), text);
+        assert_eq!(escape("a\tb\nc"), "a&#9;b&#10;c");
     }
 
     #[test]

@@ -231,8 +231,23 @@ pub struct Csat {
     pub satisfied: Option<f64>,
     /// The share of surveys shown that were answered.
     pub response_rate: f64,
-    /// How many answers gave each score.
+    /// How many answers gave each score. Written with the scores as
+    /// strings (`'1': 7` in YAML, `"1": 7` in JSON): JSON keys are strings,
+    /// so both formats give a reader the same keys.
+    #[serde(serialize_with = "scores_by_name")]
     pub scores: IndexMap<u8, u64>,
+}
+
+/// The scores of [`Csat::scores`] as string keys, in order.
+fn scores_by_name<S: serde::Serializer>(
+    scores: &IndexMap<u8, u64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(
+        scores
+            .iter()
+            .map(|(score, count)| (score.to_string(), count)),
+    )
 }
 
 /// One node of the funnel (see [`crate::metric::FunnelCount`]).

@@ -158,18 +158,58 @@ pub(crate) fn draw(table: &Table, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Names from the user's files must not break the table or inject markup.
+/// Text from the user's files, made safe for markdown (reports, comparisons,
+/// the step summary of `check`): [`printable`] first, then every character
+/// markdown gives a meaning (a table cell's `|`, emphasis, links, headings,
+/// HTML, entities) backslash-escaped, and each `@` followed by an empty HTML
+/// comment: GitHub turns `@org/team` into a mention that notifies people,
+/// and a backslash does not stop it.
+///
+/// [`printable`]: crate::source::printable
 pub(crate) fn escape(text: &str) -> String {
     let text = crate::source::printable(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(
             c,
-            '|' | '\\' | '`' | '*' | '_' | '<' | '>' | '[' | ']' | '#'
+            '|' | '\\' | '`' | '*' | '_' | '<' | '>' | '[' | ']' | '#' | '&'
         ) {
             out.push('\\');
         }
         out.push(c);
+        if c == '@' {
+            out.push_str("<!-- -->");
+        }
     }
     out
+}
+
+/// Text from the user's files inside a code span (`` `…` ``), where
+/// markdown takes no escapes and mentions are not made: [`printable`], with
+/// no backtick to close the span early nor `|` to end a table cell.
+///
+/// [`printable`]: crate::source::printable
+pub(crate) fn code(text: &str) -> String {
+    crate::source::printable(text)
+        .chars()
+        .map(|c| match c {
+            '`' => '\'',
+            '|' => '/',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_cannot_mention_mark_up_or_command() {
+        assert_eq!(escape("@org/team"), "@<!-- -->org/team");
+        assert_eq!(escape("a|b *c* <i>"), "a\\|b \\*c\\* \\<i\\>");
+        assert_eq!(escape("::error::x"), r"\\u{3a}:error::x");
+        assert!(!escape("##[error]").contains("##["));
+        assert_eq!(code("a`b|c\u{1b}"), "a'b/c\\u{1b}");
+    }
 }

@@ -39,10 +39,8 @@ pub(super) struct Json;
 impl Renderer for Json {
     fn render(&self, reports: &[Report], out: &mut dyn Write) -> io::Result<()> {
         match reports {
-            [one] => serde_json::to_writer_pretty(&mut *out, one),
-            many => serde_json::to_writer_pretty(&mut *out, many),
+            [one] => crate::json::write(out, one),
+            many => crate::json::write(out, many),
         }
-        .map_err(io::Error::other)?;
-        out.write_all(b"\n")
     }
 }

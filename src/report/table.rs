@@ -62,6 +62,30 @@ impl Table {
         }
     }
 
+    /// The same table with every header and cell [`printable`], as a
+    /// terminal or a log shows it (and its widths measured on that).
+    ///
+    /// [`printable`]: crate::source::printable
+    pub fn printable(&self) -> Table {
+        let shown = |text: &str| crate::source::printable(text).into_owned();
+        Table {
+            headers: self.headers.iter().map(|header| shown(header)).collect(),
+            align: self.align.clone(),
+            rows: self
+                .rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|cell| Cell {
+                            text: shown(&cell.text),
+                            muted: cell.muted,
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
     /// Each column's width in characters: its widest cell or header.
     pub fn widths(&self) -> Vec<usize> {
         (0..self.headers.len())

@@ -154,8 +154,10 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
 }
 
 /// A table under a blank line: the header in bold, rows indented by two,
-/// columns two spaces apart. Names from the user's files are made printable.
+/// columns two spaces apart. Names from the user's files (in cells, and in
+/// headers: a goal's column) are made printable.
 pub(crate) fn draw(table: &Table, paint: &Painter, out: &mut dyn Write) -> io::Result<()> {
+    let table = &table.printable();
     let widths = table.widths();
     let pad = |text: &str, column: usize, first_extra: usize| {
         let width = widths[column] + first_extra;
@@ -176,7 +178,7 @@ pub(crate) fn draw(table: &Table, paint: &Painter, out: &mut dyn Write) -> io::R
             .iter()
             .enumerate()
             .map(|(column, cell)| {
-                let text = pad(&printable(&cell.text), column, 0);
+                let text = pad(&cell.text, column, 0);
                 if cell.muted { paint.dim(&text) } else { text }
             })
             .collect();
