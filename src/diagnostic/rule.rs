@@ -54,7 +54,7 @@ rules! {
     MissingFallback => "F07", "missing-fallback", Warning, "typed text the bot does not understand has nowhere to go";
     UnstaffedQueue => "F08", "unstaffed-queue", Error, "a handoff to a queue that the scenario does not staff";
     DuplicateOption => "F09", "duplicate-option", Error, "the same button or row title twice on one node";
-    UnknownIntent => "F10", "unknown-intent", Error, "`intent NAME` names no intent, or an intent can never match";
+    UnknownIntent => "F10", "unknown-intent", Error, "`intent NAME` names no intent, an intent can never match, or a keyword is longer than 500 characters";
     InvalidNode => "F11", "invalid-node", Error, "a node mixes kinds, misses `say`, or has a key its kind does not take";
     SplitShares => "F12", "split-shares", Error, "an A/B split has fewer than two variants, shares that are not fractions adding up to 1, or a variant name used twice";
     InvalidFollowUp => "F13", "invalid-follow-up", Error, "a follow-up names no template, has neither `say` nor `template`, or waits 0 or more than 30 days";

@@ -14,6 +14,7 @@ use super::{
     NodeKind, Question, Resolution, Row, Section, Survey, Template, Text, Title, normalize,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
+use crate::limits::MAX_KEYWORD_LENGTH;
 use crate::model::{Distribution, Millis};
 use crate::source::KeyPath;
 use crate::text::{Suggestions, did_you_mean, list};
@@ -186,6 +187,25 @@ impl Checker<'_> {
                         "intent `{name}` has neither keywords nor a regex, so it can never match"
                     ),
                 );
+            }
+            let long = intent
+                .keywords
+                .iter()
+                .enumerate()
+                .find_map(|(index, keyword)| {
+                    let length = keyword.chars().count();
+                    (length > MAX_KEYWORD_LENGTH).then_some((index, length))
+                });
+            if let Some((index, length)) = long {
+                self.report(
+                    Rule::UnknownIntent,
+                    KeyPath::root().key("intents").key(name),
+                    format!(
+                        "keyword {} of intent `{name}` has {length} characters; a keyword has at most {MAX_KEYWORD_LENGTH}",
+                        index + 1
+                    ),
+                )
+                .help = Some("a keyword is a word or a short phrase customers type, like `track my order`".into());
             }
             intents.push(Intent {
                 name: name.clone(),
