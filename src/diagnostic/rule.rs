@@ -82,10 +82,10 @@ rules! {
     MixSum => "S02", "mix-sum", Error, "the mix shares do not add up to 1";
     ZeroAgents => "S03", "zero-agents", Warning, "a queue that the flow hands off to has no agents: everyone handed off gives up";
     ShareRange => "S04", "share-range", Error, "a mix share is not a probability between 0 and 1";
-    InvalidScenario => "S05", "invalid-scenario", Error, "a scenario setting is out of range (conversations, replications, turns, arrivals)";
+    InvalidScenario => "S05", "invalid-scenario", Error, "a scenario setting is out of range (conversations, replications, turns, arrivals, agents), or a run would pass a cap on its work or memory";
     InvalidExpectation => "S06", "invalid-expectation", Error, "an expectation names no report metric, or its condition cannot be read";
     ClosedQueue => "S07", "closed-queue", Warning, "a queue has hours without agents, and a handoff to it has no `closed:` route: customers wait until it opens";
-    InvalidCampaign => "S08", "invalid-campaign", Error, "a campaign names no template, targets nobody, sends outside the scenario's time, or a template category has no price";
+    InvalidCampaign => "S08", "invalid-campaign", Error, "a campaign names no template, targets nobody, sends outside the scenario's time, or a template category has no price; or the campaigns send or get answered more than a replication may simulate";
     @unlisted
     // A file found or named that does not parse, cannot be read or is not
     // a rehearse file: a finding like the others, so that `lint` reports

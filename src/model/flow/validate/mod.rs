@@ -10,8 +10,9 @@ use std::collections::HashMap;
 
 use super::spec::{Extra, FlowSpec, Kind, NodeSpec};
 use super::{
-    Call, ChoiceStyle, End, Flow, Goal, GoalId, Handoff, Intent, IntentRoutes, List, Node, NodeId,
-    NodeKind, Question, Resolution, Row, Section, Survey, Template, Text, Title, normalize,
+    Call, ChoiceStyle, End, Flow, Goal, GoalId, Handoff, Intent, IntentRoutes, List,
+    MAX_BOT_STEPS_PER_TURN, Node, NodeId, NodeKind, Question, Resolution, Row, Section, Survey,
+    Template, Text, Title, normalize,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
 use crate::limits::MAX_KEYWORD_LENGTH;
@@ -134,7 +135,7 @@ fn settle_skipped_surveys(nodes: &mut [Node]) {
             };
             let mut next = survey.next;
             // As the bot does, a chain of more steps is a loop.
-            for _ in 0..100 {
+            for _ in 0..MAX_BOT_STEPS_PER_TURN {
                 let node = next?;
                 next = match &nodes[node].kind {
                     NodeKind::End(end) => return Some(end.resolution),
