@@ -50,6 +50,11 @@ pub const MAX_WAITING: usize = 100_000;
 /// keeps a few bytes per agent, and a change of shift visits each.
 pub const MAX_AGENTS: u32 = 100_000;
 
+/// The most sample conversations `run --transcripts` shows: a thousand,
+/// far more than anyone reads, and each is kept whole until the report is
+/// written.
+pub const MAX_TRANSCRIPTS: usize = 1_000;
+
 /// The longest intent keyword, in characters: as long as the longest
 /// phrase a persona or a scenario's `live:` block may look for, and for
 /// the same reason: a keyword is a phrase in what customers type, and

@@ -182,6 +182,8 @@ pub fn load(options: &CheckOptions, skipped: &mut dyn FnMut(&Path, &str)) -> Res
         }
         scenarios.push((file, name, scenario));
     }
+    let all: Vec<&Scenario> = scenarios.iter().map(|(_, _, scenario)| scenario).collect();
+    crate::batch::within_limits(&all, &run_options)?;
     Ok(Check {
         options: options.clone(),
         mode,

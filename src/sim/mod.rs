@@ -18,7 +18,7 @@ mod transcript;
 pub(crate) use replication::{replicate, replicate_with_outcomes};
 pub(crate) use transcript::transcripts;
 
-use crate::limits::MEMORY_BUDGET;
+use crate::limits::{MAX_TRANSCRIPTS, MEMORY_BUDGET};
 use crate::measure::Measure;
 use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
 use crate::stats::Intervals;
@@ -69,11 +69,18 @@ impl RunOptions {
     }
 
     /// Also record `count` sample conversations that `filter` admits, as
-    /// the customer saw them (the first ones, in replication order).
+    /// the customer saw them (the first ones, in replication order); at
+    /// most 1,000 (`count` is cut there: each is kept whole until the
+    /// report is written).
     pub fn transcripts(mut self, count: usize, filter: Filter) -> RunOptions {
-        self.transcripts = count;
+        self.transcripts = count.min(MAX_TRANSCRIPTS);
         self.filter = filter;
         self
+    }
+
+    /// The replications asked for instead of the scenarios' own, if any.
+    pub(crate) fn replications_given(&self) -> Option<u32> {
+        self.replications
     }
 
     /// The seed a run of `scenario` uses.
@@ -197,5 +204,11 @@ mod tests {
         // One replication that alone passes the budget is refused when the
         // scenario loads; it would still get one thread.
         assert_eq!(options.threads_for(100, 2.0 * MEMORY_BUDGET as f64), 1);
+    }
+
+    #[test]
+    fn transcripts_are_capped() {
+        let options = RunOptions::new().transcripts(usize::MAX, Filter::Any);
+        assert_eq!(options.transcripts, crate::limits::MAX_TRANSCRIPTS);
     }
 }

@@ -18,7 +18,7 @@ use crate::limits::{
     MAX_CAMPAIGN_MESSAGES, MAX_CONVERSATIONS_PER_REPLICATION, MAX_WAITING, MAX_WORK, MEMORY_BUDGET,
 };
 use crate::model::flow::NodeKind;
-use crate::model::persona::Persona;
+use crate::model::persona::{MAX_TEMPLATE_CHARS, Persona};
 use crate::source::KeyPath;
 use crate::text::count;
 
@@ -47,6 +47,10 @@ pub(crate) mod bytes {
     /// What a comparison keeps per conversation of each version (its
     /// watcher, its outcome).
     pub const WATCHED: f64 = 64.0;
+    /// A transcript's line besides its text: its fields, the options
+    /// offered with it (up to ten list rows) and the phrase of how the bot
+    /// understood it.
+    pub const LINE: f64 = 400.0;
 }
 
 /// Engine steps, the unit of [`MAX_WORK`]: a step is about what the bot
@@ -85,6 +89,10 @@ pub(crate) struct Cost {
     pub steps_per_conversation: f64,
     /// What one replication keeps, by part.
     pub memory: Memory,
+    /// What one transcript may keep: every turn `max_turns` allows, the
+    /// bot's longest walk of its longest messages each turn, and the
+    /// longest message a customer can type.
+    pub transcript: f64,
     /// Engine steps per replication.
     pub work: f64,
 }
@@ -166,6 +174,10 @@ impl Cost {
             agents,
             tallies,
         };
+        let transcript = f64::from(scenario.max_turns)
+            * (f64::from(flow.longest_turn()) * (longest_text(flow) + bytes::LINE)
+                + MAX_TEMPLATE_CHARS as f64
+                + bytes::LINE);
         let work = conversations * steps_per_conversation
             + (members + campaign_messages) * steps::MEMBER
             + tallies * steps::TALLY_BYTE;
@@ -176,6 +188,7 @@ impl Cost {
             campaign_messages,
             steps_per_conversation,
             memory,
+            transcript,
             work,
         }
     }
@@ -367,6 +380,30 @@ impl Cost {
     pub fn replications_within(&self, work: f64) -> u64 {
         (work / self.work.max(1.0)).floor() as u64
     }
+}
+
+/// The longest message the flow sends, in bytes.
+fn longest_text(flow: &crate::model::flow::Flow) -> f64 {
+    let nodes = flow.nodes.iter().filter_map(|node| match &node.kind {
+        NodeKind::Message { text, .. } => Some(text),
+        NodeKind::Choice(choice) => Some(&choice.text),
+        NodeKind::Question(question) => Some(&question.text),
+        NodeKind::Survey(survey) => Some(&survey.question),
+        NodeKind::Handoff(handoff) => handoff.text.as_ref(),
+        NodeKind::End(end) => end.text.as_ref(),
+        NodeKind::Call(_) | NodeKind::Split(_) => None,
+    });
+    let follow_ups = flow
+        .nodes
+        .iter()
+        .filter_map(|node| node.follow_up.as_ref()?.text.as_ref());
+    let templates = flow.templates.iter().map(|template| &template.body);
+    nodes
+        .chain(follow_ups)
+        .chain(templates)
+        .map(|text| text.text.len())
+        .max()
+        .unwrap_or(0) as f64
 }
 
 /// How many more customers arrive than the rate says, at most, because the
@@ -631,6 +668,11 @@ mod tests {
             // `cargo bench` runs each to ten million conversations.
             let bench = cost.work / cost.conversations() * 1e7;
             assert!(bench * 4.0 < MAX_WORK, "{file}: {bench:e}");
+            // A thousand transcripts, kept and rendered.
+            assert!(
+                1000.0 * cost.transcript * 3.0 < MEMORY_BUDGET as f64 / 2.0,
+                "{file}"
+            );
         }
     }
 }
