@@ -24,14 +24,16 @@ pub const MEMORY_BUDGET: u64 = 3 << 29;
 pub const MAX_CONVERSATIONS_PER_REPLICATION: f64 = 1e7;
 
 /// The most engine steps a run may be expected to take, over all its
-/// replications (and, for `run` on several scenarios, all of them): 5 ×
-/// 10^10. A step is the engine's unit of work, about what the bot does at
+/// replications (and, for `run` on several scenarios, all of them): 2 ×
+/// 10^11. A step is the engine's unit of work, about what the bot does at
 /// one node (8 ns on the 2-core development machine, release build), so
-/// the cap is about 7 CPU-minutes there; the estimate counts every customer
-/// turn the scenario allows (`max_turns`), so real runs take far less. The
-/// benchmark's 10,000,000 conversations of a bundled scenario are about 6 ×
-/// 10^9 steps.
-pub const MAX_WORK: f64 = 5e10;
+/// the cap is about 26 CPU-minutes there, for the worst flows measured (a
+/// thousand turns of one node or of 99, or of 4 KB typed against 120
+/// keyword matchers). The estimate counts every turn `max_turns` allows,
+/// at the worst cost of the text typed, so real runs take far less: the
+/// benchmark's 10,000,000 conversations of a bundled scenario (20 to 30
+/// CPU-seconds) are estimated at 2.5 to 5.2 × 10^10 steps.
+pub const MAX_WORK: f64 = 2e11;
 
 /// The most template messages one replication's campaigns may send: the
 /// audience's size times the number of campaigns, at most ten million (the

@@ -288,7 +288,7 @@ fn more_replications_than_the_work_cap_allows_are_refused_at_the_knob() {
             "error[S05]",
             "scenario.yaml:5:1 (at `replications`)",
             "1048576 replications may take",
-            "a run may take at most 50,000,000,000",
+            "a run may take at most 200,000,000,000",
             "run at most",
         ],
     );
@@ -305,7 +305,7 @@ fn more_replications_than_the_work_cap_allows_are_refused_at_the_knob() {
         refused(
             &ran,
             &[
-                "a run takes at most 50,000,000,000",
+                "a run takes at most 200,000,000,000",
                 "--replications 1048576: give at most",
             ],
         );

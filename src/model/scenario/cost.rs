@@ -60,6 +60,10 @@ pub(crate) mod bytes {
 mod steps {
     /// A customer's turn besides the bot's nodes: deciding, drawing times.
     pub const TURN: f64 = 14.0;
+    /// Scanning one byte of typed text for an intent, once per keyword
+    /// matcher or regex (at worst, text that starts a keyword every few
+    /// bytes: 3 ns a byte and matcher).
+    pub const TYPED_BYTE: f64 = 0.4;
     /// A campaign's message to one member, or drawing one member.
     pub const MEMBER: f64 = 25.0;
     /// Folding one byte of a replication's tallies into the run's.
@@ -129,8 +133,10 @@ impl Cost {
         let campaign_messages = members * scenario.outreach.campaigns.len() as f64;
         let visits = visits(scenario);
         let conversations = (walk_ins + answers) * visits.0;
-        let steps_per_conversation =
-            f64::from(scenario.max_turns) * (steps::TURN + f64::from(flow.longest_turn()));
+        let steps_per_turn = steps::TURN
+            + f64::from(flow.longest_turn())
+            + typed(scenario) * scans(flow) * steps::TYPED_BYTE;
+        let steps_per_conversation = f64::from(scenario.max_turns) * steps_per_turn;
 
         let hands_off = flow
             .nodes
@@ -406,6 +412,52 @@ fn longest_text(flow: &crate::model::flow::Flow) -> f64 {
         .unwrap_or(0) as f64
 }
 
+/// The longest text a customer types, in bytes: a goal's `says`, or the
+/// longest expansion of an answer (a character may take four bytes).
+fn typed(scenario: &Scenario) -> f64 {
+    let goals = scenario
+        .personas
+        .items()
+        .iter()
+        .flat_map(|persona| persona.goals.items());
+    goals
+        .flat_map(|goal| {
+            let says = goal.says.as_ref().map(|said| said.text.len());
+            let answers = goal
+                .answers
+                .iter()
+                .map(|(_, template)| 4 * template.expanded_chars());
+            says.into_iter().chain(answers)
+        })
+        .max()
+        .unwrap_or(0) as f64
+}
+
+/// The most scans of typed text one node (or template) routes by.
+fn scans(flow: &crate::model::flow::Flow) -> f64 {
+    let nodes = flow.nodes.iter().filter_map(|node| match &node.kind {
+        NodeKind::Choice(choice) => Some(&choice.intent_routes),
+        NodeKind::Question(question) => Some(&question.intent_routes),
+        _ => None,
+    });
+    let templates = flow
+        .templates
+        .iter()
+        .map(|template| &template.intent_routes);
+    // A question checks its pattern too.
+    let patterns = usize::from(
+        flow.nodes
+            .iter()
+            .any(|node| matches!(node.kind, NodeKind::Question(_))),
+    );
+    let routes = nodes
+        .chain(templates)
+        .map(|routes| routes.scans(&flow.intents))
+        .max()
+        .unwrap_or(0);
+    (routes + patterns) as f64
+}
+
 /// How many more customers arrive than the rate says, at most, because the
 /// engine rounds each gap between arrivals to whole milliseconds: for
 /// exponential gaps of mean `m` ms, the rounded gap's mean is
@@ -539,6 +591,32 @@ mod tests {
     }
 
     #[test]
+    fn typed_text_costs_a_scan_per_keyword_matcher_and_regex() {
+        let flow = FLOW
+            .replace(
+                "nodes:",
+                "intents:\n  help: [\"help\", \"agent\"]\n  order: {regex: \"[0-9]+\"}\nnodes:",
+            )
+            .replace(
+                "fallback: ask}",
+                "intent help: handoff, intent order: handoff, fallback: ask}",
+            );
+        let personas = format!(
+            "personas:\n  - name: p\n    goals: [{{want: help, says: \"{}\"}}]\n",
+            "x".repeat(1000)
+        );
+        let (scenario, _) = Loader::new()
+            .with_file("flow.yaml", flow)
+            .with_file("personas.yaml", personas)
+            .with_file("s.yaml", "scenario: s\nflow: flow.yaml\npersonas: [personas.yaml]\nmax_turns: 10\nduration: 1h\narrivals: {poisson: {per_hour: 60}}\nagents: {support: {count: 1, handle_time: {fixed: 1m}}}\n")
+            .scenario("s.yaml".as_ref())
+            .unwrap();
+        // One keyword matcher and one regex: two scans of 1000 bytes a turn.
+        let per_turn = steps::TURN + 1.0 + 1000.0 * 2.0 * steps::TYPED_BYTE;
+        assert_eq!(scenario.cost.steps_per_conversation, 10.0 * per_turn);
+    }
+
+    #[test]
     fn rounded_gaps_between_arrivals_add_customers_at_the_highest_rates() {
         let at = |per_hour: f64| rounding(&super::super::Arrivals::Constant(per_hour));
         assert!((at(600.0) - 1.0).abs() < 1e-6);
@@ -667,7 +745,7 @@ mod tests {
             );
             // `cargo bench` runs each to ten million conversations.
             let bench = cost.work / cost.conversations() * 1e7;
-            assert!(bench * 4.0 < MAX_WORK, "{file}: {bench:e}");
+            assert!(bench * 3.0 < MAX_WORK, "{file}: {bench:e}");
             // A thousand transcripts, kept and rendered.
             assert!(
                 1000.0 * cost.transcript * 3.0 < MEMORY_BUDGET as f64 / 2.0,
