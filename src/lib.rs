@@ -76,6 +76,7 @@ pub mod live;
 pub(crate) mod arrivals;
 pub(crate) mod conversation;
 pub(crate) mod json;
+pub(crate) mod limits;
 pub(crate) mod lint;
 pub(crate) mod measure;
 pub mod model;

@@ -225,9 +225,39 @@ pub(crate) fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     }
 }
 
+/// A count for messages, rounded and grouped by thousands (`87,600,000`);
+/// beyond a quadrillion, or not finite, in scientific notation.
+pub(crate) fn count(n: f64) -> String {
+    if !(n.is_finite() && n.abs() < 1e15) {
+        return format!("{n:.1e}");
+    }
+    let digits = (n.round().abs() as u64).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if n.round() < 0.0 {
+        grouped.insert(0, '-');
+    }
+    grouped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(count(0.4), "0");
+        assert_eq!(count(1234.0), "1,234");
+        assert_eq!(count(87_600_000_000.0), "87,600,000,000");
+        assert_eq!(count(-1e6), "-1,000,000");
+        assert_eq!(count(f64::INFINITY), "inf");
+        assert_eq!(count(2.5e20), "2.5e20");
+    }
 
     #[test]
     fn suggests_near_misses_only() {

@@ -9,10 +9,10 @@
 
 mod common;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::bounded::{DEADLINE, Ran, run_bounded};
 
 const FLOW: &str = r#"flow: demo
 start: welcome
@@ -57,96 +57,12 @@ agents:
   support: {count: 2, handle_time: {fixed: 5m}}
 "#;
 
-/// Long enough for a debug build on a loaded machine; short enough that a
-/// hang fails the test run rather than the CI job's own timeout.
-const DEADLINE: Duration = Duration::from_secs(90);
-
-/// What a bounded run of the binary produced.
-struct Ran {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Ran {
-    fn both(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
-
-/// Runs `rehearse args` in `dir` with `NO_COLOR` and `CI` cleared (plus
-/// `env`), killing it and failing the test if it is not done by `deadline`.
-fn bounded_with(dir: &Path, args: &[&str], env: &[(&str, &str)], deadline: Duration) -> Ran {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rehearse"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("CI")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let (code, stdout, stderr) = run_with_deadline(command, deadline, &format!("{args:?}"));
-    Ran {
-        code,
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
-}
-
 fn bounded(dir: &Path, args: &[&str]) -> Ran {
-    bounded_with(dir, args, &[], DEADLINE)
+    common::bounded::bounded(dir, args, &[])
 }
 
-/// Spawns `command`, drains its piped outputs on threads (so a full pipe
-/// cannot block it), and waits at most `deadline`.
-fn run_with_deadline(
-    mut command: Command,
-    deadline: Duration,
-    what: &str,
-) -> (Option<i32>, Vec<u8>, Vec<u8>) {
-    let mut child = command.spawn().expect("the binary starts");
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting works") {
-            break status;
-        }
-        if started.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`rehearse {what}` did not finish within {deadline:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    (
-        status.code(),
-        stdout.join().unwrap_or_default(),
-        stderr.join().unwrap_or_default(),
-    )
+fn bounded_with(dir: &Path, args: &[&str], env: &[(&str, &str)], deadline: Duration) -> Ran {
+    run_bounded(dir, args, env, deadline, None)
 }
 
 /// A fresh directory with the valid files, `replaced` swapped in.

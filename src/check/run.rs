@@ -182,6 +182,8 @@ pub fn load(options: &CheckOptions, skipped: &mut dyn FnMut(&Path, &str)) -> Res
         }
         scenarios.push((file, name, scenario));
     }
+    let all: Vec<&Scenario> = scenarios.iter().map(|(_, _, scenario)| scenario).collect();
+    crate::batch::within_limits(&all, &run_options)?;
     // Before anything runs: snapshots are read and written only inside the
     // project, never through a link a pull request committed.
     snapshots_inside(&options.snapshots_dir)?;

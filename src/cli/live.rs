@@ -60,9 +60,9 @@ pub(super) struct Args {
     seed: Option<u64>,
     #[command(flatten)]
     outputs: Outputs,
-    /// Also show N conversations, as the customer saw them.
-    #[arg(long, value_name = "N")]
-    transcripts: Option<usize>,
+    /// Also show N conversations (at most 1000), as the customer saw them.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=crate::limits::MAX_TRANSCRIPTS as u64))]
+    transcripts: Option<u64>,
     /// Refuse files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
@@ -109,7 +109,7 @@ pub(super) fn live(args: &Args, environment: Environment) -> Result<ExitStatus, 
     let options = RehearsalOptions {
         concurrency: args.concurrency as usize,
         drain: Duration::from_millis(args.drain.0),
-        transcripts: args.transcripts.unwrap_or(0),
+        transcripts: args.transcripts.unwrap_or(0) as usize,
         seed: args.seed,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -9,6 +9,7 @@ use super::output::{Destination, Outputs};
 use super::{Environment, note};
 use crate::diagnostic::render_text;
 use crate::error::{Error, ExitStatus};
+use crate::limits::MAX_TRANSCRIPTS;
 use crate::load::Loader;
 use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
 use crate::report::transcript::Filter;
@@ -30,9 +31,10 @@ pub(super) struct Args {
     replications: Option<u32>,
     #[command(flatten)]
     outputs: Outputs,
-    /// Also show N sample conversations, as the customer saw them.
-    #[arg(long, value_name = "N")]
-    transcripts: Option<usize>,
+    /// Also show N sample conversations (at most 1000), as the customer saw
+    /// them.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=MAX_TRANSCRIPTS as u64))]
+    transcripts: Option<u64>,
     /// Which conversations to show: an outcome (`abandoned_in_bot`, ...) or
     /// the node where they ended.
     #[arg(long = "where", value_name = "OUTCOME|NODE", requires = "transcripts")]
@@ -57,7 +59,7 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
             .as_deref()
             .map(Filter::parse)
             .unwrap_or_default();
-        options = options.transcripts(count, filter);
+        options = options.transcripts(count as usize, filter);
     }
     let loader = Loader::new().max_file_size(args.max_file_size);
     let batch = crate::batch::load(&loader, &args.scenarios, &mut skipped_note)?;
@@ -81,6 +83,8 @@ pub(super) fn run(args: &Args, environment: Environment) -> Result<ExitStatus, E
     if !batch.warnings.is_empty() {
         note(&render_text(&batch.warnings, environment.stderr_color()));
     }
+    let all: Vec<&Scenario> = scenarios.iter().collect();
+    crate::batch::within_limits(&all, &options)?;
 
     let total: u64 = scenarios
         .iter()

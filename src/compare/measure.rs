@@ -56,8 +56,11 @@ pub fn compare(
     let mut customers = 0u64;
     let mut misaligned = None;
     let (measure_a, measure_b) = (Measure::of(a), Measure::of(b));
+    // One job runs a replication of A, then of B, keeping both versions'
+    // outcomes.
+    let thread_bytes = a.cost.thread_bytes(true).max(b.cost.thread_bytes(true));
     parallel::in_order_on(
-        options.threads_for(replications),
+        options.threads_for(replications, thread_bytes),
         replications,
         |r| Pair {
             a: replicate_with_outcomes(a, seed, r),

@@ -207,6 +207,7 @@ pub fn load_versions(options: &CompareOptions) -> Result<Versions, Error> {
             (a, b, (shown(scenario), shown(other)))
         }
     };
+    crate::batch::within_limits(&[&a.scenario, &b.scenario], &run_options)?;
     Ok(Versions {
         a,
         b,

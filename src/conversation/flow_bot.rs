@@ -5,12 +5,9 @@ use rand_chacha::ChaCha8Rng;
 
 use super::bot::{Bot, Channel, Heard, Hours, Left, Outgoing, Prompt, Reply, Then};
 use crate::model::SimTime;
-use crate::model::flow::{Flow, IntentRoutes, NodeId, NodeKind, Resolution, Survey, Template};
-
-/// A bot that passes through this many nodes without waiting for the
-/// customer is looping (say, message nodes pointing at each other); the
-/// conversation ends unresolved instead of hanging the run.
-pub const MAX_BOT_STEPS_PER_TURN: u32 = 100;
+use crate::model::flow::{
+    Flow, IntentRoutes, MAX_BOT_STEPS_PER_TURN, NodeId, NodeKind, Resolution, Survey, Template,
+};
 
 /// A flow, played as a bot. Latencies and backend failures come from the
 /// bot's own random stream, so a change to the bot never reshuffles the

@@ -54,7 +54,7 @@ rules! {
     MissingFallback => "F07", "missing-fallback", Warning, "typed text the bot does not understand has nowhere to go";
     UnstaffedQueue => "F08", "unstaffed-queue", Error, "a handoff to a queue that the scenario does not staff";
     DuplicateOption => "F09", "duplicate-option", Error, "the same button or row title twice on one node";
-    UnknownIntent => "F10", "unknown-intent", Error, "`intent NAME` names no intent, or an intent can never match";
+    UnknownIntent => "F10", "unknown-intent", Error, "`intent NAME` names no intent, an intent can never match, or a keyword is longer than 500 characters";
     InvalidNode => "F11", "invalid-node", Error, "a node mixes kinds, misses `say`, or has a key its kind does not take";
     SplitShares => "F12", "split-shares", Error, "an A/B split has fewer than two variants, shares that are not fractions adding up to 1, or a variant name used twice";
     InvalidFollowUp => "F13", "invalid-follow-up", Error, "a follow-up names no template, has neither `say` nor `template`, or waits 0 or more than 30 days";
@@ -82,10 +82,10 @@ rules! {
     MixSum => "S02", "mix-sum", Error, "the mix shares do not add up to 1";
     ZeroAgents => "S03", "zero-agents", Warning, "a queue that the flow hands off to has no agents: everyone handed off gives up";
     ShareRange => "S04", "share-range", Error, "a mix share is not a probability between 0 and 1";
-    InvalidScenario => "S05", "invalid-scenario", Error, "a scenario setting is out of range (conversations, replications, turns, arrivals)";
+    InvalidScenario => "S05", "invalid-scenario", Error, "a scenario setting is out of range (conversations, replications, turns, arrivals, agents), or a run would pass a cap on its work or memory";
     InvalidExpectation => "S06", "invalid-expectation", Error, "an expectation names no report metric, or its condition cannot be read";
     ClosedQueue => "S07", "closed-queue", Warning, "a queue has hours without agents, and a handoff to it has no `closed:` route: customers wait until it opens";
-    InvalidCampaign => "S08", "invalid-campaign", Error, "a campaign names no template, targets nobody, sends outside the scenario's time, or a template category has no price";
+    InvalidCampaign => "S08", "invalid-campaign", Error, "a campaign names no template, targets nobody, sends outside the scenario's time, or a template category has no price; or the campaigns send or get answered more than a replication may simulate";
     @unlisted
     // A file found or named that does not parse, cannot be read or is not
     // a rehearse file: a finding like the others, so that `lint` reports

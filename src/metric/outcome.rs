@@ -52,6 +52,9 @@ pub enum Reason {
     SurveySkipped = "survey_skipped",
     /// They waited in an agent queue longer than their patience.
     QueuePatience = "queue_patience",
+    /// They were handed to an agent queue that was full (see
+    /// `limits::MAX_WAITING`), and turned away at once.
+    QueueFull = "queue_full",
     /// An agent picked them up after their 24-hour customer service window
     /// closed: WhatsApp refuses the agent's message (131047).
     WindowClosed = "window_closed",
@@ -68,6 +71,7 @@ impl Reason {
             Reason::GaveUp => "nothing for them",
             Reason::SurveySkipped => "skipped the survey",
             Reason::QueuePatience => "waited too long",
+            Reason::QueueFull => "queue full",
             Reason::WindowClosed => "24h window closed",
         }
     }

@@ -1,6 +1,8 @@
 //! Human agent pools: agents on shift through the week, each holding up to
 //! `concurrency` chats, customers served first come, first served, each
-//! customer willing to wait only so long.
+//! customer willing to wait only so long. A queue holds at most
+//! [`MAX_WAITING`] customers; one handed to a full queue is turned away at
+//! once (abandoned in the queue, `queue_full`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,6 +13,7 @@ use rand_distr::{Distribution as _, StandardNormal};
 use super::events::EventQueue;
 use super::people::Thread;
 use crate::conversation::Progress;
+use crate::limits::MAX_WAITING;
 use crate::metric::{Outcome, Reason};
 use crate::model::calendar::WeekTime;
 use crate::model::flow::NodeId;
@@ -338,6 +341,12 @@ impl<'s> Pool<'s> {
         }
         if let Some((agent, load)) = self.take_slot() {
             self.serve(now, customer, agent, load, sink);
+            return;
+        }
+        // A full queue turns the customer away: the queue's memory stays
+        // bounded whatever the traffic.
+        if self.waiting.len() >= MAX_WAITING {
+            self.left(now, Millis::ZERO, customer, Reason::QueueFull, sink);
             return;
         }
         let ticket = self.next_ticket;
@@ -730,6 +739,22 @@ mod tests {
         assert_eq!(tallies.agent_first_response.max(), Some(Millis(948)));
         let queue = &tallies.queues[0];
         assert_eq!((queue.arrived, queue.served, queue.abandoned), (4, 4, 0));
+    }
+
+    #[test]
+    fn a_full_queue_turns_customers_away_at_once() {
+        // No agents, and two customers more than the queue holds: they
+        // leave as they join, with a wait of 0; the others wait until the
+        // end, when nothing else can happen.
+        let customers = (0..MAX_WAITING as u64 + 2).map(|t| customer(t / 100, None));
+        let tallies = run(&staffed(0), customers.collect());
+        let reasons = &tallies.funnel[0].reasons;
+        assert_eq!(reasons[Reason::QueueFull.index()], 2);
+        assert_eq!(reasons[Reason::QueuePatience.index()], MAX_WAITING as u64);
+        assert_eq!(tallies.queue_wait.count(), MAX_WAITING as u64 + 2);
+        let queue = &tallies.queues[0];
+        assert_eq!(queue.arrived, MAX_WAITING as u64 + 2);
+        assert_eq!(queue.abandoned, MAX_WAITING as u64 + 2);
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod transcript;
 pub(crate) use replication::{replicate, replicate_with_outcomes};
 pub(crate) use transcript::transcripts;
 
+use crate::limits::{MAX_TRANSCRIPTS, MEMORY_BUDGET};
 use crate::measure::Measure;
 use crate::model::scenario::{MAX_REPLICATIONS, Scenario};
 use crate::stats::Intervals;
@@ -68,11 +69,18 @@ impl RunOptions {
     }
 
     /// Also record `count` sample conversations that `filter` admits, as
-    /// the customer saw them (the first ones, in replication order).
+    /// the customer saw them (the first ones, in replication order); at
+    /// most 1,000 (`count` is cut there: each is kept whole until the
+    /// report is written).
     pub fn transcripts(mut self, count: usize, filter: Filter) -> RunOptions {
-        self.transcripts = count;
+        self.transcripts = count.min(MAX_TRANSCRIPTS);
         self.filter = filter;
         self
+    }
+
+    /// The replications asked for instead of the scenarios' own, if any.
+    pub(crate) fn replications_given(&self) -> Option<u32> {
+        self.replications
     }
 
     /// The seed a run of `scenario` uses.
@@ -85,12 +93,18 @@ impl RunOptions {
         self.replications.unwrap_or(scenario.replications)
     }
 
-    /// The threads to run `replications` replications on: as asked, or
-    /// one per core, and never more than there are replications.
-    pub(crate) fn threads_for(&self, replications: u32) -> usize {
+    /// The threads to run `replications` replications on, each holding
+    /// about `thread_bytes` (see `Cost::thread_bytes`): as asked, or one per
+    /// core, never more than there are replications, and never more than
+    /// fit in [`MEMORY_BUDGET`] together (at least one: loading refused
+    /// any scenario whose one replication would not fit).
+    pub(crate) fn threads_for(&self, replications: u32, thread_bytes: f64) -> usize {
+        let fit = (MEMORY_BUDGET as f64 / thread_bytes.max(1.0)).floor();
         self.threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
             .min(replications as usize)
+            .min(fit.min(usize::MAX as f64) as usize)
+            .max(1)
     }
 }
 
@@ -136,8 +150,12 @@ pub(crate) fn replicate_all(
         .iter()
         .map(|scenario| (Tallies::for_scenario(scenario), Intervals::default()))
         .collect();
+    let thread_bytes = scenarios
+        .iter()
+        .map(|scenario| scenario.cost.thread_bytes(false))
+        .fold(0.0, f64::max);
     parallel::in_order_on(
-        options.threads_for(total),
+        options.threads_for(total, thread_bytes),
         total,
         |index| {
             let (s, replication) = job(index);
@@ -152,4 +170,45 @@ pub(crate) fn replicate_all(
         },
     );
     folded
+}
+
+#[cfg(test)]
+mod tests {
+    use std::mem::size_of;
+
+    use super::*;
+    use crate::model::scenario::cost::bytes;
+
+    #[test]
+    fn the_cost_estimate_holds_what_the_engine_keeps() {
+        // A heap entry: the event with its time and sequence number.
+        let entry = size_of::<replication::Event<'static>>() + 2 * size_of::<u64>();
+        assert!(2.0 * entry as f64 <= bytes::EVENT);
+        // A waiting customer in an ordered map whose nodes are half full,
+        // with its key, and the node's own overhead.
+        let waiting = size_of::<agents::Waiting>() + size_of::<u64>();
+        assert!(2.0 * waiting as f64 + 64.0 <= bytes::WAITING);
+        // A paused conversation, boxed (with the allocator's header).
+        assert!((size_of::<replication::Paused<'static>>() + 16) as f64 <= bytes::PAUSED);
+        // Agents holding several chats: a load and an entry of the set of
+        // open agents, with room.
+        assert!((size_of::<u32>() + 2 * size_of::<(u32, u32)>()) as f64 * 2.0 <= bytes::AGENT);
+    }
+
+    #[test]
+    fn threads_are_as_many_as_fit_in_the_memory_budget() {
+        let options = RunOptions::new().threads(8);
+        assert_eq!(options.threads_for(100, 1e6), 8);
+        assert_eq!(options.threads_for(3, 1e6), 3);
+        assert_eq!(options.threads_for(100, MEMORY_BUDGET as f64 / 3.0), 3);
+        // One replication that alone passes the budget is refused when the
+        // scenario loads; it would still get one thread.
+        assert_eq!(options.threads_for(100, 2.0 * MEMORY_BUDGET as f64), 1);
+    }
+
+    #[test]
+    fn transcripts_are_capped() {
+        let options = RunOptions::new().transcripts(usize::MAX, Filter::Any);
+        assert_eq!(options.transcripts, crate::limits::MAX_TRANSCRIPTS);
+    }
 }

@@ -318,3 +318,12 @@ impl Thread {
         self.person.streams(campaign)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_member_takes_what_the_cost_estimate_says() {
+        let member = std::mem::size_of::<super::Member>() as f64;
+        assert!(member <= crate::model::scenario::cost::bytes::MEMBER);
+    }
+}

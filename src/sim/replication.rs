@@ -72,7 +72,13 @@ impl From<QueueEvent> for Event<'_> {
 
 /// Simulates replication `replication` of `scenario` with `seed`.
 pub(crate) fn replicate(scenario: &Scenario, seed: u64, replication: u32) -> Tallies {
-    replicate_observed(scenario, seed, replication, &mut |_| None::<NoTranscript>).0
+    replicate_observed(
+        scenario,
+        seed,
+        replication,
+        &mut |_| None::<NoTranscript>,
+        &mut |_| {},
+    )
 }
 
 /// Something that listens to counted conversations one by one (a transcript
@@ -101,13 +107,16 @@ impl Watcher for NoTranscript {
 }
 
 /// Simulates a replication, giving counted conversations to the watchers
-/// `watch` returns; returns the tallies and every watcher with its ending.
+/// `watch` returns, and each watcher to `done` once its conversation has
+/// ended (so a caller keeps only the watchers it wants); returns the
+/// tallies.
 pub(crate) fn replicate_observed<W: Watcher>(
     scenario: &Scenario,
     seed: u64,
     replication: u32,
     watch: &mut dyn FnMut(u64) -> Option<W>,
-) -> (Tallies, Vec<W>) {
+    done: &mut dyn FnMut(W),
+) -> Tallies {
     let counting_from = SimTime::ZERO + scenario.warm_up;
     let arrivals_end = counting_from + scenario.duration;
     let window = Window {
@@ -144,13 +153,14 @@ pub(crate) fn replicate_observed<W: Watcher>(
             .any(|persona| persona.returns.is_some()),
         counted: 0,
         watched: BTreeMap::new(),
-        finished: Vec::new(),
         watch,
+        done,
     };
     run.run();
-    let mut finished = run.finished;
-    finished.extend(run.watched.into_values());
-    (run.sink.tallies, finished)
+    for watcher in std::mem::take(&mut run.watched).into_values() {
+        (run.done)(watcher);
+    }
+    run.sink.tallies
 }
 
 /// A replication in progress.
@@ -171,8 +181,9 @@ pub(super) struct Replication<'s, 'w, W> {
     /// Watchers of conversations that are not playing right now (waiting
     /// in a queue, or silent until a follow-up), by number.
     watched: BTreeMap<u64, W>,
-    finished: Vec<W>,
     watch: &'w mut dyn FnMut(u64) -> Option<W>,
+    /// Hears each watcher whose conversation ended.
+    done: &'w mut dyn FnMut(W),
 }
 
 /// Whether a queue has an agent on shift, on the scenario's clock.
@@ -439,7 +450,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
             && let Some(mut watcher) = self.watched.remove(&number)
         {
             watcher.ended(outcome, node, at, reason);
-            self.finished.push(watcher);
+            (self.done)(watcher);
         }
         if thread.counted {
             let tallies = &mut self.sink.tallies;
@@ -573,13 +584,20 @@ pub(crate) fn replicate_with_outcomes(
     seed: u64,
     replication: u32,
 ) -> (Tallies, Vec<Outcome>) {
-    let (tallies, mut watchers) = replicate_observed(scenario, seed, replication, &mut |index| {
-        Some(OutcomeOf {
-            index,
-            walk_in: false,
-            outcome: None,
-        })
-    });
+    let mut watchers = Vec::new();
+    let tallies = replicate_observed(
+        scenario,
+        seed,
+        replication,
+        &mut |index| {
+            Some(OutcomeOf {
+                index,
+                walk_in: false,
+                outcome: None,
+            })
+        },
+        &mut |watcher| watchers.push(watcher),
+    );
     watchers.retain(|watcher| watcher.walk_in);
     watchers.sort_by_key(|watcher| watcher.index);
     let outcomes = watchers

@@ -529,6 +529,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_cost_estimate_holds_the_tallies_sizes() {
+        use crate::model::scenario::cost::bytes;
+        use std::mem::size_of;
+        // A histogram's buckets, up to the longest duration a draw gives.
+        let buckets = bucket_of(crate::model::duration::LONGEST_DURATION.0) + 1;
+        assert!((buckets * size_of::<u64>() + size_of::<Histogram>()) as f64 <= bytes::HISTOGRAM);
+        assert!(size_of::<Tally>() as f64 <= bytes::TALLY);
+        assert!((size_of::<NodeCounts>() + size_of::<FollowUpTally>()) as f64 <= bytes::NODE);
+        for counts in [size_of::<QueueTally>(), size_of::<CampaignTally>()] {
+            assert!(counts as f64 <= bytes::COUNTS + bytes::HISTOGRAM);
+        }
+        assert!(size_of::<CampaignTally>() as f64 <= bytes::COUNTS);
+    }
+
+    #[test]
     fn buckets_are_exact_below_1024_and_tight_above() {
         for value in [0, 1, 999, 1023] {
             assert_eq!(lower_bound_of(bucket_of(value)), value);

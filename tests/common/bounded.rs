@@ -1,6 +1,6 @@
-//! Running the binary under a deadline, for the hostile tests of outputs
-//! and snapshots: a regression that hangs (a pipe nobody reads, a link
-//! loop) kills the process and fails the test instead of hanging CI.
+//! Running the binary under a deadline, and optionally a memory limit, so
+//! that a regression that hangs or swells fails the test instead of the
+//! machine or the CI job; and a small valid bot for the hostile tests.
 
 use std::io::Read;
 use std::path::Path;
@@ -66,6 +66,8 @@ pub struct Ran {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
+    /// Wall time until it exited.
+    pub took: Duration,
 }
 
 impl Ran {
@@ -78,11 +80,42 @@ impl Ran {
     }
 }
 
-/// Runs `rehearse args` in `dir` with `NO_COLOR`, `CI` and
-/// `GITHUB_STEP_SUMMARY` cleared (plus `env`), its outputs piped, killing
-/// it and failing the test if it is not done within [`DEADLINE`].
+/// Runs `rehearse args` in `dir` within [`DEADLINE`], with `NO_COLOR`, `CI`
+/// and `GITHUB_STEP_SUMMARY` cleared (plus `env`).
 pub fn bounded(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Ran {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rehearse"));
+    run_bounded(dir, args, env, DEADLINE, None)
+}
+
+/// Runs `rehearse args` in `dir` within `deadline`. With `memory_kib`, the
+/// process's address space is limited to that many KiB (through the shell's
+/// `ulimit -v`), so an allocation past it aborts.
+pub fn rehearse(dir: &Path, args: &[&str], deadline: Duration, memory_kib: Option<u64>) -> Ran {
+    run_bounded(dir, args, &[], deadline, memory_kib)
+}
+
+/// Runs `rehearse args` in `dir` with `NO_COLOR`, `CI` and
+/// `GITHUB_STEP_SUMMARY` cleared (plus `env`), its outputs piped and
+/// drained on threads (so a full pipe cannot block it), killing it and
+/// failing the test if it is not done by `deadline`.
+pub fn run_bounded(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    deadline: Duration,
+    memory_kib: Option<u64>,
+) -> Ran {
+    let binary = env!("CARGO_BIN_EXE_rehearse");
+    let mut command = match memory_kib {
+        Some(limit) => {
+            let mut shell = Command::new("sh");
+            shell
+                .arg("-c")
+                .arg(format!("ulimit -v {limit} && exec \"$0\" \"$@\""))
+                .arg(binary);
+            shell
+        }
+        None => Command::new(binary),
+    };
     command
         .args(args)
         .current_dir(dir)
@@ -112,18 +145,20 @@ pub fn bounded(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Ran {
         if let Some(status) = child.try_wait().expect("waiting works") {
             break status;
         }
-        if started.elapsed() > DEADLINE {
+        if started.elapsed() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("`rehearse {args:?}` did not finish within {DEADLINE:?}: killed");
+            panic!("`rehearse {args:?}` did not finish within {deadline:?}: killed");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
+    let took = started.elapsed();
     let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
     Ran {
         code: status.code(),
         stdout: text(stdout.join().unwrap_or_default()),
         stderr: text(stderr.join().unwrap_or_default()),
+        took,
     }
 }
 

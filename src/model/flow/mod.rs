@@ -29,12 +29,14 @@
 
 mod routes;
 pub(crate) mod spec;
+mod turn;
 mod validate;
 
 use regex::Regex;
 
 pub use routes::IntentRoutes;
 pub use spec::{Category, Resolution, Scale};
+pub use turn::MAX_BOT_STEPS_PER_TURN;
 
 use crate::model::{Distribution, Millis, Probability};
 use crate::source::KeyPath;

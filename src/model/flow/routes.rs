@@ -109,6 +109,20 @@ impl IntentRoutes {
     }
 }
 
+impl IntentRoutes {
+    /// How many times typed text is scanned at most to route it: once per
+    /// keyword matcher, and once per regex of a routed intent.
+    pub(crate) fn scans(&self, intents: &[Intent]) -> usize {
+        let matchers = self.keywords.as_ref().map_or(0, Vec::len);
+        let regexes = self
+            .routes
+            .iter()
+            .filter(|(intent, _)| intents[*intent].regex.is_some())
+            .count();
+        matchers + regexes
+    }
+}
+
 impl std::ops::Deref for IntentRoutes {
     type Target = [(IntentId, NodeId)];
 

@@ -25,6 +25,7 @@
 //! ```
 
 mod arrivals;
+pub(crate) mod cost;
 pub mod expectation;
 mod live;
 mod mix;
@@ -42,6 +43,7 @@ use crate::diagnostic::{Problem, Rule};
 use crate::source::KeyPath;
 use arrivals::arrivals;
 pub(crate) use arrivals::{Arrivals, ArrivalsSpec};
+use cost::Cost;
 use expectation::Expectation;
 use live::live_settings;
 pub(crate) use live::{LiveSettings, LiveSpec};
@@ -162,6 +164,8 @@ pub struct Scenario {
     pub(crate) live: LiveSettings,
     /// What the business sends customers first: audience, campaigns, prices.
     pub(crate) outreach: super::outreach::Outreach,
+    /// What a replication costs, estimated when the scenario is loaded.
+    pub(crate) cost: Cost,
 }
 
 impl Scenario {
@@ -299,7 +303,7 @@ impl Scenario {
             return None;
         }
         let warm_up = spec.warm_up.unwrap_or(Millis::ZERO);
-        let scenario = Scenario {
+        let mut scenario = Scenario {
             name: spec.scenario,
             seed: spec.seed,
             replications,
@@ -316,7 +320,10 @@ impl Scenario {
             snapshot: spec.snapshot,
             live: live?,
             outreach: outreach?,
+            cost: Cost::default(),
         };
+        scenario.cost = Cost::of(&scenario);
+        scenario.cost.check(&scenario, problems);
         for (expectation, name) in scenario.expectations.iter().zip(spec.expect.keys()) {
             if let Err(message) = expectation.names_what_exists(&scenario) {
                 problems.push(Problem::new(
@@ -336,11 +343,15 @@ impl Scenario {
         let mut problems = Vec::new();
         let pool_of_queue = staff(&flow, &self.pools, &mut problems);
         match pool_of_queue {
-            Some(pool_of_queue) if problems.is_empty() => Ok(Scenario {
-                flow,
-                pool_of_queue,
-                ..self.clone()
-            }),
+            Some(pool_of_queue) if problems.is_empty() => {
+                let mut scenario = Scenario {
+                    flow,
+                    pool_of_queue,
+                    ..self.clone()
+                };
+                scenario.cost = Cost::of(&scenario);
+                Ok(scenario)
+            }
             _ => Err(problems),
         }
     }

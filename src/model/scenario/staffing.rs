@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::diagnostic::{Problem, Rule};
+use crate::limits::MAX_AGENTS;
 use crate::model::Distribution;
 use crate::model::Millis;
 use crate::model::calendar::{Schedule, WeekTime};
@@ -118,6 +119,22 @@ pub(super) fn pool(
             None
         }
     };
+    let most = agents
+        .as_ref()
+        .and_then(|agents| agents.values().copied().max())
+        .unwrap_or(0);
+    if most > MAX_AGENTS {
+        let key = if spec.shifts.is_some() {
+            "shifts"
+        } else {
+            "count"
+        };
+        report(
+            key,
+            format!("a pool has at most {MAX_AGENTS} agents on shift, got {most}"),
+            "the agents who answer this queue at once, like `count: 6`",
+        );
+    }
     let concurrency = spec.concurrency.unwrap_or(1);
     if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
         report(

@@ -290,6 +290,7 @@ fn reason_clause(reason: Reason) -> &'static str {
         Reason::GaveUp => "found nothing to tap or say",
         Reason::SurveySkipped => "left at the survey",
         Reason::QueuePatience => "waited too long for an agent",
+        Reason::QueueFull => "found the agents' queue full",
         Reason::WindowClosed => {
             "were reached by an agent only after their 24-hour window had closed"
         }

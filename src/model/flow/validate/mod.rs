@@ -10,10 +10,12 @@ use std::collections::HashMap;
 
 use super::spec::{Extra, FlowSpec, Kind, NodeSpec};
 use super::{
-    Call, ChoiceStyle, End, Flow, Goal, GoalId, Handoff, Intent, IntentRoutes, List, Node, NodeId,
-    NodeKind, Question, Resolution, Row, Section, Survey, Template, Text, Title, normalize,
+    Call, ChoiceStyle, End, Flow, Goal, GoalId, Handoff, Intent, IntentRoutes, List,
+    MAX_BOT_STEPS_PER_TURN, Node, NodeId, NodeKind, Question, Resolution, Row, Section, Survey,
+    Template, Text, Title, normalize,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
+use crate::limits::MAX_KEYWORD_LENGTH;
 use crate::model::{Distribution, Millis};
 use crate::source::KeyPath;
 use crate::text::{Suggestions, did_you_mean, list};
@@ -133,7 +135,7 @@ fn settle_skipped_surveys(nodes: &mut [Node]) {
             };
             let mut next = survey.next;
             // As the bot does, a chain of more steps is a loop.
-            for _ in 0..100 {
+            for _ in 0..MAX_BOT_STEPS_PER_TURN {
                 let node = next?;
                 next = match &nodes[node].kind {
                     NodeKind::End(end) => return Some(end.resolution),
@@ -186,6 +188,25 @@ impl Checker<'_> {
                         "intent `{name}` has neither keywords nor a regex, so it can never match"
                     ),
                 );
+            }
+            let long = intent
+                .keywords
+                .iter()
+                .enumerate()
+                .find_map(|(index, keyword)| {
+                    let length = keyword.chars().count();
+                    (length > MAX_KEYWORD_LENGTH).then_some((index, length))
+                });
+            if let Some((index, length)) = long {
+                self.report(
+                    Rule::UnknownIntent,
+                    KeyPath::root().key("intents").key(name),
+                    format!(
+                        "keyword {} of intent `{name}` has {length} characters; a keyword has at most {MAX_KEYWORD_LENGTH}",
+                        index + 1
+                    ),
+                )
+                .help = Some("a keyword is a word or a short phrase customers type, like `track my order`".into());
             }
             intents.push(Intent {
                 name: name.clone(),
