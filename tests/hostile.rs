@@ -10,9 +10,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::bounded::{DEADLINE, Ran, run_bounded};
+use common::bounded::{DEADLINE, Ran, run_bounded, run_command};
 
 const FLOW: &str = r#"flow: demo
 start: welcome
@@ -760,7 +761,7 @@ fn a_full_stderr_is_not_a_panic() {
                     .open("/dev/full")
                     .unwrap(),
             );
-        let (code, ..) = run_with_deadline(command, DEADLINE, &format!("{args:?} 2>/dev/full"));
+        let code = run_command(command, DEADLINE, &format!("{args:?} 2>/dev/full")).code;
         assert!(matches!(code, Some(0..=2)), "{args:?}: exit {code:?}");
     }
 }
@@ -780,7 +781,7 @@ fn a_closed_stderr_pipe_is_not_a_panic() {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        let (code, ..) = run_with_deadline(command, DEADLINE, &format!("{args} | head -1"));
+        let code = run_command(command, DEADLINE, &format!("{args} | head -1")).code;
         assert!(matches!(code, Some(1 | 2)), "{args}: exit {code:?}");
     }
 }

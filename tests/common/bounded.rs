@@ -128,6 +128,13 @@ pub fn run_bounded(
     for (name, value) in env {
         command.env(name, value);
     }
+    run_command(command, deadline, &format!("{args:?}"))
+}
+
+/// Spawns `command` (its outputs piped, or not), drains what is piped on
+/// threads (so a full pipe cannot block it), and kills it and fails the
+/// test if it is not done by `deadline`; `what` names it in that failure.
+pub fn run_command(mut command: Command, deadline: Duration, what: &str) -> Ran {
     let mut child = command.spawn().expect("the binary starts");
     let drain = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
@@ -148,7 +155,7 @@ pub fn run_bounded(
         if started.elapsed() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("`rehearse {args:?}` did not finish within {deadline:?}: killed");
+            panic!("`rehearse {what}` did not finish within {deadline:?}: killed");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
