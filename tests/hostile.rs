@@ -15,24 +15,8 @@ use std::time::Duration;
 
 use common::bounded::{DEADLINE, Ran, run_bounded, run_command};
 
-const FLOW: &str = r#"flow: demo
-start: welcome
-nodes:
-  welcome:
-    say: "Hi! How can we help?"
-    buttons: ["Returns", "Talk to us"]
-    routes:
-      "Returns": returns_info
-      "Talk to us": handoff
-      fallback: welcome
-  returns_info:
-    say: "Returns are free for 30 days."
-    next: done
-  handoff:
-    handoff: {queue: support}
-  done:
-    end: resolved
-"#;
+/// The small valid bot every hostile test starts from.
+use common::bounded::FLOW;
 
 const PERSONAS: &str = r#"personas:
   - name: returner

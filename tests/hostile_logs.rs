@@ -12,7 +12,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
+use common::bounded::{Ran, bounded};
 
 /// The flow's file name is a command too.
 const FLOW_FILE: &str = "::error file=flow.yaml::f ##[error]flow.yaml";
@@ -89,33 +90,14 @@ fn files(name: &str, extra: &[(&str, &str)]) -> PathBuf {
     common::write_files(&format!("hostile-logs-{name}"), &all)
 }
 
-/// What a run of the binary produced.
-struct Ran {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs `rehearse args` in `dir` as a CI job would (no terminal, `NO_COLOR`
-/// and `CI` cleared), plus `env`.
+/// and `CI` cleared), plus `env`, under the shared deadline.
 fn rehearse(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Ran {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rehearse"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("CI")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .stdin(Stdio::null());
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let output = command.output().expect("the binary runs");
-    Ran {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 output"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 output"),
-    }
+    let env: Vec<(&str, &str)> = env
+        .iter()
+        .map(|(name, value)| (*name, value.to_str().expect("a UTF-8 test path")))
+        .collect();
+    bounded(dir, args, &env)
 }
 
 /// The lines a log shows: the runner splits on LF and on CR.
