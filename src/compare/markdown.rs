@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Comparison, table};
+use super::{Comparison, Overall, Role, table};
 use crate::metric::Group;
 use crate::report::markdown::{draw, escape};
 use crate::report::table::{percent, thousands};
@@ -14,22 +14,27 @@ const FUNNEL_ROWS: usize = 20;
 /// Writes `comparison` as markdown.
 pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "**{}**", escape(&table::headline(comparison)))?;
-    let rows = table::significant(comparison);
-    if !rows.is_empty() {
-        writeln!(
-            out,
-            "\n| | metric | A → B | change | 95% interval |\n|---|---|---:|---:|---:|"
-        )?;
-        for [word, name, values, change, interval] in &rows {
+    if comparison.summary.verdict != Overall::NoInterval {
+        draw(&table::primary(comparison), out)?;
+        writeln!(out, "\n{}", escape(&table::primary_note(comparison)))?;
+        writeln!(out, "\n{}", escape(&table::secondary_note(comparison)))?;
+        let rows = table::significant(comparison, Role::Secondary);
+        if !rows.is_empty() {
             writeln!(
                 out,
-                // Code spans take no escapes: only a backtick could break one.
-                "| {word} | `{}` | {} | {} | {} |",
-                name.replace('`', "'"),
-                escape(values),
-                escape(change),
-                escape(interval)
+                "\n| | metric | A → B | change | adjusted interval |\n|---|---|---:|---:|---:|"
             )?;
+            for [word, name, values, change, interval] in &rows {
+                writeln!(
+                    out,
+                    // Code spans take no escapes: only a backtick could break one.
+                    "| {word} | `{}` | {} | {} | {} |",
+                    name.replace('`', "'"),
+                    escape(values),
+                    escape(change),
+                    escape(interval)
+                )?;
+            }
         }
     }
     writeln!(out)?;
