@@ -7,7 +7,8 @@
 //!   claim a change (a primary metric better, worse or changed) in at most
 //!   5% of such comparisons, plus a binomial tolerance of three standard
 //!   errors, √(0.05 · 0.95 / n). Before the families, any interval
-//!   excluding 0 made a claim: about two A/A comparisons in three.
+//!   excluding 0 made a claim: about two A/A comparisons in three. Any
+//!   finding at all, secondary ones included, stays within 10%.
 //! - **Power**: the shop against itself with a real change, paired as
 //!   `compare` runs it (the same seed for both): a slower order lookup
 //!   (every latency draw twice as long) must be found worse at the bot's
@@ -131,9 +132,13 @@ fn a_a(n: u64, replications: u32) -> String {
         (0.05 + tolerance) * 100.0
     );
     assert!(headline <= 0.05 + tolerance, "{measured}");
-    // The secondary family keeps the share of false findings at 5%; with
-    // nothing true to find, that bounds any finding too.
-    assert!(anywhere <= 0.05 + tolerance, "{measured}");
+    // Benjamini-Hochberg keeps the share of false findings at 5% for tests
+    // that move together; with nothing true to find, any finding is false,
+    // so it bounds them too. Between numbers that move against each other
+    // (two-sided tests of shares of one whole) it may give a little more:
+    // 7.3% over 1,000 comparisons of 20 replications. 10% holds that with
+    // room, and the old rule's two in three far outside it.
+    assert!(anywhere <= 0.10, "{measured}");
     // And the families are what changed it: the old rule cried wolf.
     assert!(unadjusted > 0.3, "{measured}");
     measured
