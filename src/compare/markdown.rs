@@ -72,6 +72,9 @@ pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Resu
             writeln!(out, "\n</details>")?;
         }
     }
+    if comparison.summary.verdict != Overall::NoInterval {
+        writeln!(out, "\n{}", escape(table::TABLES_NOTE))?;
+    }
 
     writeln!(
         out,

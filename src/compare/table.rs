@@ -307,6 +307,9 @@ pub(crate) fn primary_note(comparison: &Comparison) -> String {
     )
 }
 
+/// Under the metric tables: where their verdicts come from.
+pub(crate) const TABLES_NOTE: &str = "Verdicts are the families' (primary: Holm; the rest: Benjamini–Hochberg), read from the adjusted intervals above: a 95% interval beyond 0 is not a verdict on its own.";
+
 /// The secondary metrics tested, and the confidence of their intervals.
 fn secondary_tests(comparison: &Comparison) -> (usize, Option<f64>) {
     let tested: Vec<&Change> = comparison

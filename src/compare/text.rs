@@ -106,6 +106,9 @@ pub fn render_text(comparison: &Comparison, style: Style, out: &mut dyn Write) -
     for section in table::sections(comparison) {
         draw(&section, &paint, out)?;
     }
+    if comparison.summary.verdict != Overall::NoInterval {
+        writeln!(out, "  {}", paint.dim(&format!("({})", table::TABLES_NOTE)))?;
+    }
 
     let changed = comparison.transitions.changed;
     writeln!(
