@@ -1322,3 +1322,27 @@ fn primary_metrics_come_from_the_flag_or_the_scenario() {
         "--primary csat.mean: neither version measures",
     );
 }
+
+/// Escalation fell in the shop's example; with no better side, the
+/// headline names it rather than call the comparison unchanged.
+#[test]
+fn the_headline_names_a_change_with_no_better_side() {
+    let output = rehearse(
+        common::root(),
+        &[
+            "compare",
+            "scenarios/shop/peak-hour.yaml",
+            "--flow",
+            "scenarios/shop/flow-v2.yaml",
+            "--primary",
+            "escalation,csat.mean",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output)
+            .contains("Verdict: None of the 2 primary metrics better or worse; escalation changed"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -121,7 +121,19 @@ pub(crate) fn headline(comparison: &Comparison) -> String {
         Overall::Mixed => {
             format!("B is better on {better} of {of}, worse on {worse}: read where below")
         }
-        Overall::NoSignificantChange => format!("No significant change in the {of}"),
+        Overall::NoSignificantChange if summary.changed.is_empty() => {
+            format!("No significant change in the {of}")
+        }
+        // Escalation moved, and it has no better side to call.
+        Overall::NoSignificantChange => format!(
+            "None of the {of} better or worse; {} changed",
+            summary
+                .changed
+                .iter()
+                .map(|name| name.strip_prefix("rates.").unwrap_or(name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Overall::NoInterval => {
             return "No verdict: one replication gives no interval (run 2 or more with --replications)"
                 .into();
