@@ -57,7 +57,7 @@ pub fn render_html(comparison: &Comparison) -> String {
         .lead(&version_line("A", &comparison.a))
         .lead(&version_line("B", &comparison.b))
         .lead(&format!(
-            "Seed {} · {} · {} customers, each met by both versions. Changes are B − A; intervals are 95% paired t intervals over replications.",
+            "Seed {} · {} · {} customers, each met by both versions. Changes are B − A, with 95% paired t intervals over replications; verdicts read the adjusted intervals of the primary and secondary families.",
             comparison.seed,
             super::counted(comparison.replications, "paired replication"),
             thousands(comparison.conversations)

@@ -49,7 +49,7 @@ pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Resu
     };
     writeln!(
         out,
-        "B = {} against A = {}: seed {}, {}, {} customers each met by both versions. Intervals are 95% paired t intervals of B − A over replications.",
+        "B = {} against A = {}: seed {}, {}, {} customers each met by both versions. The tables' intervals are 95% paired t intervals of B − A over replications; verdicts read the adjusted intervals above.",
         version(&comparison.b),
         version(&comparison.a),
         comparison.seed,
