@@ -128,11 +128,29 @@ impl Intervals {
 /// multiplier of a two-sided 95% interval. Solved from the distribution
 /// function by bisection, to full double precision.
 pub(crate) fn t_quantile_975(df: u32) -> f64 {
+    t_quantile(0.025, df)
+}
+
+/// The quantile of Student's t with `df` degrees of freedom that leaves
+/// `upper` in the upper tail (`upper` in (0, 0.5]): the multiplier of a
+/// two-sided interval at confidence 1 − 2·`upper`. Solved by bisection, to
+/// full double precision. The bracket starts at [0, 1000] and doubles while
+/// the quantile lies beyond it: a multiplicity-adjusted level on one degree
+/// of freedom reaches far out (t ≈ 3,183 leaves 0.0001).
+pub(crate) fn t_quantile(upper: f64, df: u32) -> f64 {
     let df = f64::from(df.max(1));
     let (mut low, mut high) = (0.0f64, 1000.0f64);
+    while t_upper_tail(high, df) > upper && high < 1e12 {
+        low = high;
+        high *= 2.0;
+    }
     for _ in 0..200 {
         let mid = (low + high) / 2.0;
-        if t_upper_tail(mid, df) > 0.025 {
+        // The bracket is as narrow as doubles allow: no step would move it.
+        if mid == low || mid == high {
+            break;
+        }
+        if t_upper_tail(mid, df) > upper {
             low = mid;
         } else {
             high = mid;
@@ -145,6 +163,26 @@ pub(crate) fn t_quantile_975(df: u32) -> f64 {
 /// I_{df/(df+t²)}(df/2, 1/2).
 fn t_upper_tail(t: f64, df: f64) -> f64 {
     0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
+}
+
+/// P(T ≥ t) for Student's t with `df` degrees of freedom, for any t
+/// (infinite `t` included): a one-sided p-value.
+pub(crate) fn t_upper(t: f64, df: u32) -> f64 {
+    let df = f64::from(df.max(1));
+    if t.is_nan() {
+        return 0.5;
+    }
+    if t >= 0.0 {
+        if t.is_infinite() {
+            0.0
+        } else {
+            t_upper_tail(t, df)
+        }
+    } else if t.is_infinite() {
+        1.0
+    } else {
+        1.0 - t_upper_tail(-t, df)
+    }
 }
 
 /// McNemar's test, exact form: the two-sided p-value that `lost` and
@@ -264,6 +302,33 @@ mod tests {
         }
         // And it tends to the normal quantile.
         assert!((t_quantile_975(1_000_000) - 1.959_964).abs() < 1e-5);
+    }
+
+    #[test]
+    fn t_tails_and_quantiles_match_published_tables() {
+        // Two-sided 99% and 99.9% multipliers, from any t table.
+        for (upper, df, expected) in [
+            (0.005, 9, 3.2498),
+            (0.005, 19, 2.8609),
+            (0.0005, 19, 3.8834),
+            (0.0005, 1, 636.6192),
+        ] {
+            let t = t_quantile(upper, df);
+            assert!(
+                (t - expected).abs() < 5e-4 * expected.max(1.0),
+                "{upper} at df {df}: {t} vs {expected}"
+            );
+            // And the tail at the quantile is the level asked for.
+            assert!((t_upper(t, df) - upper).abs() < 1e-12);
+        }
+        // Beyond the first bracket: 0.0001 on one degree of freedom.
+        let far = t_quantile(0.0001, 1);
+        assert!((far - 3_183.1).abs() < 0.1, "{far}");
+        // The tail on either side, and at the ends.
+        assert!((t_upper(0.0, 5) - 0.5).abs() < 1e-15);
+        assert!((t_upper(-2.5706, 5) - 0.975).abs() < 1e-5);
+        assert_eq!(t_upper(f64::INFINITY, 5), 0.0);
+        assert_eq!(t_upper(f64::NEG_INFINITY, 5), 1.0);
     }
 
     #[test]

@@ -1068,3 +1068,408 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Primary metrics, gates and margins
+
+/// The gate bot with a CSAT survey after the check: a customer whose check
+/// failed scores 2 points lower, so the version whose call fails less is
+/// clearly the more satisfying.
+const SURVEY_FLOW: &str = r#"
+flow: survey
+version: "1"
+start: welcome
+latency: {fixed: 1s}
+nodes:
+  welcome:
+    say: "Hello! Shall I check your account?"
+    buttons: ["Check"]
+    routes: {"Check": check, fallback: welcome}
+  check:
+    call: {name: accounts-api, latency: {fixed: 200ms}, fails: FAILS}
+    routes: {ok: done, error: failed}
+  done:
+    say: "All good."
+    next: survey
+  failed:
+    say: "Sorry, that did not work."
+    next: survey_after_failure
+  survey:
+    csat: "How did we do?"
+    next: resolved
+  survey_after_failure:
+    csat: "How did we do?"
+    next: unresolved
+  resolved:
+    end: resolved
+  unresolved:
+    end: unresolved
+"#;
+
+const SURVEY_PERSONAS: &str = r#"
+personas:
+  - name: checker
+    goals: [{want: a check, taps: ["Check"]}]
+    behaviour: {read: {exponential: {mean: 20s}}}
+    satisfaction: {base: 4.5, unresolved: -2, noise: 0.5}
+    survey_response: 0.5
+"#;
+
+/// Reads a comparison written as JSON.
+fn json_of(output: &Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(output))
+        .unwrap_or_else(|error| panic!("{error}: {}\n{}", stdout(output), stderr(output)))
+}
+
+/// `--fail-if-worse csat.mean` once failed a clearly better version, it
+/// was said. It does not: CSAT is judged higher-is-better at the top level
+/// and per persona, as a gate and in the verdict alike.
+#[test]
+fn a_gate_on_csat_follows_its_better_direction() {
+    let dir = common::write_files(
+        "compare-csat-gate",
+        &[
+            ("flow.yaml", &SURVEY_FLOW.replace("FAILS", "0.3")),
+            ("better.yaml", &SURVEY_FLOW.replace("FAILS", "0.05")),
+            ("personas.yaml", SURVEY_PERSONAS),
+            ("scenario.yaml", &gate_scenario(1, "personas.yaml")),
+            (
+                "better-first.yaml",
+                &gate_scenario(1, "personas.yaml").replace("flow.yaml", "better.yaml"),
+            ),
+        ],
+    );
+    let run = |scenario: &str, flow: &str, gate: &str| {
+        rehearse(
+            &dir,
+            &[
+                "compare",
+                scenario,
+                "--flow",
+                flow,
+                "--fail-if-worse",
+                gate,
+                "--format",
+                "json",
+            ],
+        )
+    };
+    for gate in ["csat.mean", "personas.checker.csat.mean", "csat.mean:-0.1"] {
+        let better = run("scenario.yaml", "better.yaml", gate);
+        assert_eq!(better.status.code(), Some(0), "{gate}: {}", stderr(&better));
+        let json = json_of(&better);
+        let csat = json["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["metric"] == "csat.mean")
+            .unwrap();
+        assert_eq!(csat["higher_is_better"], true);
+        assert_eq!(csat["verdict"], "better", "{csat}");
+        assert!(csat["difference"].as_f64().unwrap() > 0.3, "{csat}");
+        assert_eq!(json["summary"]["gates"][0]["failed"], false);
+
+        // The same two flows the other way round: B is clearly worse.
+        let worse = run("better-first.yaml", "flow.yaml", gate);
+        assert_eq!(worse.status.code(), Some(1), "{gate}: {}", stderr(&worse));
+        assert!(stderr(&worse).contains(gate), "{}", stderr(&worse));
+    }
+}
+
+/// The bundled example's bot answers 18 ms slower at the median: real
+/// (every replication agrees), and too small to matter. A margin lets it
+/// pass as `within margin`; the p95's +356 ms is beyond +200 ms and fails.
+#[test]
+fn a_margin_fails_only_a_change_confidently_beyond_it() {
+    let run = |gate: &str, format: &str| {
+        rehearse(
+            common::root(),
+            &[
+                "compare",
+                "scenarios/shop/peak-hour.yaml",
+                "--flow",
+                "scenarios/shop/flow-v2.yaml",
+                "--fail-if-worse",
+                gate,
+                "--format",
+                format,
+            ],
+        )
+    };
+    let strict = run("response_time.bot.p50", "text");
+    assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+    assert!(
+        stderr(&strict).contains("worse than A on response_time.bot.p50 (+18ms"),
+        "{}",
+        stderr(&strict)
+    );
+
+    let within = run("response_time.bot.p50:+50ms", "json");
+    assert_eq!(within.status.code(), Some(0), "{}", stderr(&within));
+    let json = json_of(&within);
+    let summary = &json["summary"];
+    assert_eq!(summary["within_margin"][0], "response_time.bot.p50");
+    assert_eq!(
+        summary["gates"][0],
+        serde_json::json!({"metric": "response_time.bot.p50", "margin": 0.05, "failed": false})
+    );
+    // The gate joined the primary family.
+    assert!(
+        summary["primary"]
+            .as_array()
+            .unwrap()
+            .contains(&"response_time.bot.p50".into())
+    );
+    let p50 = json["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "response_time.bot.p50")
+        .unwrap();
+    assert_eq!(p50["verdict"], "within_margin");
+    assert_eq!(p50["role"], "primary");
+    assert_eq!(p50["margin"], 0.05);
+    let [low, high] = [0, 1].map(|i| p50["adjusted_ci"][i].as_f64().unwrap());
+    assert!(low > 0.0 && high < 0.05, "{p50}");
+    assert!(p50["adjusted_confidence"].as_f64().unwrap() > 0.95);
+    // Every format says so.
+    for format in ["text", "markdown", "html"] {
+        let output = run("response_time.bot.p50:+50ms", format);
+        assert!(
+            stdout(&output).contains("within margin"),
+            "{format}: {}",
+            stdout(&output)
+        );
+    }
+
+    let beyond = run("response_time.bot.p95:+200ms", "text");
+    assert_eq!(beyond.status.code(), Some(1), "{}", stderr(&beyond));
+    assert!(
+        stderr(&beyond).contains("response_time.bot.p95:+200ms (+356ms"),
+        "{}",
+        stderr(&beyond)
+    );
+    assert!(stderr(&beyond).contains("beyond +200ms"));
+    // Abandonment fell and CSAT held: margins on them pass.
+    let held = run("abandonment:+1pt,csat.mean:-0.1", "text");
+    assert_eq!(held.status.code(), Some(0), "{}", stderr(&held));
+}
+
+#[test]
+fn margins_written_wrong_are_refused_with_what_to_write() {
+    let dir = gate_dir("compare-margins", "0.0", "0.5");
+    let run = |gate: &str| {
+        rehearse(
+            &dir,
+            &[
+                "compare",
+                "scenario.yaml",
+                "--flow",
+                "flow-b.yaml",
+                "--fail-if-worse",
+                gate,
+            ],
+        )
+    };
+    refused(&run("self_resolution:+1pt"), "write `self_resolution:-1pt`");
+    refused(&run("abandonment:+1%"), "percentage points");
+    refused(
+        &run("abandonment:+0.01"),
+        "write it like `abandonment:+1pt`",
+    );
+    refused(
+        &run("response_time.bot.p95:+200"),
+        "like `response_time.bot.p95:+200ms`",
+    );
+    refused(&run("abandonment:lots"), "is not a margin");
+    refused(
+        &run("abandonment,rates.abandonment:+1pt"),
+        "names `rates.abandonment` twice",
+    );
+    // Each message names the flag and the entry.
+    refused(&run("abandonment:+1%"), "--fail-if-worse `abandonment:+1%`");
+}
+
+#[test]
+fn the_headline_judges_the_primary_metrics_together() {
+    // Half the calls fail under B: self-resolution falls, nothing else.
+    let dir = gate_dir("compare-primary", "0.0", "0.5");
+    let a = load(&dir.join("scenario.yaml"), None);
+    let b = load(&dir.join("scenario.yaml"), Some(&dir.join("flow-b.yaml")));
+    let comparison = compare(&a, &b, &RunOptions::new());
+    let summary = &comparison.summary;
+    // The default primary metrics this bot measures (it has no queue, no
+    // CSAT and no goal).
+    assert_eq!(
+        summary.primary,
+        [
+            "rates.self_resolution",
+            "rates.escalation",
+            "rates.abandonment",
+            "response_time.bot.p95"
+        ]
+    );
+    assert_eq!(summary.verdict, Overall::Worse);
+    assert_eq!(summary.worse, ["rates.self_resolution"]);
+    // outcomes.unresolved rose by as much: a secondary finding.
+    assert!(
+        summary
+            .secondary
+            .worse
+            .contains(&"outcomes.unresolved".to_string()),
+        "{summary:?}"
+    );
+    for change in comparison.metrics.iter() {
+        let primary = summary.primary.contains(&change.metric)
+            || change.name == Metric::Outcome(Outcome::SelfResolved);
+        assert_eq!(
+            change.role == rehearse::compare::Role::Primary,
+            primary,
+            "{}",
+            change.metric
+        );
+        if let (Some(adjusted), Some(ci95)) = (change.adjusted_ci, change.ci95) {
+            // An adjusted interval is at least as wide as the 95% one.
+            assert!(
+                adjusted[0] <= ci95[0] && adjusted[1] >= ci95[1],
+                "{}",
+                change.metric
+            );
+            // A number no replication moved is not tested.
+            match change.adjusted_confidence {
+                Some(confidence) => assert!(confidence >= 0.95, "{}", change.metric),
+                None => assert_eq!(ci95, [0.0, 0.0], "{}", change.metric),
+            }
+        }
+    }
+    // outcomes.self_resolved is self-resolution: judged once, read alike.
+    let twin = comparison
+        .change(&Metric::Outcome(Outcome::SelfResolved))
+        .unwrap();
+    let rate = comparison
+        .change(&Metric::Rate(Rate::SelfResolution))
+        .unwrap();
+    assert_eq!(
+        (twin.verdict, twin.adjusted_ci),
+        (rate.verdict, rate.adjusted_ci)
+    );
+}
+
+#[test]
+fn primary_metrics_come_from_the_flag_or_the_scenario() {
+    let dir = gate_dir("compare-primary-names", "0.0", "0.5");
+    let with_primary = |names: &str| {
+        std::fs::write(
+            dir.join("named.yaml"),
+            format!(
+                "{}compare:\n  primary: [{names}]\n",
+                gate_scenario(1, "personas.yaml")
+            ),
+        )
+        .unwrap();
+    };
+    let run = |args: &[&str]| {
+        let mut all = vec!["compare", "--flow", "flow-b.yaml", "--format", "json"];
+        all.extend(args);
+        rehearse(&dir, &all)
+    };
+
+    // --primary abandonment: nobody abandons, so the headline sees no
+    // change; self-resolution's fall is a secondary finding.
+    let flag = run(&["scenario.yaml", "--primary", "abandonment"]);
+    assert!(flag.status.success(), "{}", stderr(&flag));
+    let summary = &json_of(&flag)["summary"];
+    assert_eq!(summary["verdict"], "no_significant_change");
+    assert_eq!(summary["primary"], serde_json::json!(["rates.abandonment"]));
+    assert!(
+        summary["secondary"]["worse"]
+            .as_array()
+            .unwrap()
+            .contains(&"rates.self_resolution".into()),
+        "{summary}"
+    );
+
+    // The scenario's `compare.primary`, which the flag overrides.
+    with_primary("self_resolution");
+    let named = run(&["named.yaml"]);
+    assert!(named.status.success(), "{}", stderr(&named));
+    let summary = &json_of(&named)["summary"];
+    assert_eq!(summary["verdict"], "worse");
+    assert_eq!(
+        summary["primary"],
+        serde_json::json!(["rates.self_resolution"])
+    );
+    let text = rehearse(&dir, &["compare", "named.yaml", "--flow", "flow-b.yaml"]);
+    assert!(
+        stdout(&text).contains("Verdict: B is worse: 1 of 1 primary metric worse, none improved"),
+        "{}",
+        stdout(&text)
+    );
+    let overridden = run(&["named.yaml", "--primary", "abandonment"]);
+    assert_eq!(
+        json_of(&overridden)["summary"]["verdict"],
+        "no_significant_change"
+    );
+
+    // Names that are not metrics are found where they are written, by
+    // every command that reads the scenario.
+    with_primary("abandonment, self_resolutoin");
+    let typo = run(&["named.yaml"]);
+    refused(&typo, "named.yaml:9:");
+    refused(&typo, "did you mean `self_resolution`");
+    let lint = rehearse(&dir, &["lint", "named.yaml"]);
+    assert_eq!(lint.status.code(), Some(1), "{}", stdout(&lint));
+    assert!(
+        stdout(&lint).contains("compare.primary"),
+        "{}",
+        stdout(&lint)
+    );
+    // A metric `compare` does not judge, where it is written.
+    with_primary("funnel.welcome.entered");
+    let unjudged = run(&["named.yaml"]);
+    refused(&unjudged, "named.yaml:9:");
+    refused(&unjudged, "compare does not judge `funnel.welcome.entered`");
+    // A metric neither version measures.
+    with_primary("csat.mean");
+    refused(
+        &run(&["named.yaml"]),
+        "compare.primary csat.mean: neither version measures `csat.mean`",
+    );
+
+    refused(
+        &run(&["scenario.yaml", "--primary", "abandonmnet"]),
+        "did you mean `abandonment`",
+    );
+    refused(
+        &run(&["scenario.yaml", "--primary", ""]),
+        "--primary names no metric",
+    );
+    refused(
+        &run(&["scenario.yaml", "--primary", "csat.mean"]),
+        "--primary csat.mean: neither version measures",
+    );
+}
+
+/// Escalation fell in the shop's example; with no better side, the
+/// headline names it rather than call the comparison unchanged.
+#[test]
+fn the_headline_names_a_change_with_no_better_side() {
+    let output = rehearse(
+        common::root(),
+        &[
+            "compare",
+            "scenarios/shop/peak-hour.yaml",
+            "--flow",
+            "scenarios/shop/flow-v2.yaml",
+            "--primary",
+            "escalation,csat.mean",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output)
+            .contains("Verdict: None of the 2 primary metrics better or worse; escalation changed"),
+        "{}",
+        stdout(&output)
+    );
+}

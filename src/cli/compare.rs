@@ -67,10 +67,17 @@ pub(super) struct Args {
     replications: Option<u32>,
     #[command(flatten)]
     outputs: Outputs,
-    /// Exit 1 when any of these metrics is significantly worse under B
-    /// (comma-separated or repeated: `abandonment,self_resolution`).
-    #[arg(long, value_name = "METRIC", value_delimiter = ',')]
+    /// Exit 1 when any of these metrics is confidently worse under B, or
+    /// with a margin confidently worse by more than it (comma-separated
+    /// or repeated: `abandonment:+1pt,response_time.bot.p95:+200ms`).
+    /// They join the primary metrics' family.
+    #[arg(long, value_name = "METRIC[:MARGIN]", value_delimiter = ',')]
     fail_if_worse: Vec<String>,
+    /// The primary metrics the headline judges, instead of the scenario's
+    /// `compare.primary` or the default ones (comma-separated or
+    /// repeated: `self_resolution,abandonment`).
+    #[arg(long, value_name = "METRIC", value_delimiter = ',')]
+    primary: Option<Vec<String>>,
     /// Refuse files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
@@ -93,6 +100,7 @@ pub(super) fn compare(args: &Args, environment: Environment) -> Result<ExitStatu
         seed: args.seed,
         replications: args.replications,
         fail_if_worse: args.fail_if_worse.clone(),
+        primary: args.primary.clone(),
         max_file_size: args.max_file_size,
         repository: args.repository.clone(),
         ..CompareOptions::new(args.scenario.clone(), b)

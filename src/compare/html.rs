@@ -15,7 +15,9 @@
 //! comparison alone: the same comparison gives the same bytes.
 
 use super::table::{self, SECTIONS};
-use super::{Change, ChangeVerdict, Comparison, GroupChange, Overall, Presence, Unit, Version};
+use super::{
+    Change, ChangeVerdict, Comparison, GroupChange, Overall, Presence, Role, Unit, Version,
+};
 use crate::html::Svg;
 use crate::html::charts::{
     self, Difference, NodeMove, Transitions, diverging_bars, heat_map, paired_funnel,
@@ -55,7 +57,7 @@ pub fn render_html(comparison: &Comparison) -> String {
         .lead(&version_line("A", &comparison.a))
         .lead(&version_line("B", &comparison.b))
         .lead(&format!(
-            "Seed {} · {} · {} customers, each met by both versions. Changes are B − A; intervals are 95% paired t intervals over replications.",
+            "Seed {} · {} · {} customers, each met by both versions. Changes are B − A, with 95% paired t intervals over replications; verdicts read the adjusted intervals of the primary and secondary families.",
             comparison.seed,
             super::counted(comparison.replications, "paired replication"),
             thousands(comparison.conversations)
@@ -77,7 +79,7 @@ pub fn render_html(comparison: &Comparison) -> String {
         note: if lines.is_empty() {
             ""
         } else {
-            "Each line: A → B, the change B − A and its 95% interval. A response time's statistics that moved the same way share a line, shown by their p95."
+            "Each line: a primary metric, A → B, the change B − A and the interval its verdict reads (Holm-adjusted: all the primary verdicts hold together with 95% confidence)."
         },
     });
     for section in SECTIONS_IN_ORDER
@@ -110,17 +112,17 @@ fn tone(verdict: Overall) -> Status {
     }
 }
 
-/// The significant changes, worse first, as the verdict box lists them:
-/// tone, badge, metric and detail.
+/// The primary metrics that changed, worse first, as the verdict box
+/// lists them: tone, badge, metric and detail.
 fn verdict_lines(comparison: &Comparison) -> Vec<(Status, &'static str, String, String)> {
-    table::significant(comparison)
+    table::significant(comparison, Role::Primary)
         .into_iter()
         .map(|[word, name, values, change, interval]| {
             // The charts' words and arrows, so box and charts read alike.
-            let (tone, badge) = if word == "worse" {
-                (Status::Fail, charts::ChartVerdict::Worse.text())
-            } else {
-                (Status::Pass, charts::ChartVerdict::Better.text())
+            let (tone, badge) = match word.as_str() {
+                "worse" => (Status::Fail, charts::ChartVerdict::Worse.text()),
+                "better" => (Status::Pass, charts::ChartVerdict::Better.text()),
+                _ => (Status::Warn, "◆ within margin"),
             };
             (tone, badge, name, format!("{values} · {change} {interval}"))
         })
@@ -206,6 +208,7 @@ fn verdict_word(verdict: ChangeVerdict) -> &'static str {
         ChangeVerdict::Better => "better",
         ChangeVerdict::Worse => "worse",
         ChangeVerdict::Changed => "changed",
+        ChangeVerdict::WithinMargin => "within margin",
         ChangeVerdict::NoSignificantChange => "no significant change",
         ChangeVerdict::NoInterval => "no interval",
     }
@@ -220,7 +223,9 @@ fn chart_verdict(verdict: ChangeVerdict) -> charts::ChartVerdict {
     match verdict {
         ChangeVerdict::Better => charts::ChartVerdict::Better,
         ChangeVerdict::Worse => charts::ChartVerdict::Worse,
-        ChangeVerdict::Changed => charts::ChartVerdict::Changed,
+        // Worse, but not by more than the gate's margin: a change the
+        // chart shows without the colour of a failure.
+        ChangeVerdict::Changed | ChangeVerdict::WithinMargin => charts::ChartVerdict::Changed,
         ChangeVerdict::NoSignificantChange => charts::ChartVerdict::NoChange,
         ChangeVerdict::NoInterval => charts::ChartVerdict::NoInterval,
     }
@@ -327,8 +332,38 @@ fn difference_chart(title: &str, changes: &[&Change]) -> Option<Svg> {
 /// of the differences, then the section's table, changes for the worse and
 /// the better marked.
 fn differences(comparison: &Comparison) -> Option<Section> {
-    let mut section = Section::new("Differences, B − A").paragraph(
-        "Each bar is the change from A to B, the whisker its 95% interval; the verdict says whether that is better, worse or no significant change for customers (escalation has no better side: it only changes). Response-time charts show the median and the p95; the tables have every statistic.",
+    let mut section = Section::new("Differences, B − A");
+    if comparison.summary.verdict != Overall::NoInterval {
+        section = section
+            .subheading("Primary metrics")
+            .table(&page_table(
+                "The primary metrics, with the intervals their verdicts read",
+                &table::primary(comparison),
+            ))
+            .paragraph(&table::primary_note(comparison))
+            .subheading("Secondary changes")
+            .paragraph(&table::secondary_note(comparison));
+        let rows = table::significant(comparison, Role::Secondary);
+        if !rows.is_empty() {
+            let mut changed = Table::new("The secondary metrics that changed, worse first")
+                .column("verdict")
+                .column("metric")
+                .number_column("A → B")
+                .number_column("change")
+                .number_column("adjusted interval");
+            for row in &rows {
+                let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+                changed = match row[0].as_str() {
+                    "worse" => changed.status_row(Status::Fail, &cells),
+                    "better" => changed.status_row(Status::Pass, &cells),
+                    _ => changed.row(&cells),
+                };
+            }
+            section = section.table(&changed);
+        }
+    }
+    section = section.paragraph(
+        "Each bar is the change from A to B, the whisker its 95% interval; the verdict (from the adjusted interval: Holm's for a primary metric, Benjamini–Hochberg's for the others) says whether that is better, worse or no significant change for customers (escalation has no better side: it only changes). Response-time charts show the median and the p95; the tables have every statistic.",
     );
     for (title, keep) in SECTIONS {
         let changes: Vec<&Change> = comparison
@@ -402,6 +437,7 @@ fn metrics_table(title: &str, changes: &[&Change]) -> Table {
         out = match change.verdict {
             ChangeVerdict::Worse => out.status_row(Status::Fail, &cells),
             ChangeVerdict::Better => out.status_row(Status::Pass, &cells),
+            ChangeVerdict::WithinMargin => out.status_row(Status::Warn, &cells),
             _ => out.row(&cells),
         };
     }

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Comparison, table};
+use super::{Comparison, Overall, Role, table};
 use crate::metric::Group;
 use crate::report::markdown::{code, draw, escape};
 use crate::report::table::{percent, thousands};
@@ -14,21 +14,26 @@ const FUNNEL_ROWS: usize = 20;
 /// Writes `comparison` as markdown.
 pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "**{}**", escape(&table::headline(comparison)))?;
-    let rows = table::significant(comparison);
-    if !rows.is_empty() {
-        writeln!(
-            out,
-            "\n| | metric | A → B | change | 95% interval |\n|---|---|---:|---:|---:|"
-        )?;
-        for [word, name, values, change, interval] in &rows {
+    if comparison.summary.verdict != Overall::NoInterval {
+        draw(&table::primary(comparison), out)?;
+        writeln!(out, "\n{}", escape(&table::primary_note(comparison)))?;
+        writeln!(out, "\n{}", escape(&table::secondary_note(comparison)))?;
+        let rows = table::significant(comparison, Role::Secondary);
+        if !rows.is_empty() {
             writeln!(
                 out,
-                "| {word} | `{}` | {} | {} | {} |",
-                code(name),
-                escape(values),
-                escape(change),
-                escape(interval)
+                "\n| | metric | A → B | change | adjusted interval |\n|---|---|---:|---:|---:|"
             )?;
+            for [word, name, values, change, interval] in &rows {
+                writeln!(
+                    out,
+                    "| {word} | `{}` | {} | {} | {} |",
+                    code(name),
+                    escape(values),
+                    escape(change),
+                    escape(interval)
+                )?;
+            }
         }
     }
     writeln!(out)?;
@@ -43,7 +48,7 @@ pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Resu
     };
     writeln!(
         out,
-        "B = {} against A = {}: seed {}, {}, {} customers each met by both versions. Intervals are 95% paired t intervals of B − A over replications.",
+        "B = {} against A = {}: seed {}, {}, {} customers each met by both versions. The tables' intervals are 95% paired t intervals of B − A over replications; verdicts read the adjusted intervals above.",
         version(&comparison.b),
         version(&comparison.a),
         comparison.seed,
@@ -65,6 +70,9 @@ pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Resu
         if fold {
             writeln!(out, "\n</details>")?;
         }
+    }
+    if comparison.summary.verdict != Overall::NoInterval {
+        writeln!(out, "\n{}", escape(table::TABLES_NOTE))?;
     }
 
     writeln!(

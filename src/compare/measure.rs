@@ -4,13 +4,14 @@
 
 use indexmap::IndexMap;
 
+use super::judge::{self, Judging, Paired, significant_digits};
+use super::primary::Primary;
 use super::{
     Change, ChangeVerdict, Comparison, FunnelMove, GroupChange, Groups, McNemar, NodeCounts,
-    Overall, Pairing, Presence, Sides, Summary, Transitions, Unit, Unpaired, Version, judges,
-    pairing,
+    Pairing, Presence, Role, Sides, Summary, Transitions, Unit, Unpaired, Version, judges, pairing,
 };
 use crate::measure::Measure;
-use crate::metric::{CsatStat, Group, GroupMetric, Metric, Outcome};
+use crate::metric::{Group, Metric, Outcome};
 use crate::model::scenario::Scenario;
 use crate::report::Report;
 use crate::sim::{RunOptions, parallel, replicate_with_outcomes};
@@ -36,22 +37,104 @@ struct Accumulated {
     b_alone: stats::Summary,
 }
 
+/// Every number `compare` judges, of both versions, replication by
+/// replication, in the order each first appeared.
+#[derive(Default)]
+pub(super) struct Values(IndexMap<Metric, Accumulated>);
+
+impl Values {
+    /// A replication's judged numbers under one version.
+    pub(super) fn of(measure: &Measure, tallies: &Tallies) -> IndexMap<Metric, f64> {
+        measure
+            .values(tallies)
+            .into_iter()
+            .filter(|(metric, _)| judges(metric))
+            .collect()
+    }
+
+    /// Adds replication `r` of A and of B: a number both measured adds a
+    /// paired difference.
+    pub(super) fn add(&mut self, in_a: &IndexMap<Metric, f64>, in_b: &IndexMap<Metric, f64>) {
+        for metric in in_a.keys().chain(in_b.keys()) {
+            if !self.0.contains_key(metric) {
+                self.0.insert(metric.clone(), Accumulated::default());
+            }
+        }
+        for (metric, accumulated) in self.0.iter_mut() {
+            let (va, vb) = (in_a.get(metric), in_b.get(metric));
+            if let Some(va) = va {
+                accumulated.a_alone.add(*va);
+            }
+            if let Some(vb) = vb {
+                accumulated.b_alone.add(*vb);
+            }
+            if let (Some(va), Some(vb)) = (va, vb) {
+                accumulated.a.add(*va);
+                accumulated.b.add(*vb);
+                accumulated.difference.add(vb - va);
+            }
+        }
+    }
+
+    /// The change of each metric of `order` that was measured, judged
+    /// (see `judge`), and the summary of the verdicts.
+    pub(super) fn judged(
+        &self,
+        order: impl IntoIterator<Item = Metric>,
+        judging: &Judging,
+        replications: u32,
+    ) -> (Vec<Change>, Summary) {
+        let mut changes: Vec<Change> = order
+            .into_iter()
+            .filter_map(|metric| {
+                let accumulated = self.0.get(&metric)?;
+                Some(change(metric, accumulated))
+            })
+            .collect();
+        judge::judge(&mut changes, judging);
+        let summary = judge::summary(&changes, judging, replications);
+        (changes, summary)
+    }
+
+    /// Every metric measured, in the order each first appeared.
+    #[cfg(test)]
+    pub(super) fn metrics(&self) -> Vec<Metric> {
+        self.0.keys().cloned().collect()
+    }
+}
+
 /// Runs every replication of `a` and of `b` and compares them, customer by
 /// customer and number by number. Replications run in parallel (on
 /// `options`' threads) and are folded in order, so the result is the same
 /// whatever the number of threads. `progress` is called once per
-/// replication of both versions.
+/// replication of both versions. The primary metrics are those `a`'s
+/// scenario names (`compare: {primary: [...]}`), or the default ones.
 pub fn compare(
     a: &Scenario,
     b: &Scenario,
     options: &RunOptions,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Comparison, Unpaired> {
+    let judging = Judging {
+        primary: Primary::of(a),
+        gates: Vec::new(),
+    };
+    compare_judged(a, b, options, &judging, progress)
+}
+
+/// [`compare`], with the primary metrics and gates of `judging`.
+pub(crate) fn compare_judged(
+    a: &Scenario,
+    b: &Scenario,
+    options: &RunOptions,
+    judging: &Judging,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Comparison, Unpaired> {
     pairing(a, b, options)?;
     let seed = options.seed_for(a);
     let replications = options.replications_for(a);
     let mut merged = (Tallies::for_scenario(a), Tallies::for_scenario(b));
-    let mut values: IndexMap<Metric, Accumulated> = IndexMap::new();
+    let mut values = Values::default();
     let mut counts = [[0u64; 5]; 5];
     let mut customers = 0u64;
     let mut misaligned = None;
@@ -76,33 +159,10 @@ pub fn compare(
                 counts[from.index()][to.index()] += 1;
             }
             customers += outcomes_a.len() as u64;
-            let one = |measure: &Measure, tallies| -> IndexMap<Metric, f64> {
-                measure
-                    .values(tallies)
-                    .into_iter()
-                    .filter(|(metric, _)| judges(metric))
-                    .collect()
-            };
-            let (in_a, in_b) = (one(&measure_a, tallies_a), one(&measure_b, tallies_b));
-            for metric in in_a.keys().chain(in_b.keys()) {
-                if !values.contains_key(metric) {
-                    values.insert(metric.clone(), Accumulated::default());
-                }
-            }
-            for (metric, accumulated) in values.iter_mut() {
-                let (va, vb) = (in_a.get(metric), in_b.get(metric));
-                if let Some(va) = va {
-                    accumulated.a_alone.add(*va);
-                }
-                if let Some(vb) = vb {
-                    accumulated.b_alone.add(*vb);
-                }
-                if let (Some(va), Some(vb)) = (va, vb) {
-                    accumulated.a.add(*va);
-                    accumulated.b.add(*vb);
-                    accumulated.difference.add(vb - va);
-                }
-            }
+            values.add(
+                &Values::of(&measure_a, tallies_a),
+                &Values::of(&measure_b, tallies_b),
+            );
             merged.0.merge(tallies_a);
             merged.1.merge(tallies_b);
             progress();
@@ -127,18 +187,14 @@ pub fn compare(
             order.push(metric);
         }
     }
-    let (group_changes, changes): (Vec<Change>, Vec<Change>) = order
+    let (changes, summary) = values.judged(order, judging, replications);
+    let (group_changes, changes): (Vec<Change>, Vec<Change>) = changes
         .into_iter()
-        .filter_map(|metric| {
-            let accumulated = values.get(&metric)?;
-            Some(change(metric, accumulated))
-        })
         .partition(|change| matches!(change.name, Metric::Group(..)));
 
     let transitions = transitions(counts);
     let groups = groups(&report_a, &report_b, &group_changes);
     let funnel = funnel(&report_a, &report_b);
-    let summary = summary(&changes, replications);
     let pairing = pairing_gain(&changes);
     Ok(Comparison {
         a: Version {
@@ -165,41 +221,12 @@ pub fn compare(
     })
 }
 
-fn unit(metric: &Metric) -> Unit {
-    if metric.is_fraction() {
-        Unit::Fraction
-    } else if metric.is_time() {
-        Unit::Seconds
-    } else if matches!(
-        metric,
-        Metric::Csat(CsatStat::Mean) | Metric::Group(_, _, GroupMetric::Csat(CsatStat::Mean))
-    ) {
-        Unit::Score
-    } else if matches!(metric, Metric::Cost(_)) {
-        Unit::Money
-    } else {
-        Unit::Number
-    }
-}
-
-/// Values are rounded so that output is the same on every platform: a
-/// fraction or an amount of money to 6 decimals (a fraction's
-/// per-replication values have 4; a cost per conversation is a fraction of
-/// a cent), anything else to 4.
-fn rounded(unit: Unit, value: f64) -> f64 {
-    let decimals = match unit {
-        Unit::Fraction | Unit::Money => 6,
-        _ => 4,
-    };
-    let scale = 10f64.powi(decimals);
-    let value = (value * scale).round() / scale;
-    // -0.0 reads as a change in JSON; it is none.
-    if value == 0.0 { 0.0 } else { value }
-}
-
+/// A metric's change as measured: the values, the difference and its 95%
+/// interval. Its verdict, and the interval the verdict reads, come from
+/// its family ([`judge::judge`]).
 fn change(metric: Metric, values: &Accumulated) -> Change {
-    let unit = unit(&metric);
-    let round = |value: f64| rounded(unit, value);
+    let unit = Unit::of(&metric);
+    let round = |value: f64| unit.round(value);
     let pairs = values.difference.count();
     let mean_of = |paired: &stats::Summary, alone: &stats::Summary| {
         if pairs > 0 {
@@ -215,19 +242,6 @@ fn change(metric: Metric, values: &Accumulated) -> Change {
         .difference
         .interval()
         .map(|interval| [round(interval.low), round(interval.high)]);
-    let higher_is_better = metric.higher_is_better();
-    let verdict = match (ci95, higher_is_better) {
-        (None, _) => ChangeVerdict::NoInterval,
-        (Some([low, high]), _) if low <= 0.0 && high >= 0.0 => ChangeVerdict::NoSignificantChange,
-        (Some(_), None) => ChangeVerdict::Changed,
-        (Some([low, _]), Some(higher)) => {
-            if (low > 0.0) == higher {
-                ChangeVerdict::Better
-            } else {
-                ChangeVerdict::Worse
-            }
-        }
-    };
     let independent = values.a.variance() + values.b.variance();
     let variance_reduction = (pairs >= 2 && values.difference.variance() > 0.0)
         .then(|| (independent / values.difference.variance() * 100.0).round() / 100.0);
@@ -238,17 +252,24 @@ fn change(metric: Metric, values: &Accumulated) -> Change {
     });
     Change {
         metric: metric.to_string(),
+        higher_is_better: metric.higher_is_better(),
         name: metric,
         unit,
-        higher_is_better,
         a: mean_of(&values.a, &values.a_alone),
         b: mean_of(&values.b, &values.b_alone),
         difference,
         ci95,
-        verdict,
+        verdict: ChangeVerdict::NoInterval,
+        role: Role::Secondary,
+        p_value: None,
+        adjusted_p_value: None,
+        adjusted_ci: None,
+        adjusted_confidence: None,
+        margin: None,
         replications: pairs,
         variance_reduction,
         independent_ci95,
+        paired: Paired::of(&values.difference),
     }
 }
 
@@ -290,16 +311,6 @@ fn transitions(counts: [[u64; 5]; 5]) -> Transitions {
             significant: p_value < 0.05,
         },
     }
-}
-
-/// `value` to `digits` significant digits, so tiny p-values keep their
-/// magnitude and output is the same on every platform.
-fn significant_digits(value: f64, digits: i32) -> f64 {
-    // Through decimal text: the nearest double to the rounded decimal, which
-    // prints back as that decimal (scaling by 10^k is inexact for large k).
-    format!("{:.*e}", (digits - 1).max(0) as usize, value)
-        .parse()
-        .unwrap_or(value)
 }
 
 fn funnel(a: &Report, b: &Report) -> Vec<FunnelMove> {
@@ -369,35 +380,6 @@ fn groups(a: &Report, b: &Report, changes: &[Change]) -> Groups {
         personas: of_kind(Group::Persona),
         segments: of_kind(Group::Segment),
         variants: of_kind(Group::Variant),
-    }
-}
-
-fn summary(changes: &[Change], replications: u32) -> Summary {
-    let judged = changes
-        .iter()
-        .filter(|change| change.name != Metric::Outcome(Outcome::SelfResolved));
-    let named = |verdict: ChangeVerdict| -> Vec<String> {
-        judged
-            .clone()
-            .filter(|change| change.verdict == verdict)
-            .map(|change| change.metric.clone())
-            .collect()
-    };
-    let (better, worse) = (named(ChangeVerdict::Better), named(ChangeVerdict::Worse));
-    let verdict = if replications < 2 {
-        Overall::NoInterval
-    } else {
-        match (better.is_empty(), worse.is_empty()) {
-            (true, true) => Overall::NoSignificantChange,
-            (false, true) => Overall::Better,
-            (true, false) => Overall::Worse,
-            (false, false) => Overall::Mixed,
-        }
-    };
-    Summary {
-        verdict,
-        better,
-        worse,
     }
 }
 

@@ -13,6 +13,11 @@
 //!   how patient they were) cancels in the difference, so the interval is
 //!   far narrower than two independent runs would give; [`Change`] says by
 //!   how much (`variance_reduction`);
+//! - dozens of numbers are tested at once, so they are judged in two
+//!   families (`judge`, `multiplicity`): the few primary metrics
+//!   (`primary`) and the `--fail-if-worse` gates (`gate`, with their
+//!   margins) together under Holm's correction, which the headline reads;
+//!   every other number under Benjamini and Hochberg's;
 //! - customer `i` under A is customer `i` under B, so [`Transitions`]
 //!   counts how many moved from each outcome to each other one, and
 //!   McNemar's test asks whether self-resolution changed customer by
@@ -24,10 +29,16 @@
 //! JSON with the documented keys. [`pairing`] says beforehand why two scenarios would not
 //! meet the same customers.
 
+#[cfg(test)]
+mod calibration;
+mod gate;
 mod html;
+mod judge;
 mod markdown;
 mod measure;
+mod multiplicity;
 mod pairing;
+mod primary;
 mod table;
 mod text;
 mod versions;
@@ -56,11 +67,16 @@ use crate::report::{FlowLabel, Report};
 /// seed: 20240617
 /// replications: 20             # paired: replication r of A and of B met the same customers
 /// conversations: 6053          # customers, each met by both versions
-/// summary: {verdict: mixed, better: [...], worse: [...]}
+/// summary: {verdict: mixed, better: [rates.self_resolution, rates.abandonment],
+///           worse: [response_time.bot.p95], within_margin: [], changed: [rates.escalation],
+///           primary: [rates.self_resolution, ...], secondary: {better: [...], worse: [...],
+///           changed: [...]}, gates: []}
 /// metrics: [{metric: rates.abandonment, unit: fraction, higher_is_better: false,
 ///            a: 0.11554, b: 0.10942, difference: -0.00612, ci95: [-0.008749, -0.003491],
-///            verdict: better, replications: 20, variance_reduction: 33.16,
-///            independent_ci95: [-0.021257, 0.009017]}, ...]
+///            verdict: better, role: primary, p_value: 0.0001056,
+///            adjusted_p_value: 0.0005279, adjusted_ci: [-0.009713, -0.002527],
+///            adjusted_confidence: 0.99, margin: null, replications: 20,
+///            variance_reduction: 33.16, independent_ci95: [-0.021257, 0.009017]}, ...]
 /// transitions: {counts: {self_resolved: {self_resolved: 3442, ...}, ...}, changed: 242,
 ///               mcnemar: {test: exact_binomial, outcome: self_resolved, lost: 30, gained: 102,
 ///                         p_value: 2.257e-10, significant: true}}
@@ -120,34 +136,89 @@ pub struct Version {
     pub report: Report,
 }
 
-/// The overall verdict: which numbers changed significantly.
+/// The overall verdict: which primary metrics changed, judged together
+/// with family-wise error control, and which secondary ones, with false
+/// discovery control (see docs/src/statistics.md).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
-    /// `better`, `worse`, `mixed` (some of each), `no_significant_change`,
-    /// or `no_interval` (one replication: nothing can be judged).
+    /// Over the primary metrics: `better`, `worse`, `mixed` (some of
+    /// each), `no_significant_change`, or `no_interval` (one replication:
+    /// nothing can be judged).
     pub verdict: Overall,
-    /// The metrics significantly better under B, in report order.
+    /// The primary metrics better under B, in report order.
     pub better: Vec<String>,
-    /// The metrics significantly worse under B, in report order.
+    /// The primary metrics worse under B (beyond their margin, for a gate
+    /// with one), in report order.
     pub worse: Vec<String>,
+    /// The gated metrics worse under B, but not shown to be worse by more
+    /// than their margin: no gate fails for them.
+    pub within_margin: Vec<String>,
+    /// The primary metrics with no better direction (escalation) that
+    /// changed.
+    pub changed: Vec<String>,
+    /// The primary family, in report order: the primary metrics either
+    /// version measures, and every gate's metric.
+    pub primary: Vec<String>,
+    /// What changed among the other metrics, at a 5% false discovery rate.
+    pub secondary: Secondary,
+    /// Each `--fail-if-worse` gate and whether B failed it.
+    pub gates: Vec<GateOutcome>,
 }
 
-/// The overall verdict over the top-level metrics that have a better
-/// direction (`outcomes.self_resolved` is left out: it is
-/// `rates.self_resolution`).
+/// The secondary metrics that changed: at most 5% of such claims are
+/// expected to be chance (Benjamini–Hochberg).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Secondary {
+    /// Better under B, in report order.
+    pub better: Vec<String>,
+    /// Worse under B, in report order.
+    pub worse: Vec<String>,
+    /// Changed, for metrics with no better direction.
+    pub changed: Vec<String>,
+}
+
+/// One `--fail-if-worse` gate, judged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GateOutcome {
+    /// The metric's report path (`rates.abandonment`).
+    pub metric: String,
+    /// How much worse B may be without failing, in the metric's unit,
+    /// signed the way that is worse (`0.01` for `abandonment:+1pt`, `-0.1`
+    /// for `csat.mean:-0.1`); `null` without a margin.
+    pub margin: Option<f64>,
+    /// Whether B failed it: its adjusted interval lies wholly beyond the
+    /// margin (beyond 0 without one), on the worse side.
+    pub failed: bool,
+}
+
+/// The overall verdict over the primary metrics that have a better
+/// direction (`outcomes.self_resolved` is `rates.self_resolution`, judged
+/// once).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Overall {
-    /// Some metrics better, none worse.
+    /// Some primary metrics better, none worse.
     Better,
-    /// Some metrics worse, none better.
+    /// Some primary metrics worse, none better.
     Worse,
     /// Some better and some worse: read where.
     Mixed,
-    /// No metric changed beyond its interval.
+    /// No primary metric changed beyond its adjusted interval.
     NoSignificantChange,
     /// Fewer than two replications: no intervals, no verdict.
     NoInterval,
+}
+
+/// Which family a metric is judged in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A primary metric or a gate: judged with the headline, with
+    /// family-wise error control (Holm).
+    Primary,
+    /// Every other metric: false discovery rate control
+    /// (Benjamini–Hochberg).
+    Secondary,
 }
 
 /// How one number changed from A to B.
@@ -179,8 +250,29 @@ pub struct Change {
     /// The 95% interval of the difference, a paired t over replications;
     /// `null` below two paired replications.
     pub ci95: Option<[f64; 2]>,
-    /// What the interval says, knowing which direction is good.
+    /// What the adjusted interval says, knowing which direction is good
+    /// and, for a gate, its margin.
     pub verdict: ChangeVerdict,
+    /// The family it is judged in: `primary` or `secondary`.
+    pub role: Role,
+    /// The two-sided p-value of the paired t test of no change (to 4
+    /// significant digits); `null` below two paired replications.
+    pub p_value: Option<f64>,
+    /// The p-value of the verdict's test, adjusted for its family: Holm's
+    /// for a primary metric (for a gate with a margin, the test of a
+    /// change beyond the margin or for the better), Benjamini–Hochberg's
+    /// for a secondary one. The verdict is a change when it is below 0.05.
+    pub adjusted_p_value: Option<f64>,
+    /// The interval the verdict reads: the paired t interval at
+    /// `adjusted_confidence`, which lies beyond 0 (beyond the margin, for
+    /// a gate) exactly when the family judges it changed.
+    pub adjusted_ci: Option<[f64; 2]>,
+    /// The confidence of `adjusted_ci` (0.95 or more): each primary
+    /// metric's Holm level, one level for all secondary metrics.
+    pub adjusted_confidence: Option<f64>,
+    /// A gate's margin, signed the way that is worse; `null` for a metric
+    /// no gate names with a margin.
+    pub margin: Option<f64>,
     /// Replications that measured it in both versions.
     pub replications: u32,
     /// `(var(A) + var(B)) / var(B − A)` over the paired replications: how
@@ -193,6 +285,10 @@ pub struct Change {
     /// The interval two independent runs of the same length would give:
     /// the difference ± t(0.975, R−1)·√((var(A) + var(B)) / R).
     pub independent_ci95: Option<[f64; 2]>,
+    /// The paired differences behind the change, for the family's tests;
+    /// `None` below two paired replications.
+    #[serde(skip)]
+    pub(crate) paired: Option<judge::Paired>,
 }
 
 /// What a metric's values are, for renderers.
@@ -212,18 +308,59 @@ pub enum Unit {
     Money,
 }
 
-/// What a change's interval says.
+impl Unit {
+    /// The unit of `metric`'s values.
+    pub(crate) fn of(metric: &Metric) -> Unit {
+        if metric.is_fraction() {
+            Unit::Fraction
+        } else if metric.is_time() {
+            Unit::Seconds
+        } else if matches!(
+            metric,
+            Metric::Csat(CsatStat::Mean) | Metric::Group(_, _, GroupMetric::Csat(CsatStat::Mean))
+        ) {
+            Unit::Score
+        } else if matches!(metric, Metric::Cost(_)) {
+            Unit::Money
+        } else {
+            Unit::Number
+        }
+    }
+
+    /// `value` rounded so that output is the same on every platform: a
+    /// fraction or an amount of money to 6 decimals (a fraction's
+    /// per-replication values have 4; a cost per conversation is a
+    /// fraction of a cent), anything else to 4.
+    pub(crate) fn round(self, value: f64) -> f64 {
+        let decimals = match self {
+            Unit::Fraction | Unit::Money => 6,
+            _ => 4,
+        };
+        let scale = 10f64.powi(decimals);
+        let value = (value * scale).round() / scale;
+        // -0.0 reads as a change in JSON; it is none.
+        if value == 0.0 { 0.0 } else { value }
+    }
+}
+
+/// What a change's adjusted interval (`adjusted_ci`) says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeVerdict {
     /// The interval lies wholly on the good side of 0.
     Better,
-    /// The interval lies wholly on the bad side of 0.
+    /// The interval lies wholly on the bad side of 0 (for a gate with a
+    /// margin, wholly beyond the margin): a gate on it fails.
     Worse,
     /// The interval lies on one side of 0, for a number with no better
     /// direction (escalation).
     Changed,
-    /// The interval contains 0.
+    /// For a gate with a margin: the interval lies on the bad side of 0
+    /// but not wholly beyond the margin. A change, but not one the gate
+    /// fails for.
+    WithinMargin,
+    /// The interval contains 0 (or no replication moved the number at
+    /// all).
     NoSignificantChange,
     /// Fewer than two replications measured it in both versions.
     NoInterval,
@@ -407,6 +544,16 @@ impl Comparison {
     /// The change of `metric`, wherever it is (top level or a group);
     /// `None` when neither version measured it or it is not compared.
     pub fn change(&self, metric: &Metric) -> Option<&Change> {
+        self.every_change().find(|change| change.name == *metric)
+    }
+
+    /// The change whose report path is `metric`, wherever it is.
+    pub(crate) fn find(&self, metric: &str) -> Option<&Change> {
+        self.every_change().find(|change| change.metric == metric)
+    }
+
+    /// Every change, top level first, then each group's.
+    pub(crate) fn every_change(&self) -> impl Iterator<Item = &Change> {
         let in_groups = self
             .groups
             .personas
@@ -414,10 +561,7 @@ impl Comparison {
             .chain(self.groups.segments.values())
             .chain(self.groups.variants.values())
             .flat_map(|group| &group.metrics);
-        self.metrics
-            .iter()
-            .chain(in_groups)
-            .find(|change| change.name == *metric)
+        self.metrics.iter().chain(in_groups)
     }
 
     /// Every metric name a comparison judges, for messages.

@@ -2,7 +2,10 @@
 //! [`Comparison`] and drawn by the text and markdown renderers, so a column
 //! is defined in one place.
 
-use super::{Change, ChangeVerdict, Comparison, FunnelMove, GroupChange, Overall, Presence, Unit};
+use super::primary::canonical;
+use super::{
+    Change, ChangeVerdict, Comparison, FunnelMove, GroupChange, Overall, Presence, Role, Unit,
+};
 use crate::metric::{CsatStat, Group, GroupMetric, Metric, Outcome, Rate, Stat};
 use crate::model::Millis;
 use crate::report::table::{Align, Cell, Table, percent, thousands};
@@ -100,53 +103,73 @@ pub(crate) fn verdict(verdict: ChangeVerdict) -> Cell {
         ChangeVerdict::Better => Cell::new("better"),
         ChangeVerdict::Worse => Cell::new("worse"),
         ChangeVerdict::Changed => Cell::new("changed"),
+        ChangeVerdict::WithinMargin => Cell::new("within margin"),
         ChangeVerdict::NoSignificantChange => Cell::muted("-"),
         ChangeVerdict::NoInterval => Cell::muted("no interval"),
     }
 }
 
-/// The sentence that opens a comparison.
+/// The sentence that opens a comparison: what changed among the primary
+/// metrics, judged together.
 pub(crate) fn headline(comparison: &Comparison) -> String {
-    let (better, worse) = (
-        comparison.summary.better.len(),
-        comparison.summary.worse.len(),
-    );
-    let metrics = |n: usize| {
-        if n == 1 {
-            "1 metric".to_string()
-        } else {
-            format!("{n} metrics")
+    let summary = &comparison.summary;
+    let (better, worse) = (summary.better.len(), summary.worse.len());
+    let of = super::counted(summary.primary.len() as u64, "primary metric");
+    let mut headline = match summary.verdict {
+        Overall::Better => format!("B is better: {better} of {of} improved, none worse"),
+        Overall::Worse => format!("B is worse: {worse} of {of} worse, none improved"),
+        Overall::Mixed => {
+            format!("B is better on {better} of {of}, worse on {worse}: read where below")
+        }
+        Overall::NoSignificantChange if summary.changed.is_empty() => {
+            format!("No significant change in the {of}")
+        }
+        // Escalation moved, and it has no better side to call.
+        Overall::NoSignificantChange => format!(
+            "None of the {of} better or worse; {} changed",
+            summary
+                .changed
+                .iter()
+                .map(|name| name.strip_prefix("rates.").unwrap_or(name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Overall::NoInterval => {
+            return "No verdict: one replication gives no interval (run 2 or more with --replications)"
+                .into();
         }
     };
-    match comparison.summary.verdict {
-        Overall::Better => format!("B is better: {} improved, none worse", metrics(better)),
-        Overall::Worse => format!("B is worse: {} worse, none improved", metrics(worse)),
-        Overall::Mixed => format!(
-            "B is better on {}, worse on {worse}: read where below",
-            metrics(better)
-        ),
-        Overall::NoSignificantChange => {
-            "No significant change: every difference's 95% interval contains 0".into()
-        }
-        Overall::NoInterval => {
-            "No verdict: one replication gives no interval (run 2 or more with --replications)"
-                .into()
-        }
+    match summary.within_margin.len() {
+        0 => {}
+        1 => headline += "; 1 worse within its margin",
+        n => headline += &format!("; {n} worse within their margins"),
     }
+    headline
 }
 
-/// The significant changes, worse first: (verdict, name, `A → B`, change,
-/// interval). A timer's statistics that moved the same way share a row,
-/// shown by the p95 when it is among them (`response_time.bot (mean, p95)`).
-pub(crate) fn significant(comparison: &Comparison) -> Vec<[String; 5]> {
+/// The changes of one family that the verdict lists, worse first: (verdict,
+/// name, `A → B`, change, adjusted interval). A timer's statistics that
+/// moved the same way share a row, shown by the p95 when it is among them
+/// (`response_time.bot (mean, p95)`).
+pub(crate) fn significant(comparison: &Comparison, role: Role) -> Vec<[String; 5]> {
+    let summary = &comparison.summary;
+    let words: Vec<(&str, &Vec<String>)> = match role {
+        Role::Primary => vec![
+            ("worse", &summary.worse),
+            ("within margin", &summary.within_margin),
+            ("better", &summary.better),
+        ],
+        Role::Secondary => vec![
+            ("worse", &summary.secondary.worse),
+            ("changed", &summary.secondary.changed),
+            ("better", &summary.secondary.better),
+        ],
+    };
     let mut rows = Vec::new();
-    for (word, names) in [
-        ("worse", &comparison.summary.worse),
-        ("better", &comparison.summary.better),
-    ] {
+    for (word, names) in words {
         let mut changes: Vec<&Change> = names
             .iter()
-            .filter_map(|name| comparison.metrics.iter().find(|c| c.metric == *name))
+            .filter_map(|name| comparison.find(name))
             .collect();
         // What a team watches first: rates, outcomes, CSAT and conversion,
         // then times.
@@ -159,7 +182,8 @@ pub(crate) fn significant(comparison: &Comparison) -> Vec<[String; 5]> {
             | Metric::Retention(_)
             | Metric::Cost(_) => 3,
             Metric::TurnsMean => 4,
-            _ => 5,
+            Metric::Time(..) => 5,
+            _ => 6,
         });
         let mut timers_done = Vec::new();
         for change in &changes {
@@ -194,7 +218,7 @@ pub(crate) fn significant(comparison: &Comparison) -> Vec<[String; 5]> {
                 }
                 _ => (short_name(change).to_string(), *change),
             };
-            let (Some(difference), Some(bounds)) = (shown.difference, shown.ci95) else {
+            let (Some(difference), Some(bounds)) = (shown.difference, shown.adjusted_ci) else {
                 continue;
             };
             let values = format!(
@@ -218,6 +242,112 @@ pub(crate) fn significant(comparison: &Comparison) -> Vec<[String; 5]> {
         }
     }
     rows
+}
+
+/// A confidence as a percentage: `99.3%`.
+pub(crate) fn confidence(confidence: f64) -> String {
+    format!("{:.1}%", confidence * 100.0)
+}
+
+/// The primary metrics, each with the interval its verdict reads: the
+/// family the headline judges, in report order.
+pub(crate) fn primary(comparison: &Comparison) -> Table {
+    let changes: Vec<&Change> = comparison
+        .summary
+        .primary
+        .iter()
+        .filter_map(|name| comparison.find(name))
+        .collect();
+    let margins = changes.iter().any(|change| change.margin.is_some());
+    let mut columns = vec![
+        "A",
+        "B",
+        "change",
+        "adjusted interval",
+        "confidence",
+        "verdict",
+    ];
+    if margins {
+        columns.push("margin");
+    }
+    let mut table = Table::new("Primary metrics", &columns);
+    for change in changes {
+        let mut row = vec![
+            Cell::new(short_name(change)),
+            value(change.unit, change.a),
+            value(change.unit, change.b),
+            change
+                .difference
+                .map_or(Cell::muted("-"), |d| Cell::new(signed(change.unit, d))),
+            change
+                .adjusted_ci
+                .map_or(Cell::muted("-"), |ci| Cell::new(interval(change.unit, ci))),
+            change
+                .adjusted_confidence
+                .map_or(Cell::muted("-"), |c| Cell::new(confidence(c))),
+            verdict(change.verdict),
+        ];
+        if margins {
+            row.push(
+                change
+                    .margin
+                    .map_or(Cell::muted("-"), |m| Cell::new(signed(change.unit, m))),
+            );
+        }
+        table.rows.push(row);
+    }
+    table
+}
+
+/// How the primary verdicts were reached, under their table.
+pub(crate) fn primary_note(comparison: &Comparison) -> String {
+    let n = comparison
+        .summary
+        .primary
+        .iter()
+        .filter_map(|name| comparison.find(name))
+        .filter(|change| change.adjusted_confidence.is_some())
+        .count();
+    let gates = if comparison.summary.gates.is_empty() {
+        ""
+    } else {
+        " (the --fail-if-worse gates among them; a gate fails when its whole interval lies beyond its margin, or beyond 0 without one)"
+    };
+    format!(
+        "Judged together{gates}: Holm's correction over the {} that moved, so all their verdicts hold together with 95% confidence; each interval is at the confidence its verdict needs.",
+        super::counted(n as u64, "primary metric")
+    )
+}
+
+/// Under the metric tables: where their verdicts come from.
+pub(crate) const TABLES_NOTE: &str = "Verdicts are the families' (primary: Holm; the rest: Benjamini–Hochberg), read from the adjusted intervals above: a 95% interval beyond 0 is not a verdict on its own.";
+
+/// The secondary metrics tested, and the confidence of their intervals.
+fn secondary_tests(comparison: &Comparison) -> (usize, Option<f64>) {
+    let tested: Vec<&Change> = comparison
+        .every_change()
+        .filter(|change| change.role == Role::Secondary && change.adjusted_confidence.is_some())
+        .filter(|change| canonical(&change.name) == change.name)
+        .collect();
+    (
+        tested.len(),
+        tested.first().and_then(|change| change.adjusted_confidence),
+    )
+}
+
+/// The heading of the secondary changes, and how they were judged.
+pub(crate) fn secondary_note(comparison: &Comparison) -> String {
+    let (tested, level) = secondary_tests(comparison);
+    let found = comparison.summary.secondary.better.len()
+        + comparison.summary.secondary.worse.len()
+        + comparison.summary.secondary.changed.len();
+    let level = level.map_or(String::new(), |c| {
+        format!("; intervals at {}", confidence(c))
+    });
+    format!(
+        "Secondary changes: {found} of the {} that moved (Benjamini–Hochberg: about 1 in 20 such findings may be chance{level})",
+        super::counted(tested as u64, "other metric")
+    )
 }
 
 /// Which metrics a section of the metrics table holds.
@@ -488,14 +618,14 @@ fn group_row(name: &str, group: &GroupChange, columns: &[&Change]) -> Vec<Cell> 
     let notable: Vec<String> = group
         .metrics
         .iter()
-        .filter(|change| matches!(change.verdict, ChangeVerdict::Better | ChangeVerdict::Worse))
-        .map(|change| {
-            let word = if change.verdict == ChangeVerdict::Better {
-                "better"
-            } else {
-                "worse"
+        .filter_map(|change| {
+            let word = match change.verdict {
+                ChangeVerdict::Better => "better",
+                ChangeVerdict::Worse => "worse",
+                ChangeVerdict::WithinMargin => "worse within margin",
+                _ => return None,
             };
-            format!("{} {word}", label(&change.name))
+            Some(format!("{} {word}", label(&change.name)))
         })
         .collect();
     row.push(if notable.is_empty() {

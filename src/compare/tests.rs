@@ -2,8 +2,10 @@
 //! comparisons are tested in `tests/compare.rs`.
 
 use super::*;
-use crate::compare::table;
-use crate::metric::{Rate, Stat, Timer};
+use crate::compare::judge::{Judging, judge, summary};
+use crate::compare::primary::Primary;
+use crate::compare::{Overall, table};
+use crate::metric::{CsatStat, Rate, Stat, Timer};
 
 fn accumulated(pairs: &[(f64, f64)]) -> Accumulated {
     let mut values = Accumulated::default();
@@ -17,11 +19,24 @@ fn accumulated(pairs: &[(f64, f64)]) -> Accumulated {
     values
 }
 
+/// The change of `metric` over `pairs`, judged as the only primary metric:
+/// a family of one is held to 5%, so its verdict reads the 95% interval.
+fn judged(metric: Metric, pairs: &[(f64, f64)]) -> Change {
+    let mut changes = [change(metric.clone(), &accumulated(pairs))];
+    let judging = Judging {
+        primary: Primary::Listed(vec![metric]),
+        gates: Vec::new(),
+    };
+    judge(&mut changes, &judging);
+    let [change] = changes;
+    change
+}
+
 #[test]
 fn a_paired_change_is_the_mean_difference_with_a_t_interval() {
     // Differences 0.02, 0.04, 0.03, 0.03: mean 0.03, sd √(0.0002/3).
     let pairs = [(0.50, 0.52), (0.60, 0.64), (0.55, 0.58), (0.45, 0.48)];
-    let change = change(Metric::Rate(Rate::SelfResolution), &accumulated(&pairs));
+    let change = judged(Metric::Rate(Rate::SelfResolution), &pairs);
     assert_eq!(change.unit, Unit::Fraction);
     assert_eq!(change.a, Some(0.525));
     assert_eq!(change.b, Some(0.555));
@@ -32,6 +47,12 @@ fn a_paired_change_is_the_mean_difference_with_a_t_interval() {
     // Self-resolution went up beyond the interval: better.
     assert_eq!(change.verdict, ChangeVerdict::Better);
     assert_eq!(change.replications, 4);
+    // Alone in its family, it is judged on the 95% interval itself.
+    assert_eq!(change.adjusted_ci, change.ci95);
+    assert_eq!(change.adjusted_confidence, Some(0.95));
+    // t = 0.03 / √(0.0002/3/4) = 7.3485 on 3 degrees of freedom, whose
+    // upper tail is 1/2 − (atan(t/√3) + √3·t/(3 + t²))/π: p = 0.005208.
+    assert_eq!(change.p_value, Some(0.005208));
 }
 
 #[test]
@@ -55,7 +76,7 @@ fn pairing_gain_is_the_variance_of_independent_runs_over_that_of_the_pairs() {
 #[test]
 fn verdicts_know_which_direction_is_good() {
     let up = [(0.10, 0.20), (0.12, 0.21), (0.11, 0.22)];
-    let judge = |metric: Metric, pairs: &[(f64, f64)]| change(metric, &accumulated(pairs)).verdict;
+    let judge = |metric: Metric, pairs: &[(f64, f64)]| judged(metric, pairs).verdict;
     assert_eq!(
         judge(Metric::Rate(Rate::Abandonment), &up),
         ChangeVerdict::Worse
@@ -93,10 +114,11 @@ fn verdicts_know_which_direction_is_good() {
 #[test]
 fn identical_values_give_an_exact_zero_and_no_pairing_factor() {
     let pairs = [(0.50, 0.50), (0.60, 0.60), (0.55, 0.55)];
-    let change = change(Metric::Rate(Rate::Abandonment), &accumulated(&pairs));
+    let change = judged(Metric::Rate(Rate::Abandonment), &pairs);
     assert_eq!(change.difference, Some(0.0));
     assert_eq!(change.ci95, Some([0.0, 0.0]));
     assert_eq!(change.verdict, ChangeVerdict::NoSignificantChange);
+    assert_eq!(change.p_value, Some(1.0));
     // The difference does not vary at all: no finite factor.
     assert_eq!(change.variance_reduction, None);
 }
@@ -145,6 +167,7 @@ fn the_transition_table_feeds_mcnemar() {
 
 #[test]
 fn p_values_keep_four_significant_digits() {
+    use crate::compare::judge::significant_digits;
     assert_eq!(significant_digits(0.001953125, 4), 0.001953);
     assert_eq!(significant_digits(1.23456e-20, 4), 1.235e-20);
     assert_eq!(significant_digits(1.0, 4), 1.0);
@@ -158,10 +181,11 @@ fn the_overall_verdict_weighs_better_against_worse() {
             .iter()
             .map(|(metric, verdict)| Change {
                 verdict: *verdict,
+                role: Role::Primary,
                 ..change(metric.clone(), &accumulated(&[(0.1, 0.1), (0.2, 0.2)]))
             })
             .collect();
-        summary(&changes, 10)
+        summary(&changes, &Judging::default(), 10)
     };
     let worse = with(&[
         (Metric::Rate(Rate::Abandonment), ChangeVerdict::Worse),
@@ -169,18 +193,37 @@ fn the_overall_verdict_weighs_better_against_worse() {
     ]);
     assert_eq!(worse.verdict, Overall::Worse);
     assert_eq!(worse.worse, ["rates.abandonment"]);
+    assert_eq!(worse.changed, ["rates.escalation"]);
+    assert_eq!(worse.primary, ["rates.abandonment", "rates.escalation"]);
     let mixed = with(&[
         (Metric::Rate(Rate::Abandonment), ChangeVerdict::Worse),
         (Metric::Rate(Rate::SelfResolution), ChangeVerdict::Better),
     ]);
     assert_eq!(mixed.verdict, Overall::Mixed);
+    // Worse within a gate's margin is no worse for the verdict.
+    let within = with(&[
+        (Metric::Rate(Rate::Abandonment), ChangeVerdict::WithinMargin),
+        (Metric::Rate(Rate::SelfResolution), ChangeVerdict::Better),
+    ]);
+    assert_eq!(within.verdict, Overall::Better);
+    assert_eq!(within.within_margin, ["rates.abandonment"]);
     // outcomes.self_resolved is rates.self_resolution: not counted twice.
-    let same = with(&[(
-        Metric::Outcome(Outcome::SelfResolved),
-        ChangeVerdict::Better,
-    )]);
+    let same = with(&[
+        (
+            Metric::Rate(Rate::SelfResolution),
+            ChangeVerdict::NoSignificantChange,
+        ),
+        (
+            Metric::Outcome(Outcome::SelfResolved),
+            ChangeVerdict::Better,
+        ),
+    ]);
     assert_eq!(same.verdict, Overall::NoSignificantChange);
-    assert_eq!(summary(&[], 1).verdict, Overall::NoInterval);
+    assert_eq!(same.primary, ["rates.self_resolution"]);
+    assert_eq!(
+        summary(&[], &Judging::default(), 1).verdict,
+        Overall::NoInterval
+    );
 }
 
 #[test]

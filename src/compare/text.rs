@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{Comparison, Overall, table};
+use super::{Comparison, Overall, Role, table};
 use crate::metric::Group;
 use crate::paint::Painter;
 use crate::report::Style;
@@ -12,6 +12,38 @@ use crate::source::printable;
 
 /// Funnel nodes shown in the terminal; the rest are counted.
 const FUNNEL_ROWS: usize = 12;
+
+/// The significant changes, one a line: the verdict's word in its colour,
+/// the metric, `A → B`, the change and its adjusted interval.
+fn verdict_lines(rows: &[[String; 5]], paint: &Painter, out: &mut dyn Write) -> io::Result<()> {
+    let width = |column: usize| {
+        rows.iter()
+            .map(|row| row[column].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..5).map(width).collect();
+    for row in rows {
+        let word = format!("{:<w$}", row[0], w = widths[0]);
+        let word = match row[0].as_str() {
+            "worse" => paint.paint("31", &word),
+            "better" => paint.paint("32", &word),
+            _ => paint.paint("33", &word),
+        };
+        writeln!(
+            out,
+            "  {word}  {:<w1$}  {:>w2$}  {:>w3$}  {}",
+            printable(&row[1]),
+            row[2],
+            row[3],
+            row[4],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+        )?;
+    }
+    Ok(())
+}
 
 /// Writes `comparison` for a terminal.
 pub fn render_text(comparison: &Comparison, style: Style, out: &mut dyn Write) -> io::Result<()> {
@@ -55,41 +87,27 @@ pub fn render_text(comparison: &Comparison, style: Style, out: &mut dyn Write) -
         "\n{}",
         paint.paint(colour, &format!("Verdict: {}", table::headline(comparison)))
     )?;
-    let rows = table::significant(comparison);
-    let width = |column: usize| {
-        rows.iter()
-            .map(|row| row[column].chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..5).map(width).collect();
-    for row in &rows {
-        let word = format!("{:<w$}", row[0], w = widths[0]);
-        let word = match row[0].as_str() {
-            "worse" => paint.paint("31", &word),
-            _ => paint.paint("32", &word),
-        };
+    if comparison.summary.verdict != Overall::NoInterval {
+        draw(&table::primary(comparison), &paint, out)?;
         writeln!(
             out,
-            "  {word}  {:<w1$}  {:>w2$}  {:>w3$}  {}",
-            printable(&row[1]),
-            row[2],
-            row[3],
-            row[4],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3],
+            "  {}",
+            paint.dim(&format!("({})", table::primary_note(comparison)))
         )?;
-    }
-    if !rows.is_empty() {
+        let rows = table::significant(comparison, Role::Secondary);
         writeln!(
             out,
-            "  (95% intervals of the paired differences B − A over replications)"
+            "\n{}",
+            paint.heading(&table::secondary_note(comparison))
         )?;
+        verdict_lines(&rows, &paint, out)?;
     }
 
     for section in table::sections(comparison) {
         draw(&section, &paint, out)?;
+    }
+    if comparison.summary.verdict != Overall::NoInterval {
+        writeln!(out, "  {}", paint.dim(&format!("({})", table::TABLES_NOTE)))?;
     }
 
     let changed = comparison.transitions.changed;

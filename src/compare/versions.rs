@@ -20,15 +20,18 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ChangeVerdict, Comparison, compare, interval, judges, pairing, signed};
-use crate::diagnostic::Diagnostic;
+use super::gate::{self, Gate};
+use super::judge::Judging;
+use super::measure::compare_judged;
+use super::primary::{self, Primary};
+use super::{ChangeVerdict, Comparison, interval, pairing, signed};
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::{Error, ExitStatus, LoadErrorKind};
 use crate::load::{DEFAULT_MAX_FILE_SIZE, Loader};
-use crate::metric::Metric;
 use crate::model::scenario::Scenario;
 use crate::revision::Revision;
 use crate::sim::RunOptions;
-use crate::source::printable;
+use crate::source::{KeyPath, printable};
 
 /// What version B is; version A is the scenario as given (or, with
 /// [`VersionB::Against`], as it is in git).
@@ -56,8 +59,13 @@ pub struct CompareOptions {
     /// scenario's number.
     pub replications: Option<u32>,
     /// Metrics (as `--fail-if-worse` names them) that fail the comparison
-    /// when significantly worse under B.
+    /// when confidently worse under B, each with an optional margin
+    /// (`abandonment:+1pt`): then only when confidently worse by more.
+    /// They join the primary metrics' family.
     pub fail_if_worse: Vec<String>,
+    /// The primary metrics (as `--primary` names them), instead of those
+    /// the scenario names or the default ones.
+    pub primary: Option<Vec<String>>,
     /// Refuse files larger than this many bytes.
     pub max_file_size: u64,
     /// The git repository [`VersionB::Against`] reads version A from;
@@ -76,6 +84,7 @@ impl CompareOptions {
             seed: None,
             replications: None,
             fail_if_worse: Vec::new(),
+            primary: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             repository: None,
         }
@@ -100,7 +109,9 @@ pub struct Versions {
     b: Loaded,
     /// What to call A and B: file names, or a revision and `working tree`.
     labels: (String, String),
-    gates: Vec<(String, Metric)>,
+    /// The gates, and `--primary` when given.
+    gates: Vec<Gate>,
+    primary: Option<Primary>,
     options: RunOptions,
 }
 
@@ -109,7 +120,8 @@ pub struct Versions {
 pub struct CompareOutcome {
     /// B against A.
     pub comparison: Comparison,
-    /// Each gate B failed: its name, with the difference and interval.
+    /// Each gate B failed: its name (and margin), with the difference and
+    /// the adjusted interval.
     pub worse: Vec<String>,
 }
 
@@ -137,6 +149,9 @@ impl CompareOutcome {
 fn load(loader: &Loader, file: &Path) -> Result<Loaded, Error> {
     let checked = loader.check_scenario(file)?;
     match checked.value {
+        Some(scenario) if !unjudged(loader, file, &scenario).is_empty() => Err(Error::Rejected {
+            diagnostics: unjudged(loader, file, &scenario),
+        }),
         Some(scenario) => Ok(Loaded {
             scenario,
             warnings: checked
@@ -152,13 +167,46 @@ fn load(loader: &Loader, file: &Path) -> Result<Loaded, Error> {
     }
 }
 
+/// The scenario's `compare.primary` entries `compare` cannot judge, found
+/// where they are written. (The scenario checks that each is a metric;
+/// which metrics `compare` judges is said here.)
+fn unjudged(loader: &Loader, file: &Path, scenario: &Scenario) -> Vec<Diagnostic> {
+    let listed = scenario.compare_primary.iter().flatten().enumerate();
+    listed
+        .filter_map(|(i, metric)| {
+            let message = primary::judged(metric).err()?;
+            let path = KeyPath::root().key("compare").key("primary").index(i);
+            let (location, source_line) = match loader.locate(file, &path) {
+                Some((location, line)) => (Some(location), line),
+                None => (None, None),
+            };
+            Some(Diagnostic {
+                file: file.to_path_buf(),
+                location,
+                severity: Rule::InvalidScenario.severity(),
+                rule: Rule::InvalidScenario,
+                message,
+                path,
+                help: None,
+                source_line,
+            })
+        })
+        .collect()
+}
+
 fn shown(path: &Path) -> String {
     printable(&path.display().to_string()).into_owned()
 }
 
 /// Reads the gates and loads both versions; input with errors is refused.
 pub fn load_versions(options: &CompareOptions) -> Result<Versions, Error> {
-    let gates = gates(&options.fail_if_worse)?;
+    let gates = gate::parse(&options.fail_if_worse).map_err(Error::Usage)?;
+    let primary = options
+        .primary
+        .as_ref()
+        .map(|names| Primary::parse(names.iter().map(String::as_str), "--primary"))
+        .transpose()
+        .map_err(Error::Usage)?;
     let mut run_options = RunOptions::new();
     if let Some(seed) = options.seed {
         run_options = run_options.seed(seed);
@@ -213,6 +261,7 @@ pub fn load_versions(options: &CompareOptions) -> Result<Versions, Error> {
         b,
         labels,
         gates,
+        primary,
         options: run_options,
     })
 }
@@ -259,60 +308,77 @@ impl Versions {
                     .into(),
             ));
         }
-        let comparison = compare(&self.a.scenario, &self.b.scenario, &self.options, progress)
-            .map_err(|unpaired| Error::Usage(format!("cannot pair the two versions: {unpaired}")))?
-            .labelled(label_a, label_b);
+        // The baseline's primary metrics: a change under review does not
+        // choose what judges it.
+        let primary_given = self.primary.is_some();
+        let judging = Judging {
+            primary: self
+                .primary
+                .unwrap_or_else(|| Primary::of(&self.a.scenario)),
+            gates: self.gates,
+        };
+        let comparison = compare_judged(
+            &self.a.scenario,
+            &self.b.scenario,
+            &self.options,
+            &judging,
+            progress,
+        )
+        .map_err(|unpaired| Error::Usage(format!("cannot pair the two versions: {unpaired}")))?
+        .labelled(label_a, label_b);
 
-        // A gate on a number neither version measures is a mistake in the
-        // command, found before anything is written.
-        let mut worse = Vec::new();
-        for (name, metric) in &self.gates {
-            let Some(change) = comparison.change(metric) else {
+        // A gate or a primary metric on a number neither version measures
+        // is a mistake in the command, found before anything is written.
+        let named = judging
+            .gates
+            .iter()
+            .map(|gate| ("--fail-if-worse", gate.written.as_str(), &gate.metric));
+        let listed = match &judging.primary {
+            Primary::Listed(metrics) => metrics.as_slice(),
+            Primary::Default => &[],
+        };
+        let flag = if primary_given {
+            "--primary"
+        } else {
+            "compare.primary"
+        };
+        for (what, name, metric) in named.chain(listed.iter().map(|m| (flag, "", m))) {
+            if comparison.change(metric).is_none() {
+                let name = if name.is_empty() {
+                    metric.to_string()
+                } else {
+                    name.to_string()
+                };
                 return Err(Error::Usage(format!(
-                    "--fail-if-worse {name}: neither version measures `{metric}`{}",
-                    crate::text::did_you_mean(name, comparison.metric_names())
+                    "{what} {name}: neither version measures `{metric}`{}",
+                    crate::text::did_you_mean(&metric.to_string(), comparison.metric_names())
                 )));
+            }
+        }
+        let mut worse = Vec::new();
+        for gate in &judging.gates {
+            let Some(change) = comparison.change(&gate.metric) else {
+                continue;
             };
             if change.verdict != ChangeVerdict::Worse {
                 continue;
             }
-            worse.push(match (change.difference, change.ci95) {
+            worse.push(match (change.difference, change.adjusted_ci) {
                 (Some(difference), Some(bounds)) => format!(
-                    "{name} ({} {})",
+                    "{} ({} {}{})",
+                    gate.written,
                     signed(change.unit, difference),
-                    interval(change.unit, bounds)
+                    interval(change.unit, bounds),
+                    match gate.margin {
+                        Some(margin) => format!(", beyond {}", signed(change.unit, margin)),
+                        None => String::new(),
+                    }
                 ),
-                _ => name.to_string(),
+                _ => gate.written.clone(),
             });
         }
         Ok(CompareOutcome { comparison, worse })
     }
-}
-
-/// Reads `fail_if_worse` names: each must be a metric compare judges, with
-/// a better direction.
-fn gates(names: &[String]) -> Result<Vec<(String, Metric)>, Error> {
-    let mut gates = Vec::new();
-    for name in names
-        .iter()
-        .map(|name| name.trim())
-        .filter(|name| !name.is_empty())
-    {
-        let metric = Metric::parse(name)
-            .map_err(|message| Error::Usage(format!("--fail-if-worse: {message}")))?;
-        if !judges(&metric) {
-            return Err(Error::Usage(format!(
-                "--fail-if-worse: compare does not judge `{metric}`; name an outcome, a rate, a response time, `turns.mean`, CSAT, a conversion, or a rate, CSAT or conversion of a persona, segment or variant"
-            )));
-        }
-        if metric.higher_is_better().is_none() {
-            return Err(Error::Usage(format!(
-                "--fail-if-worse: `{name}` has no better direction (more escalation is good or bad depending on why), so it is never worse; gate on `abandonment` or `self_resolution` instead"
-            )));
-        }
-        gates.push((name.to_string(), metric));
-    }
-    Ok(gates)
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@
 //! expect:
 //!   self_resolution: ">= 0.55"
 //! snapshot: false                 # gate on `expect:` alone, no approved report
+//! compare:                        # `rehearse compare` only: what its headline judges
+//!   primary: [self_resolution, abandonment, response_time.bot.p95]
 //! live:                           # `rehearse live` only; `run` ignores it
 //!   handoff_when: ["connecting you to an agent"]
 //!   fallback_when: ["sorry, i didn't get that"]
@@ -25,6 +27,7 @@
 //! ```
 
 mod arrivals;
+mod compare;
 pub(crate) mod cost;
 pub mod expectation;
 mod live;
@@ -108,6 +111,9 @@ pub(crate) struct ScenarioSpec {
     /// How `rehearse live` reads a real bot's messages; `run` ignores it.
     #[serde(default)]
     pub live: Option<LiveSpec>,
+    /// What `rehearse compare` judges; `run` and `check` ignore it.
+    #[serde(default)]
+    pub compare: Option<compare::CompareSpec>,
     #[serde(default)]
     pub audience: Option<super::outreach::AudienceSpec>,
     #[serde(default)]
@@ -166,6 +172,9 @@ pub struct Scenario {
     pub(crate) outreach: super::outreach::Outreach,
     /// What a replication costs, estimated when the scenario is loaded.
     pub(crate) cost: Cost,
+    /// The primary metrics of `rehearse compare` (`compare.primary`);
+    /// `None` for the default ones.
+    pub(crate) compare_primary: Option<Vec<crate::metric::Metric>>,
 }
 
 impl Scenario {
@@ -275,6 +284,7 @@ impl Scenario {
             .as_ref()
             .and_then(|pools| staff(&flow, pools, problems));
         let live = live_settings(spec.live.unwrap_or_default(), pools.as_deref(), problems);
+        let compare_primary = compare::primary(spec.compare, problems);
 
         let mut expectations = Vec::with_capacity(spec.expect.len());
         for (name, condition) in &spec.expect {
@@ -321,6 +331,7 @@ impl Scenario {
             live: live?,
             outreach: outreach?,
             cost: Cost::default(),
+            compare_primary,
         };
         scenario.cost = Cost::of(&scenario);
         scenario.cost.check(&scenario, problems);
