@@ -8,12 +8,13 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use crate::metric::{
-    ComplianceStat, CostStat, FunnelCount, Group, GroupMetric, Metric, Outcome, QueueStat,
-    SendStat, Shape, Timer, round_to,
+    ComplianceStat, CostStat, CsatStat, FunnelCount, Group, GroupMetric, Metric, Outcome, QueueStat,
+    RETENTION_DAYS, SendStat, Shape, Timer, round_to,
 };
 use crate::model::flow::{Category, Goal, NodeKind};
 use crate::model::outreach::Pricing;
 use crate::model::scenario::Scenario;
+use crate::stats::{Measured, Ratio};
 use crate::tally::{Histogram, Tallies, Tally};
 
 /// A histogram's statistics as the report shows them, in `Stat::ALL` order
@@ -230,9 +231,27 @@ impl<'s> Measure<'s> {
     /// Every number of one replication, whose tallies are `tallies`, in
     /// report order: the numbers its report would list.
     pub fn values(&self, tallies: &Tallies) -> Vec<(Metric, f64)> {
+        self.values_of(tallies, &self.segments_of(tallies))
+    }
+
+    /// Every number of one replication, as [`Measure::values`], each with
+    /// the two counts it is one over the other of when it is a ratio: what
+    /// the intervals over replications are built from.
+    pub fn measured(&self, tallies: &Tallies) -> Vec<(Metric, Measured)> {
+        let segments = self.segments_of(tallies);
+        self.values_of(tallies, &segments)
+            .into_iter()
+            .map(|(metric, value)| {
+                let ratio = self.ratio(tallies, &segments, &metric);
+                (metric, Measured { value, ratio })
+            })
+            .collect()
+    }
+
+    /// Each segment's personas' tallies merged.
+    fn segments_of(&self, tallies: &Tallies) -> Vec<Tally> {
         let goals = self.features.goals.len();
-        let segments: Vec<Tally> = self
-            .segments
+        self.segments
             .values()
             .map(|members| {
                 let mut tally = Tally::new(goals);
@@ -243,7 +262,10 @@ impl<'s> Measure<'s> {
                 }
                 tally
             })
-            .collect();
+            .collect()
+    }
+
+    fn values_of(&self, tallies: &Tallies, segments: &[Tally]) -> Vec<(Metric, f64)> {
         let spent = self
             .scenario
             .outreach
@@ -259,8 +281,76 @@ impl<'s> Measure<'s> {
             .map(|queue| queue.wait.stats())
             .collect();
         Metric::every(&self.shape, |metric| {
-            self.value(tallies, &segments, (&stats, &waits), spent.as_ref(), metric)
+            self.value(tallies, segments, (&stats, &waits), spent.as_ref(), metric)
         })
+    }
+
+    /// The two counts `metric` is one over the other of in this
+    /// replication, when it is a ratio: the same counts the report pools
+    /// over replications.
+    fn ratio(&self, tallies: &Tallies, segments: &[Tally], metric: &Metric) -> Option<Ratio> {
+        let share = |(part, whole): (u64, u64)| Ratio {
+            numerator: part as f64,
+            denominator: whole as f64,
+            share: true,
+        };
+        let of_tally = |tally: &Tally, metric: &GroupMetric| -> Option<Ratio> {
+            let conversations = tally.outcomes.total();
+            Some(match metric {
+                GroupMetric::Conversations => return None,
+                GroupMetric::Outcome(outcome) => share((tally.outcomes.get(*outcome), conversations)),
+                GroupMetric::Rate(rate) => share(tally.rate_counts(*rate)),
+                GroupMetric::Csat(stat) => Ratio {
+                    share: *stat != CsatStat::Mean,
+                    ..share(tally.csat_counts(*stat))
+                },
+                GroupMetric::Conversion(goal) => share((
+                    *tally.conversions.get(*self.goals.get(goal.as_str())?)?,
+                    conversations,
+                )),
+            })
+        };
+        match metric {
+            Metric::Outcome(outcome) => of_tally(&tallies.all, &GroupMetric::Outcome(*outcome)),
+            Metric::Rate(rate) => of_tally(&tallies.all, &GroupMetric::Rate(*rate)),
+            Metric::Csat(stat) => of_tally(&tallies.all, &GroupMetric::Csat(*stat)),
+            Metric::Conversion(goal) => {
+                of_tally(&tallies.all, &GroupMetric::Conversion(goal.clone()))
+            }
+            Metric::Group(group, name, metric) => {
+                let tally = match group {
+                    Group::Persona => tallies.personas.get(*self.personas.get(name.as_str())?)?,
+                    Group::Segment => segments.get(self.segments.get_index_of(name.as_str())?)?,
+                    Group::Variant => tallies.variants.get(*self.variants.get(name.as_str())?)?,
+                };
+                of_tally(tally, metric)
+            }
+            Metric::Queue(queue, QueueStat::Utilisation) => {
+                let queue = tallies.queues.get(*self.queues.get(queue.as_str())?)?;
+                Some(Ratio {
+                    numerator: queue.busy as f64,
+                    denominator: queue.staffed as f64,
+                    share: false,
+                })
+            }
+            Metric::Campaign(name, stat) => tallies
+                .campaigns
+                .get(*self.campaigns.get(name.as_str())?)?
+                .rate_counts(*stat)
+                .map(share),
+            Metric::FollowUp(node, stat) => tallies
+                .follow_ups
+                .get(*self.follow_ups.get(node.as_str())?)?
+                .sends
+                .rate_counts(*stat)
+                .map(share),
+            Metric::Retention(days) => {
+                let at = RETENTION_DAYS.iter().position(|d| d == days)?;
+                let retention = &tallies.retention;
+                Some(share((retention.within[at], retention.customers)))
+            }
+            _ => None,
+        }
     }
 
     fn value(

@@ -164,7 +164,7 @@ pub(crate) fn replicate_all(
         |index, tallies| {
             let (s, _) = job(index);
             let (merged, intervals) = &mut folded[s];
-            intervals.add(measures[s].values(&tallies));
+            intervals.add(measures[s].measured(&tallies));
             merged.merge(&tallies);
             progress();
         },

@@ -80,20 +80,26 @@ impl Tally {
     /// The value of `rate` over these conversations, as the report shows it
     /// (`rates.<rate>`): the formula of each rate, documented on [`Rate`].
     pub fn rate(&self, rate: Rate) -> f64 {
+        let (part, whole) = self.rate_counts(rate);
+        fraction(part, whole)
+    }
+
+    /// The two counts `rate` is one over the other of: `(part, whole)`.
+    pub fn rate_counts(&self, rate: Rate) -> (u64, u64) {
         let count = |outcome| self.outcomes.get(outcome);
         let conversations = self.outcomes.total();
         match rate {
-            Rate::SelfResolution => fraction(count(Outcome::SelfResolved), conversations),
-            Rate::Escalation => fraction(
+            Rate::SelfResolution => (count(Outcome::SelfResolved), conversations),
+            Rate::Escalation => (
                 count(Outcome::AgentResolved) + count(Outcome::AbandonedInQueue),
                 conversations,
             ),
-            Rate::Abandonment => fraction(
+            Rate::Abandonment => (
                 count(Outcome::AbandonedInBot) + count(Outcome::AbandonedInQueue),
                 conversations,
             ),
-            Rate::Fallback => fraction(self.not_understood, self.replies),
-            Rate::Response => fraction(self.replies, self.prompts),
+            Rate::Fallback => (self.not_understood, self.replies),
+            Rate::Response => (self.replies, self.prompts),
         }
     }
 
@@ -101,19 +107,28 @@ impl Tally {
     /// to 2 decimals; `None` for the mean and the satisfied share when
     /// nobody answered.
     pub fn csat(&self, stat: CsatStat) -> Option<f64> {
+        let (part, whole) = self.csat_counts(stat);
+        match stat {
+            CsatStat::Mean => (whole > 0).then(|| round_to(part as f64 / whole as f64, 2)),
+            CsatStat::Satisfied => (whole > 0).then(|| fraction(part, whole)),
+            CsatStat::ResponseRate => Some(fraction(part, whole)),
+        }
+    }
+
+    /// The two counts the CSAT statistic `stat` is one over the other of:
+    /// for the mean, the sum of the scores over the answers.
+    pub fn csat_counts(&self, stat: CsatStat) -> (u64, u64) {
         let answered: u64 = self.scores.iter().sum();
         match stat {
-            CsatStat::Mean => (answered > 0).then(|| {
+            CsatStat::Mean => {
                 let weighted: u64 = (1..=5u64)
                     .zip(self.scores)
                     .map(|(score, n)| score * n)
                     .sum();
-                round_to(weighted as f64 / answered as f64, 2)
-            }),
-            CsatStat::Satisfied => {
-                (answered > 0).then(|| fraction(self.scores[3] + self.scores[4], answered))
+                (weighted, answered)
             }
-            CsatStat::ResponseRate => Some(fraction(answered, self.surveys)),
+            CsatStat::Satisfied => (self.scores[3] + self.scores[4], answered),
+            CsatStat::ResponseRate => (answered, self.surveys),
         }
     }
 
@@ -253,6 +268,16 @@ impl CampaignTally {
     /// `replied / delivered`.
     pub fn response_rate(&self) -> f64 {
         fraction(self.replied, self.delivered)
+    }
+
+    /// The two counts a rate of these messages is one over the other of;
+    /// `None` for a count.
+    pub fn rate_counts(&self, stat: SendStat) -> Option<(u64, u64)> {
+        match stat {
+            SendStat::OpenRate => Some((self.read, self.delivered)),
+            SendStat::ResponseRate => Some((self.replied, self.delivered)),
+            _ => None,
+        }
     }
 
     fn merge(&mut self, other: &CampaignTally) {

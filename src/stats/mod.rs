@@ -11,6 +11,12 @@ use serde::Serialize;
 
 use crate::metric::Metric;
 
+#[cfg(test)]
+mod coverage;
+mod ratio;
+
+use ratio::RatioSummary;
+
 /// A 95% interval `[low, high]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
@@ -79,34 +85,79 @@ impl Summary {
     }
 }
 
+/// One replication's value of a metric and, when it is one count over
+/// another, the two counts: the report pools those over replications, and
+/// the interval is built around the pooled ratio (see [`ratio`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Measured {
+    pub value: f64,
+    pub ratio: Option<Ratio>,
+}
+
+/// A ratio's numerator and denominator in one replication.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Ratio {
+    pub numerator: f64,
+    pub denominator: f64,
+    /// Whether it is a share of customers (each counted in the numerator
+    /// or not), which gets the score interval; otherwise the t interval.
+    pub share: bool,
+}
+
+/// A metric's sums over replications.
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    summary: Summary,
+    ratio: Option<(RatioSummary, bool)>,
+}
+
 /// Per-metric summaries over replications, in the order metrics first appeared.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Intervals {
-    summaries: IndexMap<Metric, Summary>,
+    entries: IndexMap<Metric, Entry>,
 }
 
 impl Intervals {
     /// Adds one replication's values.
-    pub fn add(&mut self, values: Vec<(Metric, f64)>) {
-        for (position, (metric, value)) in values.into_iter().enumerate() {
+    pub fn add(&mut self, values: Vec<(Metric, Measured)>) {
+        for (position, (metric, measured)) in values.into_iter().enumerate() {
             // Replications of a run name their metrics in the same order, so
             // the summary is usually at the same position: no hashing.
-            match self.summaries.get_index_mut(position) {
-                Some((known, summary)) if *known == metric => summary.add(value),
-                _ => self.summaries.entry(metric).or_default().add(value),
+            let entry = match self.entries.get_index_mut(position) {
+                Some((known, entry)) if *known == metric => entry,
+                _ => self.entries.entry(metric).or_default(),
+            };
+            entry.summary.add(measured.value);
+            if let Some(ratio) = measured.ratio {
+                entry
+                    .ratio
+                    .get_or_insert((RatioSummary::default(), ratio.share))
+                    .0
+                    .add(ratio.numerator, ratio.denominator);
             }
         }
     }
 
-    /// The 95% interval of `metric`, as the report states the number: a
-    /// count's interval is that of the total over replications; a fraction's
-    /// is kept within [0, 1], where the true value lies. `None` when the
-    /// metric was measured in fewer than two replications.
+    /// The 95% interval of `metric`, as the report states the number:
+    /// - a share or rate: around the share pooled over replications (see
+    ///   [`ratio`]);
+    /// - a count: that of the total over replications;
+    /// - anything else: that of the mean over replications.
+    ///
+    /// A fraction's interval is kept within [0, 1], where the true value
+    /// lies. `None` when the metric was measured in fewer than two
+    /// replications.
     pub fn interval(&self, metric: &Metric) -> Option<Interval> {
-        let summary = self.summaries.get(metric)?;
-        let mut interval = summary.interval()?;
+        let entry = self.entries.get(metric)?;
+        let mut interval = match &entry.ratio {
+            // Only replications that measured it count, as for the mean.
+            Some((ratio, _)) if ratio.count() < 2 => return None,
+            Some((ratio, true)) => ratio.share_interval()?,
+            Some((ratio, false)) => ratio.t_interval()?,
+            None => entry.summary.interval()?,
+        };
         if metric.is_count() {
-            let n = f64::from(summary.count());
+            let n = f64::from(entry.summary.count());
             interval = Interval {
                 low: interval.low * n,
                 high: interval.high * n,
@@ -120,7 +171,30 @@ impl Intervals {
     }
 
     pub fn summary(&self, metric: &Metric) -> Option<&Summary> {
-        self.summaries.get(metric)
+        self.entries.get(metric).map(|entry| &entry.summary)
+    }
+
+    /// A ratio's value pooled over replications, or another number's mean.
+    #[cfg(test)]
+    fn pooled(&self, metric: &Metric) -> Option<f64> {
+        let entry = self.entries.get(metric)?;
+        match &entry.ratio {
+            Some((ratio, _)) => ratio.ratio(),
+            None => Some(entry.summary.mean()),
+        }
+    }
+
+    /// The standard error of [`Intervals::pooled`].
+    #[cfg(test)]
+    fn standard_error(&self, metric: &Metric) -> Option<f64> {
+        let entry = self.entries.get(metric)?;
+        match &entry.ratio {
+            Some((ratio, _)) => ratio.variance().map(f64::sqrt),
+            None => {
+                let n = f64::from(entry.summary.count());
+                Some((entry.summary.variance() / n).sqrt())
+            }
+        }
     }
 }
 
