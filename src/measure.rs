@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use crate::metric::{
-    ComplianceStat, CostStat, CsatStat, FunnelCount, Group, GroupMetric, Metric, Outcome, QueueStat,
-    RETENTION_DAYS, SendStat, Shape, Timer, round_to,
+    ComplianceStat, CostStat, CsatStat, FunnelCount, Group, GroupMetric, Metric, Outcome,
+    QueueStat, RETENTION_DAYS, SendStat, Shape, Timer, round_to,
 };
 use crate::model::flow::{Category, Goal, NodeKind};
 use crate::model::outreach::Pricing;
@@ -298,7 +298,9 @@ impl<'s> Measure<'s> {
             let conversations = tally.outcomes.total();
             Some(match metric {
                 GroupMetric::Conversations => return None,
-                GroupMetric::Outcome(outcome) => share((tally.outcomes.get(*outcome), conversations)),
+                GroupMetric::Outcome(outcome) => {
+                    share((tally.outcomes.get(*outcome), conversations))
+                }
                 GroupMetric::Rate(rate) => share(tally.rate_counts(*rate)),
                 GroupMetric::Csat(stat) => Ratio {
                     share: *stat != CsatStat::Mean,
@@ -324,6 +326,10 @@ impl<'s> Measure<'s> {
                     Group::Variant => tallies.variants.get(*self.variants.get(name.as_str())?)?,
                 };
                 of_tally(tally, metric)
+            }
+            Metric::Queue(queue, QueueStat::Abandonment) => {
+                let queue = tallies.queues.get(*self.queues.get(queue.as_str())?)?;
+                Some(share((queue.abandoned, queue.arrived)))
             }
             Metric::Queue(queue, QueueStat::Utilisation) => {
                 let queue = tallies.queues.get(*self.queues.get(queue.as_str())?)?;

@@ -31,7 +31,8 @@ impl Simulation {
     /// The 95% interval of `metric` over replications (see `crate::stats`);
     /// `None` with fewer than two replications that measured it.
     pub fn interval(&self, metric: &Metric) -> Option<Interval> {
-        self.intervals.interval(metric)
+        self.intervals
+            .interval_around(metric, self.report.value(metric))
     }
 
     /// The mean and sample standard deviation of `metric` over the
@@ -70,7 +71,7 @@ pub(crate) fn simulate_all(
             let seed = options.seed_for(scenario);
             let replications = options.replications_for(scenario);
             let mut report = Report::new(scenario, seed, replications, &merged)
-                .with_intervals(|metric| intervals.interval(metric));
+                .with_intervals(|metric, stated| intervals.interval_around(metric, stated));
             if options.transcripts > 0 {
                 report.transcripts = transcripts(
                     scenario,

@@ -95,6 +95,9 @@ pub enum QueueStat {
     Served,
     /// Those who left before an agent took them.
     Abandoned,
+    /// `abandoned / arrived`: the share of those handed to the queue who
+    /// left before an agent took them.
+    Abandonment,
     /// `chat slots in use / chat slots on shift`, time-averaged over the
     /// counting window (from the end of the warm-up to the end of arrivals).
     Utilisation,

@@ -66,6 +66,7 @@ impl Metric {
                     QueueStat::Arrived,
                     QueueStat::Served,
                     QueueStat::Abandoned,
+                    QueueStat::Abandonment,
                     QueueStat::Utilisation,
                 ]
                 .map(stat),

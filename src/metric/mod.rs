@@ -200,7 +200,7 @@ impl Metric {
         match self {
             Metric::Outcome(_) | Metric::Rate(_) | Metric::Conversion(_) => true,
             Metric::Csat(stat) => csat_fraction(stat),
-            Metric::Queue(_, QueueStat::Utilisation) => true,
+            Metric::Queue(_, QueueStat::Utilisation | QueueStat::Abandonment) => true,
             Metric::Campaign(_, stat) | Metric::FollowUp(_, stat) => stat.is_rate(),
             Metric::Retention(_) => true,
             Metric::Group(_, _, metric) => match metric {
@@ -259,7 +259,10 @@ impl Metric {
             | Metric::Group(_, _, GroupMetric::Conversion(_)) => Some(true),
             Metric::Time(..) | Metric::TurnsMean | Metric::TurnsMax => Some(false),
             Metric::Funnel(_, FunnelCount::Abandoned | FunnelCount::Reason(_)) => Some(false),
-            Metric::Queue(_, QueueStat::Abandoned | QueueStat::Wait(_)) => Some(false),
+            Metric::Queue(
+                _,
+                QueueStat::Abandoned | QueueStat::Abandonment | QueueStat::Wait(_),
+            ) => Some(false),
             Metric::Queue(_, QueueStat::Served) => Some(true),
             Metric::Campaign(_, stat) | Metric::FollowUp(_, stat) => match stat {
                 SendStat::Sent | SendStat::Delivered => None,
@@ -308,6 +311,7 @@ impl fmt::Display for Metric {
                 QueueStat::Arrived => write!(f, "queues.{queue}.arrived"),
                 QueueStat::Served => write!(f, "queues.{queue}.served"),
                 QueueStat::Abandoned => write!(f, "queues.{queue}.abandoned"),
+                QueueStat::Abandonment => write!(f, "queues.{queue}.abandonment"),
                 QueueStat::Utilisation => write!(f, "queues.{queue}.utilisation"),
                 QueueStat::Wait(s) => write!(f, "queues.{queue}.wait.{}", s.key()),
             },

@@ -180,12 +180,14 @@ impl Metric {
     }
 }
 
-/// `arrived`, `served`, `abandoned`, `utilisation` or `wait.<stat>`.
+/// `arrived`, `served`, `abandoned`, `abandonment`, `utilisation` or
+/// `wait.<stat>`.
 fn queue_stat(name: &str) -> Option<QueueStat> {
     match name {
         "arrived" => Some(QueueStat::Arrived),
         "served" => Some(QueueStat::Served),
         "abandoned" => Some(QueueStat::Abandoned),
+        "abandonment" => Some(QueueStat::Abandonment),
         "utilisation" => Some(QueueStat::Utilisation),
         _ => {
             let stat = name.strip_prefix("wait.")?;

@@ -130,6 +130,23 @@ pub struct Ci95 {
     /// Per business goal, as in `conversion`.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub conversion: IndexMap<String, [f64; 2]>,
+    /// Per agent queue, as in `queues`.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub queues: IndexMap<String, QueueCi95>,
+}
+
+/// The intervals of one agent queue's shares and waits (`ci95.queues.<name>`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueCi95 {
+    /// As `abandonment`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abandonment: Option<[f64; 2]>,
+    /// As `utilisation`, when agents were on shift.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utilisation: Option<[f64; 2]>,
+    /// As `wait`, in seconds; the maximum has none.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub wait: IndexMap<String, [f64; 2]>,
 }
 
 impl Ci95 {
@@ -282,6 +299,8 @@ pub struct QueueReport {
     pub served: u64,
     /// Those who left before an agent took them.
     pub abandoned: u64,
+    /// `abandoned / arrived`.
+    pub abandonment: f64,
     /// Their time in this queue.
     pub wait: TimeStats,
     /// The time-averaged share of chat slots on shift in use.
@@ -394,6 +413,7 @@ impl QueueReport {
             arrived: tally.arrived,
             served: tally.served,
             abandoned: tally.abandoned,
+            abandonment: tally.stat(QueueStat::Abandonment).unwrap_or(0.0),
             wait: TimeStats::from_histogram(&tally.wait),
             utilisation: tally.stat(QueueStat::Utilisation),
         }
@@ -405,6 +425,7 @@ impl QueueReport {
             QueueStat::Arrived => Some(self.arrived as f64),
             QueueStat::Served => Some(self.served as f64),
             QueueStat::Abandoned => Some(self.abandoned as f64),
+            QueueStat::Abandonment => Some(self.abandonment),
             QueueStat::Utilisation => self.utilisation,
             QueueStat::Wait(stat) => self.wait.get(stat),
         }

@@ -25,7 +25,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 pub use blocks::{
-    Breakdown, Ci95, Compliance, Cost, Csat, FunnelStep, Outcomes, QueueReport, Rates,
+    Breakdown, Ci95, Compliance, Cost, Csat, FunnelStep, Outcomes, QueueCi95, QueueReport, Rates,
     ResponseTimes, Retention, Sends, TimeStats, Turns,
 };
 pub use distribution::{Distribution, Distributions, TimeBucket};
@@ -33,7 +33,8 @@ pub use format::{Format, render_to_string};
 pub use render::{Renderer, Style};
 
 use crate::metric::{
-    ComplianceStat, CsatStat, FunnelCount, Group, Metric, Outcome, Rate, Shape, round_to,
+    ComplianceStat, CsatStat, FunnelCount, Group, Metric, Outcome, QueueStat, Rate, Shape, Stat,
+    round_to,
 };
 use crate::stats::Interval;
 
@@ -144,10 +145,14 @@ impl Report {
     /// 95% interval of a metric over replications (as
     /// [`crate::Simulation::interval`] gives it). Nothing changes with fewer
     /// than two replications, where there is no interval.
-    pub fn with_intervals(mut self, interval: impl Fn(&Metric) -> Option<Interval>) -> Report {
+    pub fn with_intervals(
+        mut self,
+        interval: impl Fn(&Metric, Option<f64>) -> Option<Interval>,
+    ) -> Report {
         if self.replications < 2 {
             return self;
         }
+        let interval = |metric: &Metric| interval(metric, self.value(metric));
         let bounds =
             |metric: Metric| interval(&metric).map(|i| [round_to(i.low, 4), round_to(i.high, 4)]);
         let outcomes = Outcome::ALL
@@ -176,11 +181,37 @@ impl Report {
             .keys()
             .filter_map(|goal| Some((goal.clone(), bounds(Metric::Conversion(goal.clone()))?)))
             .collect();
+        let queues = self
+            .queues
+            .keys()
+            .map(|queue| {
+                let of = |stat| bounds(Metric::Queue(queue.clone(), stat));
+                let wait = Stat::ALL
+                    .into_iter()
+                    .filter(|stat| *stat != Stat::Max)
+                    .filter_map(|stat| {
+                        let [low, high] = of(QueueStat::Wait(stat))?;
+                        // Seconds, to the millisecond, as in `wait`.
+                        Some((
+                            stat.key().to_string(),
+                            [round_to(low, 3), round_to(high, 3)],
+                        ))
+                    })
+                    .collect();
+                let ci95 = QueueCi95 {
+                    abandonment: of(QueueStat::Abandonment),
+                    utilisation: of(QueueStat::Utilisation),
+                    wait,
+                };
+                (queue.clone(), ci95)
+            })
+            .collect();
         self.ci95 = Some(Ci95 {
             outcomes,
             rates,
             csat,
             conversion,
+            queues,
         });
         self
     }

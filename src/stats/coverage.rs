@@ -221,7 +221,10 @@ fn check(name: &str, truth: &[f64], tally: &Tally, band: (f64, f64), missed: f64
         }
     }
     eprintln!("{table}");
-    assert!(failures.is_empty(), "{table}outside the tolerance: {failures:?}");
+    assert!(
+        failures.is_empty(),
+        "{table}outside the tolerance: {failures:?}"
+    );
     table
 }
 

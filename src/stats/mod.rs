@@ -9,7 +9,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::metric::Metric;
+use crate::metric::{Metric, QueueStat, Stat};
 
 #[cfg(test)]
 mod coverage;
@@ -168,6 +168,31 @@ impl Intervals {
             interval.high = interval.high.clamp(0.0, 1.0);
         }
         Some(interval)
+    }
+
+    /// The 95% interval of `metric` around `stated`, the value the report
+    /// states. A share or rate's interval is built around the pooled share
+    /// the report states already. A time statistic other than the maximum
+    /// is stated from every replication's times pooled (the p90 of all
+    /// waits), while its spread is measured between the replications' own
+    /// statistics: the interval is that spread, moved to lie around the
+    /// stated value. Anything else as [`Intervals::interval`].
+    pub fn interval_around(&self, metric: &Metric, stated: Option<f64>) -> Option<Interval> {
+        let interval = self.interval(metric)?;
+        let pooled_time = match metric {
+            Metric::Time(_, stat) | Metric::Queue(_, QueueStat::Wait(stat)) => *stat != Stat::Max,
+            _ => false,
+        };
+        match stated {
+            Some(stated) if pooled_time => {
+                let shift = stated - self.entries.get(metric)?.summary.mean();
+                Some(Interval {
+                    low: (interval.low + shift).max(0.0),
+                    high: interval.high + shift,
+                })
+            }
+            _ => Some(interval),
+        }
     }
 
     pub fn summary(&self, metric: &Metric) -> Option<&Summary> {

@@ -128,8 +128,16 @@ pub(crate) fn wilson(p: f64, n: f64) -> Interval {
     // At p = 0 (or 1) the bound on that side is exactly 0 (or 1);
     // rounding would leave it a hair inside.
     Interval {
-        low: if p <= 0.0 { 0.0 } else { (centre - half).max(0.0) },
-        high: if p >= 1.0 { 1.0 } else { (centre + half).min(1.0) },
+        low: if p <= 0.0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        high: if p >= 1.0 {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
     }
 }
 
@@ -171,7 +179,10 @@ mod tests {
         (0..10).for_each(|_| summary.add(0.0, 100.0));
         let interval = summary.share_interval().unwrap();
         assert_eq!(interval.low, 0.0);
-        assert!(interval.high > 0.0038 && interval.high < 0.01, "{interval:?}");
+        assert!(
+            interval.high > 0.0038 && interval.high < 0.01,
+            "{interval:?}"
+        );
     }
 
     #[test]

@@ -209,6 +209,7 @@ impl QueueTally {
             QueueStat::Arrived => Some(self.arrived as f64),
             QueueStat::Served => Some(self.served as f64),
             QueueStat::Abandoned => Some(self.abandoned as f64),
+            QueueStat::Abandonment => Some(fraction(self.abandoned, self.arrived)),
             QueueStat::Utilisation => {
                 (self.staffed > 0).then(|| round_to(self.busy as f64 / self.staffed as f64, 4))
             }
