@@ -36,6 +36,10 @@ pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Resu
             }
         }
     }
+    if let Some(composition) = table::composition(comparison) {
+        draw(&composition, out)?;
+        writeln!(out, "\n{}", escape(table::COMPOSITION_NOTE))?;
+    }
     writeln!(out)?;
     let version = |side: &super::Version| {
         format!(

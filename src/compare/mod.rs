@@ -31,6 +31,7 @@
 
 #[cfg(test)]
 mod calibration;
+mod composition;
 mod gate;
 mod html;
 mod judge;
@@ -46,6 +47,7 @@ mod versions;
 use indexmap::IndexMap;
 use serde::Serialize;
 
+pub use composition::{Base, Denominator, Standardised};
 pub use html::render_html;
 pub use markdown::render_markdown;
 pub use measure::compare;
@@ -285,6 +287,17 @@ pub struct Change {
     /// The interval two independent runs of the same length would give:
     /// the difference ± t(0.975, R−1)·√((var(A) + var(B)) / R).
     pub independent_ci95: Option<[f64; 2]>,
+    /// For a number measured over some customers only (CSAT over those
+    /// who answered, queue waits over those who queued): how many it was
+    /// measured over under each version, and the change. Absent for
+    /// numbers over every customer, and in groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<Denominator>,
+    /// For such a number counted per persona (CSAT): the change had B
+    /// measured A's mix of personas (see [`Standardised`]). Absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standardised: Option<Standardised>,
     /// The paired differences behind the change, for the family's tests;
     /// `None` below two paired replications.
     #[serde(skip)]

@@ -663,3 +663,103 @@ pub(crate) fn pairing(comparison: &Comparison) -> Option<String> {
         comparison.pairing.variance_reduction.unwrap_or(1.0)
     ))
 }
+
+/// Under the composition table: why a changed denominator matters and
+/// what the standardised change is.
+pub(crate) const COMPOSITION_NOTE: &str = "These numbers are measured over some customers only, and B measured them over other customers than A did (the change's 95% interval excludes 0), so they can move though no customer fared differently. The persona-standardised change weighs each persona's own change by that persona's share of A's customers measured: the change had B measured A's mix. A crude verdict whose standardised interval contains 0 may be about who was measured, not how they fared. Waits and handling times are not counted per persona: they have no standardised change.";
+
+/// A count per replication: `412.3`.
+fn per_replication(count: f64) -> String {
+    format!("{count:.1}")
+}
+
+/// A signed count per replication: `+12.5`, `-3.0`.
+fn signed_count(count: f64) -> String {
+    if count == 0.0 {
+        "0.0".into()
+    } else {
+        format!("{count:+.1}")
+    }
+}
+
+/// The numbers B measured over other customers than A (see
+/// `composition`): who they are, how many per replication under each
+/// version, and the crude change beside the persona-standardised one. A
+/// timer's statistics share a row. `None` when no denominator changed.
+pub(crate) fn composition(comparison: &Comparison) -> Option<Table> {
+    let mut table = Table::new(
+        "Measured over other customers",
+        &[
+            "measured over",
+            "A → B per replication",
+            "change (95%)",
+            "crude change (95%)",
+            "persona-standardised (95%)",
+        ],
+    );
+    table.align[1] = Align::Left;
+    let mut timers_done = Vec::new();
+    for change in &comparison.metrics {
+        let Some(denominator) = change.denominator.as_ref().filter(|d| d.changed) else {
+            continue;
+        };
+        let with_interval = |difference: f64, ci: Option<[f64; 2]>| {
+            let shown = signed(change.unit, difference);
+            match ci {
+                Some(ci) => format!("{shown} {}", interval(change.unit, ci)),
+                None => shown,
+            }
+        };
+        let (name, crude) = match change.name {
+            Metric::Time(timer, _) => {
+                if timers_done.contains(&timer) {
+                    continue;
+                }
+                timers_done.push(timer);
+                // Six statistics' changes would crowd one cell: the
+                // response-time table has them.
+                (format!("response_time.{}.*", timer.key()), Cell::muted("-"))
+            }
+            _ => (
+                short_name(change).to_string(),
+                change.difference.map_or(Cell::muted("-"), |difference| {
+                    Cell::new(with_interval(difference, change.ci95))
+                }),
+            ),
+        };
+        let standardised = match &change.standardised {
+            Some(s) => Cell::new(with_interval(s.difference, s.ci95)),
+            // Waits are not counted per persona.
+            None => Cell::muted("-"),
+        };
+        let change_cell = match denominator.ci95 {
+            Some([low, high]) => format!(
+                "{} [{}, {}]",
+                signed_count(denominator.change),
+                signed_count(low),
+                signed_count(high)
+            ),
+            None => signed_count(denominator.change),
+        };
+        table.rows.push(vec![
+            Cell::new(name),
+            Cell::new(denominator.counts.noun()),
+            Cell::new(format!(
+                "{} → {}{}",
+                per_replication(denominator.a),
+                per_replication(denominator.b),
+                denominator
+                    .relative
+                    .map_or(String::new(), |relative| format!(
+                        " ({}{})",
+                        if relative > 0.0 { "+" } else { "" },
+                        percent(relative)
+                    ))
+            )),
+            Cell::new(change_cell),
+            crude,
+            standardised,
+        ]);
+    }
+    (!table.rows.is_empty()).then_some(table)
+}

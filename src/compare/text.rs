@@ -102,6 +102,14 @@ pub fn render_text(comparison: &Comparison, style: Style, out: &mut dyn Write) -
         )?;
         verdict_lines(&rows, &paint, out)?;
     }
+    if let Some(composition) = table::composition(comparison) {
+        draw(&composition, &paint, out)?;
+        writeln!(
+            out,
+            "  {}",
+            paint.dim(&format!("({})", table::COMPOSITION_NOTE))
+        )?;
+    }
 
     for section in table::sections(comparison) {
         draw(&section, &paint, out)?;

@@ -1,0 +1,354 @@
+//! Composition: who a number is measured over (see docs/src/statistics.md,
+//! "Denominators and standardisation").
+//!
+//! Most of compare's numbers are shares of every customer, and both
+//! versions meet the same customers. But a CSAT score is an average over
+//! those who answered a survey, a queue wait over those who queued: a
+//! flow that sends other people to the survey or the queue changes *who
+//! is measured*, and the number can move though nobody's experience did
+//! (Simpson's paradox). So for each such number compare reports
+//!
+//! - its [`Denominator`]: how many customers it was measured over per
+//!   replication under A and under B, and the paired interval of the
+//!   change;
+//! - where the report counts it per persona (CSAT), its [`Standardised`]
+//!   difference: each persona's change, weighted by that persona's share
+//!   of A's denominator. It answers "had B measured A's mix of people,
+//!   how much would the number have moved?".
+//!
+//! Both are computed replication by replication, like every other
+//! difference of a comparison, and take the same paired t interval.
+
+use serde::Serialize;
+
+use super::{Change, Unit};
+use crate::metric::{CsatStat, Metric, Timer};
+use crate::stats;
+use crate::tally::{Tallies, Tally};
+
+/// Who a number is measured over, when it is not every customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Base {
+    /// Customers who answered a CSAT survey (`csat.mean`, `csat.satisfied`).
+    Answered,
+    /// CSAT surveys shown (`csat.response_rate`).
+    Surveyed,
+    /// Customers handed to an agent queue, served or not
+    /// (`response_time.queue_wait.*`).
+    Queued,
+    /// Customers an agent took (`response_time.agent_first_response.*`).
+    Served,
+    /// Resolved conversations (`response_time.resolution.*`).
+    Resolved,
+}
+
+impl Base {
+    /// Every base, in the order their accumulators are kept.
+    const ALL: [Base; 5] = [
+        Base::Answered,
+        Base::Surveyed,
+        Base::Queued,
+        Base::Served,
+        Base::Resolved,
+    ];
+
+    /// Who `metric` is measured over; `None` for a share of every
+    /// customer (outcomes, rates, conversion) and for numbers whose
+    /// denominator is not a set of customers (bot replies, turns).
+    pub fn of(metric: &Metric) -> Option<Base> {
+        match metric {
+            Metric::Csat(CsatStat::Mean | CsatStat::Satisfied) => Some(Base::Answered),
+            Metric::Csat(CsatStat::ResponseRate) => Some(Base::Surveyed),
+            Metric::Time(Timer::QueueWait, _) => Some(Base::Queued),
+            Metric::Time(Timer::AgentFirstResponse, _) => Some(Base::Served),
+            Metric::Time(Timer::Resolution, _) => Some(Base::Resolved),
+            _ => None,
+        }
+    }
+
+    /// How many of them one replication counted.
+    fn count(self, tallies: &Tallies) -> u64 {
+        match self {
+            Base::Answered => answered(&tallies.all),
+            Base::Surveyed => tallies.all.surveys,
+            Base::Queued => tallies.queue_wait.count(),
+            Base::Served => tallies.agent_first_response.count(),
+            Base::Resolved => tallies.resolution.count(),
+        }
+    }
+
+    /// The noun for a sentence: "measured over 12% more customers who
+    /// answered a survey".
+    pub(crate) fn noun(self) -> &'static str {
+        match self {
+            Base::Answered => "customers who answered a survey",
+            Base::Surveyed => "surveys shown",
+            Base::Queued => "customers who queued",
+            Base::Served => "customers an agent took",
+            Base::Resolved => "resolved conversations",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Customers who answered a CSAT survey in `tally`.
+fn answered(tally: &Tally) -> u64 {
+    tally.scores.iter().sum()
+}
+
+/// How many customers a number was measured over, per replication, and
+/// how that changed from A to B.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Denominator {
+    /// Who they are: `answered`, `surveyed`, `queued`, `served` or
+    /// `resolved`.
+    pub counts: Base,
+    /// A's mean per replication (to 2 decimals).
+    pub a: f64,
+    /// B's mean per replication.
+    pub b: f64,
+    /// `b − a`: the mean of the paired per-replication differences.
+    pub change: f64,
+    /// `change / a` (to 4 decimals); `null` when A counted none.
+    pub relative: Option<f64>,
+    /// The 95% paired t interval of `change`; `null` below two
+    /// replications.
+    pub ci95: Option<[f64; 2]>,
+    /// Whether the denominator changed: `ci95` excludes 0 (below two
+    /// replications, whether `a` and `b` differ). The renderers then say
+    /// so beside the number, with its standardised difference.
+    pub changed: bool,
+}
+
+/// A number's persona-standardised difference: each persona's change
+/// B − A, weighted by the persona's share of A's denominator, per
+/// replication; the change there would have been had B measured A's mix
+/// of people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Standardised {
+    /// The mean over replications, in the number's unit.
+    pub difference: f64,
+    /// Its 95% paired t interval over replications; `null` below two.
+    pub ci95: Option<[f64; 2]>,
+    /// Replications in which some persona was measured under both
+    /// versions.
+    pub replications: u32,
+}
+
+/// One persona's part of a standardised difference in one replication.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Stratum {
+    /// The persona's count in A's denominator (its weight).
+    pub weight: u64,
+    /// Its value under A; `None` when A measured none of it.
+    pub a: Option<f64>,
+    /// Its value under B.
+    pub b: Option<f64>,
+}
+
+/// `Σ w_A(p)·(b(p) − a(p))`, with `w_A(p)` persona `p`'s share of A's
+/// denominator, over the personas measured under both versions (their
+/// weights renormalised to sum to 1: a persona B never measured has no
+/// change to weigh). `None` when no persona with weight was measured under
+/// both.
+pub(crate) fn standardised(strata: &[Stratum]) -> Option<f64> {
+    let both: Vec<(f64, f64)> = strata
+        .iter()
+        .filter(|stratum| stratum.weight > 0)
+        .filter_map(|stratum| Some((stratum.weight as f64, stratum.b? - stratum.a?)))
+        .collect();
+    let total: f64 = both.iter().map(|(weight, _)| weight).sum();
+    (total > 0.0).then(|| {
+        both.iter()
+            .map(|(weight, change)| weight / total * change)
+            .sum()
+    })
+}
+
+/// The CSAT statistics standardised by persona: those the tallies count
+/// per persona, each with its denominator in a persona's tally.
+const STANDARDISED: [(CsatStat, fn(&Tally) -> u64); 3] = [
+    (CsatStat::Mean, answered),
+    (CsatStat::Satisfied, answered),
+    (CsatStat::ResponseRate, |tally| tally.surveys),
+];
+
+/// The denominators and standardised differences of a comparison,
+/// replication by replication.
+#[derive(Default)]
+pub(super) struct Composition {
+    /// Per [`Base`]: A's counts, B's, and their paired differences.
+    bases: [[stats::Summary; 3]; Base::ALL.len()],
+    /// Per entry of [`STANDARDISED`]: the standardised differences.
+    standardised: [stats::Summary; STANDARDISED.len()],
+}
+
+impl Composition {
+    /// Adds replication `r` of A and of B, which met the same personas
+    /// (`pairing` checks it), in the same order.
+    pub(super) fn add(&mut self, a: &Tallies, b: &Tallies) {
+        for base in Base::ALL {
+            let (in_a, in_b) = (base.count(a) as f64, base.count(b) as f64);
+            let [sa, sb, difference] = &mut self.bases[base.index()];
+            sa.add(in_a);
+            sb.add(in_b);
+            difference.add(in_b - in_a);
+        }
+        for ((stat, denominator), summary) in STANDARDISED.iter().zip(&mut self.standardised) {
+            let strata: Vec<Stratum> = a
+                .personas
+                .iter()
+                .zip(&b.personas)
+                .map(|(pa, pb)| Stratum {
+                    weight: denominator(pa),
+                    a: (denominator(pa) > 0).then(|| pa.csat(*stat)).flatten(),
+                    b: (denominator(pb) > 0).then(|| pb.csat(*stat)).flatten(),
+                })
+                .collect();
+            if let Some(difference) = standardised(&strata) {
+                summary.add(difference);
+            }
+        }
+    }
+
+    /// Gives each top-level change measured over a subset of customers its
+    /// denominator, and its standardised difference where there is one.
+    pub(super) fn attach(&self, changes: &mut [Change]) {
+        for change in changes.iter_mut().filter(|change| change.replications > 0) {
+            let Some(base) = Base::of(&change.name) else {
+                continue;
+            };
+            change.denominator = Some(self.denominator(base));
+            if let Metric::Csat(stat) = change.name {
+                let at = STANDARDISED.iter().position(|(s, _)| *s == stat);
+                change.standardised = at.and_then(|at| {
+                    let summary = &self.standardised[at];
+                    (summary.count() > 0).then(|| Standardised {
+                        difference: change.unit.round(summary.mean()),
+                        ci95: summary
+                            .interval()
+                            .map(|ci| [change.unit.round(ci.low), change.unit.round(ci.high)]),
+                        replications: summary.count(),
+                    })
+                });
+            }
+        }
+    }
+
+    fn denominator(&self, base: Base) -> Denominator {
+        let [a, b, difference] = &self.bases[base.index()];
+        // Counts per replication: 2 decimals say enough, the same on every
+        // platform; -0.0 would read as a change.
+        let round = |value: f64| {
+            let value = (value * 100.0).round() / 100.0;
+            if value == 0.0 { 0.0 } else { value }
+        };
+        let ci95 = difference.interval().map(|ci| [ci.low, ci.high]);
+        let changed = match ci95 {
+            Some([low, high]) => low > 0.0 || high < 0.0,
+            None => a.mean() != b.mean(),
+        };
+        Denominator {
+            counts: base,
+            a: round(a.mean()),
+            b: round(b.mean()),
+            change: round(difference.mean()),
+            relative: (a.mean() > 0.0).then(|| Unit::Number.round(difference.mean() / a.mean())),
+            ci95: ci95.map(|[low, high]| [round(low), round(high)]),
+            changed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Simpson's paradox by hand: two personas, each as satisfied under B
+    /// as under A, but B surveys four times as many of the unhappy one.
+    /// The crude mean falls by 1.2 points; the standardised difference is
+    /// exactly 0.
+    #[test]
+    fn standardisation_weighs_each_persona_by_its_share_of_a() {
+        // A: 80 happy answers at 4.5, 20 unhappy at 2.0: mean 4.0.
+        // B: 80 happy at 4.5, 80 unhappy at 2.0: mean 3.25.
+        let crude_a = (80.0 * 4.5 + 20.0 * 2.0) / 100.0;
+        let crude_b = (80.0 * 4.5 + 80.0 * 2.0) / 160.0;
+        assert_eq!(crude_b - crude_a, -0.75);
+        let unchanged = [
+            Stratum {
+                weight: 80,
+                a: Some(4.5),
+                b: Some(4.5),
+            },
+            Stratum {
+                weight: 20,
+                a: Some(2.0),
+                b: Some(2.0),
+            },
+        ];
+        assert_eq!(standardised(&unchanged), Some(0.0));
+
+        // Each persona better: happy +0.1, unhappy +0.5. Weights 0.8 and
+        // 0.2 (A's), so 0.8·0.1 + 0.2·0.5 = 0.18, whatever B's mix.
+        let better = [
+            Stratum {
+                weight: 80,
+                a: Some(4.5),
+                b: Some(4.6),
+            },
+            Stratum {
+                weight: 20,
+                a: Some(2.0),
+                b: Some(2.5),
+            },
+        ];
+        let difference = standardised(&better).unwrap();
+        assert!((difference - 0.18).abs() < 1e-12, "{difference}");
+    }
+
+    #[test]
+    fn personas_measured_on_one_side_only_carry_no_weight() {
+        // A persona A never surveyed has no weight; one B never surveyed
+        // has no change: the other weights are renormalised (30 of 30).
+        let strata = [
+            Stratum {
+                weight: 0,
+                a: None,
+                b: Some(1.0),
+            },
+            Stratum {
+                weight: 10,
+                a: Some(3.0),
+                b: None,
+            },
+            Stratum {
+                weight: 30,
+                a: Some(4.0),
+                b: Some(3.5),
+            },
+        ];
+        assert_eq!(standardised(&strata), Some(-0.5));
+        assert_eq!(standardised(&strata[..2]), None);
+        assert_eq!(standardised(&[]), None);
+    }
+
+    #[test]
+    fn only_numbers_over_a_subset_of_customers_have_a_base() {
+        use crate::metric::{Rate, Stat};
+        assert_eq!(
+            Base::of(&Metric::Csat(CsatStat::Mean)),
+            Some(Base::Answered)
+        );
+        assert_eq!(
+            Base::of(&Metric::Time(Timer::QueueWait, Stat::P90)),
+            Some(Base::Queued)
+        );
+        assert_eq!(Base::of(&Metric::Rate(Rate::SelfResolution)), None);
+        assert_eq!(Base::of(&Metric::Time(Timer::Bot, Stat::P95)), None);
+    }
+}
