@@ -470,6 +470,36 @@ fn markdown_opens_with_the_verdict_and_json_has_the_documented_keys() {
     ] {
         assert!(first.get(key).is_some(), "no `{key}` in {first}");
     }
+    // A number over some customers only carries its denominator; a share
+    // of every customer does not.
+    let metric = |name: &str| {
+        json["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["metric"] == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    let csat = metric("csat.mean");
+    for key in ["counts", "a", "b", "change", "relative", "ci95", "changed"] {
+        assert!(
+            csat["denominator"].get(key).is_some(),
+            "no `{key}` in {csat}"
+        );
+    }
+    for key in ["difference", "ci95", "replications"] {
+        assert!(
+            csat["standardised"].get(key).is_some(),
+            "no `{key}` in {csat}"
+        );
+    }
+    assert_eq!(
+        metric("response_time.queue_wait.p90")["denominator"]["counts"],
+        "queued"
+    );
+    let share = metric("rates.self_resolution");
+    assert!(share.get("denominator").is_none(), "{share}");
+    assert!(share.get("standardised").is_none(), "{share}");
     assert_eq!(json["transitions"]["mcnemar"]["test"], "exact_binomial");
     assert_eq!(json["a"]["label"], "scenarios/shop/flow.yaml");
     assert_eq!(json["b"]["label"], "scenarios/shop/flow-v2.yaml");
@@ -1596,6 +1626,22 @@ fn a_changed_denominator_is_reported_with_the_standardised_difference() {
         .unwrap_or_else(|| panic!("no composition row for csat.mean in:\n{text}"));
     assert!(row.contains("customers who answered a survey"), "{row}");
     assert!(text.contains("persona-standardised"), "{text}");
+    let markdown = rehearse(
+        &dir,
+        &[
+            "compare",
+            "scenario.yaml",
+            "--flow",
+            "flow-b.yaml",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert!(
+        stdout(&markdown).contains("| Measured over other customers | measured over |"),
+        "{}",
+        stdout(&markdown)
+    );
     // An unchanged flow measures everyone as before: no such table.
     let same = rehearse(&dir, &["compare", "scenario.yaml", "--flow", "flow.yaml"]);
     assert!(

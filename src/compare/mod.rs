@@ -78,7 +78,12 @@ use crate::report::{FlowLabel, Report};
 ///            verdict: better, role: primary, p_value: 0.0001056,
 ///            adjusted_p_value: 0.0005279, adjusted_ci: [-0.009713, -0.002527],
 ///            adjusted_confidence: 0.99, margin: null, replications: 20,
-///            variance_reduction: 33.16, independent_ci95: [-0.021257, 0.009017]}, ...]
+///            variance_reduction: 33.16, independent_ci95: [-0.021257, 0.009017]}, ...,
+///           {metric: response_time.queue_wait.p90, ..., denominator: {counts: queued,
+///            a: 106.4, b: 102.95, change: -3.45, relative: -0.0324, ci95: [-4.57, -2.33],
+///            changed: true}},
+///           {metric: csat.mean, ..., denominator: {counts: answered, ...},
+///            standardised: {difference: -0.0002, ci95: [-0.0276, 0.0272], replications: 20}}]
 /// transitions: {counts: {self_resolved: {self_resolved: 3442, ...}, ...}, changed: 242,
 ///               mcnemar: {test: exact_binomial, outcome: self_resolved, lost: 30, gained: 102,
 ///                         p_value: 2.257e-10, significant: true}}
