@@ -470,8 +470,7 @@ fn markdown_opens_with_the_verdict_and_json_has_the_documented_keys() {
     ] {
         assert!(first.get(key).is_some(), "no `{key}` in {first}");
     }
-    // A number over some customers only carries its denominator; a share
-    // of every customer does not.
+    // A number carries what it is measured over.
     let metric = |name: &str| {
         json["metrics"]
             .as_array()
@@ -497,9 +496,17 @@ fn markdown_opens_with_the_verdict_and_json_has_the_documented_keys() {
         metric("response_time.queue_wait.p90")["denominator"]["counts"],
         "queued"
     );
+    // Self-resolution is over every conversation: the same customers, so
+    // its denominator did not move. The bot's response times are over its
+    // messages, no set of customers: no denominator.
     let share = metric("rates.self_resolution");
-    assert!(share.get("denominator").is_none(), "{share}");
-    assert!(share.get("standardised").is_none(), "{share}");
+    assert_eq!(share["denominator"]["counts"], "conversations", "{share}");
+    assert_eq!(share["denominator"]["change"], 0.0, "{share}");
+    assert_eq!(share["denominator"]["changed"], false, "{share}");
+    assert!(share.get("standardised").is_some(), "{share}");
+    let bot = metric("response_time.bot.p95");
+    assert!(bot.get("denominator").is_none(), "{bot}");
+    assert!(bot.get("standardised").is_none(), "{bot}");
     assert_eq!(json["transitions"]["mcnemar"]["test"], "exact_binomial");
     assert_eq!(json["a"]["label"], "scenarios/shop/flow.yaml");
     assert_eq!(json["b"]["label"], "scenarios/shop/flow-v2.yaml");

@@ -1,20 +1,23 @@
 //! Composition: who a number is measured over (see docs/src/statistics.md,
 //! "Denominators and standardisation").
 //!
-//! Most of compare's numbers are shares of every customer, and both
-//! versions meet the same customers. But a CSAT score is an average over
-//! those who answered a survey, a queue wait over those who queued: a
-//! flow that sends other people to the survey or the queue changes *who
-//! is measured*, and the number can move though nobody's experience did
-//! (Simpson's paradox). So for each such number compare reports
+//! Every rate has a denominator. Most of compare's are over every
+//! conversation, and both versions meet the same customers, so it only
+//! moves with the conversations a follow-up or a campaign starts. But a
+//! CSAT score is an average over those who answered a survey, a queue
+//! wait over those who queued, the fallback rate over the replies the
+//! customers gave: a flow that sends other people to the survey or the
+//! queue changes *who is measured*, and the number can move though
+//! nobody's experience did (Simpson's paradox). So for each number with a
+//! denominator compare reports
 //!
-//! - its [`Denominator`]: how many customers it was measured over per
-//!   replication under A and under B, and the paired interval of the
-//!   change;
-//! - where the report counts it per persona (CSAT), its [`Standardised`]
-//!   difference: each persona's change, weighted by that persona's share
-//!   of A's denominator. It answers "had B measured A's mix of people,
-//!   how much would the number have moved?".
+//! - its [`Denominator`]: how many it was measured over per replication
+//!   under A and under B, and the paired interval of the change;
+//! - where the report counts it per persona (outcome shares, rates,
+//!   CSAT), its [`Standardised`] difference: each persona's change,
+//!   weighted by that persona's share of A's denominator. It answers "had
+//!   B measured A's mix of people, how much would the number have
+//!   moved?".
 //!
 //! Both are computed replication by replication, like every other
 //! difference of a comparison, and take the same paired t interval.
@@ -22,14 +25,21 @@
 use serde::Serialize;
 
 use super::{Change, Unit};
-use crate::metric::{CsatStat, Metric, Timer};
+use crate::metric::{CostStat, CsatStat, Metric, Outcome, Rate, Timer};
 use crate::stats;
 use crate::tally::{Tallies, Tally};
 
-/// Who a number is measured over, when it is not every customer.
+/// What a number is measured over: its denominator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Base {
+    /// Every conversation: outcome shares, self-resolution, escalation,
+    /// abandonment, conversion, turns and cost per conversation.
+    Conversations,
+    /// Customers' replies to the bot's prompts (`rates.fallback`).
+    Replies,
+    /// Bot prompts shown (`rates.response`).
+    Prompts,
     /// Customers who answered a CSAT survey (`csat.mean`, `csat.satisfied`).
     Answered,
     /// CSAT surveys shown (`csat.response_rate`).
@@ -39,13 +49,17 @@ pub enum Base {
     Queued,
     /// Customers an agent took (`response_time.agent_first_response.*`).
     Served,
-    /// Resolved conversations (`response_time.resolution.*`).
+    /// Resolved conversations (`response_time.resolution.*`,
+    /// `cost.per_resolution`).
     Resolved,
 }
 
 impl Base {
     /// Every base, in the order their accumulators are kept.
-    const ALL: [Base; 5] = [
+    const ALL: [Base; 8] = [
+        Base::Conversations,
+        Base::Replies,
+        Base::Prompts,
         Base::Answered,
         Base::Surveyed,
         Base::Queued,
@@ -53,35 +67,58 @@ impl Base {
         Base::Resolved,
     ];
 
-    /// Who `metric` is measured over; `None` for a share of every
-    /// customer (outcomes, rates, conversion) and for numbers whose
-    /// denominator is not a set of customers (bot replies, turns).
+    /// What `metric` is measured over; `None` for the bot's response
+    /// times (over its messages, not customers) and retention.
     pub fn of(metric: &Metric) -> Option<Base> {
         match metric {
+            Metric::Outcome(_)
+            | Metric::Rate(Rate::SelfResolution | Rate::Escalation | Rate::Abandonment)
+            | Metric::Conversion(_)
+            | Metric::ConversionValue(_)
+            | Metric::TurnsMean
+            | Metric::Cost(CostStat::PerConversation) => Some(Base::Conversations),
+            Metric::Rate(Rate::Fallback) => Some(Base::Replies),
+            Metric::Rate(Rate::Response) => Some(Base::Prompts),
             Metric::Csat(CsatStat::Mean | CsatStat::Satisfied) => Some(Base::Answered),
             Metric::Csat(CsatStat::ResponseRate) => Some(Base::Surveyed),
             Metric::Time(Timer::QueueWait, _) => Some(Base::Queued),
             Metric::Time(Timer::AgentFirstResponse, _) => Some(Base::Served),
-            Metric::Time(Timer::Resolution, _) => Some(Base::Resolved),
+            Metric::Time(Timer::Resolution, _) | Metric::Cost(CostStat::PerResolution) => {
+                Some(Base::Resolved)
+            }
             _ => None,
+        }
+    }
+
+    /// How many of them a group's tally counted; `None` for those only
+    /// the whole run's timers count.
+    fn count_in(self, tally: &Tally) -> Option<u64> {
+        match self {
+            Base::Conversations => Some(tally.outcomes.total()),
+            Base::Replies => Some(tally.replies),
+            Base::Prompts => Some(tally.prompts),
+            Base::Answered => Some(tally.scores.iter().sum()),
+            Base::Surveyed => Some(tally.surveys),
+            Base::Queued | Base::Served | Base::Resolved => None,
         }
     }
 
     /// How many of them one replication counted.
     fn count(self, tallies: &Tallies) -> u64 {
         match self {
-            Base::Answered => answered(&tallies.all),
-            Base::Surveyed => tallies.all.surveys,
             Base::Queued => tallies.queue_wait.count(),
             Base::Served => tallies.agent_first_response.count(),
             Base::Resolved => tallies.resolution.count(),
+            _ => self.count_in(&tallies.all).unwrap_or(0),
         }
     }
 
-    /// The noun for a sentence: "measured over 12% more customers who
-    /// answered a survey".
+    /// The noun for a table: "customers who answered a survey".
     pub(crate) fn noun(self) -> &'static str {
         match self {
+            Base::Conversations => "conversations",
+            Base::Replies => "customer replies",
+            Base::Prompts => "bot prompts shown",
             Base::Answered => "customers who answered a survey",
             Base::Surveyed => "surveys shown",
             Base::Queued => "customers who queued",
@@ -95,17 +132,12 @@ impl Base {
     }
 }
 
-/// Customers who answered a CSAT survey in `tally`.
-fn answered(tally: &Tally) -> u64 {
-    tally.scores.iter().sum()
-}
-
 /// How many customers a number was measured over, per replication, and
 /// how that changed from A to B.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Denominator {
-    /// Who they are: `answered`, `surveyed`, `queued`, `served` or
-    /// `resolved`.
+    /// What they are: `conversations`, `replies`, `prompts`, `answered`,
+    /// `surveyed`, `queued`, `served` or `resolved`.
     pub counts: Base,
     /// A's mean per replication (to 2 decimals).
     pub a: f64,
@@ -169,22 +201,49 @@ pub(crate) fn standardised(strata: &[Stratum]) -> Option<f64> {
     })
 }
 
-/// The CSAT statistics standardised by persona: those the tallies count
-/// per persona, each with its denominator in a persona's tally.
-const STANDARDISED: [(CsatStat, fn(&Tally) -> u64); 3] = [
-    (CsatStat::Mean, answered),
-    (CsatStat::Satisfied, answered),
-    (CsatStat::ResponseRate, |tally| tally.surveys),
-];
+/// The numbers standardised by persona: those the tallies count per
+/// persona with their denominator (a goal's conversion is left out: its
+/// position in the tallies depends on each flow's goals).
+fn standardisable() -> Vec<Metric> {
+    let mut metrics: Vec<Metric> = Outcome::ALL.map(Metric::Outcome).into();
+    metrics.extend(Rate::ALL.map(Metric::Rate));
+    metrics.extend(CsatStat::ALL.map(Metric::Csat));
+    metrics
+}
+
+/// `metric`'s value in a group's tally, by the report's formula; `None`
+/// when the tally measured none of it or it is not counted per group.
+fn value_in(metric: &Metric, tally: &Tally) -> Option<f64> {
+    if Base::of(metric)?.count_in(tally)? == 0 {
+        return None;
+    }
+    match metric {
+        Metric::Outcome(outcome) => Some(tally.share(*outcome)),
+        Metric::Rate(rate) => Some(tally.rate(*rate)),
+        Metric::Csat(stat) => tally.csat(*stat),
+        _ => None,
+    }
+}
 
 /// The denominators and standardised differences of a comparison,
 /// replication by replication.
-#[derive(Default)]
 pub(super) struct Composition {
     /// Per [`Base`]: A's counts, B's, and their paired differences.
     bases: [[stats::Summary; 3]; Base::ALL.len()],
-    /// Per entry of [`STANDARDISED`]: the standardised differences.
-    standardised: [stats::Summary; STANDARDISED.len()],
+    /// Per standardisable number: its standardised differences.
+    standardised: Vec<(Metric, stats::Summary)>,
+}
+
+impl Default for Composition {
+    fn default() -> Composition {
+        Composition {
+            bases: Default::default(),
+            standardised: standardisable()
+                .into_iter()
+                .map(|metric| (metric, stats::Summary::default()))
+                .collect(),
+        }
+    }
 }
 
 impl Composition {
@@ -198,15 +257,18 @@ impl Composition {
             sb.add(in_b);
             difference.add(in_b - in_a);
         }
-        for ((stat, denominator), summary) in STANDARDISED.iter().zip(&mut self.standardised) {
+        for (metric, summary) in &mut self.standardised {
+            let Some(base) = Base::of(metric) else {
+                continue;
+            };
             let strata: Vec<Stratum> = a
                 .personas
                 .iter()
                 .zip(&b.personas)
                 .map(|(pa, pb)| Stratum {
-                    weight: denominator(pa),
-                    a: (denominator(pa) > 0).then(|| pa.csat(*stat)).flatten(),
-                    b: (denominator(pb) > 0).then(|| pb.csat(*stat)).flatten(),
+                    weight: base.count_in(pa).unwrap_or(0),
+                    a: value_in(metric, pa),
+                    b: value_in(metric, pb),
                 })
                 .collect();
             if let Some(difference) = standardised(&strata) {
@@ -215,27 +277,27 @@ impl Composition {
         }
     }
 
-    /// Gives each top-level change measured over a subset of customers its
-    /// denominator, and its standardised difference where there is one.
+    /// Gives each top-level change with a denominator that denominator,
+    /// and its standardised difference where the tallies count it per
+    /// persona.
     pub(super) fn attach(&self, changes: &mut [Change]) {
         for change in changes.iter_mut().filter(|change| change.replications > 0) {
             let Some(base) = Base::of(&change.name) else {
                 continue;
             };
             change.denominator = Some(self.denominator(base));
-            if let Metric::Csat(stat) = change.name {
-                let at = STANDARDISED.iter().position(|(s, _)| *s == stat);
-                change.standardised = at.and_then(|at| {
-                    let summary = &self.standardised[at];
-                    (summary.count() > 0).then(|| Standardised {
-                        difference: change.unit.round(summary.mean()),
-                        ci95: summary
-                            .interval()
-                            .map(|ci| [change.unit.round(ci.low), change.unit.round(ci.high)]),
-                        replications: summary.count(),
-                    })
+            change.standardised = self
+                .standardised
+                .iter()
+                .find(|(metric, _)| *metric == change.name)
+                .filter(|(_, summary)| summary.count() > 0)
+                .map(|(_, summary)| Standardised {
+                    difference: change.unit.round(summary.mean()),
+                    ci95: summary
+                        .interval()
+                        .map(|ci| [change.unit.round(ci.low), change.unit.round(ci.high)]),
+                    replications: summary.count(),
                 });
-            }
         }
     }
 
@@ -338,8 +400,8 @@ mod tests {
     }
 
     #[test]
-    fn only_numbers_over_a_subset_of_customers_have_a_base() {
-        use crate::metric::{Rate, Stat};
+    fn each_number_knows_what_it_is_measured_over() {
+        use crate::metric::Stat;
         assert_eq!(
             Base::of(&Metric::Csat(CsatStat::Mean)),
             Some(Base::Answered)
@@ -348,7 +410,11 @@ mod tests {
             Base::of(&Metric::Time(Timer::QueueWait, Stat::P90)),
             Some(Base::Queued)
         );
-        assert_eq!(Base::of(&Metric::Rate(Rate::SelfResolution)), None);
+        assert_eq!(
+            Base::of(&Metric::Rate(Rate::SelfResolution)),
+            Some(Base::Conversations)
+        );
+        assert_eq!(Base::of(&Metric::Rate(Rate::Fallback)), Some(Base::Replies));
         assert_eq!(Base::of(&Metric::Time(Timer::Bot, Stat::P95)), None);
     }
 }

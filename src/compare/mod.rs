@@ -292,15 +292,15 @@ pub struct Change {
     /// The interval two independent runs of the same length would give:
     /// the difference ± t(0.975, R−1)·√((var(A) + var(B)) / R).
     pub independent_ci95: Option<[f64; 2]>,
-    /// For a number measured over some customers only (CSAT over those
-    /// who answered, queue waits over those who queued): how many it was
-    /// measured over under each version, and the change. Absent for
-    /// numbers over every customer, and in groups.
+    /// What the number is measured over (conversations, replies, the
+    /// customers who answered a survey, who queued...): how many under
+    /// each version, per replication, and the change. Absent for the bot's
+    /// response times and retention, and in groups.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub denominator: Option<Denominator>,
-    /// For such a number counted per persona (CSAT): the change had B
-    /// measured A's mix of personas (see [`Standardised`]). Absent
-    /// otherwise.
+    /// For a number the tallies count per persona (outcome shares, rates,
+    /// CSAT): the change had B measured A's mix of personas (see
+    /// [`Standardised`]). Absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub standardised: Option<Standardised>,
     /// The paired differences behind the change, for the family's tests;

@@ -666,7 +666,7 @@ pub(crate) fn pairing(comparison: &Comparison) -> Option<String> {
 
 /// Under the composition table: why a changed denominator matters and
 /// what the standardised change is.
-pub(crate) const COMPOSITION_NOTE: &str = "These numbers are measured over some customers only, and B measured them over other customers than A did (the change's 95% interval excludes 0), so they can move though no customer fared differently. The persona-standardised change weighs each persona's own change by that persona's share of A's customers measured: the change had B measured A's mix. A crude verdict whose standardised interval contains 0 may be about who was measured, not how they fared. Waits and handling times are not counted per persona: they have no standardised change.";
+pub(crate) const COMPOSITION_NOTE: &str = "Each of these numbers is a share or an average of something (its denominator), and B measured it over significantly more or fewer of them than A (the change's 95% interval excludes 0): a number can then move though no customer fared differently, or hold still though every persona's moved. The persona-standardised change weighs each persona's own change by that persona's share of A's denominator: the change had B measured A's mix. A crude verdict whose standardised interval contains 0 may be about who was measured, not how they fared. Waits and handling times are not counted per persona: they have no standardised change.";
 
 /// A count per replication: `412.3`.
 fn per_replication(count: f64) -> String {
@@ -682,8 +682,8 @@ fn signed_count(count: f64) -> String {
     }
 }
 
-/// The numbers B measured over other customers than A (see
-/// `composition`): who they are, how many per replication under each
+/// The numbers whose denominator changed significantly from A to B (see
+/// `composition`): what it counts, how many per replication under each
 /// version, and the crude change beside the persona-standardised one. A
 /// timer's statistics share a row. `None` when no denominator changed.
 pub(crate) fn composition(comparison: &Comparison) -> Option<Table> {
