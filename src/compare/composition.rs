@@ -20,12 +20,16 @@
 //!   moved?".
 //!
 //! Both are computed replication by replication, like every other
-//! difference of a comparison, and take the same paired t interval.
+//! difference of a comparison, and take the same paired t interval. The
+//! numbers whose denominator changed make a table ([`table`]) that the
+//! text, markdown and HTML renderers draw.
 
 use serde::Serialize;
 
-use super::{Change, Unit};
+use super::table::{interval, short_name, signed};
+use super::{Change, Comparison, Unit};
 use crate::metric::{CostStat, CsatStat, Metric, Outcome, Rate, Timer};
+use crate::report::table::{Align, Cell, Table, percent};
 use crate::stats;
 use crate::tally::{Tallies, Tally};
 
@@ -324,6 +328,108 @@ impl Composition {
             changed,
         }
     }
+}
+
+// The table the text, markdown and HTML renderers draw.
+
+/// Under the composition table: why a changed denominator matters and
+/// what the standardised change is.
+pub(crate) const NOTE: &str = "Each of these numbers is a share or an average of something (its denominator), and B measured it over significantly more or fewer of them than A (the change's 95% interval excludes 0): a number can then move though no customer fared differently, or hold still though every persona's moved. The persona-standardised change weighs each persona's own change by that persona's share of A's denominator: the change had B measured A's mix. A crude verdict whose standardised interval contains 0 may be about who was measured, not how they fared. Waits and handling times are not counted per persona: they have no standardised change.";
+
+/// A count per replication: `412.3`.
+fn per_replication(count: f64) -> String {
+    format!("{count:.1}")
+}
+
+/// A signed count per replication: `+12.5`, `-3.0`.
+fn signed_count(count: f64) -> String {
+    if count == 0.0 {
+        "0.0".into()
+    } else {
+        format!("{count:+.1}")
+    }
+}
+
+/// The numbers whose denominator changed significantly from A to B (see
+/// above): what it counts, how many per replication under each
+/// version, and the crude change beside the persona-standardised one. A
+/// timer's statistics share a row. `None` when no denominator changed.
+pub(crate) fn table(comparison: &Comparison) -> Option<Table> {
+    let mut table = Table::new(
+        "Measured over other customers",
+        &[
+            "measured over",
+            "A → B per replication",
+            "change (95%)",
+            "crude change (95%)",
+            "persona-standardised (95%)",
+        ],
+    );
+    table.align[1] = Align::Left;
+    let mut timers_done = Vec::new();
+    for change in &comparison.metrics {
+        let Some(denominator) = change.denominator.as_ref().filter(|d| d.changed) else {
+            continue;
+        };
+        let with_interval = |difference: f64, ci: Option<[f64; 2]>| {
+            let shown = signed(change.unit, difference);
+            match ci {
+                Some(ci) => format!("{shown} {}", interval(change.unit, ci)),
+                None => shown,
+            }
+        };
+        let (name, crude) = match change.name {
+            Metric::Time(timer, _) => {
+                if timers_done.contains(&timer) {
+                    continue;
+                }
+                timers_done.push(timer);
+                // Six statistics' changes would crowd one cell: the
+                // response-time table has them.
+                (format!("response_time.{}.*", timer.key()), Cell::muted("-"))
+            }
+            _ => (
+                short_name(change).to_string(),
+                change.difference.map_or(Cell::muted("-"), |difference| {
+                    Cell::new(with_interval(difference, change.ci95))
+                }),
+            ),
+        };
+        let standardised = match &change.standardised {
+            Some(s) => Cell::new(with_interval(s.difference, s.ci95)),
+            // Waits are not counted per persona.
+            None => Cell::muted("-"),
+        };
+        let change_cell = match denominator.ci95 {
+            Some([low, high]) => format!(
+                "{} [{}, {}]",
+                signed_count(denominator.change),
+                signed_count(low),
+                signed_count(high)
+            ),
+            None => signed_count(denominator.change),
+        };
+        table.rows.push(vec![
+            Cell::new(name),
+            Cell::new(denominator.counts.noun()),
+            Cell::new(format!(
+                "{} → {}{}",
+                per_replication(denominator.a),
+                per_replication(denominator.b),
+                denominator
+                    .relative
+                    .map_or(String::new(), |relative| format!(
+                        " ({}{})",
+                        if relative > 0.0 { "+" } else { "" },
+                        percent(relative)
+                    ))
+            )),
+            Cell::new(change_cell),
+            crude,
+            standardised,
+        ]);
+    }
+    (!table.rows.is_empty()).then_some(table)
 }
 
 #[cfg(test)]
