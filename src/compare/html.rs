@@ -367,7 +367,7 @@ fn differences(comparison: &Comparison) -> Option<Section> {
         section = section
             .subheading("Measured over other customers")
             .table(&page_table(
-                "Numbers B measured over other customers than A, with their persona-standardised change",
+                "The numbers whose denominator changed from A to B, with their persona-standardised change",
                 &composition,
             ))
             .paragraph(composition::NOTE);
