@@ -14,6 +14,7 @@
 //! Like the run page, it is self-contained and a function of the
 //! comparison alone: the same comparison gives the same bytes.
 
+use super::composition;
 use super::table::{self, SECTIONS};
 use super::{
     Change, ChangeVerdict, Comparison, GroupChange, Overall, Presence, Role, Unit, Version,
@@ -361,6 +362,15 @@ fn differences(comparison: &Comparison) -> Option<Section> {
             }
             section = section.table(&changed);
         }
+    }
+    if let Some(composition) = composition::table(comparison) {
+        section = section
+            .subheading("Measured over other customers")
+            .table(&page_table(
+                "The numbers whose denominator changed from A to B, with their persona-standardised change",
+                &composition,
+            ))
+            .paragraph(composition::NOTE);
     }
     section = section.paragraph(
         "Each bar is the change from A to B, the whisker its 95% interval; the verdict (from the adjusted interval: Holm's for a primary metric, Benjamini–Hochberg's for the others) says whether that is better, worse or no significant change for customers (escalation has no better side: it only changes). Response-time charts show the median and the p95; the tables have every statistic.",

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Comparison, Overall, Role, table};
+use super::{Comparison, Overall, Role, composition, table};
 use crate::metric::Group;
 use crate::report::markdown::{code, draw, escape};
 use crate::report::table::{percent, thousands};
@@ -35,6 +35,10 @@ pub fn render_markdown(comparison: &Comparison, out: &mut dyn Write) -> io::Resu
                 )?;
             }
         }
+    }
+    if let Some(composition) = composition::table(comparison) {
+        draw(&composition, out)?;
+        writeln!(out, "\n{}", escape(composition::NOTE))?;
     }
     writeln!(out)?;
     let version = |side: &super::Version| {

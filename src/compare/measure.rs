@@ -4,6 +4,7 @@
 
 use indexmap::IndexMap;
 
+use super::composition::Composition;
 use super::judge::{self, Judging, Paired, significant_digits};
 use super::primary::Primary;
 use super::{
@@ -135,6 +136,7 @@ pub(crate) fn compare_judged(
     let replications = options.replications_for(a);
     let mut merged = (Tallies::for_scenario(a), Tallies::for_scenario(b));
     let mut values = Values::default();
+    let mut composition = Composition::default();
     let mut counts = [[0u64; 5]; 5];
     let mut customers = 0u64;
     let mut misaligned = None;
@@ -163,6 +165,7 @@ pub(crate) fn compare_judged(
                 &Values::of(&measure_a, tallies_a),
                 &Values::of(&measure_b, tallies_b),
             );
+            composition.add(tallies_a, tallies_b);
             merged.0.merge(tallies_a);
             merged.1.merge(tallies_b);
             progress();
@@ -188,10 +191,11 @@ pub(crate) fn compare_judged(
         }
     }
     let (changes, summary) = values.judged(order, judging, replications);
-    let (group_changes, changes): (Vec<Change>, Vec<Change>) = changes
+    let (group_changes, mut changes): (Vec<Change>, Vec<Change>) = changes
         .into_iter()
         .partition(|change| matches!(change.name, Metric::Group(..)));
 
+    composition.attach(&mut changes);
     let transitions = transitions(counts);
     let groups = groups(&report_a, &report_b, &group_changes);
     let funnel = funnel(&report_a, &report_b);
@@ -269,6 +273,8 @@ fn change(metric: Metric, values: &Accumulated) -> Change {
         replications: pairs,
         variance_reduction,
         independent_ci95,
+        denominator: None,
+        standardised: None,
         paired: Paired::of(&values.difference),
     }
 }

@@ -31,6 +31,7 @@
 
 #[cfg(test)]
 mod calibration;
+mod composition;
 mod gate;
 mod html;
 mod judge;
@@ -46,6 +47,7 @@ mod versions;
 use indexmap::IndexMap;
 use serde::Serialize;
 
+pub use composition::{Base, Denominator, Standardised};
 pub use html::render_html;
 pub use markdown::render_markdown;
 pub use measure::compare;
@@ -76,7 +78,12 @@ use crate::report::{FlowLabel, Report};
 ///            verdict: better, role: primary, p_value: 0.0001056,
 ///            adjusted_p_value: 0.0005279, adjusted_ci: [-0.009713, -0.002527],
 ///            adjusted_confidence: 0.99, margin: null, replications: 20,
-///            variance_reduction: 33.16, independent_ci95: [-0.021257, 0.009017]}, ...]
+///            variance_reduction: 33.16, independent_ci95: [-0.021257, 0.009017]}, ...,
+///           {metric: response_time.queue_wait.p90, ..., denominator: {counts: queued,
+///            a: 106.4, b: 102.95, change: -3.45, relative: -0.0324, ci95: [-4.57, -2.33],
+///            changed: true}},
+///           {metric: csat.mean, ..., denominator: {counts: answered, ...},
+///            standardised: {difference: -0.0002, ci95: [-0.0276, 0.0272], replications: 20}}]
 /// transitions: {counts: {self_resolved: {self_resolved: 3442, ...}, ...}, changed: 242,
 ///               mcnemar: {test: exact_binomial, outcome: self_resolved, lost: 30, gained: 102,
 ///                         p_value: 2.257e-10, significant: true}}
@@ -285,6 +292,17 @@ pub struct Change {
     /// The interval two independent runs of the same length would give:
     /// the difference ± t(0.975, R−1)·√((var(A) + var(B)) / R).
     pub independent_ci95: Option<[f64; 2]>,
+    /// What the number is measured over (conversations, replies, the
+    /// customers who answered a survey, who queued...): how many under
+    /// each version, per replication, and the change. Absent for the bot's
+    /// response times and retention, and in groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<Denominator>,
+    /// For a number the tallies count per persona (outcome shares, rates,
+    /// CSAT): the change had B measured A's mix of personas (see
+    /// [`Standardised`]). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standardised: Option<Standardised>,
     /// The paired differences behind the change, for the family's tests;
     /// `None` below two paired replications.
     #[serde(skip)]

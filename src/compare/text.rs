@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{Comparison, Overall, Role, table};
+use super::{Comparison, Overall, Role, composition, table};
 use crate::metric::Group;
 use crate::paint::Painter;
 use crate::report::Style;
@@ -101,6 +101,10 @@ pub fn render_text(comparison: &Comparison, style: Style, out: &mut dyn Write) -
             paint.heading(&table::secondary_note(comparison))
         )?;
         verdict_lines(&rows, &paint, out)?;
+    }
+    if let Some(composition) = composition::table(comparison) {
+        draw(&composition, &paint, out)?;
+        writeln!(out, "  {}", paint.dim(&format!("({})", composition::NOTE)))?;
     }
 
     for section in table::sections(comparison) {

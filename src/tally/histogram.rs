@@ -83,7 +83,6 @@ impl Histogram {
     }
 
     /// How many durations were counted.
-    #[cfg(test)]
     pub fn count(&self) -> u64 {
         self.count
     }
