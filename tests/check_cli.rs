@@ -624,8 +624,7 @@ fn a_snapshot_diff_reads_counts_per_replication() {
         // of a spurious failure. Read as totals, `conversations` (about
         // 300 against 600, ±25) moves some 12 half-widths.
         use rehearse::check::diff::Significance;
-        let (Significance::Within(interval) | Significance::Beyond(interval)) =
-            change.significance
+        let (Significance::Within(interval) | Significance::Beyond(interval)) = change.significance
         else {
             panic!("{} has no interval", change.path);
         };

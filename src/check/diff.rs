@@ -180,8 +180,7 @@ impl Diff {
                             continue;
                         }
                         let interval = |metric: &Metric| {
-                            interval(metric)
-                                .map(|i| i.per_replication(metric, new_replications))
+                            interval(metric).map(|i| i.per_replication(metric, new_replications))
                         };
                         // The change against the spread of the estimate: for a
                         // share or a mean, the same as asking whether the old
@@ -582,12 +581,10 @@ funnel:
         // The new run's intervals of the totals: ±40 abandonments at
         // welcome over 40 replications, ±1 a replication.
         let totals = |metric: &Metric| match metric {
-            Metric::Funnel(node, FunnelCount::Abandoned) if node == "welcome" => {
-                Some(Interval {
-                    low: 164.0,
-                    high: 244.0,
-                })
-            }
+            Metric::Funnel(node, FunnelCount::Abandoned) if node == "welcome" => Some(Interval {
+                low: 164.0,
+                high: 244.0,
+            }),
             _ => None,
         };
         let diff = Diff::new(old, new, &totals);

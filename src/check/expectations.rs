@@ -517,7 +517,10 @@ mod tests {
         // A count is read per replication: 410 abandonments over 10
         // replications are 41 per replication.
         let check = ExpectationCheck::new(&count, Some(410.0), interval(355.0, 465.0), 10);
-        assert_eq!(check.measured(), "41 ±5.5 per replication (410 in total over 10 replications)");
+        assert_eq!(
+            check.measured(),
+            "41 ±5.5 per replication (410 in total over 10 replications)"
+        );
     }
 
     #[test]

@@ -524,7 +524,9 @@ pub(crate) fn funnel(comparison: &Comparison, limit: usize) -> (Table, usize) {
         };
         let entered = Metric::Funnel(node.node.clone(), FunnelCount::Entered);
         let abandoned = Metric::Funnel(node.node.clone(), FunnelCount::Abandoned);
-        let count = |metric: &Metric, side: Option<super::NodeCounts>, pick: fn(super::NodeCounts) -> u64| {
+        let count = |metric: &Metric,
+                     side: Option<super::NodeCounts>,
+                     pick: fn(super::NodeCounts) -> u64| {
             side.map_or(Cell::muted("-"), |c| {
                 Cell::new(per_replication(comparison, metric, pick(c) as f64))
             })
