@@ -548,3 +548,95 @@ fn reports_carry_their_intervals() {
         "one replication has no interval"
     );
 }
+
+/// The small bot gated on counts, per replication: about 30 conversations
+/// reach `welcome` in each hour, about 16 of them ask for a person.
+const COUNT_EXPECTATIONS: &str = "expect:\n  conversations: \">= 20 at 95%\"\n  funnel.welcome.entered: \"<= 45 at 95%\"\n  queues.support.arrived: \"<= 25\"";
+
+#[test]
+fn count_expectations_mean_the_same_whatever_the_replications() {
+    let dir = small_repository("check-counts", "");
+    let scenario = dir.join("scenarios/bot/small.yaml");
+    edit(&scenario, "replications: 3", "replications: 6");
+    edit(
+        &scenario,
+        "expect: {self_resolution: \">= 0.1\"}",
+        COUNT_EXPECTATIONS,
+    );
+    let output = rehearse(&dir, false, &[], &["check", "--accept"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    // The bounds are per replication, and the messages say so, with the
+    // total the report states named as a total.
+    let text = stdout(&output);
+    assert!(
+        text.contains(" per replication (") && text.contains(" in total over 6 replications)"),
+        "{text}"
+    );
+    // Twice the replications, as the guide advises to settle an unclear
+    // result: the same flow, so the same verdicts. (Read as totals, every
+    // count would double: about 350 conversations reach `welcome` in 12
+    // hours, far above 45.)
+    let output = rehearse(&dir, true, &[], &["check", "--replications", "12"]);
+    assert_eq!(output.status.code(), Some(0), "{}", explain(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("check passed: 1 scenario, 3 expectations passed"),
+        "{text}"
+    );
+    assert!(text.contains(" in total over 12 replications)"), "{text}");
+}
+
+#[test]
+fn a_snapshot_diff_reads_counts_per_replication() {
+    // A report approved at 10 replications, and the same flow at 20 (the
+    // scenario's `replications:` doubled): every total about doubles.
+    let dir = small_repository("check-count-diff", "");
+    let scenario = common::load(&dir.join("scenarios/bot/small.yaml"));
+    let run = |replications| {
+        rehearse::simulate(
+            &scenario,
+            &rehearse::RunOptions::new()
+                .replications(replications)
+                .unwrap(),
+            &|| {},
+        )
+    };
+    let (approved, new) = (run(10), run(20));
+    let conversations = |simulation: &rehearse::Simulation| simulation.report().conversations;
+    assert!(conversations(&new) > conversations(&approved) * 3 / 2);
+    let diff = rehearse::check::Diff::new(
+        &rehearse::check::snapshot::contents(approved.report()),
+        &rehearse::check::snapshot::contents(new.report()),
+        &|metric| new.interval(metric),
+    );
+    let counts: Vec<_> = diff
+        .changes
+        .iter()
+        .filter(|change| change.metric.as_ref().is_some_and(|m| m.is_count()))
+        .collect();
+    assert!(!counts.is_empty(), "{diff:?}");
+    for change in counts {
+        // Per replication, the approved value is the mean of the first 10
+        // of the new run's 20 replications: it differs from the new mean
+        // by (m₁ − m₂)/2, whose standard deviation is σ/√40, while the new
+        // interval's half-width is t·σ/√20 ≈ 2.09·σ/√20. Four half-widths
+        // are about 12 standard deviations of the difference: no chance
+        // of a spurious failure. Read as totals, `conversations` (about
+        // 300 against 600, ±25) moves some 12 half-widths.
+        use rehearse::check::diff::Significance;
+        let (Significance::Within(interval) | Significance::Beyond(interval)) = change.significance
+        else {
+            panic!("{} has no interval", change.path);
+        };
+        assert!(
+            (change.new - change.old).abs() <= 4.0 * interval.half_width(),
+            "{}: {} ({})",
+            change.path,
+            change.old_to_new(),
+            change.verdict()
+        );
+        assert!(change.old_to_new().ends_with(" per replication"));
+    }
+    // `replications` itself is the change that explains the rest, first.
+    assert_eq!(diff.changes[0].path, "replications");
+}

@@ -395,9 +395,31 @@ fn the_command_prints_a_verdict_intervals_transitions_funnel_and_personas() {
         "Personas",
         "parcel-chaser",
         "Pairing: ",
+        "Funnel, per replication",
+        "conversations per replication",
     ] {
         assert!(text.contains(part), "no `{part}` in:\n{text}");
     }
+    // Counts are per replication: every customer of A enters its first
+    // node, `welcome_test`, so that node's count times the 4 replications
+    // is the number of customers both versions met.
+    let entered: f64 = text
+        .lines()
+        .find(|line| line.trim_start().starts_with("welcome_test (removed)"))
+        .and_then(|line| line.split_whitespace().nth(2))
+        .and_then(|count| count.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("no count for welcome_test in:\n{text}"));
+    let customers: f64 = text
+        .split("both versions met the same ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|count| count.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("no customers in:\n{text}"));
+    // One decimal is shown: within 0.05 a replication.
+    assert!(
+        (entered * 4.0 - customers).abs() <= 0.05 * 4.0,
+        "{entered} per replication, {customers} customers"
+    );
 }
 
 #[test]

@@ -8,6 +8,12 @@
 //! block moves with the numbers it describes; its changes are counted, not
 //! listed. Changes are grouped by what they are about (a funnel node, a
 //! persona, the rates, a timer) and the groups that moved most come first.
+//!
+//! Counts (`conversations`, `funnel.NODE.entered`, a campaign's `sent`…)
+//! are totals over a report's replications, so each is compared per
+//! replication ([`Metric::per_replication`], each report divided by its own
+//! `replications`): a report approved at 20 replications and one of the
+//! same flow at 40 differ in `replications`, not in every count.
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
@@ -36,9 +42,9 @@ pub struct Change {
     pub path: String,
     /// The typed name, when the path names a report metric.
     pub metric: Option<Metric>,
-    /// The approved value.
+    /// The approved value; per replication for a count.
     pub old: f64,
-    /// The new value.
+    /// The new value; per replication for a count.
     pub new: f64,
     /// Whether it moved beyond its interval.
     pub significance: Significance,
@@ -74,10 +80,20 @@ impl Change {
         }
     }
 
-    /// `9.2% -> 15.4%`, in the metric's unit.
+    /// `9.2% -> 15.4%`, in the metric's unit; `28.95 -> 0 per
+    /// replication` for a count.
     pub fn old_to_new(&self) -> String {
         match &self.metric {
-            Some(metric) => format!("{} -> {}", show(metric, self.old), show(metric, self.new)),
+            Some(metric) => format!(
+                "{} -> {}{}",
+                show(metric, self.old),
+                show(metric, self.new),
+                if metric.is_count() {
+                    " per replication"
+                } else {
+                    ""
+                }
+            ),
             None => format!("{} -> {}", self.old, self.new),
         }
     }
@@ -119,7 +135,9 @@ pub struct Diff {
 impl Diff {
     /// Compares the approved report `old` with `new` (both as YAML text),
     /// judging each change by `interval`, the new run's 95% interval of a
-    /// metric. An approved report that is not YAML differs as a whole.
+    /// metric as the report states it (a count's is that of its total).
+    /// Counts are compared per replication. An approved report that is not
+    /// YAML differs as a whole.
     pub fn new(old: &str, new: &str, interval: &dyn Fn(&Metric) -> Option<Interval>) -> Diff {
         let mut diff = Diff::default();
         // The project's own parser, with its bounds on nesting and values:
@@ -134,6 +152,7 @@ impl Diff {
         };
         let old = leaves(&old.root);
         let new = leaves(&new.root);
+        let (old_replications, new_replications) = (replications(&old), replications(&new));
         let new_by_path: HashMap<&[String], &Leaf> =
             new.iter().map(|(p, v)| (p.as_slice(), v)).collect();
         let old_paths: HashSet<&[String]> = old.iter().map(|(p, _)| p.as_slice()).collect();
@@ -147,15 +166,29 @@ impl Diff {
                 Some(_) if is_interval(path) => diff.intervals_changed += 1,
                 Some(new_value) => match (old_value, new_value) {
                     (Leaf::Number(old, _), Leaf::Number(new, _)) => {
-                        let (old, new) = (*old, *new);
                         let metric = Metric::parse(&name).ok();
+                        let (old, new) = match &metric {
+                            Some(metric) => (
+                                metric.per_replication(*old, old_replications),
+                                metric.per_replication(*new, new_replications),
+                            ),
+                            None => (*old, *new),
+                        };
+                        if old == new || (old.is_nan() && new.is_nan()) {
+                            // The same count per replication, over another
+                            // number of replications: no change.
+                            continue;
+                        }
+                        let interval = |metric: &Metric| {
+                            interval(metric).map(|i| i.per_replication(metric, new_replications))
+                        };
                         // The change against the spread of the estimate: for a
                         // share or a mean, the same as asking whether the old
                         // value lies in the new interval; for a quantile or a
                         // maximum of all replications together (which need
                         // not lie inside the interval of the replications'
                         // own) still a fair scale.
-                        let significance = match metric.as_ref().and_then(interval) {
+                        let significance = match metric.as_ref().and_then(&interval) {
                             Some(i) if (new - old).abs() <= i.half_width() => {
                                 Significance::Within(i)
                             }
@@ -415,6 +448,22 @@ fn leaves(node: &Node) -> Vec<(Vec<String>, Leaf)> {
     out
 }
 
+/// A report's `replications`, what its counts add up over; 0 (counts read
+/// as they are) when the report does not say, or says something else than
+/// a whole number.
+fn replications(leaves: &[(Vec<String>, Leaf)]) -> u32 {
+    leaves
+        .iter()
+        .find(|(path, _)| path.len() == 1 && path[0] == "replications")
+        .and_then(|(_, leaf)| match leaf {
+            Leaf::Number(value, _) if value.fract() == 0.0 && *value >= 1.0 => {
+                Some(value.min(f64::from(u32::MAX)) as u32)
+            }
+            _ => None,
+        })
+        .unwrap_or(0)
+}
+
 fn join(path: &[String]) -> String {
     let mut out = String::new();
     for part in path {
@@ -433,6 +482,7 @@ mod tests {
 
     const OLD: &str = "scenario: a
 flow: {name: f, version: '1'}
+replications: 1
 rates: {abandonment: 0.1, fallback: 0.05}
 ci95:
   rates:
@@ -446,6 +496,7 @@ personas:
 
     const NEW: &str = "scenario: a
 flow: {name: f, version: '2'}
+replications: 1
 rates: {abandonment: 0.15, fallback: 0.051}
 ci95:
   rates:
@@ -485,7 +536,7 @@ personas:
             ]
         );
         assert_eq!(diff.real_changes(), 2);
-        assert_eq!(diff.changes[0].old_to_new(), "4 -> 30");
+        assert_eq!(diff.changes[0].old_to_new(), "4 -> 30 per replication");
         assert_eq!(diff.changes[0].verdict(), "beyond ±4");
         assert_eq!(diff.changes[1].old_to_new(), "10% -> 15%");
         assert_eq!(diff.changes[1].verdict(), "beyond ±1.0");
@@ -502,8 +553,50 @@ personas:
             "4 numbers changed, 2 beyond their 95% interval; 1 other value changed; 1 key added"
         );
         let lines = diff.lines(3);
-        assert_eq!(lines[0], "funnel.ask.abandoned  4 -> 30  (beyond ±4)");
+        assert_eq!(
+            lines[0],
+            "funnel.ask.abandoned  4 -> 30 per replication  (beyond ±4)"
+        );
         assert_eq!(lines[3], "… and 3 more");
+    }
+
+    #[test]
+    fn counts_compare_per_replication() {
+        // Approved at 20 replications; the same flow at 40: every count
+        // about twice as large, the rates about the same.
+        let old = "replications: 20
+conversations: 2000
+rates: {abandonment: 0.1}
+funnel:
+  welcome: {entered: 2000, abandoned: 100}
+  ask: {entered: 1000, abandoned: 80}
+";
+        let new = "replications: 40
+conversations: 4000
+rates: {abandonment: 0.1}
+funnel:
+  welcome: {entered: 4000, abandoned: 204}
+  ask: {entered: 2000, abandoned: 160}
+";
+        // The new run's intervals of the totals: ±40 abandonments at
+        // welcome over 40 replications, ±1 a replication.
+        let totals = |metric: &Metric| match metric {
+            Metric::Funnel(node, FunnelCount::Abandoned) if node == "welcome" => Some(Interval {
+                low: 164.0,
+                high: 244.0,
+            }),
+            _ => None,
+        };
+        let diff = Diff::new(old, new, &totals);
+        let paths: Vec<&str> = diff.changes.iter().map(|c| c.path.as_str()).collect();
+        // Only what moved per replication: 5 -> 5.1 abandonments at welcome,
+        // within ±1; `replications` itself is listed first.
+        assert_eq!(paths, ["replications", "funnel.welcome.abandoned"]);
+        let welcome = &diff.changes[1];
+        assert_eq!((welcome.old, welcome.new), (5.0, 5.1));
+        assert_eq!(welcome.old_to_new(), "5 -> 5.1 per replication");
+        assert_eq!(welcome.verdict(), "within ±1");
+        assert_eq!(diff.real_changes(), 0);
     }
 
     #[test]

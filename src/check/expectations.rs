@@ -6,6 +6,13 @@
 //! condition, fails when none of it does, and is inconclusive when the
 //! interval straddles the bound; inconclusive fails the gate, and more
 //! replications (a narrower interval) settle it.
+//!
+//! A count (`conversations`, `funnel.NODE.entered`, a campaign's `sent`…)
+//! is gated per replication: the report's total divided by its
+//! replications, with the interval of that mean
+//! ([`Metric::per_replication`]). `conversations: ">= 1000"` means 1,000
+//! conversations in one `duration` of traffic, whether `check` runs 20
+//! replications or 40.
 
 use crate::metric::Metric;
 use crate::model::expectation::{Expectation, Operator};
@@ -75,10 +82,15 @@ pub fn verdict(
 pub struct ExpectationCheck {
     /// The expectation, as the scenario states it.
     pub expectation: Expectation,
-    /// The report's point estimate; `None` when nothing was measured.
+    /// The point estimate the verdict reads: the report's, per replication
+    /// for a count; `None` when nothing was measured.
     pub value: Option<f64>,
-    /// The 95% interval over replications, when there are two or more.
+    /// The 95% interval over replications of `value`, when there are two
+    /// or more.
     pub interval: Option<Interval>,
+    /// A count's total over all replications, as the report states it;
+    /// `None` for any other number.
+    pub total: Option<f64>,
     /// How many replications ran.
     pub replications: u32,
     /// The verdict.
@@ -86,20 +98,57 @@ pub struct ExpectationCheck {
 }
 
 impl ExpectationCheck {
-    /// Checks `expectation` against a measured value and interval.
+    /// Checks `expectation` against the report's value and 95% interval of
+    /// its metric over `replications` (for a count, those of the total),
+    /// read per replication ([`Metric::per_replication`]).
     pub fn new(
         expectation: &Expectation,
         value: Option<f64>,
         interval: Option<Interval>,
         replications: u32,
     ) -> ExpectationCheck {
+        let metric = &expectation.metric;
+        let total = value.filter(|_| metric.is_count());
+        let value = value.map(|value| metric.per_replication(value, replications));
+        let interval = interval.map(|interval| interval.per_replication(metric, replications));
         ExpectationCheck {
             expectation: expectation.clone(),
             value,
             interval,
+            total,
             replications,
             verdict: verdict(expectation, value, interval),
         }
+    }
+
+    /// A value the verdict reads, in the metric's unit, with ` per
+    /// replication` after a count: `12.5%`, `1203.4 per replication`.
+    fn shown(&self, value: f64) -> String {
+        let metric = &self.expectation.metric;
+        format!("{}{}", show(metric, value), per(metric))
+    }
+
+    /// A count's total as the report states it, grouped in thousands
+    /// (`48,120`); `None` for any other number.
+    fn total_shown(&self) -> Option<String> {
+        let total = self.total?;
+        Some(if total >= 0.0 && total.fract() == 0.0 && total < 1e15 {
+            crate::report::table::thousands(total as u64)
+        } else {
+            show(&self.expectation.metric, total)
+        })
+    }
+
+    /// ` (48,120 in total over 40 replications)` after a count's value;
+    /// nothing after any other number.
+    fn in_total(&self) -> String {
+        self.total_shown().map_or(String::new(), |total| {
+            format!(
+                " ({total} in total over {} replication{})",
+                self.replications,
+                if self.replications == 1 { "" } else { "s" }
+            )
+        })
     }
 
     /// The condition as users read it: `abandonment <= 12%`, with ` at 95%`
@@ -127,16 +176,27 @@ impl ExpectationCheck {
     }
 
     /// The measured value with its interval: `15.3% ±0.9`, `2.332s ±0.05s`,
-    /// or `not measured`.
+    /// `1203.4 ±12.1 per replication (48,136 in total over 40
+    /// replications)`, or `not measured`.
     pub fn measured(&self) -> String {
+        match self.value {
+            Some(_) => format!("{}{}", self.estimate(), self.in_total()),
+            None => "not measured".to_string(),
+        }
+    }
+
+    /// The value the verdict reads with its `±`, and ` per replication`
+    /// after a count: `15.3% ±0.9`, `1203.4 ±12.1 per replication`.
+    fn estimate(&self) -> String {
         let Some(value) = self.value else {
             return "not measured".to_string();
         };
         let metric = &self.expectation.metric;
-        match self.interval {
+        let value = match self.interval {
             Some(interval) => format!("{} {}", show(metric, value), plus_minus(metric, interval)),
             None => show(metric, value),
-        }
+        };
+        format!("{value}{}", per(metric))
     }
 
     /// One line on what went wrong, for a failure's title; `None` on a pass.
@@ -150,13 +210,14 @@ impl ExpectationCheck {
                 self.bound()
             )),
             (ExpectationVerdict::Inconclusive, Some(_), Some(interval)) => Some(format!(
-                "`{name}` is inconclusive: its 95% interval {} straddles the bound {}",
+                "`{name}` is inconclusive: its 95% interval {}{} straddles the bound {}",
                 range(metric, interval),
+                per(metric),
                 self.bound()
             )),
             (ExpectationVerdict::Inconclusive, Some(value), None) => Some(format!(
                 "`{name}` is inconclusive: {} from {} replication has no interval to hold to {} at 95%",
-                show(metric, value),
+                self.shown(value),
                 self.replications,
                 self.bound()
             )),
@@ -164,15 +225,16 @@ impl ExpectationCheck {
                 if self.expectation.on_interval =>
             {
                 Some(format!(
-                    "`{name}` is {}, and its whole 95% interval {} misses {}",
-                    show(metric, value),
+                    "`{name}` is {}, and its whole 95% interval {}{} misses {}",
+                    self.shown(value),
                     range(metric, interval),
+                    per(metric),
                     self.bound()
                 ))
             }
             (_, Some(value), _) => Some(format!(
                 "`{name}` is {}, which is not {}",
-                show(metric, value),
+                self.shown(value),
                 self.bound()
             )),
         }
@@ -182,14 +244,18 @@ impl ExpectationCheck {
     /// 14.4%–16.2%, 20 replications); bound <= 12%`.
     pub fn details(&self) -> String {
         let metric = &self.expectation.metric;
+        // A count's total, after the replications it adds up over.
+        let total = self
+            .total_shown()
+            .map_or(String::new(), |total| format!("; {total} in total"));
         let spread = match (self.value, self.interval) {
             (Some(_), Some(interval)) => format!(
-                " (95% interval {}, {} replications)",
+                " (95% interval {}, {} replications{total})",
                 range(metric, interval),
                 self.replications
             ),
             (Some(_), None) => format!(
-                " ({} replication{}, no interval)",
+                " ({} replication{}, no interval{total})",
                 self.replications,
                 if self.replications == 1 { "" } else { "s" }
             ),
@@ -197,7 +263,7 @@ impl ExpectationCheck {
         };
         format!(
             "measured {}{spread}; bound {}{}",
-            self.measured(),
+            self.estimate(),
             self.bound(),
             if self.expectation.on_interval {
                 " at 95%"
@@ -235,6 +301,15 @@ impl ExpectationCheck {
             "{generic}: at this estimate, about {} replications would settle it",
             needed as u64
         ))
+    }
+}
+
+/// ` per replication` after a count's interval; nothing after any other.
+fn per(metric: &Metric) -> &'static str {
+    if metric.is_count() {
+        " per replication"
+    } else {
+        ""
     }
 }
 
@@ -439,8 +514,51 @@ mod tests {
         let check = ExpectationCheck::new(&minutes, Some(150.0), None, 1);
         assert_eq!(check.measured(), "2m 30s");
         assert_eq!(check.bound(), "< 2m");
-        let check = ExpectationCheck::new(&count, Some(41.0), interval(35.5, 46.5), 10);
-        assert_eq!(check.measured(), "41 ±5.5");
+        // A count is read per replication: 410 abandonments over 10
+        // replications are 41 per replication.
+        let check = ExpectationCheck::new(&count, Some(410.0), interval(355.0, 465.0), 10);
+        assert_eq!(
+            check.measured(),
+            "41 ±5.5 per replication (410 in total over 10 replications)"
+        );
+    }
+
+    #[test]
+    fn counts_are_gated_per_replication_whatever_the_replications() {
+        // The same flow at 20 and at 40 replications: about 1,203
+        // conversations a replication, so a total about twice as large, and
+        // an interval of the total about √2 · 2 times as wide. The
+        // per-replication mean and its interval are what the bound reads,
+        // so the verdict does not depend on how many replications ran.
+        let e = expect("conversations", ">= 1200 at 95%");
+        let twenty = ExpectationCheck::new(&e, Some(24_060.0), interval(24_030.0, 24_090.0), 20);
+        let forty = ExpectationCheck::new(&e, Some(48_120.0), interval(48_077.6, 48_162.4), 40);
+        for check in [&twenty, &forty] {
+            assert_eq!(check.value, Some(1203.0));
+            assert_eq!(check.verdict, ExpectationVerdict::Pass, "{check:?}");
+        }
+        assert_eq!(forty.interval.unwrap().low, 48_077.6 / 40.0);
+        assert_eq!(forty.total, Some(48_120.0));
+        assert_eq!(
+            forty.measured(),
+            "1203 ±1.1 per replication (48,120 in total over 40 replications)"
+        );
+        assert_eq!(
+            forty.details(),
+            "measured 1203 ±1.1 per replication (95% interval 1201.94–1204.06, 40 replications; 48,120 in total); bound >= 1200 at 95%"
+        );
+        // A failure names the per-replication value.
+        let strict = expect("conversations", ">= 1300");
+        let failed = ExpectationCheck::new(&strict, Some(48_120.0), None, 40);
+        assert_eq!(
+            failed.problem().unwrap(),
+            "`conversations` is 1203 per replication, which is not >= 1300"
+        );
+        // Anything but a count is as the report states it.
+        let rate = expect("abandonment", "<= 0.12");
+        let check = ExpectationCheck::new(&rate, Some(0.1), interval(0.09, 0.11), 40);
+        assert_eq!((check.value, check.total), (Some(0.1), None));
+        assert_eq!(check.interval, interval(0.09, 0.11));
     }
 
     #[test]

@@ -37,7 +37,9 @@ use crate::Simulation;
 use crate::model::scenario::Scenario;
 use crate::source::{Excerpt, Location};
 
-/// Every expectation of `scenario` checked against a run of it.
+/// Every expectation of `scenario` checked against a run of it. The
+/// report's numbers go in as it states them (a count as its total);
+/// [`ExpectationCheck::new`] reads them per replication.
 pub fn check_expectations(scenario: &Scenario, simulation: &Simulation) -> Vec<ExpectationCheck> {
     let report = simulation.report();
     scenario

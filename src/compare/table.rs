@@ -6,7 +6,7 @@ use super::primary::canonical;
 use super::{
     Change, ChangeVerdict, Comparison, FunnelMove, GroupChange, Overall, Presence, Role, Unit,
 };
-use crate::metric::{CsatStat, Group, GroupMetric, Metric, Outcome, Rate, Stat};
+use crate::metric::{CsatStat, FunnelCount, Group, GroupMetric, Metric, Outcome, Rate, Stat};
 use crate::model::Millis;
 use crate::report::table::{Align, Cell, Table, percent, thousands};
 
@@ -483,11 +483,25 @@ pub(crate) fn mcnemar(comparison: &Comparison) -> String {
     )
 }
 
-/// Nodes that moved, most first; at most `limit` rows. Returns the table
-/// and how many nodes did not move at all.
+/// A count of the comparison, per replication as `compare` shows counts
+/// ([`Metric::per_replication`] over its paired replications): `28.9`,
+/// `1,203.4`; grouped in thousands, one decimal when it has one.
+fn per_replication(comparison: &Comparison, metric: &Metric, total: f64) -> String {
+    let value = metric.per_replication(total, comparison.replications);
+    let tenths = (value.abs() * 10.0).round() as u64;
+    let sign = if value < 0.0 && tenths > 0 { "-" } else { "" };
+    match tenths % 10 {
+        0 => format!("{sign}{}", thousands(tenths / 10)),
+        tenth => format!("{sign}{}.{tenth}", thousands(tenths / 10)),
+    }
+}
+
+/// Nodes that moved, most first; at most `limit` rows. Counts are per
+/// replication, as everywhere counts are compared. Returns the table and
+/// how many nodes did not move at all.
 pub(crate) fn funnel(comparison: &Comparison, limit: usize) -> (Table, usize) {
     let mut table = Table::new(
-        "Funnel",
+        "Funnel, per replication",
         &[
             "entered A",
             "entered B",
@@ -508,28 +522,34 @@ pub(crate) fn funnel(comparison: &Comparison, limit: usize) -> (Table, usize) {
             Presence::Vanished => format!("{} (removed)", node.node),
             Presence::Appeared => format!("{} (new)", node.node),
         };
-        let count = |side: Option<super::NodeCounts>, pick: fn(super::NodeCounts) -> u64| {
-            side.map_or(Cell::muted("-"), |c| Cell::new(thousands(pick(c))))
+        let entered = Metric::Funnel(node.node.clone(), FunnelCount::Entered);
+        let abandoned = Metric::Funnel(node.node.clone(), FunnelCount::Abandoned);
+        let count = |metric: &Metric,
+                     side: Option<super::NodeCounts>,
+                     pick: fn(super::NodeCounts) -> u64| {
+            side.map_or(Cell::muted("-"), |c| {
+                Cell::new(per_replication(comparison, metric, pick(c) as f64))
+            })
         };
-        let change = |delta: i64| {
+        let change = |metric: &Metric, delta: i64| {
             if delta == 0 {
                 Cell::muted("-")
             } else {
                 Cell::new(format!(
                     "{}{}",
                     if delta > 0 { "+" } else { "-" },
-                    thousands(delta.unsigned_abs())
+                    per_replication(comparison, metric, delta.unsigned_abs() as f64)
                 ))
             }
         };
         table.rows.push(vec![
             Cell::new(name),
-            count(node.a, |c| c.entered),
-            count(node.b, |c| c.entered),
-            change(node.entered_change),
-            count(node.a, |c| c.abandoned),
-            count(node.b, |c| c.abandoned),
-            change(node.abandoned_change),
+            count(&entered, node.a, |c| c.entered),
+            count(&entered, node.b, |c| c.entered),
+            change(&entered, node.entered_change),
+            count(&abandoned, node.a, |c| c.abandoned),
+            count(&abandoned, node.b, |c| c.abandoned),
+            change(&abandoned, node.abandoned_change),
         ]);
     }
     (table, comparison.funnel.len() - moved.len())
@@ -569,7 +589,7 @@ pub(crate) fn groups(
             measured.push(change);
         }
     }
-    let columns: Vec<String> = std::iter::once("conversations".to_string())
+    let columns: Vec<String> = std::iter::once("conversations per replication".to_string())
         .chain(measured.iter().map(|change| label(&change.name)))
         .chain(std::iter::once("significant changes".to_string()))
         .collect();
@@ -578,7 +598,9 @@ pub(crate) fn groups(
     let last = table.align.len() - 1;
     table.align[last] = Align::Left;
     for (name, change) in groups {
-        table.rows.push(group_row(name, change, &measured));
+        table
+            .rows
+            .push(group_row(comparison, group, name, change, &measured));
     }
     Some(table)
 }
@@ -591,14 +613,22 @@ fn inner(metric: &Metric) -> Option<&GroupMetric> {
     }
 }
 
-fn group_row(name: &str, group: &GroupChange, columns: &[&Change]) -> Vec<Cell> {
+fn group_row(
+    comparison: &Comparison,
+    kind: Group,
+    name: &str,
+    group: &GroupChange,
+    columns: &[&Change],
+) -> Vec<Cell> {
+    let metric = Metric::Group(kind, name.to_string(), GroupMetric::Conversations);
+    let count = |total: Option<u64>| {
+        total.map_or("-".to_string(), |total| {
+            per_replication(comparison, &metric, total as f64)
+        })
+    };
     let conversations = match (group.conversations.a, group.conversations.b) {
-        (Some(a), Some(b)) if a == b => thousands(a),
-        (a, b) => format!(
-            "{} → {}",
-            a.map_or("-".to_string(), thousands),
-            b.map_or("-".to_string(), thousands)
-        ),
+        (Some(a), Some(b)) if a == b => count(Some(a)),
+        (a, b) => format!("{} → {}", count(a), count(b)),
     };
     let mut row = vec![Cell::new(name), Cell::new(conversations)];
     for column in columns {

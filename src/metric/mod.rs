@@ -237,6 +237,22 @@ impl Metric {
         ) || matches!(self, Metric::Campaign(_, stat) | Metric::FollowUp(_, stat) if !stat.is_rate())
     }
 
+    /// The number as expectations, `check`'s snapshot diff and `compare`
+    /// read it: a count ([`Metric::is_count`]) per replication, `total /
+    /// replications`; any other number as it is. A report states counts as
+    /// totals over its replications, so a total would double with
+    /// `--replications` doubled while the flow stayed the same; the mean per
+    /// replication (one `duration` of traffic) does not. With no
+    /// replication there is nothing to divide by, and the value is returned
+    /// as it is.
+    pub fn per_replication(&self, value: f64, replications: u32) -> f64 {
+        if self.is_count() && replications > 0 {
+            value / f64::from(replications)
+        } else {
+            value
+        }
+    }
+
     /// Which direction is better, when there is one: `Some(true)` when
     /// higher is better.
     pub fn higher_is_better(&self) -> Option<bool> {

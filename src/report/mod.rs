@@ -262,6 +262,14 @@ impl Report {
         }
     }
 
+    /// The value a metric names, per replication: a count's total divided
+    /// by the report's replications ([`Metric::per_replication`]), any other
+    /// number as [`Report::value`] gives it. What expectations gate on.
+    pub fn per_replication(&self, metric: &Metric) -> Option<f64> {
+        self.value(metric)
+            .map(|value| metric.per_replication(value, self.replications))
+    }
+
     /// The per-persona or per-segment block.
     pub fn groups(&self, group: Group) -> &IndexMap<String, Breakdown> {
         match group {

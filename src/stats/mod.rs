@@ -36,6 +36,17 @@ impl Interval {
     pub fn contains(&self, value: f64) -> bool {
         (self.low..=self.high).contains(&value)
     }
+
+    /// The interval of `metric` per replication, from the interval the
+    /// report states (a count's is that of its total): both bounds through
+    /// [`Metric::per_replication`], so the value and its interval are read
+    /// on one scale.
+    pub fn per_replication(self, metric: &Metric, replications: u32) -> Interval {
+        Interval {
+            low: metric.per_replication(self.low, replications),
+            high: metric.per_replication(self.high, replications),
+        }
+    }
 }
 
 /// Running count, mean and sum of squared deviations (Welford's method,
