@@ -493,24 +493,25 @@ impl<'s> Pool<'s> {
             self.left(now, wait, customer, Reason::WindowClosed, sink);
             return;
         }
+        let stretch = 1.0 + self.spec.stretch * f64::from(load.saturating_sub(1));
+        let handling = Millis::from_secs_f64(customer.handle_time.as_secs_f64() * stretch);
+        let done = now + handling;
         // The customer cannot see that an agent picked the chat up until the
         // agent's first message: their queue patience runs until then. If it
         // runs out first (strictly before the message), they leave the queue
         // as anyone out of patience does (`queue_patience`, after waiting
-        // their whole patience), and the agent's slot is free at that moment.
+        // their whole patience), and the agent's slot is free at that moment
+        // (or when the handle time ends, if a draw made it shorter).
         let replies_at = now + customer.first_reply;
         if let Some(patience) = customer.patience
             && customer.joined + patience < replies_at
         {
             let gone = customer.joined + patience;
             sink.events
-                .schedule(gone, QueueEvent::AgentFree(self.id, agent).into());
+                .schedule(gone.min(done), QueueEvent::AgentFree(self.id, agent).into());
             self.leave_queue(gone, customer, sink);
             return;
         }
-        let stretch = 1.0 + self.spec.stretch * f64::from(load.saturating_sub(1));
-        let handling = Millis::from_secs_f64(customer.handle_time.as_secs_f64() * stretch);
-        let done = now + handling;
         sink.events
             .schedule(done, QueueEvent::AgentFree(self.id, agent).into());
         if self.spec.survey {
@@ -1000,5 +1001,32 @@ mod tests {
         };
         let sink = run_from(&pool, vec![customer], WeekTime::default());
         assert_eq!(ends(&sink), [(900, Outcome::AgentResolved)]);
+    }
+
+    #[test]
+    fn an_agent_done_before_their_first_message_is_free_when_the_handle_time_ends() {
+        // Drawn independently, the handle time (200ms) can end before the
+        // first message (500ms). The customer still leaves when their
+        // patience runs out (300ms), but the agent is free at 200ms: the
+        // second customer is picked up then (waited 100ms), done at 1100ms.
+        let pool = staffed(1);
+        let impatient = Waiting {
+            first_reply: Millis(500),
+            handle_time: Millis(200),
+            ..customer(0, Some(300))
+        };
+        let sink = run_from(
+            &pool,
+            vec![impatient, customer(100, None)],
+            WeekTime::default(),
+        );
+        assert_eq!(
+            ends(&sink),
+            [
+                (300, Outcome::AbandonedInQueue),
+                (1_100, Outcome::AgentResolved)
+            ]
+        );
+        assert_eq!(sink.tallies.queues[0].busy, 1_100);
     }
 }
