@@ -48,8 +48,8 @@ pub const MAX_CAMPAIGN_MESSAGES: f64 = 1e7;
 pub const MAX_WAITING: usize = 100_000;
 
 /// The most agents one pool may have on shift: a hundred thousand, beyond
-/// the largest contact centres. A pool whose agents hold several chats
-/// keeps a few bytes per agent, and a change of shift visits each.
+/// the largest contact centres. A pool keeps a few bytes per agent (the
+/// chats each holds), and a change of shift visits each.
 pub const MAX_AGENTS: u32 = 100_000;
 
 /// The most sample conversations `run --transcripts` shows: a thousand,

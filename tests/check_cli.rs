@@ -195,9 +195,9 @@ fn a_flow_change_that_breaks_an_expectation_fails_the_gate_until_accepted() {
             "self_resolution: \">= 0.55\"",
             "self_resolution: \">= 0.4\"",
         ),
-        ("abandonment: \"<= 0.12\"", "abandonment: \"<= 0.25\""),
+        ("abandonment: \"<= 0.15\"", "abandonment: \"<= 0.25\""),
         (
-            "outcomes.abandoned_in_queue: \"<= 0.05\"",
+            "outcomes.abandoned_in_queue: \"<= 0.09\"",
             "outcomes.abandoned_in_queue: \"<= 0.2\"",
         ),
     ] {

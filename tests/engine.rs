@@ -335,3 +335,82 @@ fn the_same_customer_meets_the_same_queue_under_two_flows() {
         assert_eq!(a, b, "{timer}");
     }
 }
+
+/// A goodbye survey before a resolved end, with a slow backend call
+/// between them that takes longer than the customers' patience with the
+/// bot (1s), so the bot is silent after the survey.
+const SURVEY_FLOW: &str = r#"
+flow: rated
+version: "1"
+start: welcome
+latency: {fixed: 500ms}
+nodes:
+  welcome:
+    say: "Hi! All sorted?"
+    buttons: ["Yes", "No"]
+    routes: {"Yes": rate, "No": rate, fallback: rate}
+  rate:
+    csat: "How did we do?"
+    scale: buttons
+    next: log
+  log:
+    call: {name: crm, latency: {fixed: 5s}, fails: 0.0}
+    routes: {ok: done, error: done}
+  done:
+    end: resolved
+"#;
+
+const SURVEY_PERSONAS: &str = r#"
+personas:
+  - name: rater
+    goals: [{want: to say thanks, taps: ["Yes"]}]
+    behaviour: {patience: {bot: {fixed: 1s}}}
+    satisfaction: {base: 5.0, noise: 0.0}
+    survey_response: 1.0
+  - name: skipper
+    goals: [{want: to say thanks, taps: ["Yes"]}]
+    behaviour: {patience: {bot: {fixed: 1s}}}
+  - name: mumbler
+    goals: [{want: to chat, says: "hmm"}]
+    behaviour: {leaves_after_fallbacks: 1, patience: {bot: {fixed: 1s}}}
+"#;
+
+/// Runs about `minutes` customers of one persona through the survey flow.
+fn run_survey(persona: &str, minutes: u64) -> Report {
+    let scenario = format!(
+        "scenario: {persona}\nflow: flow.yaml\npersonas: [personas.yaml]\nmix: {{{persona}: 1}}\nseed: 1\n\
+         duration: {minutes}m\nreplications: 1\narrivals: {{poisson: {{per_hour: 60}}}}\n"
+    );
+    let dir = common::write_files(
+        &format!("engine-survey-{persona}"),
+        &[
+            ("flow.yaml", SURVEY_FLOW),
+            ("personas.yaml", SURVEY_PERSONAS),
+            ("scenario.yaml", &scenario),
+        ],
+    );
+    common::report(&common::load(&dir.join("scenario.yaml")))
+}
+
+#[test]
+fn a_survey_never_turns_the_end_decided_before_it_into_an_abandonment() {
+    use rehearse::metric::Outcome;
+    // Answered: the survey's answer is the rater's last message; the bot
+    // is then silent for 5.5s (0.5s to reach the call, 5s of call) and the
+    // rater gives up after 1s. Skipped: the skipper leaves at the survey.
+    // Misunderstood: "hmm" at the welcome is not understood and the bot's
+    // answer is the survey, where the mumbler leaves. All three would have
+    // reached the resolved end without the customer: all three are resolved.
+    for persona in ["rater", "skipper", "mumbler"] {
+        let report = run_survey(persona, 30);
+        assert!(report.conversations > 10, "{persona}");
+        assert_eq!(report.outcomes.get(Outcome::SelfResolved), 1.0, "{persona}");
+        assert_eq!(report.funnel["rate"].entered, report.conversations);
+        assert_eq!(report.funnel["rate"].abandoned, 0, "{persona}");
+    }
+    // The rater's timeline: 0.5s to the welcome, an instant tap, 0.5s to
+    // the survey, an instant answer, and 1s of silence before they go.
+    let report = run_survey("rater", 30);
+    assert_eq!(report.response_time.resolution.max, Some(2.0));
+    assert_eq!(report.csat.as_ref().map(|csat| csat.mean), Some(Some(5.0)));
+}

@@ -23,7 +23,7 @@
 //! It counts what a conversation carries into the agent queue and into the
 //! report ([`Progress`]), and applies the turn limit, the
 //! leave-after-misunderstandings rule, the customer's patience and what
-//! skipping a survey means.
+//! leaving at a survey means.
 
 use super::bot::{Prompt, Reply};
 use super::customer::{Customer, Decision};
@@ -45,6 +45,15 @@ pub(crate) struct CustomerSide<'s> {
     /// The CSAT score the customer's last message gave, if it answered a
     /// survey: for a bot that shows only whether it understood.
     score_given: Option<u8>,
+    /// How the conversation ends without the customer, while a survey whose
+    /// `next` leads straight to an end is on screen or being answered:
+    /// that end's resolution (the survey's `skipped`). Set when a survey is
+    /// shown, cleared when anything else is. Until then, however the
+    /// customer leaves (skipping, going silent, a misunderstood answer, the
+    /// bot's silence afterwards) the conversation ends as the bot would:
+    /// a survey never turns the outcome decided before it into an
+    /// abandonment.
+    settled: Option<Resolution>,
 }
 
 /// The bot's turn is over: what the customer has on screen, and when it
@@ -86,6 +95,7 @@ impl<'s> CustomerSide<'s> {
             progress,
             understood: true,
             score_given: None,
+            settled: None,
         }
     }
 
@@ -110,10 +120,16 @@ impl<'s> CustomerSide<'s> {
 
     /// The customer gave up at `at` on a bot silent since `since`.
     pub fn gave_up_waiting<Queue>(&self, at: SimTime, since: SimTime) -> Ending<Queue> {
-        Ending::Left {
-            at,
-            since,
-            reason: Reason::BotSilence,
+        self.leaves(at, since, Reason::BotSilence)
+    }
+
+    /// The customer leaves at `at`, for `reason`, the bot's last message
+    /// having reached them at `since`: an abandonment, unless the
+    /// conversation's end was settled at a survey.
+    fn leaves<Queue>(&self, at: SimTime, since: SimTime, reason: Reason) -> Ending<Queue> {
+        match self.settled {
+            Some(resolution) => ended(resolution, at),
+            None => Ending::Left { at, since, reason },
         }
     }
 
@@ -174,6 +190,10 @@ impl<'s> CustomerSide<'s> {
     /// The bot's turn is over with `turn` on screen: the customer's move.
     pub fn turn_over<Queue>(&mut self, turn: TurnOver<'_>) -> Move<'s, Queue> {
         let last = turn.last_message_at;
+        self.settled = match turn.prompt {
+            Prompt::Survey(survey) => survey.skipped,
+            _ => None,
+        };
         // The customer leaves once the bot's answer shows, once too often,
         // that it did not understand.
         if !self.understood
@@ -184,42 +204,28 @@ impl<'s> CustomerSide<'s> {
                 .leaves_after_fallbacks
                 .is_some_and(|limit| self.progress.not_understood >= limit)
         {
-            return Move::Stops(Ending::Left {
-                at: turn.first_message_at.unwrap_or(last),
-                since: last,
-                reason: Reason::Misunderstood,
-            });
+            let at = turn.first_message_at.unwrap_or(last);
+            return Move::Stops(self.leaves(at, last, Reason::Misunderstood));
         }
         if self.progress.turns >= self.max_turns {
-            return Move::Stops(ended(Resolution::Unresolved, last));
+            let resolution = self.settled.unwrap_or(Resolution::Unresolved);
+            return Move::Stops(ended(resolution, last));
         }
         self.progress.prompts += 1;
-        let resolved_if_skipped = match turn.prompt {
-            Prompt::Survey(survey) => {
-                self.progress.surveys += 1;
-                survey.skipped
-            }
-            _ => None,
-        };
+        if let Prompt::Survey(_) = turn.prompt {
+            self.progress.surveys += 1;
+        }
         let experience = self
             .progress
-            .experience(false, resolved_if_skipped == Some(Resolution::Resolved));
+            .experience(false, self.settled == Some(Resolution::Resolved));
         match self
             .customer
             .decide(turn.prompt, turn.unread_words, &experience)
         {
+            // Leaving a survey after the goal was met is not an
+            // abandonment: the conversation ends as the bot would.
             Decision::Leaves { delay, reason } => {
-                let at = last + delay;
-                // Leaving a survey after the goal was met is not an
-                // abandonment: the conversation ends as the bot would.
-                Move::Stops(match resolved_if_skipped {
-                    Some(resolution) if reason == Reason::SurveySkipped => ended(resolution, at),
-                    _ => Ending::Left {
-                        at,
-                        since: last,
-                        reason,
-                    },
-                })
+                Move::Stops(self.leaves(last + delay, last, reason))
             }
             Decision::Sends { delay, reply } => {
                 let at = last + delay;
@@ -463,6 +469,113 @@ mod tests {
                 })
             ),
             "{next:?}"
+        );
+    }
+
+    /// A customer who answers every survey with a 5.
+    fn rater(behaviour: Behaviour) -> crate::model::Weighted<crate::model::persona::Persona> {
+        use crate::model::Probability;
+        use crate::model::persona::Satisfaction;
+        let mut persona = personas(behaviour).items()[0].clone();
+        persona.survey_response = Probability::new(1.0).unwrap();
+        persona.satisfaction = Some(Satisfaction {
+            base: 5.0,
+            per_fallback: 0.0,
+            per_minute_waiting: 0.0,
+            handoff: 0.0,
+            unresolved: 0.0,
+            noise: 0.0,
+        });
+        crate::model::Weighted::equal(vec![persona]).unwrap()
+    }
+
+    #[test]
+    fn leaving_after_answering_a_survey_ends_as_the_bot_would() {
+        let behaviour = Behaviour {
+            leaves_after_fallbacks: Some(1),
+            ..Behaviour::default()
+        };
+        let raters = rater(behaviour);
+        let (resolved, open) = (survey(Some(Resolution::Resolved)), survey(None));
+        // Answered at 1s; the bot is silent, and the customer gives up at
+        // 3s: the end the survey led to, not an abandonment.
+        let customer = Customer::draw(&raters, ChaCha8Rng::seed_from_u64(1));
+        let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
+        let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&resolved), 1_000));
+        assert!(matches!(next, Move::Sends { .. }), "{next:?}");
+        side.heard(true, Some(5));
+        let silent: Ending<()> = side.gave_up_waiting(SimTime(3_000), SimTime(1_000));
+        assert_eq!(
+            silent,
+            Ending::Ended {
+                outcome: Outcome::SelfResolved,
+                at: SimTime(3_000)
+            }
+        );
+        // A bot that did not understand the answer and asks again, at 2s:
+        // one misunderstanding is all this customer takes, and they leave
+        // as the question shows, still with the survey's end.
+        side.heard(false, None);
+        let again: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&resolved), 2_000));
+        assert_eq!(
+            again,
+            Move::Stops(Ending::Ended {
+                outcome: Outcome::SelfResolved,
+                at: SimTime(2_000)
+            })
+        );
+        // With more to do after the survey, the same is leaving.
+        let customer = Customer::draw(&raters, ChaCha8Rng::seed_from_u64(1));
+        let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
+        let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&open), 1_000));
+        assert!(matches!(next, Move::Sends { .. }), "{next:?}");
+        side.heard(false, None);
+        let silent: Ending<()> = side.gave_up_waiting(SimTime(3_000), SimTime(1_000));
+        assert_eq!(
+            silent,
+            Ending::Left {
+                at: SimTime(3_000),
+                since: SimTime(1_000),
+                reason: Reason::BotSilence
+            }
+        );
+        let again: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&open), 2_000));
+        assert_eq!(
+            again,
+            Move::Stops(Ending::Left {
+                at: SimTime(2_000),
+                since: SimTime(2_000),
+                reason: Reason::Misunderstood
+            })
+        );
+    }
+
+    #[test]
+    fn anything_but_a_survey_on_screen_unsettles_the_end() {
+        // The bot answered a survey's answer with buttons (a failed call
+        // can lead anywhere): leaving from there is leaving again.
+        let behaviour = Behaviour {
+            leaves_after_fallbacks: Some(1),
+            ..Behaviour::default()
+        };
+        let raters = rater(behaviour);
+        let resolved = survey(Some(Resolution::Resolved));
+        let options = options();
+        let customer = Customer::draw(&raters, ChaCha8Rng::seed_from_u64(1));
+        let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
+        let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&resolved), 1_000));
+        assert!(matches!(next, Move::Sends { .. }), "{next:?}");
+        side.heard(false, None);
+        let then: Move<'_, ()> = side.turn_over(turn(Prompt::Options(&options), 2_000));
+        assert!(
+            matches!(
+                then,
+                Move::Stops(Ending::Left {
+                    reason: Reason::Misunderstood,
+                    ..
+                })
+            ),
+            "{then:?}"
         );
     }
 }

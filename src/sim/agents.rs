@@ -3,6 +3,12 @@
 //! customer willing to wait only so long. A queue holds at most
 //! [`MAX_WAITING`] customers; one handed to a full queue is turned away at
 //! once (abandoned in the queue, `queue_full`).
+//!
+//! Two rules hold whatever `concurrency` is (see `Slots` and
+//! `Pool::serve`): an agent going off shift finishes the chats they hold
+//! but takes no new one, while the agents who stay go on taking customers;
+//! and a customer's queue patience runs until the agent's first message,
+//! not until the agent picks the chat up, which the customer cannot see.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,7 +36,9 @@ pub(crate) struct Waiting {
     /// The handoff node, where an abandonment in the queue is counted.
     pub node: NodeId,
     pub joined: SimTime,
+    /// How long they wait for the agent's first message; endless if `None`.
     pub patience: Option<Millis>,
+    /// From an agent picking the chat up to the agent's first message.
     pub first_reply: Millis,
     pub handle_time: Millis,
     /// For an agent's survey: whether the customer answers, and their
@@ -228,17 +236,23 @@ pub(crate) fn serve_handoffs(
     (sink.tallies, ended)
 }
 
-/// Which agent takes the next chat.
-enum Slots {
-    /// One chat per agent: who takes it does not matter, only how many are free.
-    Single { busy: u32 },
-    /// Several chats per agent: the least loaded agent on shift takes it, and
-    /// their load stretches the handle time.
-    Shared {
-        loads: Vec<u32>,
-        /// Agents on shift with room for another chat, by (load, agent).
-        open: BTreeSet<(u32, u32)>,
-    },
+/// The chats each agent holds, and who takes the next one.
+///
+/// Agents are numbered from 0, and those on shift are `0..on_shift`: when
+/// staffing drops, the highest-numbered go off shift. An agent going off
+/// shift finishes the chats they hold but takes no new one, so the pool's
+/// free chat slots at any moment are those of the agents on shift minus the
+/// chats *they* hold; the chats of agents who left take no slot from those
+/// who stay. One rule for every `concurrency` (with 1, "least loaded" is
+/// "free"): a pool that drops from 12 agents to 4 starts a queued chat as
+/// soon as one of the 4 is free, not once the 8 leaving are done.
+struct Slots {
+    /// Chats each agent holds, by agent number, on shift or winding down.
+    loads: Vec<u32>,
+    /// Agents on shift with room for another chat, by (load, agent): the
+    /// least loaded takes the next chat, the lowest-numbered among equals,
+    /// and their load stretches its handle time.
+    open: BTreeSet<(u32, u32)>,
 }
 
 /// The moments a pool's statistics are counted in.
@@ -286,14 +300,10 @@ impl<'s> Pool<'s> {
         window: Window,
     ) -> Pool<'s> {
         let on_shift = *spec.agents.at(clock_start);
-        let slots = if spec.concurrency == 1 {
-            Slots::Single { busy: 0 }
-        } else {
-            let most = spec.agents.values().copied().max().unwrap_or(0);
-            Slots::Shared {
-                loads: vec![0; most as usize],
-                open: (0..on_shift).map(|agent| (0, agent)).collect(),
-            }
+        let most = spec.agents.values().copied().max().unwrap_or(0);
+        let slots = Slots {
+            loads: vec![0; most as usize],
+            open: (0..on_shift).map(|agent| (0, agent)).collect(),
         };
         Pool {
             id,
@@ -370,23 +380,21 @@ impl<'s> Pool<'s> {
     pub fn agent_free(&mut self, now: SimTime, agent: u32, sink: &mut Sink<impl From<QueueEvent>>) {
         self.account(now, &mut sink.tallies);
         self.chats -= 1;
-        match &mut self.slots {
-            Slots::Single { busy } => *busy -= 1,
-            Slots::Shared { loads, open } => {
-                let load = &mut loads[agent as usize];
-                if *load < self.spec.concurrency {
-                    open.remove(&(*load, agent));
-                }
-                *load -= 1;
-                if agent < self.on_shift {
-                    open.insert((*load, agent));
-                }
-            }
+        let Slots { loads, open } = &mut self.slots;
+        let load = &mut loads[agent as usize];
+        if *load < self.spec.concurrency {
+            open.remove(&(*load, agent));
+        }
+        *load -= 1;
+        // An agent off shift only winds down: their freed slot is no one's.
+        if agent < self.on_shift {
+            open.insert((*load, agent));
         }
         self.serve_waiting(now, sink);
     }
 
-    /// Agents come on or go off shift; those going off finish their chats.
+    /// Agents come on or go off shift; those going off finish their chats
+    /// but take no new one, and those staying go on serving (see [`Slots`]).
     pub fn shift_change(
         &mut self,
         now: SimTime,
@@ -400,17 +408,17 @@ impl<'s> Pool<'s> {
             .spec
             .agents
             .at(self.clock_start.plus(now.since(SimTime::ZERO)));
-        if let Slots::Shared { loads, open } = &mut self.slots {
-            let concurrency = self.spec.concurrency;
-            for agent in before.min(self.on_shift)..before.max(self.on_shift) {
-                let load = loads[agent as usize];
-                if self.on_shift > before {
-                    if load < concurrency {
-                        open.insert((load, agent));
-                    }
-                } else {
-                    open.remove(&(load, agent));
+        let Slots { loads, open } = &mut self.slots;
+        let concurrency = self.spec.concurrency;
+        for agent in before.min(self.on_shift)..before.max(self.on_shift) {
+            // An agent back on shift may still hold chats from before.
+            let load = loads[agent as usize];
+            if self.on_shift > before {
+                if load < concurrency {
+                    open.insert((load, agent));
                 }
+            } else {
+                open.remove(&(load, agent));
             }
         }
         self.serve_waiting(now, sink);
@@ -440,21 +448,13 @@ impl<'s> Pool<'s> {
 
     /// An agent with room for a chat, and how many chats they then hold.
     fn take_slot(&mut self) -> Option<(u32, u32)> {
-        match &mut self.slots {
-            Slots::Single { busy } if *busy < self.on_shift => {
-                *busy += 1;
-                Some((0, 1))
-            }
-            Slots::Single { .. } => None,
-            Slots::Shared { loads, open } => {
-                let (load, agent) = open.pop_first()?;
-                loads[agent as usize] = load + 1;
-                if load + 1 < self.spec.concurrency {
-                    open.insert((load + 1, agent));
-                }
-                Some((agent, load + 1))
-            }
+        let Slots { loads, open } = &mut self.slots;
+        let (load, agent) = open.pop_first()?;
+        loads[agent as usize] = load + 1;
+        if load + 1 < self.spec.concurrency {
+            open.insert((load + 1, agent));
         }
+        Some((agent, load + 1))
     }
 
     /// Integrates busy and staffed chat slots up to `now`, within the
@@ -467,6 +467,9 @@ impl<'s> Pool<'s> {
         self.since = now;
     }
 
+    /// An agent picks `customer` up at `now`: the chat ends at `now` plus
+    /// the (stretched) handle time, unless the customer is gone before the
+    /// agent's first message.
     fn serve(
         &mut self,
         now: SimTime,
@@ -493,6 +496,22 @@ impl<'s> Pool<'s> {
         let stretch = 1.0 + self.spec.stretch * f64::from(load.saturating_sub(1));
         let handling = Millis::from_secs_f64(customer.handle_time.as_secs_f64() * stretch);
         let done = now + handling;
+        // The customer cannot see that an agent picked the chat up until the
+        // agent's first message: their queue patience runs until then. If it
+        // runs out first (strictly before the message), they leave the queue
+        // as anyone out of patience does (`queue_patience`, after waiting
+        // their whole patience), and the agent's slot is free at that moment
+        // (or when the handle time ends, if a draw made it shorter).
+        let replies_at = now + customer.first_reply;
+        if let Some(patience) = customer.patience
+            && customer.joined + patience < replies_at
+        {
+            let gone = customer.joined + patience;
+            sink.events
+                .schedule(gone.min(done), QueueEvent::AgentFree(self.id, agent).into());
+            self.leave_queue(gone, customer, sink);
+            return;
+        }
         sink.events
             .schedule(done, QueueEvent::AgentFree(self.id, agent).into());
         if self.spec.survey {
@@ -677,12 +696,22 @@ mod tests {
     /// Runs the queue's own events after customers joined at the given
     /// times, counting over the first 10 seconds.
     fn run(spec: &AgentPool, customers: Vec<Waiting>) -> Tallies {
+        run_from(spec, customers, WeekTime::default()).tallies
+    }
+
+    /// As [`run`], with the pool's clock starting at `clock_start`; the
+    /// whole sink, for the conversations' ends.
+    fn run_from(
+        spec: &AgentPool,
+        customers: Vec<Waiting>,
+        clock_start: WeekTime,
+    ) -> Sink<Event<'_>> {
         let personas = personas();
         let window = Window {
             from: SimTime::ZERO,
             to: SimTime(10_000),
         };
-        let mut pool = Pool::new(0, spec, &personas, WeekTime::default(), window);
+        let mut pool = Pool::new(0, spec, &personas, clock_start, window);
         let mut sink = Sink {
             events: EventQueue::new(),
             tallies: Tallies::new(1, 1, 1, 0),
@@ -714,7 +743,14 @@ mod tests {
         }
         let now = sink.events.now();
         pool.close(now, &mut sink);
-        sink.tallies
+        sink
+    }
+
+    /// When each conversation ended, in order, with how.
+    fn ends(sink: &Sink<Event>) -> Vec<(u64, Outcome)> {
+        let mut ends: Vec<_> = sink.journal.iter().map(|f| (f.at.0, f.outcome)).collect();
+        ends.sort_by_key(|&(at, _)| at);
+        ends
     }
 
     fn staffed(count: u32) -> AgentPool {
@@ -868,5 +904,129 @@ mod tests {
         );
         assert_eq!(tallies.all.surveys, 1);
         assert_eq!(tallies.all.scores, [0, 0, 0, 1, 0]);
+    }
+
+    /// A customer joining at `joined` whose chat takes `handle` ms.
+    fn handled_in(joined: u64, handle: u64) -> Waiting {
+        Waiting {
+            handle_time: Millis(handle),
+            ..customer(joined, None)
+        }
+    }
+
+    #[test]
+    fn agents_going_off_shift_finish_their_chats_while_those_staying_serve_the_queue() {
+        // Three agents until 500ms, then one (the pool's clock starts 500ms
+        // before Monday, whose shift has one agent). With `concurrency` c,
+        // 3c customers at 0 fill every slot, the least loaded agent first:
+        // customer i goes to agent i % 3. Agent 0 (who stays) is done at
+        // 600ms, agent 1 at 700ms, agent 2 at 2000ms. c more customers join
+        // at 100ms and wait; one more at 650ms.
+        //
+        // At 600ms agent 0's slots free up and the c waiting customers start
+        // (900ms each, done at 1500ms), whatever agents 1 and 2 still hold.
+        // At 700ms agent 1 is done, but off shift: the 650ms customer waits
+        // for agent 0, until 1500ms, and is done at 2400ms. The same timeline
+        // for one chat per agent and for three.
+        let hours = Schedule::from_periods(&[("Mon".to_string(), 1)], 3).unwrap();
+        for concurrency in [1, 3] {
+            let pool = spec(hours.clone(), concurrency, 0.0, false);
+            let mut customers: Vec<Waiting> = (0..3 * concurrency)
+                .map(|i| handled_in(0, [600, 700, 2_000][i as usize % 3]))
+                .collect();
+            customers.extend((0..concurrency).map(|_| handled_in(100, 900)));
+            customers.push(handled_in(650, 900));
+            let sink = run_from(
+                &pool,
+                customers,
+                WeekTime(crate::model::calendar::WEEK - 500),
+            );
+            let c = concurrency as usize;
+            let mut expected = Vec::new();
+            for (at, count) in [(600, c), (700, c), (1_500, c), (2_000, c), (2_400, 1)] {
+                expected.extend(std::iter::repeat_n((at, Outcome::AgentResolved), count));
+            }
+            assert_eq!(ends(&sink), expected, "concurrency {concurrency}");
+            // Waits: 0 for the first 3c, 500ms for the next c, 850ms last.
+            let waits = &sink.tallies.queue_wait;
+            assert_eq!(waits.count(), 4 * concurrency as u64 + 1);
+            assert_eq!(waits.max(), Some(Millis(850)));
+        }
+    }
+
+    #[test]
+    fn queue_patience_runs_until_the_agent_s_first_message() {
+        // One agent. The first customer is picked up at once, but the
+        // agent's first message would come at 500ms and their patience ends
+        // at 300ms: they leave then, abandoned in the queue after waiting
+        // 300ms, and the agent is free at 300ms. The second (joined at 100ms,
+        // endless patience) is picked up at 300ms and done at 1200ms; their
+        // first message comes at 350ms.
+        let pool = staffed(1);
+        let impatient = Waiting {
+            first_reply: Millis(500),
+            ..customer(0, Some(300))
+        };
+        let sink = run_from(
+            &pool,
+            vec![impatient, customer(100, None)],
+            WeekTime::default(),
+        );
+        assert_eq!(
+            ends(&sink),
+            [
+                (300, Outcome::AbandonedInQueue),
+                (1_200, Outcome::AgentResolved)
+            ]
+        );
+        let tallies = &sink.tallies;
+        assert_eq!(tallies.funnel[0].reasons[Reason::QueuePatience.index()], 1);
+        assert_eq!(tallies.queue_wait.max(), Some(Millis(300)));
+        assert_eq!(tallies.queue_wait.count(), 2);
+        // Only the customer served got a first response: 200 + 50ms.
+        assert_eq!(tallies.agent_first_response.count(), 1);
+        assert_eq!(tallies.agent_first_response.max(), Some(Millis(250)));
+        let queue = &tallies.queues[0];
+        assert_eq!((queue.arrived, queue.served, queue.abandoned), (2, 1, 1));
+        // The agent was busy from 0 to 300ms, then for 900ms.
+        assert_eq!(queue.busy, 1_200);
+    }
+
+    #[test]
+    fn a_first_message_exactly_when_patience_ends_is_in_time() {
+        let pool = staffed(1);
+        let customer = Waiting {
+            first_reply: Millis(300),
+            ..customer(0, Some(300))
+        };
+        let sink = run_from(&pool, vec![customer], WeekTime::default());
+        assert_eq!(ends(&sink), [(900, Outcome::AgentResolved)]);
+    }
+
+    #[test]
+    fn an_agent_done_before_their_first_message_is_free_when_the_handle_time_ends() {
+        // Drawn independently, the handle time (200ms) can end before the
+        // first message (500ms). The customer still leaves when their
+        // patience runs out (300ms), but the agent is free at 200ms: the
+        // second customer is picked up then (waited 100ms), done at 1100ms.
+        let pool = staffed(1);
+        let impatient = Waiting {
+            first_reply: Millis(500),
+            handle_time: Millis(200),
+            ..customer(0, Some(300))
+        };
+        let sink = run_from(
+            &pool,
+            vec![impatient, customer(100, None)],
+            WeekTime::default(),
+        );
+        assert_eq!(
+            ends(&sink),
+            [
+                (300, Outcome::AbandonedInQueue),
+                (1_100, Outcome::AgentResolved)
+            ]
+        );
+        assert_eq!(sink.tallies.queues[0].busy, 1_100);
     }
 }

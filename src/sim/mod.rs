@@ -190,7 +190,7 @@ mod tests {
         assert!(2.0 * waiting as f64 + 64.0 <= bytes::WAITING);
         // A paused conversation, boxed (with the allocator's header).
         assert!((size_of::<replication::Paused<'static>>() + 16) as f64 <= bytes::PAUSED);
-        // Agents holding several chats: a load and an entry of the set of
+        // An agent: a load and an entry of the set of
         // open agents, with room.
         assert!((size_of::<u32>() + 2 * size_of::<(u32, u32)>()) as f64 * 2.0 <= bytes::AGENT);
     }

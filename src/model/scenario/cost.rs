@@ -34,7 +34,7 @@ pub(crate) mod bytes {
     pub const WAITING: f64 = 640.0;
     /// A silent conversation waiting for its follow-up, boxed.
     pub const PAUSED: f64 = 1_100.0;
-    /// An agent of a pool whose agents hold several chats.
+    /// An agent: the chats they hold, and their place among the open slots.
     pub const AGENT: f64 = 40.0;
     /// A histogram spanning every duration up to 1000 days.
     pub const HISTOGRAM: f64 = 120_000.0;
@@ -111,7 +111,7 @@ pub(crate) struct Memory {
     /// Conversations in flight: waiting in a queue, silent until a
     /// follow-up, or coming back later.
     pub in_flight: f64,
-    /// Agents holding several chats.
+    /// The pools' agents.
     pub agents: f64,
     /// One replication's tallies.
     pub tallies: f64,
@@ -164,7 +164,6 @@ impl Cost {
         let agents = scenario
             .pools
             .iter()
-            .filter(|pool| pool.concurrency > 1)
             .map(|pool| f64::from(pool.agents.values().copied().max().unwrap_or(0)))
             .sum::<f64>()
             * bytes::AGENT;
@@ -320,7 +319,7 @@ impl Cost {
                 (
                     memory.agents,
                     "agents",
-                    "agents holding several chats",
+                    "the agents of every pool, and the chats each holds",
                     "staff fewer agents",
                 ),
                 (
