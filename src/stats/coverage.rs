@@ -94,7 +94,7 @@ fn skewed() -> Scenario {
     let root = Path::new("/coverage/skewed");
     let mut loader = Loader::new();
     for (name, text) in SKEWED {
-        loader = loader.with_file(&root.join(name), text.to_string());
+        loader = loader.with_file(root.join(name), text.to_string());
     }
     loader
         .scenario(&root.join("scenario.yaml"))
