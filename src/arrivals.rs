@@ -9,7 +9,7 @@ use rand_distr::{Distribution as _, Exp1};
 use crate::model::calendar::WeekTime;
 use crate::model::scenario::{Arrivals, Scenario};
 use crate::model::{Millis, SimTime};
-use crate::random::{Purpose, stream};
+use crate::random::arrival_clock;
 
 /// When customers arrive: a constant rate, or a rate that varies through the
 /// week (a non-homogeneous Poisson process, drawn by inverting its
@@ -28,7 +28,7 @@ impl<'s> ArrivalClock<'s> {
         ArrivalClock {
             arrivals: &scenario.arrivals,
             clock_start: scenario.clock_start,
-            rng: stream(seed, replication, 0, Purpose::Arrivals),
+            rng: arrival_clock(seed, replication),
         }
     }
 

@@ -34,8 +34,7 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use crate::random::Draws;
 
 use crate::conversation::bot::{Bot, Channel, Hours, Left, Outgoing, Reply, Then, Typed};
 use crate::conversation::flow_bot::FlowBot;
@@ -131,7 +130,7 @@ static ALWAYS_OPEN: AlwaysOpen = AlwaysOpen;
 pub struct FlowSession<'f> {
     flow: &'f Flow,
     bot: FlowBot<'f>,
-    rng: ChaCha8Rng,
+    rng: Draws,
     /// Whether the bot has answered the opening message.
     opened: bool,
     over: bool,
@@ -151,8 +150,8 @@ impl<'f> FlowSession<'f> {
     /// A conversation with `flow`, whose latencies, backend failures and A/B
     /// variants are drawn from `seed`.
     pub fn new(flow: &'f Flow, seed: u64) -> FlowSession<'f> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let bot = FlowBot::new(flow, &ALWAYS_OPEN, fork(&mut rng));
+        let mut rng = crate::random::seeded(seed);
+        let bot = FlowBot::new(flow, &ALWAYS_OPEN, crate::random::split(&mut rng));
         FlowSession {
             flow,
             bot,
@@ -172,7 +171,7 @@ impl<'f> FlowSession<'f> {
     /// simulation.
     pub fn reply(&mut self, input: Input<'_>) -> Turn {
         if self.over {
-            self.bot = FlowBot::new(self.flow, &ALWAYS_OPEN, fork(&mut self.rng));
+            self.bot = FlowBot::new(self.flow, &ALWAYS_OPEN, crate::random::split(&mut self.rng));
             self.opened = false;
             self.over = false;
         }
@@ -237,12 +236,6 @@ impl<'f> FlowSession<'f> {
             }
         }
     }
-}
-
-/// A new stream from `rng`, for the next conversation's bot.
-fn fork(rng: &mut ChaCha8Rng) -> ChaCha8Rng {
-    use rand::Rng;
-    ChaCha8Rng::seed_from_u64(rng.next_u64())
 }
 
 /// Writes down what the bot delivers, with the layout of the node it is at.

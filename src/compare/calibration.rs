@@ -136,9 +136,12 @@ fn a_a(n: u64, replications: u32) -> String {
     // that move together; with nothing true to find, any finding is false,
     // so it bounds them too. Between numbers that move against each other
     // (two-sided tests of shares of one whole) it may give a little more:
-    // 7.3% over 1,000 comparisons of 20 replications. 10% holds that with
-    // room, and the old rule's two in three far outside it.
-    assert!(anywhere <= 0.10, "{measured}");
+    // 6.5-8.2% over 1,000 comparisons of 20 replications, with each random
+    // generator the engine has had. The bound is 7.5% plus three binomial
+    // standard errors of `n` comparisons: 10% at 1,000, 13% at 200. The old
+    // rule's two in three stays far outside it.
+    let anywhere_bound = 0.075 + 3.0 * (0.075 * 0.925 / n as f64).sqrt();
+    assert!(anywhere <= anywhere_bound, "{measured}");
     // And the families are what changed it: the old rule cried wolf.
     assert!(unadjusted > 0.3, "{measured}");
     measured

@@ -4,8 +4,8 @@
 
 use std::borrow::Cow;
 
-use rand::{Rng, RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use crate::random::Draws;
+use rand::{Rng, RngExt};
 
 use rand_distr::{Distribution as _, StandardNormal};
 
@@ -33,7 +33,7 @@ pub(crate) struct Customer<'p> {
     pub persona_index: usize,
     pub persona: &'p Persona,
     pub goal: &'p Goal,
-    rng: ChaCha8Rng,
+    rng: Draws,
     /// How long they wait for a silent bot; endless when `None`.
     pub bot_patience: Option<Millis>,
 }
@@ -41,7 +41,7 @@ pub(crate) struct Customer<'p> {
 impl<'p> Customer<'p> {
     /// Draws a customer from `personas` with their own stream `rng`: the
     /// persona by mix share, the goal by weight, then their patience.
-    pub fn draw(personas: &'p Weighted<Persona>, mut rng: ChaCha8Rng) -> Customer<'p> {
+    pub fn draw(personas: &'p Weighted<Persona>, mut rng: Draws) -> Customer<'p> {
         let persona_index = personas.pick(rng.random());
         Customer::of(personas, persona_index, rng)
     }
@@ -52,7 +52,7 @@ impl<'p> Customer<'p> {
     pub fn of(
         personas: &'p Weighted<Persona>,
         persona_index: usize,
-        mut rng: ChaCha8Rng,
+        mut rng: Draws,
     ) -> Customer<'p> {
         let persona = personas.get(persona_index);
         let goal = persona.goals.get(persona.goals.pick(rng.random()));
@@ -81,7 +81,7 @@ impl<'p> Customer<'p> {
     ) -> Decision<'p> {
         // A fresh stream per turn keeps later turns aligned even when this
         // one draws more or fewer numbers (a longer answer, a typo).
-        let mut turn_rng = ChaCha8Rng::seed_from_u64(self.rng.next_u64());
+        let mut turn_rng = crate::random::split(&mut self.rng);
         match prompt {
             Prompt::Survey(survey) => {
                 self.answer_survey(survey, unread_words, experience, &mut turn_rng)
@@ -103,7 +103,7 @@ impl<'p> Customer<'p> {
         survey: &Survey,
         unread_words: u32,
         experience: &Experience,
-        rng: &mut ChaCha8Rng,
+        rng: &mut Draws,
     ) -> Decision<'p> {
         let behaviour = &self.persona.behaviour;
         let noticed = sample(behaviour.read.as_ref(), rng);
@@ -154,7 +154,7 @@ fn nearest(scores: &[u8], score: u8) -> usize {
     best
 }
 
-fn sample(distribution: Option<&Distribution>, rng: &mut ChaCha8Rng) -> Millis {
+fn sample(distribution: Option<&Distribution>, rng: &mut Draws) -> Millis {
     distribution.map_or(Millis::ZERO, |d| d.sample(rng))
 }
 
@@ -164,7 +164,7 @@ fn decide<'p>(
     goal: &'p Goal,
     prompt: Prompt<'_>,
     unread_words: u32,
-    rng: &mut ChaCha8Rng,
+    rng: &mut Draws,
 ) -> Decision<'p> {
     let noticed = sample(behaviour.read.as_ref(), rng);
     if rng.random::<f64>() < behaviour.drop_per_turn.get() {
@@ -243,7 +243,7 @@ fn minutes_at(words: f64, words_per_minute: Option<f64>) -> Millis {
     })
 }
 
-fn render(parts: &[TemplatePart], rng: &mut ChaCha8Rng) -> String {
+fn render(parts: &[TemplatePart], rng: &mut Draws) -> String {
     let mut out = String::new();
     for part in parts {
         match part {
@@ -320,7 +320,7 @@ mod tests {
     #[test]
     fn taps_the_first_wanted_title_on_offer() {
         let options = titles(&["Returns", "Track order"]);
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut rng = crate::random::seeded(1);
         let goal = goal(&["Order status", "track ORDER"], None);
         let decision = decide(
             &Behaviour::default(),
@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn types_when_nothing_matches_and_leaves_with_nothing_to_say() {
         let options = titles(&["Returns"]);
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut rng = crate::random::seeded(1);
         let talker = goal(&["Track order"], Some("where is it"));
         let decision = decide(
             &Behaviour::default(),
@@ -358,7 +358,7 @@ mod tests {
 
     #[test]
     fn answers_a_question_it_recognises() {
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut rng = crate::random::seeded(1);
         let question = Text::new("Please send your Order Number");
         let answerer = goal(&[], None);
         let decision = decide(
@@ -387,7 +387,7 @@ mod tests {
             ..Behaviour::default()
         };
         let options = titles(&["Returns"]);
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut rng = crate::random::seeded(1);
         // 40 words at 240 wpm = 10s; "where is my order" is 17 characters =
         // 3.4 typed words at 36 wpm = 5.667s.
         let typist = goal(&[], Some("where is my order"));
@@ -411,7 +411,7 @@ mod tests {
 
     #[test]
     fn a_typo_swaps_neighbours() {
-        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut rng = crate::random::seeded(3);
         let typo = with_typo("agent", &mut rng);
         assert_ne!(typo, "agent");
         let mut sorted: Vec<char> = typo.chars().collect();

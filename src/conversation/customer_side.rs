@@ -287,8 +287,6 @@ mod tests {
     use crate::conversation::tests::personas;
     use crate::model::flow::{Scale, Survey, Text, Title};
     use crate::model::persona::Behaviour;
-    use rand::SeedableRng;
-    use rand_chacha::ChaCha8Rng;
 
     fn options() -> Vec<Title> {
         vec![Title::new("Yes"), Title::new("No")]
@@ -307,7 +305,7 @@ mod tests {
     #[test]
     fn a_reply_is_a_turn_at_the_moment_the_customer_sends_it() {
         let personas = personas(Behaviour::default());
-        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&personas, crate::random::seeded(1));
         let mut side = CustomerSide::new(customer, 10, SimTime(1_000));
         let options = options();
         // The persona taps "Yes" at once (no reading or typing time).
@@ -327,7 +325,7 @@ mod tests {
     #[test]
     fn the_turn_limit_ends_the_conversation_where_the_bot_prompts_once_more() {
         let personas = personas(Behaviour::default());
-        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&personas, crate::random::seeded(1));
         let mut side = CustomerSide::new(customer, 1, SimTime::ZERO);
         let options = options();
         let first: Move<'_, ()> = side.turn_over(turn(Prompt::Options(&options), 1_000));
@@ -351,7 +349,7 @@ mod tests {
             ..Behaviour::default()
         };
         let personas = personas(behaviour);
-        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&personas, crate::random::seeded(1));
         let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
         let question = Text::new("What happened?");
         side.heard(false, None);
@@ -380,11 +378,11 @@ mod tests {
             ..Behaviour::default()
         };
         let patient = personas(patient);
-        let customer = Customer::draw(&patient, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&patient, crate::random::seeded(1));
         let side = CustomerSide::new(customer, 10, SimTime::ZERO);
         assert_eq!(side.gives_up_at(SimTime(4_000)), Some(SimTime(5_500)));
         let endless = personas(Behaviour::default());
-        let customer = Customer::draw(&endless, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&endless, crate::random::seeded(1));
         let side = CustomerSide::new(customer, 10, SimTime::ZERO);
         assert_eq!(side.gives_up_at(SimTime(4_000)), None);
     }
@@ -419,7 +417,7 @@ mod tests {
         let answering = crate::model::Weighted::equal(vec![persona]).unwrap();
         let survey = survey(None);
         for understood in [true, false] {
-            let customer = Customer::draw(&answering, ChaCha8Rng::seed_from_u64(1));
+            let customer = Customer::draw(&answering, crate::random::seeded(1));
             let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
             let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&survey), 1_000));
             // A 5 taps "Great".
@@ -445,7 +443,7 @@ mod tests {
         // These personas never answer surveys.
         let personas = personas(Behaviour::default());
         let (resolved, open) = (survey(Some(Resolution::Resolved)), survey(None));
-        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&personas, crate::random::seeded(1));
         let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
         let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&resolved), 1_000));
         assert_eq!(
@@ -457,7 +455,7 @@ mod tests {
         );
         assert_eq!(side.progress().surveys, 1);
         // With more to do after the survey, skipping it is leaving.
-        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&personas, crate::random::seeded(1));
         let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
         let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&open), 1_000));
         assert!(
@@ -499,7 +497,7 @@ mod tests {
         let (resolved, open) = (survey(Some(Resolution::Resolved)), survey(None));
         // Answered at 1s; the bot is silent, and the customer gives up at
         // 3s: the end the survey led to, not an abandonment.
-        let customer = Customer::draw(&raters, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&raters, crate::random::seeded(1));
         let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
         let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&resolved), 1_000));
         assert!(matches!(next, Move::Sends { .. }), "{next:?}");
@@ -525,7 +523,7 @@ mod tests {
             })
         );
         // With more to do after the survey, the same is leaving.
-        let customer = Customer::draw(&raters, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&raters, crate::random::seeded(1));
         let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
         let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&open), 1_000));
         assert!(matches!(next, Move::Sends { .. }), "{next:?}");
@@ -561,7 +559,7 @@ mod tests {
         let raters = rater(behaviour);
         let resolved = survey(Some(Resolution::Resolved));
         let options = options();
-        let customer = Customer::draw(&raters, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&raters, crate::random::seeded(1));
         let mut side = CustomerSide::new(customer, 10, SimTime::ZERO);
         let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&resolved), 1_000));
         assert!(matches!(next, Move::Sends { .. }), "{next:?}");

@@ -1,7 +1,7 @@
 //! [`FlowBot`]: a bot that interprets a flow file, as the simulation runs it.
 
+use crate::random::Draws;
 use rand::{Rng, RngExt};
-use rand_chacha::ChaCha8Rng;
 
 use super::bot::{Bot, Channel, Heard, Hours, Left, Outgoing, Prompt, Reply, Then};
 use crate::model::SimTime;
@@ -15,7 +15,7 @@ use crate::model::flow::{
 pub(crate) struct FlowBot<'f> {
     flow: &'f Flow,
     hours: &'f dyn Hours,
-    rng: ChaCha8Rng,
+    rng: Draws,
     /// Where the bot is.
     node: NodeId,
     /// Where the last reply leads; `None` is a dead end.
@@ -28,7 +28,7 @@ pub(crate) struct FlowBot<'f> {
 impl<'f> FlowBot<'f> {
     /// A bot that answers a customer's first message from the flow's start
     /// (or, when they answer a template, from where it routes them).
-    pub fn new(flow: &'f Flow, hours: &'f dyn Hours, mut rng: ChaCha8Rng) -> Self {
+    pub fn new(flow: &'f Flow, hours: &'f dyn Hours, mut rng: Draws) -> Self {
         let split_seed = rng.next_u64();
         FlowBot {
             flow,

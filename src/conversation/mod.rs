@@ -413,8 +413,6 @@ mod tests {
     use crate::model::Weighted;
     use crate::model::flow::{Resolution, Text, Title};
     use crate::model::persona::{Behaviour, Goal, Persona, Said};
-    use rand::SeedableRng;
-    use rand_chacha::ChaCha8Rng;
 
     pub(super) fn personas(behaviour: Behaviour) -> Weighted<Persona> {
         let goal = Goal {
@@ -452,7 +450,7 @@ mod tests {
 
     fn play(behaviour: Behaviour, steps: &[Step], max_turns: u32) -> (Exit, Progress, Vec<String>) {
         let personas = personas(behaviour);
-        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&personas, crate::random::seeded(1));
         let mut bot = ScriptedBot::new(steps);
         let (exit, progress) = {
             let mut conversation = Conversation::new(customer, &mut bot, max_turns, SimTime(1_000));
@@ -616,7 +614,7 @@ mod tests {
             understands: true,
         }];
         let personas = personas(Behaviour::default());
-        let customer = Customer::draw(&personas, ChaCha8Rng::seed_from_u64(1));
+        let customer = Customer::draw(&personas, crate::random::seeded(1));
         let mut bot = ScriptedBot::new(&steps);
         let mut responses = Responses::default();
         // Sent at 1s, read at 5s: the customer taps "Yes" at once.

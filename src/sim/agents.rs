@@ -12,8 +12,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::random::Draws;
 use rand::RngExt;
-use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution as _, StandardNormal};
 
 use super::events::EventQueue;
@@ -58,7 +58,7 @@ impl Waiting {
     pub(crate) fn draw(
         pool: &AgentPool,
         persona: &Persona,
-        mut draws: ChaCha8Rng,
+        mut draws: Draws,
         (progress, node, at): (Progress, NodeId, SimTime),
         thread: Thread,
     ) -> Waiting {

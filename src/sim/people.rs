@@ -8,8 +8,8 @@
 //! [`Members`], a few bytes each, so memory grows with the audience and
 //! never with the number of conversations.
 
+use crate::random::Draws;
 use rand::RngExt;
-use rand_chacha::ChaCha8Rng;
 
 use crate::metric::Outcome;
 use crate::model::calendar::WeekTime;
@@ -222,7 +222,7 @@ pub(crate) fn read_time(
     engagement: &Engagement,
     delivered: SimTime,
     clock_start: WeekTime,
-    rng: &mut ChaCha8Rng,
+    rng: &mut Draws,
 ) -> Option<SimTime> {
     if rng.random::<f64>() >= engagement.reads.get() {
         return None;
@@ -262,7 +262,7 @@ pub(crate) fn return_time(
     outcome: Outcome,
     score: Option<u8>,
     ended: SimTime,
-    rng: &mut ChaCha8Rng,
+    rng: &mut Draws,
 ) -> Option<SimTime> {
     let returns = persona.returns.as_ref()?;
     let chance = returns.chance(outcome, score);
