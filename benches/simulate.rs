@@ -11,6 +11,7 @@
 //!
 //! `cargo bench -- quick` runs only the 1M-conversation pass.
 
+mod bare_queue;
 mod support;
 
 use std::path::Path;
@@ -41,6 +42,32 @@ fn measure(scenario: &Scenario, options: &RunOptions) -> Measured {
     }
 }
 
+fn per_cpu_second(measured: &Measured) -> f64 {
+    measured.conversations as f64 / measured.cpu.as_secs_f64()
+}
+
+/// The bare loop for `customers` customers of the M/M/10+M model
+/// [`queue_only`] describes.
+fn measure_bare(customers: u64) -> Measured {
+    let model = bare_queue::Model {
+        per_minute: 8.0,
+        agents: 10,
+        handle_mean_ms: 60_000.0,
+        patience_mean_ms: 60_000.0,
+    };
+    let (cpu_before, started) = (cpu_time(), Instant::now());
+    let counts = bare_queue::run(&model, customers, 1);
+    // A sanity check that it ran the model: at 80% load with one minute of
+    // patience, most are served and some give up.
+    assert!(counts.served > counts.abandoned && counts.abandoned > 0);
+    assert_eq!(counts.arrived, customers);
+    Measured {
+        conversations: counts.arrived,
+        cpu: cpu_time() - cpu_before,
+        wall: started.elapsed(),
+    }
+}
+
 fn print(name: &str, measured: &Measured) {
     println!(
         "{:<34} {:>11} {:>9.2} {:>9.2} {:>15.0} {:>10}",
@@ -48,14 +75,15 @@ fn print(name: &str, measured: &Measured) {
         measured.conversations,
         measured.cpu.as_secs_f64(),
         measured.wall.as_secs_f64(),
-        measured.conversations as f64 / measured.cpu.as_secs_f64(),
+        per_cpu_second(measured),
         peak_rss_mib().map_or("n/a".to_string(), |mib| format!("{mib:.1}"))
     );
 }
 
 /// M/M/10+M: 8 arrivals a minute, 10 agents, exponential handle time and
 /// patience with mean 1 minute; every customer goes straight to the queue.
-fn queue_only(dir: &Path) -> Scenario {
+/// Replications last `duration`.
+fn queue_only(dir: &Path, duration: &str) -> Scenario {
     std::fs::create_dir_all(dir).unwrap();
     let files = [
         (
@@ -68,8 +96,9 @@ fn queue_only(dir: &Path) -> Scenario {
         ),
         (
             "scenario.yaml",
-            "scenario: mm10m\nflow: flow.yaml\npersonas: [personas.yaml]\nduration: 10h\nreplications: 2\n\
-             arrivals: {poisson: {per_hour: 480}}\nagents: {support: {count: 10, handle_time: {exponential: {mean: 1m}}}}\n",
+            &"scenario: mm10m\nflow: flow.yaml\npersonas: [personas.yaml]\nduration: DURATION\nreplications: 2\n\
+             arrivals: {poisson: {per_hour: 480}}\nagents: {support: {count: 10, handle_time: {exponential: {mean: 1m}}}}\n"
+                .replace("DURATION", duration),
         ),
     ];
     for (name, text) in files {
@@ -105,7 +134,10 @@ fn main() {
         .collect();
     scenarios.push((
         "queue-only M/M/10+M".to_string(),
-        queue_only(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-queue-only")),
+        queue_only(
+            &Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-queue-only"),
+            "10h",
+        ),
     ));
     println!(
         "{} core(s) available",
@@ -130,18 +162,41 @@ fn main() {
             print(name, &measure(scenario, &options));
         }
     }
-    // Parallel speed-up: two long replications (500,000 conversations each)
-    // on one thread, then on two.
-    let long = long_bank_replications();
-    let two = RunOptions::new().replications(2).unwrap();
-    let one_core = measure(&long, &two.clone().threads(1));
-    let two_cores = measure(&long, &two.threads(2));
+    // The queue-only model against the same model written as a bare event
+    // loop (benches/bare_queue.rs), in this same run.
+    let (queue_name, queue_scenario) = scenarios.last().expect("the queue-only scenario");
+    let options = RunOptions::new()
+        .replications(replications_for(queue_scenario, 1_000_000))
+        .unwrap();
+    let ours = measure(queue_scenario, &options);
+    let bare = measure_bare(ours.conversations);
+    print(queue_name, &ours);
+    print("bare BinaryHeap loop, same model", &bare);
     println!(
-        "bank, 2 replications of 500k: 1 thread {:.2}s wall, 2 threads {:.2}s wall: ratio {:.2}",
-        one_core.wall.as_secs_f64(),
-        two_cores.wall.as_secs_f64(),
-        two_cores.wall.as_secs_f64() / one_core.wall.as_secs_f64()
+        "queue-only against the bare loop: {:.2}x its speed per CPU-second",
+        per_cpu_second(&ours) / per_cpu_second(&bare)
     );
+    // Parallel speed-up: two long replications (about 500,000 conversations
+    // each) on one thread, then on two; the goal is 1.8x or better.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let long = [
+        ("bank", long_bank_replications()),
+        (
+            "queue-only",
+            queue_only(&target.join("bench-queue-only-long"), "1042h"),
+        ),
+    ];
+    for (name, scenario) in &long {
+        let two = RunOptions::new().replications(2).unwrap();
+        let one_thread = measure(scenario, &two.clone().threads(1));
+        let two_threads = measure(scenario, &two.threads(2));
+        println!(
+            "{name}, 2 replications of 500k: 1 thread {:.2}s wall, 2 threads {:.2}s wall: {:.2}x",
+            one_thread.wall.as_secs_f64(),
+            two_threads.wall.as_secs_f64(),
+            one_thread.wall.as_secs_f64() / two_threads.wall.as_secs_f64()
+        );
+    }
 }
 
 /// The bank scenario with replications of about 500,000 conversations

@@ -127,7 +127,7 @@ pub(crate) fn handle(
     sink: &mut Sink<impl From<QueueEvent>>,
 ) {
     match event {
-        QueueEvent::Joins(pool, waiting) => pools[pool].join(now, *waiting, sink),
+        QueueEvent::Joins(pool, waiting) => pools[pool].join(now, waiting, sink),
         QueueEvent::GivesUp(pool, ticket) => pools[pool].give_up(now, ticket, sink),
         QueueEvent::AgentFree(pool, agent) => pools[pool].agent_free(now, agent, sink),
         QueueEvent::ShiftChange(pool) => pools[pool].shift_change(now, arrivals_end, sink),
@@ -285,8 +285,9 @@ pub(crate) struct Pool<'s> {
     since: SimTime,
     /// Waiting customers by ticket; tickets rise with arrival, so the first
     /// entry is the longest waiting (FIFO) and a customer who gives up is
-    /// removed in O(log n).
-    waiting: BTreeMap<u64, Waiting>,
+    /// removed in O(log n). Boxed from the handoff on, so that the map and
+    /// the pool move pointers, not customers.
+    waiting: BTreeMap<u64, Box<Waiting>>,
     next_ticket: u64,
     shift_change_pending: bool,
 }
@@ -343,7 +344,7 @@ impl<'s> Pool<'s> {
     pub fn join(
         &mut self,
         now: SimTime,
-        customer: Waiting,
+        customer: Box<Waiting>,
         sink: &mut Sink<impl From<QueueEvent>>,
     ) {
         if customer.thread.counted {
@@ -473,7 +474,7 @@ impl<'s> Pool<'s> {
     fn serve(
         &mut self,
         now: SimTime,
-        mut customer: Waiting,
+        mut customer: Box<Waiting>,
         agent: u32,
         load: u32,
         sink: &mut Sink<impl From<QueueEvent>>,
@@ -541,7 +542,7 @@ impl<'s> Pool<'s> {
     fn leave_queue(
         &mut self,
         now: SimTime,
-        customer: Waiting,
+        customer: Box<Waiting>,
         sink: &mut Sink<impl From<QueueEvent>>,
     ) {
         let wait = now.since(customer.joined);
@@ -553,7 +554,7 @@ impl<'s> Pool<'s> {
         &mut self,
         now: SimTime,
         wait: Millis,
-        customer: Waiting,
+        customer: Box<Waiting>,
         reason: Reason,
         sink: &mut Sink<impl From<QueueEvent>>,
     ) {
@@ -726,9 +727,7 @@ mod tests {
         pool.plan_shift_change(SimTime::ZERO, &mut sink.events);
         while let Some((now, event)) = sink.events.next() {
             match event {
-                Event::Queue(QueueEvent::Joins(_, customer)) => {
-                    pool.join(now, *customer, &mut sink)
-                }
+                Event::Queue(QueueEvent::Joins(_, customer)) => pool.join(now, customer, &mut sink),
                 Event::Queue(QueueEvent::GivesUp(_, ticket)) => {
                     pool.give_up(now, ticket, &mut sink)
                 }

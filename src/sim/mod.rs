@@ -181,13 +181,18 @@ mod tests {
 
     #[test]
     fn the_cost_estimate_holds_what_the_engine_keeps() {
-        // A heap entry: the event with its time and sequence number.
-        let entry = size_of::<replication::Event<'static>>() + 2 * size_of::<u64>();
+        // A scheduled event: its key (time, sequence number, slot), its
+        // slot, and its slot's number on the free list once it has run.
+        let entry = 3 * size_of::<u64>()
+            + size_of::<Option<replication::Event<'static>>>()
+            + size_of::<u32>();
         assert!(2.0 * entry as f64 <= bytes::EVENT);
-        // A waiting customer in an ordered map whose nodes are half full,
-        // with its key, and the node's own overhead.
-        let waiting = size_of::<agents::Waiting>() + size_of::<u64>();
-        assert!(2.0 * waiting as f64 + 64.0 <= bytes::WAITING);
+        // A waiting customer, boxed (with the allocator's header), and its
+        // ticket and pointer in an ordered map whose nodes are half full,
+        // with the node's own overhead.
+        let boxed = size_of::<agents::Waiting>() + 16;
+        let entry = size_of::<u64>() + size_of::<Box<agents::Waiting>>();
+        assert!((boxed + 2 * entry) as f64 + 64.0 <= bytes::WAITING);
         // A paused conversation, boxed (with the allocator's header).
         assert!((size_of::<replication::Paused<'static>>() + 16) as f64 <= bytes::PAUSED);
         // An agent: a load and an entry of the set of
