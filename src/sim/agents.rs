@@ -877,7 +877,7 @@ mod tests {
             journal: Vec::new(),
         };
         pool.plan_shift_change(SimTime::ZERO, &mut sink.events);
-        pool.join(SimTime::ZERO, customer(0, None), &mut sink);
+        pool.join(SimTime::ZERO, Box::new(customer(0, None)), &mut sink);
         while let Some((now, event)) = sink.events.next() {
             match event {
                 Event::Queue(QueueEvent::ShiftChange(_)) => {

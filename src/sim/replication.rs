@@ -201,7 +201,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
             .next(SimTime::ZERO)
             .filter(|at| *at < self.arrivals_end)
         {
-            self.sink.events.schedule(first, Event::Arrival);
+            self.sink.events.schedule_beside(first, Event::Arrival);
         }
         for (campaign, spec) in scenario.outreach.campaigns.iter().enumerate() {
             self.sink.events.schedule(
@@ -217,7 +217,7 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
             match event {
                 Event::Arrival => {
                     if let Some(next) = arrivals.next(now).filter(|at| *at < self.arrivals_end) {
-                        self.sink.events.schedule(next, Event::Arrival);
+                        self.sink.events.schedule_beside(next, Event::Arrival);
                     }
                     self.walk_in(index, now);
                     index += 1;
