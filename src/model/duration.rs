@@ -61,13 +61,13 @@ impl Millis {
     /// Rounds a (non-negative, finite) number of seconds to the nearest millisecond.
     /// Negative or NaN inputs become zero: a sampled delay is never negative.
     pub fn from_secs_f64(secs: f64) -> Millis {
-        let ms = (secs * 1000.0).round();
-        if ms.is_nan() || ms <= 0.0 {
+        let ms = secs * 1000.0;
+        if ms.is_nan() || ms < 0.5 {
             Millis(0)
         } else if ms >= u64::MAX as f64 {
             Millis(u64::MAX)
         } else {
-            Millis(ms as u64)
+            Millis(round_positive(ms))
         }
     }
 
@@ -175,9 +175,40 @@ impl fmt::Display for Millis {
     }
 }
 
+/// `x.round()` for `0.5 <= x < 2^64`, without a call: on the baseline
+/// x86-64 target `f64::round` is a library call, and every duration drawn
+/// goes through here. Truncation and the subtraction of the truncated part
+/// are exact in that range, so ties round up, as `round` does.
+fn round_positive(x: f64) -> u64 {
+    let whole = x as u64;
+    if x - whole as f64 >= 0.5 {
+        whole + 1
+    } else {
+        whole
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_round_as_f64_round_does() {
+        let mut cases = vec![0.5, 1e15 + 0.5, 2f64.powi(52) + 0.5, 2f64.powi(53), 1.8e19];
+        for k in 0..4_000 {
+            let x = 0.5 + f64::from(k) * 0.25;
+            cases.extend([x, x.next_up(), x.next_down().max(0.5)]);
+        }
+        for x in cases {
+            assert_eq!(round_positive(x), x.round() as u64, "{x}");
+        }
+        // And below one half, nothing.
+        assert_eq!(
+            Millis::from_secs_f64(0.000_499_999_999_999_999_9),
+            Millis(0)
+        );
+        assert_eq!(Millis::from_secs_f64(0.0005), Millis(1));
+    }
 
     #[test]
     fn parses_every_unit() {

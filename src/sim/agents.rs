@@ -10,12 +10,13 @@
 //! and a customer's queue patience runs until the agent's first message,
 //! not until the agent picks the chat up, which the customer cannot see.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::random::Draws;
 use rand::RngExt;
 use rand_distr::{Distribution as _, StandardNormal};
 
+use super::agent_set::AgentSet;
 use super::events::EventQueue;
 use super::people::Thread;
 use crate::conversation::Progress;
@@ -105,6 +106,33 @@ pub(crate) struct Sink<E> {
     pub events: EventQueue<E>,
     pub tallies: Tallies,
     pub journal: Vec<Finished>,
+    /// Boxes of customers who left the queue, for the next handoffs: a
+    /// busy queue boxes a customer a second, and reusing the box spares
+    /// the allocator. Never more than the most customers ever queued.
+    #[allow(clippy::vec_box, reason = "the boxes themselves are what is kept")]
+    spare: Vec<Box<Waiting>>,
+}
+
+impl<E> Sink<E> {
+    pub fn new(tallies: Tallies) -> Sink<E> {
+        Sink {
+            events: EventQueue::new(),
+            tallies,
+            journal: Vec::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// `customer` in a box, a spare one if there is.
+    pub fn boxed(&mut self, customer: Waiting) -> Box<Waiting> {
+        match self.spare.pop() {
+            Some(mut spare) => {
+                *spare = customer;
+                spare
+            }
+            None => Box::new(customer),
+        }
+    }
 }
 
 /// Events of the agent side of the simulation.
@@ -201,11 +229,7 @@ pub(crate) fn serve_handoffs(
         .enumerate()
         .map(|(id, pool)| Pool::new(id, pool, &scenario.personas, scenario.clock_start, window))
         .collect();
-    let mut sink = Sink {
-        events: EventQueue::new(),
-        tallies,
-        journal: Vec::new(),
-    };
+    let mut sink = Sink::new(tallies);
     for pool in &mut pools {
         pool.plan_shift_change(SimTime::ZERO, &mut sink.events);
     }
@@ -252,7 +276,48 @@ struct Slots {
     /// Agents on shift with room for another chat, by (load, agent): the
     /// least loaded takes the next chat, the lowest-numbered among equals,
     /// and their load stretches its handle time.
-    open: BTreeSet<(u32, u32)>,
+    open: OpenSlots,
+}
+
+/// The set of `(load, agent)` pairs of [`Slots::open`], ordered by load then
+/// agent: a set of agents per load below the pool's concurrency.
+struct OpenSlots {
+    by_load: Vec<AgentSet>,
+}
+
+impl OpenSlots {
+    /// Agents `0..on_shift` at load 0, of `agents` numbered below `most`,
+    /// each holding up to `concurrency` chats.
+    fn new(concurrency: u32, most: u32, on_shift: u32) -> OpenSlots {
+        let mut by_load = vec![AgentSet::new(most); concurrency as usize];
+        for agent in 0..on_shift {
+            by_load[0].insert(agent);
+        }
+        OpenSlots { by_load }
+    }
+
+    fn insert(&mut self, (load, agent): (u32, u32)) {
+        self.by_load[load as usize].insert(agent);
+    }
+
+    /// Removes the pair if present (an agent at full load is in no set).
+    fn remove(&mut self, (load, agent): (u32, u32)) {
+        if let Some(agents) = self.by_load.get_mut(load as usize) {
+            agents.remove(agent);
+        }
+    }
+
+    /// Takes the least loaded agent, the lowest-numbered among equals.
+    fn pop_first(&mut self) -> Option<(u32, u32)> {
+        let (load, agents) = self
+            .by_load
+            .iter_mut()
+            .enumerate()
+            .find(|(_, agents)| !agents.is_empty())?;
+        let agent = agents.first().expect("not empty");
+        agents.remove(agent);
+        Some((load as u32, agent))
+    }
 }
 
 /// The moments a pool's statistics are counted in.
@@ -304,7 +369,7 @@ impl<'s> Pool<'s> {
         let most = spec.agents.values().copied().max().unwrap_or(0);
         let slots = Slots {
             loads: vec![0; most as usize],
-            open: (0..on_shift).map(|agent| (0, agent)).collect(),
+            open: OpenSlots::new(spec.concurrency, most, on_shift),
         };
         Pool {
             id,
@@ -384,7 +449,7 @@ impl<'s> Pool<'s> {
         let Slots { loads, open } = &mut self.slots;
         let load = &mut loads[agent as usize];
         if *load < self.spec.concurrency {
-            open.remove(&(*load, agent));
+            open.remove((*load, agent));
         }
         *load -= 1;
         // An agent off shift only winds down: their freed slot is no one's.
@@ -419,7 +484,7 @@ impl<'s> Pool<'s> {
                     open.insert((load, agent));
                 }
             } else {
-                open.remove(&(load, agent));
+                open.remove((load, agent));
             }
         }
         self.serve_waiting(now, sink);
@@ -536,7 +601,7 @@ impl<'s> Pool<'s> {
                 .agent_first_response
                 .record(wait + customer.first_reply);
         }
-        end(sink, &customer, Outcome::AgentResolved, None, done);
+        end(sink, customer, Outcome::AgentResolved, None, done);
     }
 
     fn leave_queue(
@@ -565,20 +630,15 @@ impl<'s> Pool<'s> {
             queue.wait.record(wait);
             tallies.queue_wait.record(wait);
         }
-        end(
-            sink,
-            &customer,
-            Outcome::AbandonedInQueue,
-            Some(reason),
-            now,
-        );
+        end(sink, customer, Outcome::AbandonedInQueue, Some(reason), now);
     }
 }
 
-/// A queued conversation ends: counted, and journaled for what follows.
+/// A queued conversation ends: counted, and journaled for what follows;
+/// its box is kept for the next handoff.
 fn end(
     sink: &mut Sink<impl From<QueueEvent>>,
-    customer: &Waiting,
+    customer: Box<Waiting>,
     outcome: Outcome,
     reason: Option<Reason>,
     at: SimTime,
@@ -600,6 +660,7 @@ fn end(
         at,
         reason,
     });
+    sink.spare.push(customer);
 }
 
 /// What a conversation contributes to the tallies when it ends with
@@ -713,11 +774,7 @@ mod tests {
             to: SimTime(10_000),
         };
         let mut pool = Pool::new(0, spec, &personas, clock_start, window);
-        let mut sink = Sink {
-            events: EventQueue::new(),
-            tallies: Tallies::new(1, 1, 1, 0),
-            journal: Vec::new(),
-        };
+        let mut sink = Sink::new(Tallies::new(1, 1, 1, 0));
         for customer in customers {
             sink.events.schedule(
                 customer.joined,
@@ -871,11 +928,7 @@ mod tests {
             WeekTime(crate::model::calendar::WEEK - 5_000),
             window,
         );
-        let mut sink = Sink {
-            events: EventQueue::new(),
-            tallies: Tallies::new(1, 1, 1, 0),
-            journal: Vec::new(),
-        };
+        let mut sink = Sink::new(Tallies::new(1, 1, 1, 0));
         pool.plan_shift_change(SimTime::ZERO, &mut sink.events);
         pool.join(SimTime::ZERO, Box::new(customer(0, None)), &mut sink);
         while let Some((now, event)) = sink.events.next() {

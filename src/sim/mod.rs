@@ -7,6 +7,7 @@
 //! threads. Each replication's report feeds the intervals; nothing else is
 //! kept per replication.
 
+mod agent_set;
 pub(crate) mod agents;
 mod events;
 mod outreach;
@@ -195,9 +196,10 @@ mod tests {
         assert!((boxed + 2 * entry) as f64 + 64.0 <= bytes::WAITING);
         // A paused conversation, boxed (with the allocator's header).
         assert!((size_of::<replication::Paused<'static>>() + 16) as f64 <= bytes::PAUSED);
-        // An agent: a load and an entry of the set of
-        // open agents, with room.
-        assert!((size_of::<u32>() + 2 * size_of::<(u32, u32)>()) as f64 * 2.0 <= bytes::AGENT);
+        // An agent: a load, and a bit in the set of open agents of each
+        // load below the concurrency, with room.
+        let concurrency = crate::model::scenario::MAX_CONCURRENCY as f64;
+        assert!((size_of::<u32>() as f64 + concurrency / 8.0) * 2.0 <= bytes::AGENT);
     }
 
     #[test]

@@ -12,7 +12,6 @@
 use std::collections::BTreeMap;
 
 use super::agents::{Finished, Pool, QueueEvent, Sink, Waiting, Window, ending, handle};
-use super::events::EventQueue;
 use super::people::{Members, Origin, Person, PersonId, Thread, return_time};
 use crate::arrivals::ArrivalClock;
 use crate::conversation::bot::{Heard, Hours, Outgoing, Reply};
@@ -127,11 +126,7 @@ pub(crate) fn replicate_observed<W: Watcher>(
         scenario,
         seed,
         replication,
-        sink: Sink {
-            events: EventQueue::new(),
-            tallies: Tallies::for_scenario(scenario),
-            journal: Vec::new(),
-        },
+        sink: Sink::new(Tallies::for_scenario(scenario)),
         pools: scenario
             .pools
             .iter()
@@ -404,9 +399,10 @@ impl<'s, W: Watcher> Replication<'s, '_, W> {
             (conversation.progress(), node, at),
             thread,
         );
+        let waiting = self.sink.boxed(waiting);
         self.sink
             .events
-            .schedule(at, Event::Queue(QueueEvent::Joins(pool, Box::new(waiting))));
+            .schedule(at, Event::Queue(QueueEvent::Joins(pool, waiting)));
     }
 
     /// A conversation the bot was in ends: counted, then what follows.

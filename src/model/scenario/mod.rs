@@ -51,6 +51,8 @@ use expectation::Expectation;
 use live::live_settings;
 pub(crate) use live::{LiveSettings, LiveSpec};
 use mix::mix;
+#[cfg(test)]
+pub(crate) use staffing::MAX_CONCURRENCY;
 pub(crate) use staffing::{AgentPool, AgentSpec, PoolId};
 use staffing::{pool, staff};
 
