@@ -107,26 +107,39 @@ impl Histogram {
 
     /// Several quantiles in one pass over the buckets (a report asks for
     /// four per timer, per replication); `qs` in increasing order.
+    ///
+    /// A histogram spans thousands of buckets, most of them empty, and a
+    /// replication asks for its quantiles once per timer and group: the
+    /// pass adds the counts of [`SKIP`] buckets at a time while the rank is
+    /// beyond them, then bucket by bucket.
     pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [Option<Millis>; N] {
+        /// Buckets summed at a time while looking for a rank.
+        const SKIP: usize = 64;
         let mut found = [None; N];
         if self.count == 0 {
             return found;
         }
         let ranks = qs.map(|q| ((q * self.count as f64).ceil() as u64).clamp(1, self.count));
-        let mut next = 0;
-        let mut seen = 0;
-        for (bucket, count) in self.counts.iter().enumerate() {
-            seen += count;
-            while next < N && seen >= ranks[next] {
-                found[next] = Some(Millis(lower_bound_of(bucket).clamp(self.min, self.max)));
-                next += 1;
+        // `seen` counts the values in the buckets before `bucket`.
+        let (mut bucket, mut seen) = (0, 0);
+        for (slot, rank) in found.iter_mut().zip(ranks) {
+            while let Some(chunk) = self.counts.get(bucket..bucket + SKIP) {
+                let in_chunk: u64 = chunk.iter().sum();
+                if seen + in_chunk >= rank {
+                    break;
+                }
+                seen += in_chunk;
+                bucket += SKIP;
             }
-            if next == N {
-                return found;
+            while bucket < self.counts.len() && seen + self.counts[bucket] < rank {
+                seen += self.counts[bucket];
+                bucket += 1;
             }
-        }
-        for slot in &mut found[next..] {
-            *slot = Some(Millis(self.max));
+            // The rank's value is in `bucket` (which the next rank may share).
+            *slot = Some(Millis(match bucket < self.counts.len() {
+                true => lower_bound_of(bucket).clamp(self.min, self.max),
+                false => self.max,
+            }));
         }
         found
     }
@@ -196,5 +209,41 @@ fn coarse_bounds(value: u64) -> (u64, u64) {
         (start, middle)
     } else {
         (middle, start * 2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The quantiles are the nearest-rank values of the recorded
+        /// durations, rounded down to their buckets, however the values
+        /// spread over the buckets (the pass skips buckets in chunks).
+        #[test]
+        fn quantiles_are_the_nearest_rank_values(
+            values in proptest::collection::vec(
+                prop_oneof![0u64..2_000, 0u64..200_000, 0u64..100_000_000],
+                1..300
+            )
+        ) {
+            let mut histogram = Histogram::default();
+            for &value in &values {
+                histogram.record(Millis(value));
+            }
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
+            let qs = [0.0, 0.01, 0.5, 0.9, 0.95, 0.99, 1.0];
+            let found = histogram.quantiles(qs);
+            for (q, found) in qs.into_iter().zip(found) {
+                let n = sorted.len() as u64;
+                let rank = ((q * n as f64).ceil() as u64).clamp(1, n);
+                let value = sorted[(rank - 1) as usize];
+                let expected = lower_bound_of(bucket_of(value)).clamp(min, max);
+                prop_assert_eq!(found, Some(Millis(expected)), "q {}", q);
+            }
+        }
     }
 }
