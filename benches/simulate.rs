@@ -186,6 +186,27 @@ fn main() {
             queue_only(&target.join("bench-queue-only-long"), "1042h"),
         ),
     ];
+    // What two threads can give on this machine: two copies of the bare
+    // loop, which share nothing, one after the other and then at once.
+    // Virtual cores that are siblings on one physical core give far less
+    // than 2x; the ratios above are read against this one.
+    let bare_once = || measure_bare(500_000);
+    let started = Instant::now();
+    bare_once();
+    bare_once();
+    let one_thread = started.elapsed();
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        scope.spawn(bare_once);
+        bare_once();
+    });
+    let two_threads = started.elapsed();
+    println!(
+        "machine ceiling, 2 bare loops of 500k: 1 thread {:.2}s wall, 2 threads {:.2}s wall: {:.2}x",
+        one_thread.as_secs_f64(),
+        two_threads.as_secs_f64(),
+        one_thread.as_secs_f64() / two_threads.as_secs_f64()
+    );
     for (name, scenario) in &long {
         let two = RunOptions::new().replications(2).unwrap();
         let one_thread = measure(scenario, &two.clone().threads(1));
