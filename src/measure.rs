@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use crate::metric::{
-    ComplianceStat, CostStat, CsatStat, FunnelCount, Group, GroupMetric, Metric, Outcome,
-    QueueStat, RETENTION_DAYS, SendStat, Shape, Timer, round_to,
+    Candidates, ComplianceStat, CostStat, CsatStat, FunnelCount, Group, GroupMetric, Metric,
+    Outcome, QueueStat, RETENTION_DAYS, SendStat, Shape, Timer, round_to,
 };
 use crate::model::flow::{Category, Goal, NodeKind};
 use crate::model::outreach::Pricing;
@@ -151,7 +151,8 @@ pub(crate) fn histogram(tallies: &Tallies, timer: Timer) -> &Histogram {
 pub(crate) struct Measure<'s> {
     scenario: &'s Scenario,
     features: Features<'s>,
-    shape: Shape,
+    /// Every number a replication may have, in report order.
+    candidates: Candidates,
     /// Positions, by name, in the tallies' lists.
     goals: HashMap<&'s str, usize>,
     nodes: HashMap<&'s str, usize>,
@@ -215,7 +216,7 @@ impl<'s> Measure<'s> {
         };
         Measure {
             scenario,
-            shape,
+            candidates: Candidates::of(&shape),
             goals: positions(flow.goals.iter().map(|g| g.name.as_str())),
             nodes: positions(flow.nodes.iter().map(|n| n.id.as_str())),
             follow_ups: follow_ups.iter().map(|(at, id)| (*id, *at)).collect(),
@@ -232,17 +233,20 @@ impl<'s> Measure<'s> {
     /// report order: the numbers its report would list.
     pub fn values(&self, tallies: &Tallies) -> Vec<(Metric, f64)> {
         self.values_of(tallies, &self.segments_of(tallies))
+            .into_iter()
+            .map(|(metric, value)| (metric.clone(), value))
+            .collect()
     }
 
     /// Every number of one replication, as [`Measure::values`], each with
     /// the two counts it is one over the other of when it is a ratio: what
     /// the intervals over replications are built from.
-    pub fn measured(&self, tallies: &Tallies) -> Vec<(Metric, Measured)> {
+    pub fn measured(&self, tallies: &Tallies) -> Vec<(&Metric, Measured)> {
         let segments = self.segments_of(tallies);
         self.values_of(tallies, &segments)
             .into_iter()
             .map(|(metric, value)| {
-                let ratio = self.ratio(tallies, &segments, &metric);
+                let ratio = self.ratio(tallies, &segments, metric);
                 (metric, Measured { value, ratio })
             })
             .collect()
@@ -265,7 +269,7 @@ impl<'s> Measure<'s> {
             .collect()
     }
 
-    fn values_of(&self, tallies: &Tallies, segments: &[Tally]) -> Vec<(Metric, f64)> {
+    fn values_of(&self, tallies: &Tallies, segments: &[Tally]) -> Vec<(&Metric, f64)> {
         let spent = self
             .scenario
             .outreach
@@ -280,7 +284,7 @@ impl<'s> Measure<'s> {
             .iter()
             .map(|queue| queue.wait.stats())
             .collect();
-        Metric::every(&self.shape, |metric| {
+        self.candidates.with_values(|metric| {
             self.value(tallies, segments, (&stats, &waits), spent.as_ref(), metric)
         })
     }

@@ -30,10 +30,19 @@ pub struct Shape {
     pub groups: Vec<(Group, String)>,
 }
 
-impl Metric {
-    /// Every metric of a report shaped as `shape` with its value, in report
-    /// order; `value` gives each number, `None` when it was not measured.
-    pub fn every(shape: &Shape, value: impl Fn(&Metric) -> Option<f64>) -> Vec<(Metric, f64)> {
+/// Every number a report of one shape may have, in report order, built once
+/// for a run: a replication's values are read against it, without building
+/// (and cloning the names of) ~1,000 metrics per replication.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Candidates {
+    /// The report-wide numbers.
+    top: Vec<Metric>,
+    /// Each group's numbers, its conversations first.
+    groups: Vec<Vec<Metric>>,
+}
+
+impl Candidates {
+    pub fn of(shape: &Shape) -> Candidates {
         let mut names = vec![Metric::Conversations];
         names.extend(Outcome::ALL.map(Metric::Outcome));
         names.extend(Rate::ALL.map(Metric::Rate));
@@ -87,40 +96,67 @@ impl Metric {
         names.extend(ComplianceStat::ALL.map(Metric::Compliance));
         names.extend(RETENTION_DAYS.map(Metric::Retention));
         names.extend(CostStat::ALL.map(Metric::Cost));
-        let mut all: Vec<(Metric, f64)> = names
-            .into_iter()
-            .filter_map(|metric| value(&metric).map(|value| (metric, value)))
+        let groups = shape
+            .groups
+            .iter()
+            .map(|(group, name)| {
+                let metric = |m| Metric::Group(*group, name.clone(), m);
+                let mut names: Vec<Metric> = vec![metric(GroupMetric::Conversations)];
+                names.extend(Outcome::ALL.map(|o| metric(GroupMetric::Outcome(o))));
+                names.extend(Rate::ALL.map(|r| metric(GroupMetric::Rate(r))));
+                if shape.csat {
+                    names.extend(CsatStat::ALL.map(|s| metric(GroupMetric::Csat(s))));
+                }
+                names.extend(
+                    shape
+                        .goals
+                        .iter()
+                        .map(|goal| metric(GroupMetric::Conversion(goal.clone()))),
+                );
+                names
+            })
             .collect();
-        for (group, name) in &shape.groups {
-            let metric = |m| Metric::Group(*group, name.clone(), m);
-            let conversations = metric(GroupMetric::Conversations);
-            let Some(count) = value(&conversations) else {
+        Candidates { top: names, groups }
+    }
+
+    /// The metrics with a value, in report order, each with its value;
+    /// `value` gives each number, `None` when it was not measured. A group
+    /// nobody reached measured nothing: its shares and rates (0 of 0) are
+    /// not numbers to compare or check, so only its count is listed.
+    pub fn with_values(&self, value: impl Fn(&Metric) -> Option<f64>) -> Vec<(&Metric, f64)> {
+        let mut all: Vec<(&Metric, f64)> = self
+            .top
+            .iter()
+            .filter_map(|metric| value(metric).map(|value| (metric, value)))
+            .collect();
+        for group in &self.groups {
+            let Some((conversations, rest)) = group.split_first() else {
+                continue;
+            };
+            let Some(count) = value(conversations) else {
                 continue;
             };
             all.push((conversations, count));
-            // A group nobody reached measured nothing: its shares and
-            // rates (0 of 0) are not numbers to compare or check.
             if count == 0.0 {
                 continue;
             }
-            let mut names: Vec<Metric> =
-                Outcome::ALL.map(|o| metric(GroupMetric::Outcome(o))).into();
-            names.extend(Rate::ALL.map(|r| metric(GroupMetric::Rate(r))));
-            if shape.csat {
-                names.extend(CsatStat::ALL.map(|s| metric(GroupMetric::Csat(s))));
-            }
-            names.extend(
-                shape
-                    .goals
-                    .iter()
-                    .map(|goal| metric(GroupMetric::Conversion(goal.clone()))),
-            );
             all.extend(
-                names
-                    .into_iter()
-                    .filter_map(|metric| value(&metric).map(|value| (metric, value))),
+                rest.iter()
+                    .filter_map(|metric| value(metric).map(|value| (metric, value))),
             );
         }
         all
+    }
+}
+
+impl Metric {
+    /// Every metric of a report shaped as `shape` with its value, in report
+    /// order; `value` gives each number, `None` when it was not measured.
+    pub fn every(shape: &Shape, value: impl Fn(&Metric) -> Option<f64>) -> Vec<(Metric, f64)> {
+        Candidates::of(shape)
+            .with_values(value)
+            .into_iter()
+            .map(|(metric, value)| (metric.clone(), value))
+            .collect()
     }
 }

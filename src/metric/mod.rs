@@ -74,6 +74,7 @@ mod parse;
 mod rate;
 
 pub use block::{ComplianceStat, CostStat, CsatStat, QueueStat, SendStat, Stat, Timer};
+pub(crate) use list::Candidates;
 pub use list::Shape;
 pub use outcome::{Outcome, Reason};
 pub use rate::Rate;

@@ -130,14 +130,23 @@ pub(crate) struct Intervals {
 
 impl Intervals {
     /// Adds one replication's values.
-    pub fn add(&mut self, values: Vec<(Metric, Measured)>) {
+    pub fn add(&mut self, values: Vec<(&Metric, Measured)>) {
         for (position, (metric, measured)) in values.into_iter().enumerate() {
             // Replications of a run name their metrics in the same order, so
-            // the summary is usually at the same position: no hashing.
-            let entry = match self.entries.get_index_mut(position) {
-                Some((known, entry)) if *known == metric => entry,
-                _ => self.entries.entry(metric).or_default(),
+            // the summary is usually at the same position: no hashing, and
+            // a metric's name is copied only the first time it appears.
+            let at = if self
+                .entries
+                .get_index(position)
+                .is_some_and(|(known, _)| known == metric)
+            {
+                position
+            } else if let Some(at) = self.entries.get_index_of(metric) {
+                at
+            } else {
+                self.entries.insert_full(metric.clone(), Entry::default()).0
             };
+            let entry = &mut self.entries[at];
             entry.summary.add(measured.value);
             if let Some(ratio) = measured.ratio {
                 entry
