@@ -11,6 +11,9 @@ const EXACT_BELOW: u64 = 1 << 10;
 /// at most 1/512 of its value wide, so a quantile is within 0.2% of the truth.
 const SUB_BUCKET_BITS: u32 = 9;
 const SUB_BUCKETS: usize = 1 << SUB_BUCKET_BITS;
+/// The buckets a histogram makes room for at its first count: every
+/// duration below 2^22 ms (70 minutes), 7,168 buckets, 56 KiB.
+const ROOM: usize = EXACT_BELOW as usize + (22 - 10) * SUB_BUCKETS;
 
 /// A log-linear histogram of durations with exact count, sum and max.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,6 +51,11 @@ impl Histogram {
         let value = value.0;
         let bucket = bucket_of(value);
         if bucket >= self.counts.len() {
+            // Room for every duration up to an hour at the first count: a
+            // replication's histograms then grow without reallocating.
+            if self.counts.capacity() == 0 {
+                self.counts.reserve(ROOM.max(bucket + 1));
+            }
             self.counts.resize(bucket + 1, 0);
         }
         self.counts[bucket] += 1;
