@@ -158,14 +158,18 @@ pub(crate) fn replicate_all(
     parallel::in_order_on(
         options.threads_for(total, thread_bytes),
         total,
+        // A replication's numbers are read on its own thread; only the
+        // fold, in replication order, holds the others up.
         |index| {
             let (s, replication) = job(index);
-            replicate(&scenarios[s], seeds[s], replication)
+            let tallies = replicate(&scenarios[s], seeds[s], replication);
+            let measured = measures[s].measured(&tallies);
+            (tallies, measured)
         },
-        |index, tallies| {
+        |index, (tallies, measured)| {
             let (s, _) = job(index);
             let (merged, intervals) = &mut folded[s];
-            intervals.add(measures[s].measured(&tallies));
+            intervals.add(measured);
             merged.merge(&tallies);
             progress();
         },
