@@ -152,7 +152,14 @@ pub(crate) fn seeded(seed: u64) -> Draws {
 /// some words, the first draws of a customer under two seeds would differ by
 /// little more than a shift, and runs with different seeds would vary less
 /// than independent runs do (the test below measures it). For a given `b`
-/// the state is one-to-one with `a`: a key's streams never start alike.
+/// the state is one-to-one with `a`: the streams of one key never start
+/// alike. Across keys (the seed and the families' tags) one word of 64 bits
+/// carries both inputs, so two keys' streams coincide when their numbers
+/// differ by exactly the XOR of the two keys' mixes: about once in 2^20
+/// seeds for a pair of families at the largest run sizes, and then for a
+/// whole family of numbers. Filling half the state from each input would
+/// rule that out; it changes every report, so it waits for the next change
+/// of the streams' numbers.
 fn draws_from(a: u64, b: u64) -> Draws {
     const GOLDEN_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut z = a ^ mix(b ^ 0x5851_f42d_4c95_7f2d);

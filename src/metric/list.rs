@@ -152,6 +152,8 @@ impl Candidates {
 impl Metric {
     /// Every metric of a report shaped as `shape` with its value, in report
     /// order; `value` gives each number, `None` when it was not measured.
+    /// It builds the list afresh: what reads many replications keeps a
+    /// `Candidates` instead.
     pub fn every(shape: &Shape, value: impl Fn(&Metric) -> Option<f64>) -> Vec<(Metric, f64)> {
         Candidates::of(shape)
             .with_values(value)

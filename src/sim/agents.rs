@@ -108,7 +108,9 @@ pub(crate) struct Sink<E> {
     pub journal: Vec<Finished>,
     /// Boxes of customers who left the queue, for the next handoffs: a
     /// busy queue boxes a customer a second, and reusing the box spares
-    /// the allocator. Never more than the most customers ever queued.
+    /// the allocator. In a replication, never more than the most customers
+    /// ever queued at once; `rehearse live` boxes every handoff up front,
+    /// so its spares are the boxes it made.
     #[allow(clippy::vec_box, reason = "the boxes themselves are what is kept")]
     spare: Vec<Box<Waiting>>,
 }
