@@ -33,10 +33,20 @@ struct Measured {
 }
 
 fn measure(scenario: &Scenario, options: &RunOptions) -> Measured {
+    timed(|| {
+        simulate(scenario, options, &|| {})
+            .into_report()
+            .conversations
+    })
+}
+
+/// The CPU and wall time of `run`, which returns the conversations (or
+/// customers) it simulated.
+fn timed(run: impl FnOnce() -> u64) -> Measured {
     let (cpu_before, started) = (cpu_time(), Instant::now());
-    let report = simulate(scenario, options, &|| {}).into_report();
+    let conversations = run();
     Measured {
-        conversations: report.conversations,
+        conversations,
         cpu: cpu_time() - cpu_before,
         wall: started.elapsed(),
     }
@@ -46,26 +56,26 @@ fn per_cpu_second(measured: &Measured) -> f64 {
     measured.conversations as f64 / measured.cpu.as_secs_f64()
 }
 
-/// The bare loop for `customers` customers of the M/M/10+M model
-/// [`queue_only`] describes.
+/// The queue-only model: 8 arrivals a minute, 10 agents, exponential handle
+/// time and patience with mean 1 minute. Both the scenario
+/// ([`queue_only`]) and the bare loop are written from it.
+const MODEL: bare_queue::Model = bare_queue::Model {
+    per_minute: 8.0,
+    agents: 10,
+    handle_mean_ms: 60_000.0,
+    patience_mean_ms: 60_000.0,
+};
+
+/// The bare loop for `customers` customers of [`MODEL`].
 fn measure_bare(customers: u64) -> Measured {
-    let model = bare_queue::Model {
-        per_minute: 8.0,
-        agents: 10,
-        handle_mean_ms: 60_000.0,
-        patience_mean_ms: 60_000.0,
-    };
-    let (cpu_before, started) = (cpu_time(), Instant::now());
-    let counts = bare_queue::run(&model, customers, 1);
-    // A sanity check that it ran the model: at 80% load with one minute of
-    // patience, most are served and some give up.
-    assert!(counts.served > counts.abandoned && counts.abandoned > 0);
-    assert_eq!(counts.arrived, customers);
-    Measured {
-        conversations: counts.arrived,
-        cpu: cpu_time() - cpu_before,
-        wall: started.elapsed(),
-    }
+    timed(|| {
+        let counts = bare_queue::run(&MODEL, customers, 1);
+        // A sanity check that it ran the model: at 80% load with one minute
+        // of patience, most are served and some give up.
+        assert!(counts.served > counts.abandoned && counts.abandoned > 0);
+        assert_eq!(counts.arrived, customers);
+        counts.arrived
+    })
 }
 
 fn print(name: &str, measured: &Measured) {
@@ -80,25 +90,37 @@ fn print(name: &str, measured: &Measured) {
     );
 }
 
-/// M/M/10+M: 8 arrivals a minute, 10 agents, exponential handle time and
-/// patience with mean 1 minute; every customer goes straight to the queue.
-/// Replications last `duration`.
+/// [`MODEL`] as a scenario (M/M/10+M): every customer goes straight to the
+/// queue. Replications last `duration`.
 fn queue_only(dir: &Path, duration: &str) -> Scenario {
     std::fs::create_dir_all(dir).unwrap();
+    let bare_queue::Model {
+        per_minute,
+        agents,
+        handle_mean_ms,
+        patience_mean_ms,
+    } = MODEL;
+    let per_hour = per_minute * 60.0;
     let files = [
         (
             "flow.yaml",
-            "flow: queue-only\nstart: queue\nnodes:\n  queue:\n    handoff: {queue: support}\n",
+            "flow: queue-only\nstart: queue\nnodes:\n  queue:\n    handoff: {queue: support}\n"
+                .to_string(),
         ),
         (
             "personas.yaml",
-            "personas:\n  - name: caller\n    goals: [{want: a person, says: hi}]\n    behaviour:\n      patience: {queue: {exponential: {mean: 1m}}}\n",
+            format!(
+                "personas:\n  - name: caller\n    goals: [{{want: a person, says: hi}}]\n    \
+                 behaviour:\n      patience: {{queue: {{exponential: {{mean: {patience_mean_ms}ms}}}}}}\n"
+            ),
         ),
         (
             "scenario.yaml",
-            &"scenario: mm10m\nflow: flow.yaml\npersonas: [personas.yaml]\nduration: DURATION\nreplications: 2\n\
-             arrivals: {poisson: {per_hour: 480}}\nagents: {support: {count: 10, handle_time: {exponential: {mean: 1m}}}}\n"
-                .replace("DURATION", duration),
+            format!(
+                "scenario: mm10m\nflow: flow.yaml\npersonas: [personas.yaml]\nduration: {duration}\n\
+                 replications: 2\narrivals: {{poisson: {{per_hour: {per_hour}}}}}\n\
+                 agents: {{support: {{count: {agents}, handle_time: {{exponential: {{mean: {handle_mean_ms}ms}}}}}}}}\n"
+            ),
         ),
     ];
     for (name, text) in files {
