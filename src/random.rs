@@ -9,9 +9,10 @@
 //! Two generators, each for what it does best:
 //!
 //! - a conversation's streams (and a turn's, a queue visit's) are
-//!   [`Draws`]: xoshiro256++, 32 bytes of state, set up with four
-//!   SplitMix64 steps. A run sets up millions of them and draws a few dozen
-//!   numbers from each, so set-up and size are what count.
+//!   [`Draws`]: xoshiro256++, 32 bytes of state, set up with five
+//!   applications of SplitMix64's finaliser. A run sets up millions of
+//!   them and draws a few dozen numbers from each, so set-up and size are
+//!   what count.
 //! - the arrival clock, one long stream per replication, is ChaCha8: its
 //!   set-up is paid once, and it has 2^64 independent streams per key.
 //!
@@ -146,27 +147,31 @@ pub(crate) fn seeded(seed: u64) -> Draws {
     draws_from(seed, 0)
 }
 
-/// A xoshiro256++ state filled by SplitMix64, as xoshiro's authors advise,
-/// from one word that mixes `a` and `b`. Both must reach every word of the
-/// state through SplitMix64's finaliser: were `b` (the seed) to enter only
-/// some words, the first draws of a customer under two seeds would differ by
-/// little more than a shift, and runs with different seeds would vary less
-/// than independent runs do (the test below measures it). For a given `b`
-/// the state is one-to-one with `a`: the streams of one key never start
-/// alike. Across keys (the seed and the families' tags) one word of 64 bits
-/// carries both inputs, so two keys' streams coincide when their numbers
-/// differ by exactly the XOR of the two keys' mixes: about once in 2^20
-/// seeds for a pair of families at the largest run sizes, and then for a
-/// whole family of numbers. Filling half the state from each input would
-/// rule that out; it changes every report, so it waits for the next change
-/// of the streams' numbers.
+/// A xoshiro256++ state from two numbers, with SplitMix64's finaliser.
+///
+/// The first word is one-to-one with `a`, the second with `b`, so two
+/// different pairs never share a state: no two streams coincide, whatever
+/// the keys (the seed, the families' tags) and the stream numbers. The last
+/// two words mix both, so that every draw, the first included, depends on
+/// both inputs: were `b` (the seed) to reach only part of what the first
+/// draws read, a customer's draws under two seeds would be alike, and runs
+/// with different seeds would vary less than independent runs do (the test
+/// below measures it). The constants added keep the state from being all
+/// zeros, where xoshiro would stay.
 fn draws_from(a: u64, b: u64) -> Draws {
     const GOLDEN_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut z = a ^ mix(b ^ 0x5851_f42d_4c95_7f2d);
+    let first = mix(a.wrapping_add(GOLDEN_GAMMA));
+    let second = mix(mix(b ^ 0x5851_f42d_4c95_7f2d).wrapping_add(GOLDEN_GAMMA.wrapping_mul(2)));
+    let third = mix(first
+        .wrapping_add(second)
+        .wrapping_add(GOLDEN_GAMMA.wrapping_mul(3)));
+    let fourth = mix((first ^ second).wrapping_add(GOLDEN_GAMMA.wrapping_mul(4)));
     let mut state = [0u8; 32];
-    for bytes in state.chunks_exact_mut(8) {
-        z = z.wrapping_add(GOLDEN_GAMMA);
-        bytes.copy_from_slice(&mix(z).to_le_bytes());
+    for (bytes, word) in state
+        .chunks_exact_mut(8)
+        .zip([first, second, third, fourth])
+    {
+        bytes.copy_from_slice(&word.to_le_bytes());
     }
     Draws::from_seed(state)
 }
@@ -201,9 +206,19 @@ mod tests {
         );
     }
 
-    const PINNED_DRAWS: u64 = 4_352_346_117_864_725_103;
+    const PINNED_DRAWS: u64 = 16_704_207_933_259_137_261;
     const PINNED_ARRIVALS: u64 = 16_044_361_769_748_765_274;
-    const PINNED_SPLIT: u64 = 8_211_997_044_424_934_064;
+    const PINNED_SPLIT: u64 = 17_772_791_898_360_132_798;
+
+    /// Two keys whose streams coincided when one word carried both inputs
+    /// (`a ^ mix(b ^ c)`): now each input fills a word of its own.
+    #[test]
+    fn two_keys_never_share_a_stream() {
+        let c = 0x5851_f42d_4c95_7f2d;
+        let colliding = mix(1 ^ c) ^ mix(2 ^ c);
+        assert_ne!(first(draws_from(0, 1)), first(draws_from(colliding, 2)));
+        assert_ne!(first(draws_from(5, 9)), first(draws_from(9, 5)));
+    }
 
     #[test]
     fn the_replication_bound_and_the_stream_layout_agree() {
