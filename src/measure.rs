@@ -153,21 +153,88 @@ pub(crate) struct Measure<'s> {
     features: Features<'s>,
     /// Every number a replication may have, in report order.
     candidates: Candidates,
-    /// Positions, by name, in the tallies' lists.
+    /// Where each of them is in the tallies, in the same order.
+    places: Vec<Place>,
+    /// Each segment with the positions of its personas.
+    segments: IndexMap<&'s str, Vec<usize>>,
+}
+
+/// Where a metric's numbers are in a replication's tallies: the positions
+/// its names stand for, found once per scenario, so that reading a
+/// replication looks up no name.
+#[derive(Debug, Clone, Copy, Default)]
+struct Place {
+    /// The position of the metric's goal, group (persona, segment or
+    /// variant), node, queue, campaign, follow-up or retention day in its
+    /// list; `None` when the scenario has no such name.
+    at: Option<usize>,
+    /// A group's conversion: the goal's position.
+    goal: Option<usize>,
+}
+
+/// Positions, by name, in the tallies' lists: what [`Place`]s are found
+/// from.
+struct Positions<'s> {
     goals: HashMap<&'s str, usize>,
     nodes: HashMap<&'s str, usize>,
     follow_ups: HashMap<&'s str, usize>,
     queues: HashMap<&'s str, usize>,
     campaigns: HashMap<&'s str, usize>,
     personas: HashMap<&'s str, usize>,
+    segments: HashMap<&'s str, usize>,
     variants: HashMap<&'s str, usize>,
-    /// Each segment with the positions of its personas.
-    segments: IndexMap<&'s str, Vec<usize>>,
 }
 
 /// Each name with its position.
 fn positions<'s>(names: impl Iterator<Item = &'s str>) -> HashMap<&'s str, usize> {
     names.enumerate().map(|(at, name)| (name, at)).collect()
+}
+
+impl Positions<'_> {
+    fn place(&self, metric: &Metric) -> Place {
+        let at = |names: &HashMap<&str, usize>, name: &str| names.get(name).copied();
+        match metric {
+            Metric::Conversion(goal) | Metric::ConversionValue(goal) => Place {
+                at: at(&self.goals, goal),
+                goal: None,
+            },
+            Metric::Group(group, name, metric) => Place {
+                at: at(
+                    match group {
+                        Group::Persona => &self.personas,
+                        Group::Segment => &self.segments,
+                        Group::Variant => &self.variants,
+                    },
+                    name,
+                ),
+                goal: match metric {
+                    GroupMetric::Conversion(goal) => at(&self.goals, goal),
+                    _ => None,
+                },
+            },
+            Metric::Funnel(node, _) => Place {
+                at: at(&self.nodes, node),
+                goal: None,
+            },
+            Metric::Queue(queue, _) => Place {
+                at: at(&self.queues, queue),
+                goal: None,
+            },
+            Metric::Campaign(name, _) => Place {
+                at: at(&self.campaigns, name),
+                goal: None,
+            },
+            Metric::FollowUp(node, _) => Place {
+                at: at(&self.follow_ups, node),
+                goal: None,
+            },
+            Metric::Retention(days) => Place {
+                at: RETENTION_DAYS.iter().position(|d| d == days),
+                goal: None,
+            },
+            _ => Place::default(),
+        }
+    }
 }
 
 impl<'s> Measure<'s> {
@@ -214,16 +281,25 @@ impl<'s> Measure<'s> {
             follow_ups: names(&mut follow_ups.iter().map(|(_, id)| *id)),
             groups,
         };
-        Measure {
-            scenario,
-            candidates: Candidates::of(&shape),
+        let positions = Positions {
             goals: positions(flow.goals.iter().map(|g| g.name.as_str())),
             nodes: positions(flow.nodes.iter().map(|n| n.id.as_str())),
             follow_ups: follow_ups.iter().map(|(at, id)| (*id, *at)).collect(),
             queues: positions(scenario.pools.iter().map(|p| p.name.as_str())),
             campaigns: positions(scenario.outreach.campaigns.iter().map(|c| c.name.as_str())),
             personas: positions(personas.iter().map(|p| p.name.as_str())),
+            segments: positions(segments.keys().copied()),
             variants: positions(flow.variants.iter().map(String::as_str)),
+        };
+        let candidates = Candidates::of(&shape);
+        let places = candidates
+            .all()
+            .map(|metric| positions.place(metric))
+            .collect();
+        Measure {
+            scenario,
+            candidates,
+            places,
             segments,
             features,
         }
@@ -234,7 +310,7 @@ impl<'s> Measure<'s> {
     pub fn values(&self, tallies: &Tallies) -> Vec<(Metric, f64)> {
         self.values_of(tallies, &self.segments_of(tallies))
             .into_iter()
-            .map(|(metric, value)| (metric.clone(), value))
+            .map(|(_, metric, value)| (metric.clone(), value))
             .collect()
     }
 
@@ -245,8 +321,8 @@ impl<'s> Measure<'s> {
         let segments = self.segments_of(tallies);
         self.values_of(tallies, &segments)
             .into_iter()
-            .map(|(metric, value)| {
-                let ratio = self.ratio(tallies, &segments, metric);
+            .map(|(at, metric, value)| {
+                let ratio = self.ratio(tallies, &segments, metric, self.places[at]);
                 (metric, Measured { value, ratio })
             })
             .collect()
@@ -269,7 +345,7 @@ impl<'s> Measure<'s> {
             .collect()
     }
 
-    fn values_of(&self, tallies: &Tallies, segments: &[Tally]) -> Vec<(&Metric, f64)> {
+    fn values_of(&self, tallies: &Tallies, segments: &[Tally]) -> Vec<(usize, &Metric, f64)> {
         let spent = self
             .scenario
             .outreach
@@ -284,15 +360,29 @@ impl<'s> Measure<'s> {
             .iter()
             .map(|queue| queue.wait.stats())
             .collect();
-        self.candidates.with_values(|metric| {
-            self.value(tallies, segments, (&stats, &waits), spent.as_ref(), metric)
+        self.candidates.with_values(|at, metric| {
+            let place = self.places[at];
+            self.value(
+                tallies,
+                segments,
+                (&stats, &waits),
+                spent.as_ref(),
+                metric,
+                place,
+            )
         })
     }
 
     /// The two counts `metric` is one over the other of in this
     /// replication, when it is a ratio: the same counts the report pools
     /// over replications.
-    fn ratio(&self, tallies: &Tallies, segments: &[Tally], metric: &Metric) -> Option<Ratio> {
+    fn ratio(
+        &self,
+        tallies: &Tallies,
+        segments: &[Tally],
+        metric: &Metric,
+        place: Place,
+    ) -> Option<Ratio> {
         let share = |(part, whole): (u64, u64)| Ratio {
             numerator: part as f64,
             denominator: whole as f64,
@@ -310,54 +400,51 @@ impl<'s> Measure<'s> {
                     share: *stat != CsatStat::Mean,
                     ..share(tally.csat_counts(*stat))
                 },
-                GroupMetric::Conversion(goal) => share((
-                    *tally.conversions.get(*self.goals.get(goal.as_str())?)?,
-                    conversations,
-                )),
+                GroupMetric::Conversion(_) => {
+                    share((*tally.conversions.get(place.goal?)?, conversations))
+                }
             })
         };
         match metric {
             Metric::Outcome(outcome) => of_tally(&tallies.all, &GroupMetric::Outcome(*outcome)),
             Metric::Rate(rate) => of_tally(&tallies.all, &GroupMetric::Rate(*rate)),
             Metric::Csat(stat) => of_tally(&tallies.all, &GroupMetric::Csat(*stat)),
-            Metric::Conversion(goal) => {
-                of_tally(&tallies.all, &GroupMetric::Conversion(goal.clone()))
+            Metric::Conversion(_) => Some(share((
+                *tallies.all.conversions.get(place.at?)?,
+                tallies.all.outcomes.total(),
+            ))),
+            Metric::Group(group, _, metric) => {
+                of_tally(group_tally(tallies, segments, *group, place)?, metric)
             }
-            Metric::Group(group, name, metric) => {
-                let tally = match group {
-                    Group::Persona => tallies.personas.get(*self.personas.get(name.as_str())?)?,
-                    Group::Segment => segments.get(self.segments.get_index_of(name.as_str())?)?,
-                    Group::Variant => tallies.variants.get(*self.variants.get(name.as_str())?)?,
-                };
-                of_tally(tally, metric)
-            }
-            Metric::Queue(queue, QueueStat::Abandonment) => {
-                let queue = tallies.queues.get(*self.queues.get(queue.as_str())?)?;
+            Metric::Queue(_, QueueStat::Abandonment) => {
+                let queue = tallies.queues.get(place.at?)?;
                 Some(share((queue.abandoned, queue.arrived)))
             }
-            Metric::Queue(queue, QueueStat::Utilisation) => {
-                let queue = tallies.queues.get(*self.queues.get(queue.as_str())?)?;
+            Metric::Queue(_, QueueStat::Utilisation) => {
+                let queue = tallies.queues.get(place.at?)?;
                 Some(Ratio {
                     numerator: queue.busy as f64,
                     denominator: queue.staffed as f64,
                     share: false,
                 })
             }
-            Metric::Campaign(name, stat) => tallies
+            Metric::Campaign(_, stat) => tallies
                 .campaigns
-                .get(*self.campaigns.get(name.as_str())?)?
+                .get(place.at?)?
                 .rate_counts(*stat)
                 .map(share),
-            Metric::FollowUp(node, stat) => tallies
+            Metric::FollowUp(_, stat) => tallies
                 .follow_ups
-                .get(*self.follow_ups.get(node.as_str())?)?
+                .get(place.at?)?
                 .sends
                 .rate_counts(*stat)
                 .map(share),
-            Metric::Retention(days) => {
-                let at = RETENTION_DAYS.iter().position(|d| d == days)?;
+            Metric::Retention(_) => {
                 let retention = &tallies.retention;
-                Some(share((retention.within[at], retention.customers)))
+                Some(share((
+                    *retention.within.get(place.at?)?,
+                    retention.customers,
+                )))
             }
             _ => None,
         }
@@ -370,6 +457,7 @@ impl<'s> Measure<'s> {
         (stats, waits): (&[HistogramStats; Timer::ALL.len()], &[HistogramStats]),
         spent: Option<&Spent>,
         metric: &Metric,
+        place: Place,
     ) -> Option<f64> {
         let all = &tallies.all;
         match metric {
@@ -380,47 +468,39 @@ impl<'s> Measure<'s> {
             Metric::TurnsMean => Some(tallies.turns_mean()),
             Metric::TurnsMax => Some(f64::from(tallies.turns_max)),
             Metric::Csat(stat) => self.features.csat.then(|| all.csat(*stat))?,
-            Metric::Conversion(goal) => all.conversion(*self.goals.get(goal.as_str())?),
-            Metric::ConversionValue(goal) => {
-                let at = *self.goals.get(goal.as_str())?;
+            Metric::Conversion(_) => all.conversion(place.at?),
+            Metric::ConversionValue(_) => {
+                let at = place.at?;
                 let value = self.features.goals.get(at)?.value?;
                 let reached = *all.conversions.get(at)?;
                 Some(conversion_value(value, reached, tallies.conversations()))
             }
-            Metric::Group(group, name, metric) => {
-                let tally = match group {
-                    Group::Persona => tallies.personas.get(*self.personas.get(name.as_str())?)?,
-                    Group::Segment => segments.get(self.segments.get_index_of(name.as_str())?)?,
-                    Group::Variant => tallies.variants.get(*self.variants.get(name.as_str())?)?,
-                };
-                self.group_value(tally, metric)
-            }
-            Metric::Funnel(node, count) => {
+            Metric::Group(group, _, metric) => self.group_value(
+                group_tally(tallies, segments, *group, place)?,
+                metric,
+                place,
+            ),
+            Metric::Funnel(_, count) => {
                 if !self.features.funnel {
                     return None;
                 }
-                let counts = tallies.funnel.get(*self.nodes.get(node.as_str())?)?;
+                let counts = tallies.funnel.get(place.at?)?;
                 Some(match count {
                     FunnelCount::Entered => counts.entered,
                     FunnelCount::Abandoned => counts.abandoned,
                     FunnelCount::Reason(reason) => counts.reasons[reason.index()],
                 } as f64)
             }
-            Metric::Queue(queue, stat) => {
-                let at = *self.queues.get(queue.as_str())?;
+            Metric::Queue(_, stat) => {
+                let at = place.at?;
                 match stat {
                     QueueStat::Wait(stat) => waits.get(at)?[stat.index()],
                     _ => tallies.queues.get(at)?.stat(*stat),
                 }
             }
-            Metric::Campaign(name, stat) => tallies
-                .campaigns
-                .get(*self.campaigns.get(name.as_str())?)?
-                .stat(*stat),
-            Metric::FollowUp(node, stat) => {
-                let tally = tallies
-                    .follow_ups
-                    .get(*self.follow_ups.get(node.as_str())?)?;
+            Metric::Campaign(_, stat) => tallies.campaigns.get(place.at?)?.stat(*stat),
+            Metric::FollowUp(_, stat) => {
+                let tally = tallies.follow_ups.get(place.at?)?;
                 match stat {
                     SendStat::Recovered => Some(tally.recovered as f64),
                     _ => tally.sends.stat(*stat),
@@ -440,14 +520,30 @@ impl<'s> Measure<'s> {
         }
     }
 
-    fn group_value(&self, tally: &Tally, metric: &GroupMetric) -> Option<f64> {
+    fn group_value(&self, tally: &Tally, metric: &GroupMetric, place: Place) -> Option<f64> {
         match metric {
             GroupMetric::Conversations => Some(tally.outcomes.total() as f64),
             GroupMetric::Outcome(outcome) => Some(tally.share(*outcome)),
             GroupMetric::Rate(rate) => Some(tally.rate(*rate)),
             GroupMetric::Csat(stat) => self.features.csat.then(|| tally.csat(*stat))?,
-            GroupMetric::Conversion(goal) => tally.conversion(*self.goals.get(goal.as_str())?),
+            GroupMetric::Conversion(_) => tally.conversion(place.goal?),
         }
+    }
+}
+
+/// The tally of the group at `place`: a persona's, a segment's (merged in
+/// `segments`) or a variant's.
+fn group_tally<'t>(
+    tallies: &'t Tallies,
+    segments: &'t [Tally],
+    group: Group,
+    place: Place,
+) -> Option<&'t Tally> {
+    let at = place.at?;
+    match group {
+        Group::Persona => tallies.personas.get(at),
+        Group::Segment => segments.get(at),
+        Group::Variant => tallies.variants.get(at),
     }
 }
 

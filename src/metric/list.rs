@@ -119,30 +119,46 @@ impl Candidates {
         Candidates { top: names, groups }
     }
 
-    /// The metrics with a value, in report order, each with its value;
-    /// `value` gives each number, `None` when it was not measured. A group
+    /// Every metric, in report order: the order of the positions
+    /// [`Candidates::with_values`] gives.
+    pub fn all(&self) -> impl Iterator<Item = &Metric> {
+        self.top.iter().chain(self.groups.iter().flatten())
+    }
+
+    /// The metrics with a value, in report order, each with its position in
+    /// [`Candidates::all`] and its value; `value` gives each number from the
+    /// metric and its position, `None` when it was not measured. A group
     /// nobody reached measured nothing: its shares and rates (0 of 0) are
     /// not numbers to compare or check, so only its count is listed.
-    pub fn with_values(&self, value: impl Fn(&Metric) -> Option<f64>) -> Vec<(&Metric, f64)> {
-        let mut all: Vec<(&Metric, f64)> = self
+    pub fn with_values(
+        &self,
+        value: impl Fn(usize, &Metric) -> Option<f64>,
+    ) -> Vec<(usize, &Metric, f64)> {
+        let listed = |at: usize, metric| value(at, metric).map(|value| (at, metric, value));
+        let mut all: Vec<(usize, &Metric, f64)> = self
             .top
             .iter()
-            .filter_map(|metric| value(metric).map(|value| (metric, value)))
+            .enumerate()
+            .filter_map(|(at, metric)| listed(at, metric))
             .collect();
+        let mut start = self.top.len();
         for group in &self.groups {
+            let first = start;
+            start += group.len();
             let Some((conversations, rest)) = group.split_first() else {
                 continue;
             };
-            let Some(count) = value(conversations) else {
+            let Some(count) = value(first, conversations) else {
                 continue;
             };
-            all.push((conversations, count));
+            all.push((first, conversations, count));
             if count == 0.0 {
                 continue;
             }
             all.extend(
                 rest.iter()
-                    .filter_map(|metric| value(metric).map(|value| (metric, value))),
+                    .zip(first + 1..)
+                    .filter_map(|(metric, at)| listed(at, metric)),
             );
         }
         all
@@ -156,9 +172,9 @@ impl Metric {
     /// `Candidates` instead.
     pub fn every(shape: &Shape, value: impl Fn(&Metric) -> Option<f64>) -> Vec<(Metric, f64)> {
         Candidates::of(shape)
-            .with_values(value)
+            .with_values(|_, metric| value(metric))
             .into_iter()
-            .map(|(metric, value)| (metric.clone(), value))
+            .map(|(_, metric, value)| (metric.clone(), value))
             .collect()
     }
 }
