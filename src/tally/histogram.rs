@@ -11,18 +11,39 @@ const EXACT_BELOW: u64 = 1 << 10;
 /// at most 1/512 of its value wide, so a quantile is within 0.2% of the truth.
 const SUB_BUCKET_BITS: u32 = 9;
 const SUB_BUCKETS: usize = 1 << SUB_BUCKET_BITS;
-/// The buckets a histogram makes room for at its first count: every
+/// The buckets a histogram makes room for when it takes to buckets: every
 /// duration below 2^22 ms (70 minutes), 7,168 buckets, 56 KiB.
 const ROOM: usize = EXACT_BELOW as usize + (22 - 10) * SUB_BUCKETS;
 
+/// Up to this many durations, a histogram keeps them as they come instead
+/// of in buckets. A replication's histograms mostly hold a few hundred
+/// durations spread over minutes: zeroing the thousands of buckets between
+/// them cost more than counting them, and so did adding those buckets up
+/// for the quantiles and for the merge. The quantiles are the same either
+/// way: a duration's bucket is found from the duration.
+const FEW: usize = 512;
+
 /// A log-linear histogram of durations with exact count, sum and max.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Histogram {
+    /// The durations as counted, while there are at most [`FEW`] of them
+    /// and `counts` is empty.
+    few: Vec<u64>,
+    /// The count of each bucket, once there were more.
     counts: Vec<u64>,
     count: u64,
     sum: u128,
     min: u64,
     max: u64,
+}
+
+/// Two histograms are equal when they counted the same durations, to their
+/// buckets, whether they keep them one by one or in buckets.
+impl PartialEq for Histogram {
+    fn eq(&self, other: &Histogram) -> bool {
+        (self.count, self.sum, self.min, self.max) == (other.count, other.sum, other.min, other.max)
+            && self.buckets() == other.buckets()
+    }
 }
 
 pub(super) fn bucket_of(value: u64) -> usize {
@@ -49,16 +70,7 @@ impl Histogram {
     /// Counts one duration.
     pub fn record(&mut self, value: Millis) {
         let value = value.0;
-        let bucket = bucket_of(value);
-        if bucket >= self.counts.len() {
-            // Room for every duration up to an hour at the first count: a
-            // replication's histograms then grow without reallocating.
-            if self.counts.capacity() == 0 {
-                self.counts.reserve(ROOM.max(bucket + 1));
-            }
-            self.counts.resize(bucket + 1, 0);
-        }
-        self.counts[bucket] += 1;
+        self.keep(value);
         self.min = if self.count == 0 {
             value
         } else {
@@ -69,16 +81,78 @@ impl Histogram {
         self.sum += u128::from(value);
     }
 
+    /// Keeps `value` among the durations, one by one while they are few,
+    /// then in its bucket.
+    fn keep(&mut self, value: u64) {
+        if self.counts.is_empty() {
+            if self.few.len() < FEW {
+                self.few.push(value);
+                return;
+            }
+            self.take_to_buckets();
+        }
+        self.add_to_bucket(bucket_of(value), 1);
+    }
+
+    /// Moves the durations kept one by one into buckets.
+    fn take_to_buckets(&mut self) {
+        // Room for every duration up to an hour at once: the histogram then
+        // grows without reallocating.
+        self.counts.reserve(ROOM);
+        for value in std::mem::take(&mut self.few) {
+            self.add_to_bucket(bucket_of(value), 1);
+        }
+    }
+
+    fn add_to_bucket(&mut self, bucket: usize, count: u64) {
+        if bucket >= self.counts.len() {
+            self.counts.resize(bucket + 1, 0);
+        }
+        self.counts[bucket] += count;
+    }
+
+    /// Each bucket with a duration and how many it holds, in order.
+    fn buckets(&self) -> Vec<(usize, u64)> {
+        if self.counts.is_empty() {
+            let mut buckets: Vec<usize> = self.few.iter().map(|&value| bucket_of(value)).collect();
+            buckets.sort_unstable();
+            let mut counted: Vec<(usize, u64)> = Vec::new();
+            for bucket in buckets {
+                match counted.last_mut() {
+                    Some((last, count)) if *last == bucket => *count += 1,
+                    _ => counted.push((bucket, 1)),
+                }
+            }
+            counted
+        } else {
+            self.counts
+                .iter()
+                .enumerate()
+                .filter(|(_, count)| **count > 0)
+                .map(|(bucket, count)| (bucket, *count))
+                .collect()
+        }
+    }
+
     /// Adds everything `other` counted.
     pub fn merge(&mut self, other: &Histogram) {
         if other.count == 0 {
             return;
         }
-        if other.counts.len() > self.counts.len() {
-            self.counts.resize(other.counts.len(), 0);
-        }
-        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
-            *mine += theirs;
+        if other.counts.is_empty() {
+            for &value in &other.few {
+                self.keep(value);
+            }
+        } else {
+            if self.counts.is_empty() {
+                self.take_to_buckets();
+            }
+            if other.counts.len() > self.counts.len() {
+                self.counts.resize(other.counts.len(), 0);
+            }
+            for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+                *mine += theirs;
+            }
         }
         self.min = if self.count == 0 {
             other.min
@@ -128,6 +202,18 @@ impl Histogram {
             return found;
         }
         let ranks = qs.map(|q| ((q * self.count as f64).ceil() as u64).clamp(1, self.count));
+        if self.counts.is_empty() {
+            // The rank's duration itself, then its bucket, as below.
+            let mut sorted = self.few.clone();
+            sorted.sort_unstable();
+            for (slot, rank) in found.iter_mut().zip(ranks) {
+                let value = sorted[(rank - 1) as usize];
+                *slot = Some(Millis(
+                    lower_bound_of(bucket_of(value)).clamp(self.min, self.max),
+                ));
+            }
+            return found;
+        }
         // `seen` counts the values in the buckets before `bucket`.
         let (mut bucket, mut seen) = (0, 0);
         for (slot, rank) in found.iter_mut().zip(ranks) {
@@ -178,10 +264,7 @@ impl Histogram {
     /// so the counts are exact.
     pub fn coarse_buckets(&self) -> Vec<(u64, u64, u64)> {
         let mut out: Vec<(u64, u64, u64)> = Vec::new();
-        for (bucket, &count) in self.counts.iter().enumerate() {
-            if count == 0 {
-                continue;
-            }
+        for (bucket, count) in self.buckets() {
             let (from, to) = coarse_bounds(lower_bound_of(bucket));
             // Fill the gap since the last bucket with empty ones, so the
             // buckets tile the range.
@@ -228,12 +311,14 @@ mod tests {
     proptest! {
         /// The quantiles are the nearest-rank values of the recorded
         /// durations, rounded down to their buckets, however the values
-        /// spread over the buckets (the pass skips buckets in chunks).
+        /// spread over the buckets (the pass skips buckets in chunks), and
+        /// whether the histogram keeps them one by one (up to [`FEW`]) or
+        /// in buckets.
         #[test]
         fn quantiles_are_the_nearest_rank_values(
             values in proptest::collection::vec(
                 prop_oneof![0u64..2_000, 0u64..200_000, 0u64..100_000_000],
-                1..300
+                1..3 * FEW
             )
         ) {
             let mut histogram = Histogram::default();

@@ -639,7 +639,25 @@ mod tests {
             b.record(Millis(ms));
             both.record(Millis(ms));
         }
-        a.merge(&b);
-        assert_eq!(a, both);
+        // Durations kept one by one (b's 300) into buckets (a's 715)...
+        let mut into_buckets = a.clone();
+        into_buckets.merge(&b);
+        assert_eq!(into_buckets, both);
+        // ...buckets into durations kept one by one...
+        let mut into_few = b.clone();
+        into_few.merge(&a);
+        assert_eq!(into_few, both);
+        assert_eq!(into_few.coarse_buckets(), both.coarse_buckets());
+        // ...and two sets of few durations, which stay few.
+        let mut few = Histogram::default();
+        few.merge(&b);
+        few.merge(&b);
+        let mut twice = b.clone();
+        for ms in 0..300 {
+            twice.record(Millis(ms));
+        }
+        assert_eq!(few, twice);
+        assert_eq!(few.quantiles([0.5, 0.99]), twice.quantiles([0.5, 0.99]));
+        assert_ne!(few, b, "a histogram with other durations differs");
     }
 }
