@@ -72,6 +72,7 @@
 //! # let _ = warnings;
 //! ```
 
+pub mod bank;
 pub mod calendar;
 pub mod distribution;
 pub mod duration;

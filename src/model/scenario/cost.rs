@@ -411,22 +411,25 @@ fn longest_text(flow: &crate::model::flow::Flow) -> f64 {
         .unwrap_or(0) as f64
 }
 
-/// The longest text a customer types, in bytes: a goal's `says`, or the
-/// longest expansion of an answer (a character may take four bytes).
+/// The longest text a customer types, in bytes: a phrasing of a goal's
+/// `says` or `replies` or of the persona's off-script messages, or the
+/// longest expansion of an answer (a character may take four bytes). Typed
+/// option titles are shorter than WhatsApp's limits on titles.
 fn typed(scenario: &Scenario) -> f64 {
-    let goals = scenario
-        .personas
-        .items()
-        .iter()
-        .flat_map(|persona| persona.goals.items());
-    goals
-        .flat_map(|goal| {
-            let says = goal.says.as_ref().map(|said| said.text.len());
-            let answers = goal
-                .answers
-                .iter()
-                .map(|(_, template)| 4 * template.expanded_chars());
-            says.into_iter().chain(answers)
+    let personas = scenario.personas.items().iter();
+    personas
+        .flat_map(|persona| {
+            let off_script = persona.behaviour.off_script_says.longest();
+            let goals = persona.goals.items().iter().flat_map(|goal| {
+                let says = goal.says.as_ref().map(|says| says.longest());
+                let replies = goal.replies.iter().map(|reply| reply.bank.longest());
+                let answers = goal
+                    .answers
+                    .iter()
+                    .map(|(_, template)| 4 * template.expanded_chars());
+                says.into_iter().chain(replies).chain(answers)
+            });
+            std::iter::once(off_script).chain(goals)
         })
         .max()
         .unwrap_or(0) as f64
