@@ -408,6 +408,9 @@ impl<O: Observer> Channel for Screen<'_, '_, O> {
 }
 
 #[cfg(test)]
+mod typed_measure;
+
+#[cfg(test)]
 mod tests {
     //! The driver against scripted bots: patience, the turn limit,
     //! misunderstandings and handoffs, with exact timelines.
