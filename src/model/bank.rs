@@ -17,8 +17,8 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, de::value::MapAccessDeserializer};
 
+use super::answer::MAX_TEMPLATE_CHARS;
 use super::flow::normalize;
-use super::persona::MAX_TEMPLATE_CHARS;
 use super::phrases::MAX_PHRASES;
 use super::weighted::Weighted;
 use crate::diagnostic::{Problem, Rule};

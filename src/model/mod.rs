@@ -72,6 +72,7 @@
 //! # let _ = warnings;
 //! ```
 
+pub mod answer;
 pub mod bank;
 pub mod calendar;
 pub mod distribution;
