@@ -413,13 +413,25 @@ fn longest_text(flow: &crate::model::flow::Flow) -> f64 {
 
 /// The longest text a customer types, in bytes: a phrasing of a goal's
 /// `says` or `replies` or of the persona's off-script messages, or the
-/// longest expansion of an answer (a character may take four bytes). Typed
-/// option titles are shorter than WhatsApp's limits on titles.
+/// longest expansion of an answer (a character may take four bytes), or an
+/// option's title typed instead of tapped.
 fn typed(scenario: &Scenario) -> f64 {
+    let flow = &scenario.flow;
+    let choices = flow.nodes.iter().filter_map(|node| match &node.kind {
+        NodeKind::Choice(choice) => Some(&choice.options),
+        _ => None,
+    });
+    let titles = choices
+        .chain(flow.templates.iter().map(|template| &template.buttons))
+        .flatten()
+        .map(|title| title.key.len());
     let personas = scenario.personas.items().iter();
     personas
         .flat_map(|persona| {
-            let off_script = persona.behaviour.off_script_says.longest();
+            let behaviour = &persona.behaviour;
+            let off_script = (behaviour.off_script_rate.get() > 0.0)
+                .then(|| behaviour.off_script_says.longest())
+                .unwrap_or(0);
             let goals = persona.goals.items().iter().flat_map(|goal| {
                 let says = goal.says.as_ref().map(|says| says.longest());
                 let replies = goal.replies.iter().map(|reply| reply.bank.longest());
@@ -431,6 +443,7 @@ fn typed(scenario: &Scenario) -> f64 {
             });
             std::iter::once(off_script).chain(goals)
         })
+        .chain(titles)
         .max()
         .unwrap_or(0) as f64
 }
