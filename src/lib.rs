@@ -84,6 +84,7 @@ pub(crate) mod paint;
 pub(crate) mod random;
 pub(crate) mod sim;
 pub(crate) mod simulation;
+pub(crate) mod skeleton;
 pub(crate) mod stats;
 pub(crate) mod tally;
 pub(crate) mod text;

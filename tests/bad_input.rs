@@ -337,3 +337,54 @@ fn live_keys_change_nothing_run_does() {
     );
     assert_eq!((code, stderr.as_str()), (0, ""));
 }
+
+#[test]
+fn phrase_banks_are_checked_where_they_are_written() {
+    let with = |goal_keys: &str| {
+        PERSONAS.replace(
+            "        taps: [\"Returns\"]\n",
+            &format!("        taps: [\"Returns\"]\n{goal_keys}"),
+        )
+    };
+    let (code, stderr) = run_with(
+        "bank-weight",
+        "personas.yaml",
+        &with("        says: [\"returns\", {text: \"send it back\", weight: -2}]\n"),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "error[P04]: a phrasing's weight must be 0 or more, got -2\n --> personas.yaml:6:"
+        ) && stderr.contains("(at `personas[0].goals[0].says[1].weight`)"),
+        "{stderr}"
+    );
+    let (code, stderr) = run_with(
+        "bank-empty",
+        "personas.yaml",
+        &with("        replies: {\"Returns\": []}\n"),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("an empty list of phrasings")
+            && stderr.contains("(at `personas[0].goals[0].replies.Returns`)"),
+        "{stderr}"
+    );
+    let (code, stderr) = run_with(
+        "bank-unknown-key",
+        "personas.yaml",
+        &with("        says: [{text: \"returns\", wieght: 2}]\n"),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: personas.yaml:6:") && stderr.contains("unknown"),
+        "{stderr}"
+    );
+    // Both forms run, as do the behaviour's off-script keys.
+    let (code, stderr) = run_with(
+        "bank-valid",
+        "personas.yaml",
+        &with("        says: [\"returns\", {text: \" RETURNS\", weight: 2}]\n        replies: {\"Returns\": [\"returns\"]}\n")
+            .replace("drop_per_turn: 0.02", "drop_per_turn: 0.02\n      off_script_rate: 0.1\n      off_script_says: [\"hello??\"]"),
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""), "{stderr}");
+}

@@ -344,3 +344,47 @@ fn an_output_nobody_can_write_is_refused_before_the_run() {
         assert!(!missing.exists());
     }
 }
+
+/// `rehearse personas --from FLOW` writes a skeleton that lints clean
+/// against the flow (with a scenario naming both), and never writes over a
+/// file: a second run with the same `--out` exits 2 and leaves it as it was.
+#[test]
+fn personas_from_a_flow_lint_clean_and_never_overwrite() {
+    let root = common::root();
+    let flow = std::fs::read_to_string(root.join("scenarios/shop/flow.yaml")).unwrap();
+    let scenario = "scenario: skeleton\nflow: flow.yaml\npersonas: [personas.yaml]\nduration: 10m\narrivals: {poisson: {per_hour: 60}}\nagents:\n  support: {count: 2, handle_time: {fixed: 5m}}\n";
+    let dir = common::write_files(
+        "personas-skeleton",
+        &[("flow.yaml", &flow), ("scenario.yaml", scenario)],
+    );
+    let _ = std::fs::remove_file(dir.join("personas.yaml"));
+    let written = common::rehearse_in(
+        &dir,
+        &["personas", "--from", "flow.yaml", "--out", "personas.yaml"],
+    );
+    let stderr = String::from_utf8_lossy(&written.stderr);
+    assert_eq!(written.status.code(), Some(0), "{stderr}");
+    assert!(stderr.starts_with("wrote "), "{stderr}");
+    let skeleton = std::fs::read_to_string(dir.join("personas.yaml")).unwrap();
+    assert!(skeleton.contains("taps: [\"Talk to us\"]"), "{skeleton}");
+
+    let lint = common::rehearse_in(&dir, &["lint", "scenario.yaml", "--deny", "warnings"]);
+    let text = String::from_utf8_lossy(&lint.stdout);
+    assert_eq!(lint.status.code(), Some(0), "{text}");
+
+    // Standard output gets the same file.
+    let stdout = common::rehearse_in(&dir, &["personas", "--from", "flow.yaml"]);
+    assert_eq!(String::from_utf8_lossy(&stdout.stdout), skeleton);
+
+    let again = common::rehearse_in(
+        &dir,
+        &["personas", "--from", "flow.yaml", "--out", "personas.yaml"],
+    );
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("never writes over a file"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("personas.yaml")).unwrap(),
+        skeleton
+    );
+}

@@ -1304,7 +1304,7 @@ fn a_margin_fails_only_a_change_confidently_beyond_it() {
     let beyond = run("response_time.bot.p95:+200ms", "text");
     assert_eq!(beyond.status.code(), Some(1), "{}", stderr(&beyond));
     assert!(
-        stderr(&beyond).contains("response_time.bot.p95:+200ms (+337ms"),
+        stderr(&beyond).contains("response_time.bot.p95:+200ms (+346ms"),
         "{}",
         stderr(&beyond)
     );

@@ -241,8 +241,11 @@ fn every_bundled_scenario_gets_a_complete_page() {
 
 /// `4,757.30`: an amount with its thousands grouped, as the page prints it.
 fn money(amount: f64) -> String {
-    let cents = (amount * 100.0).round() as u64;
-    format!("{}.{:02}", thousands(cents / 100), cents % 100)
+    // Rounded as `{:.2}` rounds the number itself: 4757.325 is stored just
+    // below, so it shows 4,757.32 (scaling by 100 first would round it up).
+    let fixed = format!("{amount:.2}");
+    let (whole, cents) = fixed.split_once('.').unwrap();
+    format!("{}.{cents}", thousands(whole.parse().unwrap()))
 }
 
 /// `60.3%` of `part / whole`.

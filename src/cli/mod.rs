@@ -7,6 +7,7 @@ mod lint;
 #[cfg(feature = "live")]
 mod live;
 mod output;
+mod personas;
 mod run;
 
 use std::ffi::OsString;
@@ -47,6 +48,9 @@ enum Command {
     /// differences with 95% intervals, customers who changed outcome, the
     /// funnel and personas.
     Compare(compare::Args),
+    /// Write a persona file skeleton from a flow: one goal per path to an
+    /// end or a handoff, with the taps, replies and answers it needs.
+    Personas(personas::Args),
 }
 
 /// Facts about where we run, decided once so that output is testable.
@@ -126,6 +130,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>, environment: Environment) 
         #[cfg(feature = "live")]
         Command::Live(args) => live::live(&args, environment),
         Command::Compare(args) => compare::compare(&args, environment),
+        Command::Personas(args) => personas::personas(&args, environment),
     };
     match result {
         Ok(status) => status.into(),

@@ -33,8 +33,11 @@ pub(crate) struct Typed<'p> {
 /// What the customer must answer when the bot waits.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Prompt<'b> {
-    /// Reply buttons or list rows.
-    Options(&'b [Title]),
+    /// Reply buttons or list rows, under the message's text.
+    Options {
+        text: &'b Text,
+        options: &'b [Title],
+    },
     /// A free-text question.
     Question(&'b Text),
     /// A CSAT survey.

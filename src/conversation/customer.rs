@@ -11,7 +11,8 @@ use rand_distr::{Distribution as _, StandardNormal};
 
 use super::bot::{Prompt, Reply, Typed};
 use crate::metric::Reason;
-use crate::model::flow::{Scale, Survey, normalize};
+use crate::model::bank::Bank;
+use crate::model::flow::{Scale, Survey, Title, normalize};
 use crate::model::persona::{Behaviour, Experience, Goal, Persona, TemplatePart};
 use crate::model::{Distribution, Millis, Weighted};
 
@@ -158,9 +159,12 @@ fn sample(distribution: Option<&Distribution>, rng: &mut Draws) -> Millis {
     distribution.map_or(Millis::ZERO, |d| d.sample(rng))
 }
 
-/// Decides one turn.
+/// Decides one turn. Its draws, in this order: noticing, dropping out,
+/// thinking, typing instead of tapping, going off script (only for personas
+/// with an `off_script_rate`), the phrasing of a bank (only when it has more
+/// than one), an answer's generated parts, a typo and where it falls.
 fn decide<'p>(
-    behaviour: &Behaviour,
+    behaviour: &'p Behaviour,
     goal: &'p Goal,
     prompt: Prompt<'_>,
     unread_words: u32,
@@ -178,23 +182,44 @@ fn decide<'p>(
     let before_acting = noticed + reading + thinking;
 
     let prefers_typing = rng.random::<f64>() < behaviour.types_instead_of_tapping.get();
-    let said = |said: &'p crate::model::persona::Said| {
+    // Drawn only by personas that can go off script, so that personas
+    // without it draw what they drew before the rate existed.
+    let off_script = behaviour.off_script_rate.get() > 0.0
+        && rng.random::<f64>() < behaviour.off_script_rate.get();
+    let phrasing = |bank: &'p Bank, rng: &mut Draws| {
+        let said = bank.pick(|| rng.random::<f64>());
         Reply::Typed(Typed {
             text: Cow::Borrowed(said.text.as_str()),
             key: Cow::Borrowed(said.key.as_str()),
         })
     };
     let reply = match prompt {
-        Prompt::Options(options) => {
+        _ if off_script => Some(phrasing(&behaviour.off_script_says, rng)),
+        Prompt::Options { text, options } => {
             let tap = goal
                 .taps
                 .iter()
                 .find_map(|wanted| options.iter().position(|option| option.key == wanted.key));
-            match (tap, &goal.says) {
-                (Some(_), Some(says)) if prefers_typing => Some(said(says)),
-                (Some(index), _) => Some(Reply::Tap(index)),
-                (None, Some(says)) => Some(said(says)),
-                (None, None) => None,
+            match tap {
+                Some(index) if !prefers_typing => Some(Reply::Tap(index)),
+                // Typing what they would have tapped: in their own words
+                // when the persona gives them, else the title itself.
+                Some(index) => Some(
+                    match goal
+                        .reply_for_option(&options[index].key)
+                        .or_else(|| goal.reply_at_prompt(&text.lower, options))
+                    {
+                        Some(reply) => phrasing(&reply.bank, rng),
+                        None => typed_title(&options[index]),
+                    },
+                ),
+                // Nothing they want on offer: what they type at this
+                // prompt, else what they came to say, else they leave.
+                None => goal
+                    .reply_at_prompt(&text.lower, options)
+                    .map(|reply| &reply.bank)
+                    .or(goal.says.as_ref())
+                    .map(|bank| phrasing(bank, rng)),
             }
         }
         Prompt::Question(question) => goal
@@ -208,7 +233,12 @@ fn decide<'p>(
                     text: Cow::Owned(text),
                 })
             })
-            .or_else(|| goal.says.as_ref().map(said)),
+            .or_else(|| {
+                goal.reply_at_prompt(&question.lower, &[])
+                    .map(|reply| &reply.bank)
+                    .or(goal.says.as_ref())
+                    .map(|bank| phrasing(bank, rng))
+            }),
         // Surveys are answered by `Customer::answer_survey`, never here.
         Prompt::Survey(_) => None,
     };
@@ -234,6 +264,19 @@ fn decide<'p>(
         delay: before_acting + typing,
         reply,
     }
+}
+
+/// An option's title typed instead of tapped, with no slip: the title as the
+/// bot normalises what it reads ([`normalize`]: trimmed and lower-cased).
+/// The bot takes a typed title only when it equals an option's title once
+/// both are normalised, so this is the one rewording every bot understands;
+/// shorter forms ("no" for "No, that's all") belong in a persona's
+/// `replies`, where lint checks them against the flow.
+fn typed_title(title: &Title) -> Reply<'static> {
+    Reply::Typed(Typed {
+        key: Cow::Owned(normalize(&title.key)),
+        text: Cow::Owned(title.key.clone()),
+    })
 }
 
 /// How long `words` take at `words_per_minute`; instant when no speed is set.
@@ -280,16 +323,16 @@ fn with_typo(text: &str, rng: &mut impl Rng) -> String {
 mod tests {
     use super::*;
     use crate::model::flow::{Text, Title};
-    use crate::model::persona::{Said, Template};
+    use crate::model::persona::{KeyedBank, Template};
+
+    static DEFAULT: std::sync::LazyLock<Behaviour> = std::sync::LazyLock::new(Behaviour::default);
 
     fn goal(taps: &[&str], says: Option<&str>) -> Goal {
         Goal {
             want: "test".into(),
             taps: taps.iter().map(|t| Title::new(t)).collect(),
-            says: says.map(|text| Said {
-                text: text.to_string(),
-                key: normalize(text),
-            }),
+            says: says.map(Bank::one),
+            replies: Vec::new(),
             answers: vec![(
                 "order number".into(),
                 Template::try_from("A{digits:6}".to_string()).unwrap(),
@@ -323,9 +366,12 @@ mod tests {
         let mut rng = crate::random::seeded(1);
         let goal = goal(&["Order status", "track ORDER"], None);
         let decision = decide(
-            &Behaviour::default(),
+            &DEFAULT,
             &goal,
-            Prompt::Options(&options),
+            Prompt::Options {
+                text: &Text::new("Anything else?"),
+                options: &options,
+            },
             0,
             &mut rng,
         );
@@ -338,18 +384,24 @@ mod tests {
         let mut rng = crate::random::seeded(1);
         let talker = goal(&["Track order"], Some("where is it"));
         let decision = decide(
-            &Behaviour::default(),
+            &DEFAULT,
             &talker,
-            Prompt::Options(&options),
+            Prompt::Options {
+                text: &Text::new("Anything else?"),
+                options: &options,
+            },
             0,
             &mut rng,
         );
         assert_eq!(sends(decision), typed("where is it"));
         let silent = goal(&["Track order"], None);
         let decision = decide(
-            &Behaviour::default(),
+            &DEFAULT,
             &silent,
-            Prompt::Options(&options),
+            Prompt::Options {
+                text: &Text::new("Anything else?"),
+                options: &options,
+            },
             0,
             &mut rng,
         );
@@ -362,7 +414,7 @@ mod tests {
         let question = Text::new("Please send your Order Number");
         let answerer = goal(&[], None);
         let decision = decide(
-            &Behaviour::default(),
+            &DEFAULT,
             &answerer,
             Prompt::Question(&question),
             0,
@@ -391,11 +443,134 @@ mod tests {
         // 40 words at 240 wpm = 10s; "where is my order" is 17 characters =
         // 3.4 typed words at 36 wpm = 5.667s.
         let typist = goal(&[], Some("where is my order"));
-        let decision = decide(&behaviour, &typist, Prompt::Options(&options), 40, &mut rng);
+        let prompt = Prompt::Options {
+            text: &Text::new("Anything else?"),
+            options: &options,
+        };
+        let decision = decide(&behaviour, &typist, prompt, 40, &mut rng);
         let Decision::Sends { delay, .. } = decision else {
             panic!()
         };
         assert_eq!(delay, Millis(10_000 + 5_667));
+    }
+
+    fn typist() -> Behaviour {
+        Behaviour {
+            types_instead_of_tapping: crate::model::Probability::ONE,
+            ..Behaviour::default()
+        }
+    }
+
+    fn reply(key: &str, phrasings: &[&str]) -> KeyedBank {
+        KeyedBank {
+            written: key.to_string(),
+            title: normalize(key),
+            phrase: key.to_lowercase(),
+            bank: Bank::equal(phrasings).unwrap(),
+        }
+    }
+
+    fn at_anything_else<'p>(behaviour: &'p Behaviour, goal: &'p Goal) -> Reply<'p> {
+        let options = titles(&["🙅 No, that's all", "Main menu"]);
+        let text = Text::new("Anything else?");
+        let prompt = Prompt::Options {
+            text: &text,
+            options: &options,
+        };
+        sends(decide(
+            behaviour,
+            goal,
+            prompt,
+            0,
+            &mut crate::random::seeded(1),
+        ))
+    }
+
+    #[test]
+    fn a_typist_types_the_option_it_means_not_its_goal() {
+        let behaviour = typist();
+        let done = goal(
+            &["No, that's all", "🙅 No, that's all"],
+            Some("my internet is down"),
+        );
+        assert_eq!(
+            at_anything_else(&behaviour, &done),
+            typed("🙅 no, that's all")
+        );
+        // As written, the goal's phrase is typed only when nothing it wants
+        // is on offer.
+        let lost = goal(&["Track order"], Some("my internet is down"));
+        assert_eq!(
+            at_anything_else(&behaviour, &lost),
+            typed("my internet is down")
+        );
+    }
+
+    #[test]
+    fn the_typed_title_is_what_the_bot_takes_for_a_tap() {
+        // Leading emoji, capitals and spaces: the bot still hears the option.
+        let title = Title::new("  🙅 No, THAT's all ");
+        let Reply::Typed(typed) = typed_title(&title) else {
+            panic!("a typed title")
+        };
+        assert_eq!(typed.key, title.key);
+        assert_eq!(normalize(&typed.text), title.key);
+    }
+
+    #[test]
+    fn replies_per_option_then_per_prompt_then_the_title() {
+        let behaviour = typist();
+        let mut done = goal(&["🙅 No, that's all"], Some("my internet is down"));
+        done.replies = vec![
+            reply("anything else", &["nope"]),
+            reply("🙅 No, that's all", &["no thanks"]),
+        ];
+        assert_eq!(at_anything_else(&behaviour, &done), typed("no thanks"));
+        done.replies.remove(1);
+        assert_eq!(at_anything_else(&behaviour, &done), typed("nope"));
+        // A prompt reply is typed where nothing wanted is on offer, too,
+        // and a tapper taps.
+        let mut lost = goal(&["Track order"], Some("my internet is down"));
+        lost.replies = vec![reply("ANYTHING else", &["nope"])];
+        assert_eq!(at_anything_else(&DEFAULT, &lost), typed("nope"));
+        let tapper = goal(&["Main menu"], None);
+        assert_eq!(at_anything_else(&DEFAULT, &tapper), Reply::Tap(1));
+    }
+
+    #[test]
+    fn a_reply_keyed_by_an_option_on_screen_is_not_a_prompt_phrase() {
+        // "main menu" is in the text, but names an option they do not mean.
+        let options = titles(&["Yes", "Main menu"]);
+        let text = Text::new("Back to the main menu?");
+        let mut yes = goal(&["Yes"], None);
+        yes.replies = vec![reply("Main menu", &["menu pls"])];
+        let prompt = Prompt::Options {
+            text: &text,
+            options: &options,
+        };
+        let behaviour = typist();
+        let reply = sends(decide(
+            &behaviour,
+            &yes,
+            prompt,
+            0,
+            &mut crate::random::seeded(1),
+        ));
+        assert_eq!(reply, typed("yes"));
+    }
+
+    #[test]
+    fn off_script_customers_type_from_their_bank() {
+        let behaviour = Behaviour {
+            off_script_rate: crate::model::Probability::ONE,
+            off_script_says: Bank::one("can I pay by card?"),
+            ..Behaviour::default()
+        };
+        let tapper = goal(&["Main menu"], None);
+        assert_eq!(
+            at_anything_else(&behaviour, &tapper),
+            typed("can I pay by card?")
+        );
     }
 
     #[test]

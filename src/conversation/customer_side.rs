@@ -177,14 +177,14 @@ impl<'s> CustomerSide<'s> {
     }
 
     /// What the customer writes to open the conversation: what their goal
-    /// says, or a greeting. (A simulated flow starts without reading it.)
+    /// says (its first phrasing), or a greeting. (A simulated flow starts without reading it.)
     #[cfg(feature = "live")]
     pub fn opening(&self) -> &'s str {
         self.customer
             .goal
             .says
             .as_ref()
-            .map_or("Hi", |says| says.text.as_str())
+            .map_or("Hi", |says| says.first().text.as_str())
     }
 
     /// The bot's turn is over with `turn` on screen: the customer's move.
@@ -288,6 +288,13 @@ mod tests {
     use crate::model::flow::{Scale, Survey, Text, Title};
     use crate::model::persona::Behaviour;
 
+    /// The text above the options of these tests.
+    static TEXT: Text = Text {
+        text: String::new(),
+        lower: String::new(),
+        words: 0,
+    };
+
     fn options() -> Vec<Title> {
         vec![Title::new("Yes"), Title::new("No")]
     }
@@ -309,7 +316,13 @@ mod tests {
         let mut side = CustomerSide::new(customer, 10, SimTime(1_000));
         let options = options();
         // The persona taps "Yes" at once (no reading or typing time).
-        let next: Move<'_, ()> = side.turn_over(turn(Prompt::Options(&options), 3_000));
+        let next: Move<'_, ()> = side.turn_over(turn(
+            Prompt::Options {
+                text: &TEXT,
+                options: &options,
+            },
+            3_000,
+        ));
         assert_eq!(
             next,
             Move::Sends {
@@ -328,10 +341,22 @@ mod tests {
         let customer = Customer::draw(&personas, crate::random::seeded(1));
         let mut side = CustomerSide::new(customer, 1, SimTime::ZERO);
         let options = options();
-        let first: Move<'_, ()> = side.turn_over(turn(Prompt::Options(&options), 1_000));
+        let first: Move<'_, ()> = side.turn_over(turn(
+            Prompt::Options {
+                text: &TEXT,
+                options: &options,
+            },
+            1_000,
+        ));
         assert!(matches!(first, Move::Sends { .. }));
         side.heard(true, None);
-        let second: Move<'_, ()> = side.turn_over(turn(Prompt::Options(&options), 2_000));
+        let second: Move<'_, ()> = side.turn_over(turn(
+            Prompt::Options {
+                text: &TEXT,
+                options: &options,
+            },
+            2_000,
+        ));
         assert_eq!(
             second,
             Move::Stops(Ending::Ended {
@@ -564,7 +589,13 @@ mod tests {
         let next: Move<'_, ()> = side.turn_over(turn(Prompt::Survey(&resolved), 1_000));
         assert!(matches!(next, Move::Sends { .. }), "{next:?}");
         side.heard(false, None);
-        let then: Move<'_, ()> = side.turn_over(turn(Prompt::Options(&options), 2_000));
+        let then: Move<'_, ()> = side.turn_over(turn(
+            Prompt::Options {
+                text: &TEXT,
+                options: &options,
+            },
+            2_000,
+        ));
         assert!(
             matches!(
                 then,

@@ -174,7 +174,10 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                 }
                 NodeKind::Choice(choice) => {
                     say(&choice.text, &choice.options, now, channel);
-                    return Ok(Then::Waits(Prompt::Options(&choice.options)));
+                    return Ok(Then::Waits(Prompt::Options {
+                        text: &choice.text,
+                        options: &choice.options,
+                    }));
                 }
                 NodeKind::Question(question) => {
                     say(&question.text, &[], now, channel);

@@ -228,7 +228,10 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
     /// whether to answer it: `Some((delay, reply))` if they do.
     pub fn considers(&mut self, message: Answer<'s>) -> Option<(Millis, Reply<'s>)> {
         let prompt = match message {
-            Answer::Template(template) => Prompt::Options(&template.buttons),
+            Answer::Template(template) => Prompt::Options {
+                text: &template.body,
+                options: &template.buttons,
+            },
             Answer::Left(_) => self.prompt?,
         };
         self.side.considers(prompt, message.text().words)
@@ -247,7 +250,7 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
         let options: &[Title] = match message {
             Answer::Template(template) => &template.buttons,
             Answer::Left(_) => match self.prompt {
-                Some(Prompt::Options(options)) => options,
+                Some(Prompt::Options { options, .. }) => options,
                 Some(Prompt::Survey(survey)) => &survey.options,
                 _ => &[],
             },
@@ -329,7 +332,7 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
             };
             let heard = self.bot.read(&reply);
             let options = match prompt {
-                Prompt::Options(options) => options,
+                Prompt::Options { options, .. } => options,
                 Prompt::Survey(survey) => &survey.options,
                 Prompt::Question(_) => &[],
             };
@@ -405,24 +408,26 @@ impl<O: Observer> Channel for Screen<'_, '_, O> {
 }
 
 #[cfg(test)]
+mod typed_measure;
+
+#[cfg(test)]
 mod tests {
     //! The driver against scripted bots: patience, the turn limit,
     //! misunderstandings and handoffs, with exact timelines.
     use super::scripted::{Scripted, ScriptedBot, Step};
     use super::*;
     use crate::model::Weighted;
+    use crate::model::bank::Bank;
     use crate::model::flow::{Resolution, Text, Title};
-    use crate::model::persona::{Behaviour, Goal, Persona, Said};
+    use crate::model::persona::{Behaviour, Goal, Persona};
 
     pub(super) fn personas(behaviour: Behaviour) -> Weighted<Persona> {
         let goal = Goal {
             want: "test".into(),
             taps: vec![Title::new("Yes")],
-            says: Some(Said {
-                text: "hmm".into(),
-                key: "hmm".into(),
-            }),
+            says: Some(Bank::one("hmm")),
             answers: Vec::new(),
+            replies: Vec::new(),
             off_script: false,
             done_when: Default::default(),
         };
@@ -545,9 +550,10 @@ mod tests {
         };
         let steps: Vec<Step> = (0..10).map(|_| ask(1_000, false)).collect();
         let (exit, progress, replies) = play(behaviour, &steps, 10);
-        // Two "hmm"s the bot did not understand; the customer leaves when the
-        // third prompt (node 3) arrives at 1s + 3 x 1s.
-        assert_eq!(replies, ["hmm", "hmm"]);
+        // The typist types the option it means, "yes", twice, and this bot
+        // does not understand it; the customer leaves when the third prompt
+        // (node 3) arrives at 1s + 3 x 1s.
+        assert_eq!(replies, ["yes", "yes"]);
         assert_eq!(progress.not_understood, 2);
         assert_eq!(
             exit,

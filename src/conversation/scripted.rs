@@ -22,6 +22,13 @@ pub(crate) enum Scripted {
     End(Resolution),
 }
 
+/// The prompt text of options shown after no message.
+static NO_TEXT: Text = Text {
+    text: String::new(),
+    lower: String::new(),
+    words: 0,
+};
+
 /// Plays its steps in order, whatever the customer says; after the last
 /// step the conversation is a dead end.
 pub(crate) struct ScriptedBot<'b> {
@@ -82,7 +89,10 @@ impl<'b> Bot<'b> for ScriptedBot<'b> {
             channel.deliver(Outgoing { text, options: &[] }, now);
         }
         Ok(match &step.then {
-            Scripted::Options(options) => Then::Waits(Prompt::Options(options)),
+            Scripted::Options(options) => Then::Waits(Prompt::Options {
+                text: step.texts.last().unwrap_or(&NO_TEXT),
+                options,
+            }),
             Scripted::Question(text) => Then::Waits(Prompt::Question(text)),
             Scripted::HandOff(queue) => Then::HandsOff {
                 queue: *queue,

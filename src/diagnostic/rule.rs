@@ -77,6 +77,8 @@ rules! {
     InvalidPersona => "P04", "invalid-persona", Error, "a persona has no goals, an impossible weight or speed, or a duplicate name";
     NoSurveyAnswers => "P05", "no-survey-answers", Warning, "the flow or an agent pool asks for CSAT, but no persona in the mix ever answers a survey";
     NoEngagement => "P06", "no-engagement", Warning, "the scenario sends customers messages first (campaigns, follow-ups), but a persona who gets them has no `engagement`: they never read one";
+    UnheardReply => "P07", "unheard-reply", Warning, "a persona's reply (a phrasing of `replies`, or of a `says` with several) is typed where no route of the bot understands it";
+    UnusedReply => "P08", "unused-reply", Warning, "a persona's `replies` key names no option and is found in no prompt's text: it is never typed";
     // Scenarios.
     UnknownPersona => "S01", "unknown-persona", Error, "the mix names a persona that no persona file defines";
     MixSum => "S02", "mix-sum", Error, "the mix shares do not add up to 1";

@@ -9,7 +9,7 @@
 
 mod graph;
 mod loading;
-mod personas;
+pub(crate) mod personas;
 mod whatsapp;
 
 use personas::PersonaCheck;

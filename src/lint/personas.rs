@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::diagnostic::{Problem, Rule};
 use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, normalize};
-use crate::model::persona::{Goal, Persona, TemplatePart};
+use crate::model::persona::{Goal, Persona, Said, TemplatePart};
 use crate::source::KeyPath;
 use crate::text::Suggestions;
 
@@ -36,6 +36,8 @@ pub(crate) struct PersonaCheck<'f> {
     suggestions: OnceCell<Suggestions<'f>>,
     /// Question texts, lowercased: answer keys match inside them.
     questions: Vec<&'f str>,
+    /// Where a customer types at a prompt, named for messages.
+    places: Vec<(String, Place<'f>)>,
     /// The intents some route listens for, each once.
     routed_intents: Vec<IntentId>,
     /// Whether some question contains an answer key, by key.
@@ -62,10 +64,19 @@ struct Signature {
 /// What a goal can type in reply to a question.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Replies {
-    /// Its phrase.
-    says: Option<String>,
+    /// The phrasings of its `says`.
+    says: Vec<String>,
     /// Its answers by key, each with the text it produces.
     answers: Vec<(String, String)>,
+    /// Its `replies` phrasings, each with its key (lower-cased).
+    replies: Vec<(String, String)>,
+}
+
+/// A prompt a reply may be typed at, as lint reads it.
+enum Place<'f> {
+    Choice(&'f crate::model::flow::Choice),
+    Question(&'f crate::model::flow::Question),
+    Template(&'f crate::model::flow::Template),
 }
 
 impl<'f> PersonaCheck<'f> {
@@ -106,6 +117,24 @@ impl<'f> PersonaCheck<'f> {
                 titles.push(title.text.as_str());
             }
         }
+        let mut places = Vec::new();
+        for node in &flow.nodes {
+            match &node.kind {
+                NodeKind::Choice(choice) => {
+                    places.push((format!("node `{}`", node.id), Place::Choice(choice)))
+                }
+                NodeKind::Question(question) => {
+                    places.push((format!("node `{}`", node.id), Place::Question(question)))
+                }
+                _ => {}
+            }
+        }
+        for template in &flow.templates {
+            places.push((
+                format!("template `{}`", template.name),
+                Place::Template(template),
+            ));
+        }
         let mut routed_intents: Vec<IntentId> = routed.into_iter().collect();
         routed_intents.sort_unstable();
         PersonaCheck {
@@ -114,6 +143,7 @@ impl<'f> PersonaCheck<'f> {
             titles,
             suggestions: OnceCell::new(),
             questions,
+            places,
             routed_intents,
             answered: RefCell::new(HashMap::new()),
             finishes: RefCell::new(HashMap::new()),
@@ -183,6 +213,12 @@ impl<'f> PersonaCheck<'f> {
                 None => return,
             }
         }
+        if self
+            .check_replies(persona, goal, goal_path, problems)
+            .is_none()
+        {
+            return;
+        }
         if goal.off_script {
             return;
         }
@@ -200,6 +236,140 @@ impl<'f> PersonaCheck<'f> {
                 .with_help("check the goal's `taps`, `says` and `answers` against the flow's titles, intents and patterns; mark it `off_script: true` if this is on purpose"),
             ),
             None => {}
+        }
+    }
+
+    /// Rules P08 and P07 for a goal's `replies`, and P07 for the phrasings
+    /// of a `says` with several; `None` when the budget ran out.
+    fn check_replies(
+        &self,
+        persona: &Persona,
+        goal: &Goal,
+        goal_path: &KeyPath,
+        problems: &mut Vec<Problem>,
+    ) -> Option<()> {
+        let per_place: u64 = self
+            .places
+            .iter()
+            .map(|(_, place)| 1 + place.text().len() as u64)
+            .sum();
+        for reply in &goal.replies {
+            let path = goal_path.key("replies").key(&reply.written);
+            let phrasings = reply.bank.phrasings();
+            if !self.spend(per_place * (1 + phrasings.len() as u64)) {
+                return None;
+            }
+            let typed_at: Vec<&(String, Place)> = self
+                .places
+                .iter()
+                .filter(|(_, place)| match place {
+                    // Answers come first at a question.
+                    Place::Question(question) => {
+                        question.text.lower.contains(&reply.phrase)
+                            && !goal
+                                .answers
+                                .iter()
+                                .any(|(key, _)| question.text.lower.contains(key.as_str()))
+                    }
+                    _ => place.offers(&reply.title) || place.text().contains(&reply.phrase),
+                })
+                .collect();
+            if typed_at.is_empty() {
+                problems.push(
+                    Problem::new(
+                        Rule::UnusedReply,
+                        path,
+                        format!(
+                            "persona `{}` has replies for `{}`, but no option has that title and no prompt's text contains it",
+                            persona.name, reply.written
+                        ),
+                    )
+                    .with_help("a `replies` key is an option's title (typed when the customer means it) or a phrase of a prompt's `say:` (typed at that prompt)"),
+                );
+                continue;
+            }
+            if goal.off_script {
+                continue;
+            }
+            for (i, said) in phrasings.iter().enumerate() {
+                let Some((name, _)) = typed_at
+                    .iter()
+                    .find(|(_, place)| !self.understands(place, said))
+                else {
+                    continue;
+                };
+                let at = if phrasings.len() > 1 {
+                    path.index(i)
+                } else {
+                    path.clone()
+                };
+                problems.push(
+                    Problem::new(
+                        Rule::UnheardReply,
+                        at,
+                        format!(
+                            "persona `{}` types `{}` at {name}, where no route understands it: the bot's fallback",
+                            persona.name, said.text
+                        ),
+                    )
+                    .with_help("type an option's title, or words an intent routed there matches (case does not matter); mark the goal `off_script: true` if this is on purpose"),
+                );
+            }
+        }
+        let says = goal.says.as_ref().map_or(&[][..], |says| says.phrasings());
+        if goal.off_script || says.len() < 2 {
+            return Some(());
+        }
+        for (i, said) in says.iter().enumerate() {
+            if !self.spend(per_place) {
+                return None;
+            }
+            if !self
+                .places
+                .iter()
+                .any(|(_, place)| self.understands(place, said))
+            {
+                problems.push(
+                    Problem::new(
+                        Rule::UnheardReply,
+                        goal_path.key("says").index(i),
+                        format!(
+                            "persona `{}` says `{}`, which no route of the flow understands: the bot's fallback wherever it is typed",
+                            persona.name, said.text
+                        ),
+                    )
+                    .with_help("a phrasing is understood when it is an option's title, matches an intent a node routes, or matches a question's pattern"),
+                );
+            }
+        }
+        Some(())
+    }
+
+    /// Whether the bot understands `said` typed at `place`, without a typo.
+    fn understands(&self, place: &Place, said: &Said) -> bool {
+        let intents = &self.flow.intents;
+        match place {
+            Place::Choice(choice) => {
+                choice.option_typed(&said.key).is_some()
+                    || choice
+                        .intent_routes
+                        .first_match(intents, &said.key, &said.text)
+                        .is_some()
+            }
+            Place::Question(question) => {
+                question
+                    .intent_routes
+                    .first_match(intents, &said.key, &said.text)
+                    .is_some()
+                    || question.pattern.is_match(said.text.trim())
+            }
+            Place::Template(template) => {
+                template.buttons.iter().any(|button| button.key == said.key)
+                    || template
+                        .intent_routes
+                        .first_match(intents, &said.key, &said.text)
+                        .is_some()
+            }
         }
     }
 
@@ -235,7 +405,8 @@ impl<'f> PersonaCheck<'f> {
 
     /// What decides whether `goal` can finish; `None` when the budget ran out.
     fn signature(&self, goal: &Goal) -> Option<Signature> {
-        let cost = (goal.taps.len() + goal.answers.len() + self.routed_intents.len() + 1) as u64;
+        let cost = ((goal.taps.len() + goal.answers.len() + typed(goal).count())
+            * (self.routed_intents.len() + 1)) as u64;
         if !self.spend(cost) {
             return None;
         }
@@ -243,28 +414,44 @@ impl<'f> PersonaCheck<'f> {
             .taps
             .iter()
             .map(|tap| tap.key.as_str())
-            .chain(goal.says.as_ref().map(|says| says.key.as_str()))
+            .chain(typed(goal).map(|said| said.key.as_str()))
             .filter_map(|key| self.offered.get(key).copied())
             .collect();
         options.sort_unstable();
         options.dedup();
-        let intents = match &goal.says {
-            Some(says) => {
-                let lower = normalize(&says.text);
+        let mut intents: Vec<IntentId> = typed(goal)
+            .flat_map(|said| {
+                let lower = normalize(&said.text);
                 self.routed_intents
                     .iter()
                     .copied()
-                    .filter(|intent| self.flow.intents[*intent].matches(&lower, &says.text))
-                    .collect()
-            }
-            None => Vec::new(),
-        };
+                    .filter(move |intent| self.flow.intents[*intent].matches(&lower, &said.text))
+            })
+            .collect();
+        intents.sort_unstable();
+        intents.dedup();
         let replies = (!self.questions.is_empty()).then(|| Replies {
-            says: goal.says.as_ref().map(|says| says.text.clone()),
+            says: goal
+                .says
+                .iter()
+                .flat_map(|says| says.phrasings())
+                .map(|said| said.text.clone())
+                .collect(),
             answers: goal
                 .answers
                 .iter()
                 .map(|(key, template)| (key.clone(), sample_answer(&template.0)))
+                .collect(),
+            replies: goal
+                .replies
+                .iter()
+                .flat_map(|reply| {
+                    reply
+                        .bank
+                        .phrasings()
+                        .iter()
+                        .map(|said| (reply.phrase.clone(), said.text.clone()))
+                })
                 .collect(),
         });
         Some(Signature {
@@ -361,16 +548,21 @@ impl<'f> PersonaCheck<'f> {
                 (1 + choice.options.len() + choice.intent_routes.len()) as u64
             }
             NodeKind::Question(question) => {
-                let Some(Replies { says, answers }) = &signature.replies else {
+                let Some(Replies {
+                    says,
+                    answers,
+                    replies,
+                }) = &signature.replies
+                else {
                     return 1;
                 };
                 let text = &question.text.lower;
-                let replies = answers
-                    .iter()
+                let keyed = answers.iter().chain(replies);
+                let replies = keyed
                     .filter(|(key, _)| text.contains(key.as_str()))
                     .map(|(_, reply)| reply.as_str())
-                    .chain(says.as_deref());
-                let mut cost = 1 + (answers.len() * text.len()) as u64;
+                    .chain(says.iter().map(String::as_str));
+                let mut cost = 1 + ((answers.len() + replies_len(signature)) * text.len()) as u64;
                 for reply in replies {
                     by_intent(&question.intent_routes, reply, moves);
                     if question.pattern.is_match(reply.trim()) {
@@ -388,6 +580,44 @@ impl<'f> PersonaCheck<'f> {
             }
         }
     }
+}
+
+impl Place<'_> {
+    /// The prompt's text, lower-cased.
+    fn text(&self) -> &str {
+        match self {
+            Place::Choice(choice) => &choice.text.lower,
+            Place::Question(question) => &question.text.lower,
+            Place::Template(template) => &template.body.lower,
+        }
+    }
+
+    /// Whether it offers an option titled `key` (normalised).
+    fn offers(&self, key: &str) -> bool {
+        let options = match self {
+            Place::Choice(choice) => &choice.options,
+            Place::Question(_) => return false,
+            Place::Template(template) => &template.buttons,
+        };
+        options.iter().any(|option| option.key == key)
+    }
+}
+
+/// Every phrasing a goal can type from its banks: `says` and `replies`.
+fn typed(goal: &Goal) -> impl Iterator<Item = &Said> {
+    goal.says
+        .iter()
+        .map(|says| says.phrasings())
+        .chain(goal.replies.iter().map(|reply| reply.bank.phrasings()))
+        .flatten()
+}
+
+/// How many keyed replies a signature holds.
+fn replies_len(signature: &Signature) -> usize {
+    signature
+        .replies
+        .as_ref()
+        .map_or(0, |replies| replies.replies.len())
 }
 
 /// One answer a template can produce: `A{digits:6}` gives `A111111`.

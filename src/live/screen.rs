@@ -154,7 +154,10 @@ impl<'f> OnScreen<'f> {
         } else if self.taps.is_empty() {
             Prompt::Question(&self.question)
         } else {
-            Prompt::Options(&self.titles)
+            Prompt::Options {
+                text: &self.question,
+                options: &self.titles,
+            }
         }
     }
 
@@ -286,7 +289,10 @@ nodes:
         let flow = flow();
         let on_screen = OnScreen::new(&screen, &flow);
         assert_eq!(on_screen.unread_words, 6);
-        let Prompt::Options(titles) = on_screen.prompt() else {
+        let Prompt::Options {
+            options: titles, ..
+        } = on_screen.prompt()
+        else {
             panic!("expected options")
         };
         assert_eq!(titles[1].key, "talk to us");
@@ -367,7 +373,7 @@ nodes:
         let reversed: Vec<String> = titles.iter().rev().cloned().collect();
         let screen = [seen(choice(&reversed))];
         let on_screen = OnScreen::new(&screen, &flow);
-        assert!(matches!(on_screen.prompt(), Prompt::Options(_)));
+        assert!(matches!(on_screen.prompt(), Prompt::Options { .. }));
     }
 
     #[test]

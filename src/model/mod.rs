@@ -72,6 +72,8 @@
 //! # let _ = warnings;
 //! ```
 
+pub mod answer;
+pub mod bank;
 pub mod calendar;
 pub mod distribution;
 pub mod duration;

@@ -10,8 +10,9 @@
 //!       - want: track my order
 //!         weight: 0.7
 //!         taps: ["Track order"]
-//!         says: "where is my order"
+//!         says: ["where is my order", {text: "order status?", weight: 2}]
 //!         answers: {"order number": "A{digits:6}"}
+//!         replies: {"No, that's all": ["no thanks", "nope"]}
 //!         done_when: ["arrives tomorrow"]   # rehearse live only: text that says it is done
 //!     behaviour:
 //!       read: {lognormal: {median: 20s, p90: 4m}}
@@ -20,6 +21,8 @@
 //!       typing_wpm: 36
 //!       types_instead_of_tapping: 0.15
 //!       typo_rate: 0.03
+//!       off_script_rate: 0.02
+//!       off_script_says: ["can I pay by card?", "hello??"]
 //!       patience: {bot: {exponential: {mean: 3m}}, queue: {exponential: {mean: 4m}}}
 //!       leaves_after_fallbacks: 2
 //!       drop_per_turn: 0.02
@@ -28,8 +31,11 @@
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+pub use super::answer::{MAX_TEMPLATE_CHARS, MAX_TEMPLATE_CHARS_PER_FILE, Template, TemplatePart};
+pub use super::bank::Said;
+use super::bank::{Bank, BankSpec};
 use super::calendar::Schedule;
-use super::flow::{Title, normalize};
+use super::flow::Title;
 use super::phrases::{MAX_PHRASES, Phrases};
 use super::weighted::Weighted;
 use super::{Distribution, Probability};
@@ -212,10 +218,15 @@ pub(crate) struct GoalSpec {
     pub weight: f64,
     #[serde(default)]
     pub taps: Vec<String>,
+    /// One phrasing, or a bank of them.
     #[serde(default)]
-    pub says: Option<String>,
+    pub says: Option<BankSpec>,
     #[serde(default)]
     pub answers: IndexMap<String, Template>,
+    /// What the customer types when they mean an option (keyed by its
+    /// title) or at a prompt (keyed by a phrase of its text).
+    #[serde(default)]
+    pub replies: IndexMap<String, BankSpec>,
     /// This customer looks, on purpose, for what the bot does not offer;
     /// lint does not flag the goal's taps or reachability (rules P01, P02).
     #[serde(default)]
@@ -243,6 +254,10 @@ pub(crate) struct BehaviourSpec {
     #[serde(default)]
     pub typo_rate: Probability,
     #[serde(default)]
+    pub off_script_rate: Probability,
+    #[serde(default)]
+    pub off_script_says: Option<BankSpec>,
+    #[serde(default)]
     pub patience: PatienceSpec,
     pub leaves_after_fallbacks: Option<u32>,
     #[serde(default)]
@@ -259,7 +274,7 @@ pub(crate) struct PatienceSpec {
 /// How a customer reads, types and gives up. An omitted behaviour is simply
 /// not simulated: no delay, no typos, endless patience. That keeps small
 /// test personas small and explicit.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Behaviour {
     /// Time until the customer looks at a new bot message.
     pub read: Option<Distribution>,
@@ -273,6 +288,11 @@ pub struct Behaviour {
     pub types_instead_of_tapping: Probability,
     /// Chance that a typed message carries one typo.
     pub typo_rate: Probability,
+    /// Chance, at each option or question prompt, of typing something
+    /// unrelated to it instead of answering.
+    pub off_script_rate: Probability,
+    /// What they type then; [`default_off_script`] when not given.
+    pub off_script_says: Bank,
     /// The longest wait for a bot reply before leaving; endless when omitted.
     pub bot_patience: Option<Distribution>,
     /// The longest wait in an agent queue before leaving; endless when omitted.
@@ -283,103 +303,29 @@ pub struct Behaviour {
     pub drop_per_turn: Probability,
 }
 
+impl Default for Behaviour {
+    fn default() -> Behaviour {
+        Behaviour {
+            read: None,
+            think: None,
+            reading_wpm: None,
+            typing_wpm: None,
+            types_instead_of_tapping: Probability::ZERO,
+            typo_rate: Probability::ZERO,
+            off_script_rate: Probability::ZERO,
+            off_script_says: default_off_script(),
+            bot_patience: None,
+            queue_patience: None,
+            leaves_after_fallbacks: None,
+            drop_per_turn: Probability::ZERO,
+        }
+    }
+}
+
 /// The slowest reading or typing speed, in words per minute.
 pub const MIN_WPM: f64 = 1.0;
 /// The fastest reading or typing speed, in words per minute.
 pub const MAX_WPM: f64 = 10_000.0;
-
-/// The longest text a template may expand to, in characters: WhatsApp's
-/// limit on a text message, so no customer could send a longer one. It
-/// bounds the work of every answer a simulated customer types.
-pub const MAX_TEMPLATE_CHARS: usize = 4096;
-
-/// The most characters all the templates of one persona file may expand to
-/// together: far more than any real file needs, and a bound on what lint
-/// keeps in memory for them.
-pub const MAX_TEMPLATE_CHARS_PER_FILE: usize = 1_000_000;
-
-/// A reply pattern such as `A{digits:6}`: literal text with generated parts.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(try_from = "String")]
-pub struct Template(pub Vec<TemplatePart>);
-
-/// A piece of a [`Template`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum TemplatePart {
-    /// Literal text.
-    Text(String),
-    /// `{digits:N}`: N random digits.
-    Digits(usize),
-    /// `{letters:N}`: N random capital letters.
-    Letters(usize),
-}
-
-impl Template {
-    /// How many characters every expansion of this template has.
-    pub fn expanded_chars(&self) -> usize {
-        self.0
-            .iter()
-            .map(|part| match part {
-                TemplatePart::Text(text) => text.chars().count(),
-                TemplatePart::Digits(n) | TemplatePart::Letters(n) => *n,
-            })
-            .sum()
-    }
-}
-
-impl TryFrom<String> for Template {
-    type Error = String;
-    fn try_from(source: String) -> Result<Self, String> {
-        let shown = crate::source::cut(&source, 40);
-        let mut parts = Vec::new();
-        let mut expanded = 0usize;
-        let mut rest = source.as_str();
-        while let Some(open) = rest.find('{') {
-            if open > 0 {
-                parts.push(TemplatePart::Text(rest[..open].to_string()));
-                expanded += rest[..open].chars().count();
-            }
-            let close = rest[open..]
-                .find('}')
-                .ok_or_else(|| format!("`{shown}` opens `{{` without closing it"))?;
-            let inside = crate::source::cut(&rest[open + 1..open + close], 40);
-            let (kind, count) = inside.split_once(':').unwrap_or((&inside, ""));
-            let count: usize = count
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| (1..=64).contains(n))
-                .ok_or_else(|| {
-                    format!("`{{{inside}}}` needs a count from 1 to 64, like `{{digits:6}}`")
-                })?;
-            parts.push(match kind.trim() {
-                "digits" => TemplatePart::Digits(count),
-                "letters" => TemplatePart::Letters(count),
-                other => {
-                    return Err(format!(
-                        "unknown placeholder `{{{other}:...}}`; use `{{digits:N}}` or `{{letters:N}}`"
-                    ));
-                }
-            });
-            expanded += count;
-            // Checked as it grows, so a huge template stops early.
-            if expanded > MAX_TEMPLATE_CHARS {
-                break;
-            }
-            rest = &rest[open + close + 1..];
-        }
-        if !rest.is_empty() && expanded <= MAX_TEMPLATE_CHARS {
-            parts.push(TemplatePart::Text(rest.to_string()));
-            expanded += rest.chars().count();
-        }
-        if expanded > MAX_TEMPLATE_CHARS {
-            return Err(format!(
-                "this answer expands to more than {MAX_TEMPLATE_CHARS} characters, the most a WhatsApp text message holds"
-            ));
-        }
-        Ok(Template(parts))
-    }
-}
 
 /// Checks a list of phrases (`done_when`, `handoff_when`, ...) written at
 /// `path`: not too many, none empty or overlong. The problem is located at
@@ -441,11 +387,15 @@ pub struct Goal {
     pub want: String,
     /// Titles the customer looks for, in order of preference.
     pub taps: Vec<Title>,
-    /// What the customer types when typing instead of tapping.
-    pub says: Option<Said>,
+    /// What the customer types when no option they want is on offer, or
+    /// at a question they have no answer for.
+    pub says: Option<Bank>,
     /// Replies to questions: the key (lower-cased) is matched inside the
     /// bot's text, the first match wins.
     pub answers: Vec<(String, Template)>,
+    /// What they type when they mean an option, or at a prompt, in the
+    /// order written.
+    pub replies: Vec<KeyedBank>,
     /// Deliberately off the flow's script (lint rules P01 and P02 skip it).
     pub off_script: bool,
     /// Live mode: phrases in a bot message that tell the customer this goal
@@ -453,13 +403,43 @@ pub struct Goal {
     pub done_when: Phrases,
 }
 
-/// A phrase a customer types, with the key the bot matches it by.
+/// A bank of `replies:`, with the key it was written under. The key names
+/// an option when it is an option's title (compared as the bot compares
+/// typed titles) and the customer means that option; otherwise it is a
+/// phrase looked for in the prompt's text, as `answers` keys are.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Said {
-    /// As typed.
-    pub text: String,
-    /// [`normalize`]d.
-    pub key: String,
+pub struct KeyedBank {
+    /// As written.
+    pub written: String,
+    /// [`crate::model::flow::normalize`]d, to compare with option titles.
+    pub title: String,
+    /// Lower-cased, to find in a prompt's text.
+    pub phrase: String,
+    /// What they type.
+    pub bank: Bank,
+}
+
+impl Goal {
+    /// The reply bank for the option titled `key` (normalised), if any.
+    pub fn reply_for_option(&self, key: &str) -> Option<&KeyedBank> {
+        self.replies.iter().find(|reply| reply.title == key)
+    }
+
+    /// The first reply bank whose key is a phrase of `lower` (a prompt's
+    /// lower-cased text), skipping keys that name an option on screen: those
+    /// are typed only by a customer who means that option.
+    pub fn reply_at_prompt(&self, lower: &str, options: &[Title]) -> Option<&KeyedBank> {
+        self.replies.iter().find(|reply| {
+            lower.contains(reply.phrase.as_str())
+                && !options.iter().any(|option| option.key == reply.title)
+        })
+    }
+}
+
+/// What customers who go off script type when a persona does not say:
+/// short messages that answer no prompt.
+pub fn default_off_script() -> Bank {
+    Bank::equal(&["?", "sorry, wrong chat", "hmm"]).expect("three phrasings")
 }
 
 impl Persona {
@@ -500,7 +480,11 @@ impl Persona {
             ) {
                 found.push(problem);
             }
-            if goal.taps.is_empty() && goal.says.is_none() && goal.answers.is_empty() {
+            if goal.taps.is_empty()
+                && goal.says.is_none()
+                && goal.answers.is_empty()
+                && goal.replies.is_empty()
+            {
                 found.push(invalid(
                     path.key("goals").index(i),
                     format!(
@@ -595,30 +579,72 @@ impl Persona {
                 "must be 1 or more: the customer leaves on the n-th message the bot does not understand".to_string(),
             ));
         }
-        let goals = spec
-            .goals
-            .into_iter()
-            .map(|goal| {
-                let answers = goal
-                    .answers
-                    .into_iter()
-                    .map(|(key, template)| (key.to_lowercase(), template))
-                    .collect();
-                let done_when = Phrases::new(&goal.done_when).unwrap_or_default();
-                let goal_value = Goal {
-                    done_when,
-                    want: goal.want,
-                    taps: goal.taps.iter().map(|tap| Title::new(tap)).collect(),
-                    says: goal.says.map(|text| Said {
-                        key: normalize(&text),
-                        text,
-                    }),
-                    answers,
-                    off_script: goal.off_script,
-                };
-                (goal.weight, goal_value)
-            })
-            .collect();
+        let bank = |spec: BankSpec, path: KeyPath, found: &mut Vec<Problem>| {
+            Bank::validate(spec, &path)
+                .map_err(|problem| found.push(problem))
+                .ok()
+        };
+        let mut goals = Vec::with_capacity(spec.goals.len());
+        for (i, goal) in spec.goals.into_iter().enumerate() {
+            let goal_path = path.key("goals").index(i);
+            let answers = goal
+                .answers
+                .into_iter()
+                .map(|(key, template)| (key.to_lowercase(), template))
+                .collect();
+            let done_when = Phrases::new(&goal.done_when).unwrap_or_default();
+            let says = goal
+                .says
+                .and_then(|says| bank(says, goal_path.key("says"), &mut found));
+            let mut replies = Vec::with_capacity(goal.replies.len().min(MAX_PHRASES));
+            if goal.replies.len() > MAX_PHRASES {
+                found.push(invalid(
+                    goal_path.key("replies"),
+                    format!(
+                        "{} replies; a goal holds at most {MAX_PHRASES}",
+                        goal.replies.len()
+                    ),
+                ));
+            }
+            for (key, spec) in goal.replies.into_iter().take(MAX_PHRASES) {
+                let at = goal_path.key("replies").key(&key);
+                let title = crate::model::flow::normalize(&key);
+                if title.is_empty() {
+                    found.push(invalid(
+                        at,
+                        "an empty key: name an option's title or a phrase of a prompt".to_string(),
+                    ));
+                    continue;
+                }
+                if let Some(bank) = bank(spec, at, &mut found) {
+                    replies.push(KeyedBank {
+                        phrase: key.to_lowercase(),
+                        written: key,
+                        title,
+                        bank,
+                    });
+                }
+            }
+            let goal_value = Goal {
+                done_when,
+                want: goal.want,
+                taps: goal.taps.iter().map(|tap| Title::new(tap)).collect(),
+                says,
+                answers,
+                replies,
+                off_script: goal.off_script,
+            };
+            goals.push((goal.weight, goal_value));
+        }
+        let behaviour = spec.behaviour;
+        let off_script_says = match behaviour.off_script_says {
+            Some(says) => bank(
+                says,
+                path.key("behaviour").key("off_script_says"),
+                &mut found,
+            ),
+            None => Some(default_off_script()),
+        };
         let goals = Weighted::new(goals);
         if let Err(error) = &goals {
             // Empty goals and negative weights are reported above already.
@@ -631,7 +657,6 @@ impl Persona {
         if !valid {
             return None;
         }
-        let behaviour = spec.behaviour;
         Some(Persona {
             name: spec.name,
             segment: spec.segment,
@@ -655,45 +680,13 @@ impl Persona {
                 typing_wpm: behaviour.typing_wpm,
                 types_instead_of_tapping: behaviour.types_instead_of_tapping,
                 typo_rate: behaviour.typo_rate,
+                off_script_rate: behaviour.off_script_rate,
+                off_script_says: off_script_says?,
                 bot_patience: behaviour.patience.bot,
                 queue_patience: behaviour.patience.queue,
                 leaves_after_fallbacks: behaviour.leaves_after_fallbacks,
                 drop_per_turn: behaviour.drop_per_turn,
             },
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn templates_parse_text_and_placeholders() {
-        let template = Template::try_from("A{digits:6}-{letters:2}".to_string()).unwrap();
-        assert_eq!(
-            template.0,
-            vec![
-                TemplatePart::Text("A".into()),
-                TemplatePart::Digits(6),
-                TemplatePart::Text("-".into()),
-                TemplatePart::Letters(2),
-            ]
-        );
-        assert!(Template::try_from("{digits}".to_string()).is_err());
-        assert!(Template::try_from("{emoji:2}".to_string()).is_err());
-        assert!(Template::try_from("A{digits:6".to_string()).is_err());
-    }
-
-    #[test]
-    fn templates_expand_to_at_most_one_whatsapp_message() {
-        let most = "{digits:64}".repeat(MAX_TEMPLATE_CHARS / 64);
-        let template = Template::try_from(most.clone()).unwrap();
-        assert_eq!(template.expanded_chars(), MAX_TEMPLATE_CHARS);
-        let error = Template::try_from(format!("{most}x")).unwrap_err();
-        assert!(error.contains("more than 4096 characters"), "{error}");
-        let error = Template::try_from("{digits:64}".repeat(20_000)).unwrap_err();
-        assert!(error.len() < 200, "{error}");
-        assert!(Template::try_from("x".repeat(MAX_TEMPLATE_CHARS + 1)).is_err());
     }
 }

@@ -718,6 +718,7 @@ mod tests {
             taps: vec![],
             says: None,
             answers: vec![],
+            replies: vec![],
             off_script: false,
             done_when: Default::default(),
         };

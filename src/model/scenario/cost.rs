@@ -411,23 +411,39 @@ fn longest_text(flow: &crate::model::flow::Flow) -> f64 {
         .unwrap_or(0) as f64
 }
 
-/// The longest text a customer types, in bytes: a goal's `says`, or the
-/// longest expansion of an answer (a character may take four bytes).
+/// The longest text a customer types, in bytes: a phrasing of a goal's
+/// `says` or `replies` or of the persona's off-script messages, or the
+/// longest expansion of an answer (a character may take four bytes), or an
+/// option's title typed instead of tapped.
 fn typed(scenario: &Scenario) -> f64 {
-    let goals = scenario
-        .personas
-        .items()
-        .iter()
-        .flat_map(|persona| persona.goals.items());
-    goals
-        .flat_map(|goal| {
-            let says = goal.says.as_ref().map(|said| said.text.len());
-            let answers = goal
-                .answers
-                .iter()
-                .map(|(_, template)| 4 * template.expanded_chars());
-            says.into_iter().chain(answers)
+    let flow = &scenario.flow;
+    let choices = flow.nodes.iter().filter_map(|node| match &node.kind {
+        NodeKind::Choice(choice) => Some(&choice.options),
+        _ => None,
+    });
+    let titles = choices
+        .chain(flow.templates.iter().map(|template| &template.buttons))
+        .flatten()
+        .map(|title| title.key.len());
+    let personas = scenario.personas.items().iter();
+    personas
+        .flat_map(|persona| {
+            let behaviour = &persona.behaviour;
+            let off_script = (behaviour.off_script_rate.get() > 0.0)
+                .then(|| behaviour.off_script_says.longest())
+                .unwrap_or(0);
+            let goals = persona.goals.items().iter().flat_map(|goal| {
+                let says = goal.says.as_ref().map(|says| says.longest());
+                let replies = goal.replies.iter().map(|reply| reply.bank.longest());
+                let answers = goal
+                    .answers
+                    .iter()
+                    .map(|(_, template)| 4 * template.expanded_chars());
+                says.into_iter().chain(replies).chain(answers)
+            });
+            std::iter::once(off_script).chain(goals)
         })
+        .chain(titles)
         .max()
         .unwrap_or(0) as f64
 }
