@@ -373,7 +373,7 @@ impl<'f> PersonaCheck<'f> {
                 let mut cost = 1 + (answers.len() * text.len()) as u64;
                 for reply in replies {
                     by_intent(&question.intent_routes, reply, moves);
-                    if question.pattern.is_match(reply.trim()) {
+                    if question.accepts(reply) {
                         moves.extend(question.valid);
                     }
                     cost += ((1 + question.intent_routes.len()) * (1 + reply.len())) as u64;

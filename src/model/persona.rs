@@ -443,8 +443,8 @@ pub struct Goal {
     pub taps: Vec<Title>,
     /// What the customer types when typing instead of tapping.
     pub says: Option<Said>,
-    /// Replies to questions: the key (lower-cased) is matched inside the
-    /// bot's text, the first match wins.
+    /// Replies to questions: the key ([`normalize`]d) is matched inside the
+    /// bot's text key, the first match wins.
     pub answers: Vec<(String, Template)>,
     /// Deliberately off the flow's script (lint rules P01 and P02 skip it).
     pub off_script: bool,
@@ -602,7 +602,7 @@ impl Persona {
                 let answers = goal
                     .answers
                     .into_iter()
-                    .map(|(key, template)| (key.to_lowercase(), template))
+                    .map(|(key, template)| (normalize(&key), template))
                     .collect();
                 let done_when = Phrases::new(&goal.done_when).unwrap_or_default();
                 let goal_value = Goal {
