@@ -139,7 +139,7 @@ impl<'f> PersonaCheck<'f> {
                             goal_path.key("taps").index(t),
                             format!("persona `{}` taps `{}`, which no node offers{suggestion}", persona.name, tap.text),
                         )
-                        .with_help("personas tap titles exactly as the flow shows them (case does not matter); mark a goal `off_script: true` if this is on purpose"),
+                        .with_help("personas tap titles as the flow shows them (case, accents and Arabic letter variants do not matter); mark a goal `off_script: true` if this is on purpose"),
                     );
                 }
             }
