@@ -720,6 +720,7 @@ mod tests {
             "clinic/weekday",
             "shop/peak-hour",
             "shop/weekend-sale",
+            "telecom/evening",
         ] {
             let (scenario, _) = Loader::new()
                 .scenario(&root.join(format!("{file}.yaml")))
