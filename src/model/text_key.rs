@@ -150,7 +150,8 @@ fn ascii_digit(c: char, zero: char) -> char {
 /// (`Ａ１２`) as ASCII. Case, accents and letters are kept. Borrowed, at no
 /// cost, when there is nothing to fold (any ASCII text).
 pub fn pattern_form(text: &str) -> Cow<'_, str> {
-    if text.chars().all(|c| fold_for_pattern(c) == c) {
+    // Every character folded is outside ASCII; `is_ascii` is a word-at-a-time scan.
+    if text.is_ascii() || text.chars().all(|c| fold_for_pattern(c) == c) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(text.chars().map(fold_for_pattern).collect())
