@@ -345,7 +345,7 @@ mod tests {
             let title = chars(unit, BUTTON_TITLE);
             let body = chars(unit, INTERACTIVE_BODY);
             assert!(
-                problems(&body, &[title.clone()], &[]).is_empty(),
+                problems(&body, std::slice::from_ref(&title), &[]).is_empty(),
                 "{unit}: at the limits"
             );
             let long = problems(&format!("{body}{unit}"), &[format!("{title}{unit}")], &[]);
@@ -363,7 +363,10 @@ mod tests {
             );
 
             let row = chars(unit, ROW_TITLE);
-            assert!(problems("Hi", &[], &[row.clone()]).is_empty(), "{unit}");
+            assert!(
+                problems("Hi", &[], std::slice::from_ref(&row)).is_empty(),
+                "{unit}"
+            );
             let long = problems("Hi", &[], &[format!("{row}{unit}")]);
             assert_eq!(long.len(), 1, "{unit}: {long:?}");
             assert_eq!(long[0].rule, Rule::RowTitle);
