@@ -575,12 +575,14 @@ fn check_view(chromium: &Path, file: &PageFile, view: View) -> String {
 }
 
 /// The bundled scenarios, each with the name of its run page.
-const BUNDLED: [(&str, &str); 5] = [
+const BUNDLED: [(&str, &str); 6] = [
     ("run-shop", "scenarios/shop/peak-hour.yaml"),
     ("run-shop-sale", "scenarios/shop/weekend-sale.yaml"),
     ("run-bank", "scenarios/bank/lunchtime-peak.yaml"),
     ("run-clinic-monday", "scenarios/clinic/monday-8am.yaml"),
     ("run-clinic-weekday", "scenarios/clinic/weekday.yaml"),
+    // French and Arabic: right-to-left names and titles.
+    ("run-telecom", "scenarios/telecom/evening.yaml"),
 ];
 
 /// Every view; the pages that show everything are checked in all four.

@@ -119,6 +119,7 @@ fn bundled() -> Vec<(PathBuf, Scenario)> {
         "clinic/monday-8am",
         "clinic/weekday",
         "clinic/reminders",
+        "telecom/evening",
     ]
     .iter()
     .map(|name| common::root().join(format!("scenarios/{name}.yaml")))
@@ -751,4 +752,36 @@ fn the_check_page_puts_failures_first() {
         rehearse::check::render_html(&check, &reports),
         "the same check, the same bytes"
     );
+}
+
+/// Right-to-left text from the user's files is isolated on the page, and
+/// bidi controls in it cannot reorder the page: a persona named in Arabic
+/// with a right-to-left override (which would show `gnp.exe` for `exe.png`
+/// and flip the rest of its table row) is shown in `<bdi>`, the override
+/// written out as `\u{202e}`.
+#[test]
+fn right_to_left_names_are_isolated_and_bidi_controls_neutralised() {
+    let dir = common::root().join("scenarios/telecom");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let hostile = "زبون\u{202e}gnp.exe";
+    let rename = |text: String| text.replace("arabophone-clavier", hostile);
+    let loader = rehearse::Loader::new()
+        .with_file(dir.join("flow.yaml"), read("flow.yaml"))
+        .with_file(dir.join("personas.yaml"), rename(read("personas.yaml")))
+        .with_file(dir.join("evening.yaml"), rename(read("evening.yaml")));
+    let (scenario, _) = loader
+        .scenario(&dir.join("evening.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let html = page(&[common::report(&scenario)]);
+    check_page(&html);
+    assert!(
+        !html.contains('\u{202e}'),
+        "a raw override reached the page"
+    );
+    assert!(
+        html.contains("<bdi>زبون\\u{202e}gnp.exe</bdi>"),
+        "the Arabic name is not isolated"
+    );
+    // Latin names are written as before, without an isolate.
+    assert!(html.contains(">francophone<"));
 }

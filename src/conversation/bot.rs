@@ -26,7 +26,7 @@ pub(crate) enum Reply<'p> {
 pub(crate) struct Typed<'p> {
     /// As typed.
     pub text: std::borrow::Cow<'p, str>,
-    /// Trimmed and lower-cased ([`crate::model::flow::normalize`]).
+    /// Its text key ([`crate::model::flow::normalize`]: case, accents, letter variants, digits and white space folded).
     pub key: std::borrow::Cow<'p, str>,
 }
 

@@ -465,7 +465,6 @@ mod tests {
         KeyedBank {
             written: key.to_string(),
             title: normalize(key),
-            phrase: key.to_lowercase(),
             bank: Bank::equal(phrasings).unwrap(),
         }
     }

@@ -104,7 +104,7 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                     self.by_intent(&question.intent_routes, &typed.key, &typed.text)
                 {
                     (Some(target), Heard::Intent(intent))
-                } else if question.pattern.is_match(typed.text.trim()) {
+                } else if question.accepts(&typed.text) {
                     (question.valid, Heard::Valid)
                 } else {
                     (question.invalid, Heard::Invalid)

@@ -58,6 +58,7 @@ rules! {
     InvalidNode => "F11", "invalid-node", Error, "a node mixes kinds, misses `say`, or has a key its kind does not take";
     SplitShares => "F12", "split-shares", Error, "an A/B split has fewer than two variants, shares that are not fractions adding up to 1, or a variant name used twice";
     InvalidFollowUp => "F13", "invalid-follow-up", Error, "a follow-up names no template, has neither `say` nor `template`, or waits 0 or more than 30 days";
+    KeywordCollision => "F14", "keyword-collision", Warning, "two intents routed at the same node have the same keyword once normalised (case, accents, Arabic letter variants, digits): the route listed first always wins";
     // What WhatsApp accepts (see docs/src/lint-rules.md).
     ButtonCount => "W01", "button-count", Error, "WhatsApp allows 1 to 3 reply buttons";
     ButtonTitle => "W02", "button-title", Error, "a reply button title is empty or longer than 20 characters";

@@ -62,6 +62,56 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
+/// [`Escaped`] element content that keeps its own direction: text holding a
+/// right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
+/// presentation forms) is wrapped in `<bdi>`, so an Arabic persona name or
+/// button title reads right to left and neither it nor the digits and
+/// punctuation around it reorder the rest of the line. Text without one is
+/// written as [`Escaped`] writes it, byte for byte. Bidi control characters
+/// are neutralised by [`Escaped`] first, so they cannot reach the page.
+/// Only for element content: an attribute or SVG takes [`Escaped`].
+#[derive(Debug, Clone, Copy)]
+pub struct Isolated<'a>(pub &'a str);
+
+impl fmt::Display for Isolated<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if has_right_to_left(self.0) {
+            write!(f, "<bdi>{}</bdi>", Escaped(self.0))
+        } else {
+            Escaped(self.0).fmt(f)
+        }
+    }
+}
+
+/// ` dir="auto"` when `text` holds a right-to-left letter, for an element
+/// whose whole content it is (a chat bubble): the browser then lays the
+/// element out in the direction of its first strong letter.
+pub fn dir_auto(text: &str) -> &'static str {
+    if has_right_to_left(text) {
+        " dir=\"auto\""
+    } else {
+        ""
+    }
+}
+
+/// Whether `text` has a letter of a right-to-left script: the blocks of
+/// Hebrew to Arabic Extended-A (U+0590-U+08FF), the Hebrew and Arabic
+/// presentation forms, and the historic right-to-left blocks of the
+/// supplementary planes.
+pub fn has_right_to_left(text: &str) -> bool {
+    !text.is_ascii()
+        && text.chars().any(|c| {
+            matches!(c,
+                '\u{0590}'..='\u{08FF}'
+                | '\u{FB1D}'..='\u{FDFF}'
+                | '\u{FE70}'..='\u{FEFE}'
+                | '\u{10800}'..='\u{10FFF}'
+                | '\u{1E800}'..='\u{1EFFF}')
+                // The Arabic letter mark is a control, not a letter.
+                && c != '\u{061C}'
+        })
+}
+
 /// How many characters `c` takes once escaped and shown: 1, or the length
 /// of its `\u{…}` escape for a character [`crate::source::is_invisible`]
 /// names (a newline or tab is drawn as itself).
@@ -80,7 +130,31 @@ pub fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{Isolated, dir_auto, escape};
+
+    #[test]
+    fn right_to_left_text_is_isolated_and_other_text_unchanged() {
+        assert_eq!(Isolated("أحمد").to_string(), "<bdi>أحمد</bdi>");
+        assert_eq!(
+            Isolated("Rendez-vous / موعد <1>").to_string(),
+            "<bdi>Rendez-vous / موعد &lt;1&gt;</bdi>"
+        );
+        assert_eq!(Isolated("Zoë <3").to_string(), "Zoë &lt;3");
+        assert_eq!(dir_auto("مرحبا"), " dir=\"auto\"");
+        assert_eq!(dir_auto("hello"), "");
+    }
+
+    #[test]
+    fn bidi_controls_in_right_to_left_text_are_neutralised_inside_the_isolate() {
+        // A right-to-left override would flip everything after it; the
+        // isolate holds the Arabic, and the override is shown as an escape.
+        assert_eq!(
+            Isolated("سارة\u{202e}gnp.exe\u{2066}").to_string(),
+            r"<bdi>سارة\u{202e}gnp.exe\u{2066}</bdi>"
+        );
+        // The Arabic letter mark alone does not make text right to left.
+        assert_eq!(Isolated("a\u{61c}b").to_string(), r"a\u{61c}b");
+    }
 
     #[test]
     fn markup_characters_are_entities() {

@@ -8,6 +8,7 @@
 //! become diagnostics with a rule, a file, a line and column, and help.
 
 mod graph;
+mod keywords;
 mod loading;
 pub(crate) mod personas;
 mod whatsapp;
@@ -23,6 +24,7 @@ use crate::source::KeyPath;
 pub(crate) fn check_flow(flow: &Flow) -> Vec<Problem> {
     let mut problems = Vec::new();
     graph::check(flow, &mut problems);
+    keywords::check(flow, &mut problems);
     whatsapp::check(flow, &mut problems);
     problems
 }

@@ -169,7 +169,7 @@ impl<'f> PersonaCheck<'f> {
                             goal_path.key("taps").index(t),
                             format!("persona `{}` taps `{}`, which no node offers{suggestion}", persona.name, tap.text),
                         )
-                        .with_help("personas tap titles exactly as the flow shows them (case does not matter); mark a goal `off_script: true` if this is on purpose"),
+                        .with_help("personas tap titles as the flow shows them (case, accents and Arabic letter variants do not matter); mark a goal `off_script: true` if this is on purpose"),
                     );
                 }
             }
@@ -265,13 +265,13 @@ impl<'f> PersonaCheck<'f> {
                 .filter(|(_, place)| match place {
                     // Answers come first at a question.
                     Place::Question(question) => {
-                        question.text.lower.contains(&reply.phrase)
+                        question.text.lower.contains(&reply.title)
                             && !goal
                                 .answers
                                 .iter()
                                 .any(|(key, _)| question.text.lower.contains(key.as_str()))
                     }
-                    _ => place.offers(&reply.title) || place.text().contains(&reply.phrase),
+                    _ => place.offers(&reply.title) || place.text().contains(&reply.title),
                 })
                 .collect();
             if typed_at.is_empty() {
@@ -450,7 +450,7 @@ impl<'f> PersonaCheck<'f> {
                         .bank
                         .phrasings()
                         .iter()
-                        .map(|said| (reply.phrase.clone(), said.text.clone()))
+                        .map(|said| (reply.title.clone(), said.text.clone()))
                 })
                 .collect(),
         });
@@ -565,7 +565,7 @@ impl<'f> PersonaCheck<'f> {
                 let mut cost = 1 + ((answers.len() + replies_len(signature)) * text.len()) as u64;
                 for reply in replies {
                     by_intent(&question.intent_routes, reply, moves);
-                    if question.pattern.is_match(reply.trim()) {
+                    if question.accepts(reply) {
                         moves.extend(question.valid);
                     }
                     cost += ((1 + question.intent_routes.len()) * (1 + reply.len())) as u64;

@@ -290,3 +290,88 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::load::Loader;
+
+    /// The WhatsApp problems of a flow whose one node offers `buttons` (or a
+    /// list with `rows`) under `body`.
+    fn problems(body: &str, buttons: &[String], rows: &[String]) -> Vec<Problem> {
+        let quoted = |items: &[String]| {
+            items
+                .iter()
+                .map(|t| format!("{t:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let routes: String = buttons
+            .iter()
+            .chain(rows)
+            .map(|t| format!("{t:?}: done, "))
+            .collect();
+        let offer = if rows.is_empty() {
+            format!("buttons: [{}]", quoted(buttons))
+        } else {
+            let rows: String = rows.iter().map(|t| format!("{{title: {t:?}}}, ")).collect();
+            format!("list: {{button: Choose, sections: [{{rows: [{rows}]}}]}}")
+        };
+        let flow = format!(
+            "flow: f\nstart: ask\nnodes:\n  ask:\n    say: {body:?}\n    {offer}\n    routes: {{{routes}fallback: done}}\n  done:\n    end: resolved\n"
+        );
+        let loader = Loader::new().with_file("flow.yaml", flow);
+        let flow = loader
+            .check_flow(Path::new("flow.yaml"))
+            .unwrap()
+            .value
+            .unwrap_or_else(|| panic!("flow did not load"));
+        let mut problems = Vec::new();
+        check(&flow, &mut problems);
+        problems
+    }
+
+    /// `n` characters of `unit` (one character each, several bytes).
+    fn chars(unit: char, n: usize) -> String {
+        std::iter::repeat_n(unit, n).collect()
+    }
+
+    #[test]
+    fn limits_count_characters_in_every_script() {
+        // Arabic (2 bytes), Devanagari (3 bytes), emoji (4 bytes).
+        for unit in ['ب', 'क', '😀'] {
+            let title = chars(unit, BUTTON_TITLE);
+            let body = chars(unit, INTERACTIVE_BODY);
+            assert!(
+                problems(&body, std::slice::from_ref(&title), &[]).is_empty(),
+                "{unit}: at the limits"
+            );
+            let long = problems(&format!("{body}{unit}"), &[format!("{title}{unit}")], &[]);
+            let rules: Vec<Rule> = long.iter().map(|p| p.rule).collect();
+            assert_eq!(rules, [Rule::BodyLength, Rule::ButtonTitle], "{unit}");
+            assert!(
+                long[0].message.contains("has 1025 characters"),
+                "{}",
+                long[0].message
+            );
+            assert!(
+                long[1].message.contains("has 21 characters"),
+                "{}",
+                long[1].message
+            );
+
+            let row = chars(unit, ROW_TITLE);
+            assert!(
+                problems("Hi", &[], std::slice::from_ref(&row)).is_empty(),
+                "{unit}"
+            );
+            let long = problems("Hi", &[], &[format!("{row}{unit}")]);
+            assert_eq!(long.len(), 1, "{unit}: {long:?}");
+            assert_eq!(long[0].rule, Rule::RowTitle);
+        }
+        // A plain message's body: 4,096 Arabic letters fit.
+        assert_eq!(length(&chars('ب', TEXT_BODY)), TEXT_BODY);
+    }
+}

@@ -83,6 +83,7 @@ pub mod persona;
 pub mod phrases;
 pub mod probability;
 pub mod scenario;
+pub mod text_key;
 pub mod weighted;
 
 pub use distribution::Distribution;

@@ -390,8 +390,8 @@ pub struct Goal {
     /// What the customer types when no option they want is on offer, or
     /// at a question they have no answer for.
     pub says: Option<Bank>,
-    /// Replies to questions: the key (lower-cased) is matched inside the
-    /// bot's text, the first match wins.
+    /// Replies to questions: the key ([`normalize`]d) is matched inside the
+    /// bot's text key, the first match wins.
     pub answers: Vec<(String, Template)>,
     /// What they type when they mean an option, or at a prompt, in the
     /// order written.
@@ -411,10 +411,9 @@ pub struct Goal {
 pub struct KeyedBank {
     /// As written.
     pub written: String,
-    /// [`crate::model::flow::normalize`]d, to compare with option titles.
+    /// [`crate::model::flow::normalize`]d: compared with option titles,
+    /// and looked for in a prompt's text key.
     pub title: String,
-    /// Lower-cased, to find in a prompt's text.
-    pub phrase: String,
     /// What they type.
     pub bank: Bank,
 }
@@ -426,11 +425,11 @@ impl Goal {
     }
 
     /// The first reply bank whose key is a phrase of `lower` (a prompt's
-    /// lower-cased text), skipping keys that name an option on screen: those
+    /// text key), skipping keys that name an option on screen: those
     /// are typed only by a customer who means that option.
     pub fn reply_at_prompt(&self, lower: &str, options: &[Title]) -> Option<&KeyedBank> {
         self.replies.iter().find(|reply| {
-            lower.contains(reply.phrase.as_str())
+            lower.contains(reply.title.as_str())
                 && !options.iter().any(|option| option.key == reply.title)
         })
     }
@@ -590,7 +589,7 @@ impl Persona {
             let answers = goal
                 .answers
                 .into_iter()
-                .map(|(key, template)| (key.to_lowercase(), template))
+                .map(|(key, template)| (crate::model::flow::normalize(&key), template))
                 .collect();
             let done_when = Phrases::new(&goal.done_when).unwrap_or_default();
             let says = goal
@@ -618,7 +617,6 @@ impl Persona {
                 }
                 if let Some(bank) = bank(spec, at, &mut found) {
                     replies.push(KeyedBank {
-                        phrase: key.to_lowercase(),
                         written: key,
                         title,
                         bank,

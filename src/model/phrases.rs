@@ -2,14 +2,17 @@
 //! persona's goal, `handoff_when` and `fallback_when` in a scenario's `live:`
 //! block. Used by `rehearse live` only; `run` reads flows, not text.
 //!
-//! Matching is on normalised text (lower case, runs of white space as one
-//! space, typographic quotes and dashes as ASCII), so `We’ll  connect you`
+//! Matching is on normalised text ([`text_key`]: lower case, accents and
+//! Arabic letter variants folded, runs of white space as one space,
+//! typographic quotes and dashes as ASCII), so `We’ll  connect you`
 //! matches the phrase `we'll connect you`; and on word boundaries, so `done`
 //! is not found in `undone`. All phrases of a set are searched at once with
 //! one Aho-Corasick automaton: a bot message costs one pass, however many
 //! phrases there are.
 
 use aho_corasick::AhoCorasick;
+
+use super::text_key::text_key;
 
 /// The most phrases one list may hold: a guard against a runaway file, far
 /// above what a person writes.
@@ -130,30 +133,12 @@ impl Phrases {
     }
 }
 
-/// Lower case, typographic quotes and dashes as ASCII, white space runs as
-/// one space, trimmed: the form phrases and messages are compared in.
+/// The form phrases and messages are compared in: the [`text_key`] every
+/// customer-facing match uses (lower case, accents and Arabic letter
+/// variants folded, typographic quotes and dashes as ASCII, white space runs
+/// as one space, trimmed).
 pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => '"',
-            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
-            '\u{00A0}' | '\u{202F}' => ' ',
-            c => c,
-        };
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        out.push(c);
-    }
-    out
+    text_key(text)
 }
 
 #[cfg(test)]

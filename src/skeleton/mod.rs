@@ -337,7 +337,6 @@ fn goal_of(
                 labels.push(format!("\"{text}\""));
                 replies.push(KeyedBank {
                     title: crate::model::flow::normalize(&key),
-                    phrase: key.clone(),
                     written: key,
                     bank: Bank::one(text),
                 });

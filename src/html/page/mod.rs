@@ -25,7 +25,7 @@ mod transcript;
 
 use std::fmt::Write;
 
-use super::escape::Escaped;
+use super::escape::{Escaped, Isolated};
 use super::style::STYLESHEET;
 use super::svg::{Svg, pattern_defs};
 pub use summary::{Callout, CalloutLine, Check, Status, Summary};
@@ -115,7 +115,7 @@ impl Page {
             defs = pattern_defs(),
         );
         for line in &self.lead {
-            let _ = writeln!(out, "<p class=\"lead\">{}</p>", Escaped(line));
+            let _ = writeln!(out, "<p class=\"lead\">{}</p>", Isolated(line));
         }
         out.push_str("</header>\n");
         if let Some(summary) = &self.summary {
@@ -128,10 +128,10 @@ impl Page {
                     out,
                     "<li><a href=\"#p{}\">{}</a>",
                     i + 1,
-                    Escaped(&part.heading)
+                    Isolated(&part.heading)
                 );
                 if let Some(line) = &part.index_line {
-                    let _ = write!(out, " <span class=\"detail\">{}</span>", Escaped(line));
+                    let _ = write!(out, " <span class=\"detail\">{}</span>", Isolated(line));
                 }
                 out.push_str("</li>");
             }
@@ -160,7 +160,7 @@ fn contents(out: &mut String, sections: &[Section], ids: &[String]) {
         let _ = write!(
             out,
             "<li><a href=\"#{id}\">{}</a></li>",
-            Escaped(&section.heading)
+            Isolated(&section.heading)
         );
     }
     out.push_str("</ol></nav>\n");
@@ -210,10 +210,10 @@ impl Part {
         let _ = writeln!(
             out,
             "<section class=\"part\" id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h2 id=\"{id}-h\">{}</h2>",
-            Escaped(&self.heading)
+            Isolated(&self.heading)
         );
         for line in &self.lead {
-            let _ = writeln!(out, "<p class=\"lead\">{}</p>", Escaped(line));
+            let _ = writeln!(out, "<p class=\"lead\">{}</p>", Isolated(line));
         }
         let ids: Vec<String> = (1..=self.sections.len())
             .map(|n| format!("{id}-s{n}"))
@@ -278,7 +278,7 @@ impl Section {
 
     /// A paragraph of text.
     pub fn paragraph(mut self, text: &str) -> Section {
-        let _ = writeln!(self.markup(), "<p>{}</p>", Escaped(text));
+        let _ = writeln!(self.markup(), "<p>{}</p>", Isolated(text));
         self
     }
 
@@ -299,9 +299,9 @@ impl Section {
         out.push_str("<p>");
         for (i, piece) in pieces.iter().enumerate() {
             if i % 2 == 1 {
-                let _ = write!(out, "<code>{}</code>", Escaped(piece));
+                let _ = write!(out, "<code>{}</code>", Isolated(piece));
             } else {
-                let _ = write!(out, "{}", Escaped(piece));
+                let _ = write!(out, "{}", Isolated(piece));
             }
         }
         out.push_str("</p>\n");
@@ -323,11 +323,11 @@ impl Section {
             let _ = write!(
                 out,
                 "<div><dt>{}</dt><dd>{}",
-                Escaped(fact.label),
-                Escaped(fact.value)
+                Isolated(fact.label),
+                Isolated(fact.value)
             );
             if !fact.detail.is_empty() {
-                let _ = write!(out, "<small>{}</small>", Escaped(fact.detail));
+                let _ = write!(out, "<small>{}</small>", Isolated(fact.detail));
             }
             out.push_str("</dd></div>");
         }
@@ -374,14 +374,14 @@ impl Section {
         let _ = writeln!(
             out,
             "<section id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h{level} id=\"{id}-h\">{}</h{level}>",
-            Escaped(&self.heading),
+            Isolated(&self.heading),
         );
         let sub = (level + 1).min(6);
         for block in &self.blocks {
             match block {
                 Block::Markup(markup) => out.push_str(markup),
                 Block::Heading(text) => {
-                    let _ = writeln!(out, "<h{sub}>{}</h{sub}>", Escaped(text));
+                    let _ = writeln!(out, "<h{sub}>{}</h{sub}>", Isolated(text));
                 }
             }
         }
@@ -394,7 +394,7 @@ fn figure(out: &mut String, chart: &Svg, caption: &str) {
     let _ = writeln!(
         out,
         "<figure>{chart}<figcaption>{}</figcaption></figure>",
-        Escaped(caption)
+        Isolated(caption)
     );
 }
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::html::escape::Escaped;
+use crate::html::escape::Isolated;
 
 /// How a check in a [`Summary`] went. Ordered worst first, so sorting puts
 /// failures at the top.
@@ -95,7 +95,7 @@ impl Summary<'_> {
             "<section class=\"summary {}\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">{} {} — {headline}</h2>\n<ul class=\"checks\">\n",
             worst.class(),
             worst.badge().split_once(' ').map_or("", |(icon, _)| icon),
-            Escaped(self.title),
+            Isolated(self.title),
         );
         // With something to look at, the checks that passed (or did not
         // run) are folded away under one line, so the failures fill the box.
@@ -139,9 +139,9 @@ fn check_line(out: &mut String, status: Status, badge: &str, name: &str, detail:
         out,
         "<li><span class=\"badge {}\">{}</span><span class=\"name\">{}</span><span class=\"detail\">{}</span></li>",
         status.class(),
-        Escaped(badge),
-        Escaped(name),
-        Escaped(detail)
+        Isolated(badge),
+        Isolated(name),
+        Isolated(detail)
     );
 }
 
@@ -183,7 +183,7 @@ impl Callout<'_> {
         let mut out = format!(
             "<section class=\"summary {}\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">{}</h2>\n",
             self.tone.class(),
-            Escaped(self.headline),
+            Isolated(self.headline),
         );
         if !self.lines.is_empty() {
             out.push_str("<ul class=\"checks\">\n");
@@ -193,7 +193,7 @@ impl Callout<'_> {
             out.push_str("</ul>\n");
         }
         if !self.note.is_empty() {
-            let _ = writeln!(out, "<p class=\"note\">{}</p>", Escaped(self.note));
+            let _ = writeln!(out, "<p class=\"note\">{}</p>", Isolated(self.note));
         }
         out.push_str("</section>\n");
         out

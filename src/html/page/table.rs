@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::Status;
-use crate::html::escape::Escaped;
+use crate::html::escape::Isolated;
 
 /// How a table column's cells are aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,12 +83,12 @@ impl Table {
 
     pub(super) fn render(&self, out: &mut String) {
         if let Some(label) = &self.folded {
-            let _ = write!(out, "<details><summary>{}</summary>", Escaped(label));
+            let _ = write!(out, "<details><summary>{}</summary>", Isolated(label));
         }
         let _ = write!(
             out,
             "<div class=\"table-wrap\"><table>\n<caption>{}</caption>\n<thead><tr>",
-            Escaped(&self.caption)
+            Isolated(&self.caption)
         );
         for (heading, align) in &self.columns {
             let class = if *align == Align::Number {
@@ -96,7 +96,7 @@ impl Table {
             } else {
                 ""
             };
-            let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", Escaped(heading));
+            let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", Isolated(heading));
         }
         out.push_str("</tr></thead>\n<tbody>\n");
         for (status, row) in &self.rows {
@@ -114,9 +114,9 @@ impl Table {
                     ""
                 };
                 if i == 0 {
-                    let _ = write!(out, "<th scope=\"row\"{class}>{}</th>", Escaped(cell));
+                    let _ = write!(out, "<th scope=\"row\"{class}>{}</th>", Isolated(cell));
                 } else {
-                    let _ = write!(out, "<td{class}>{}</td>", Escaped(cell));
+                    let _ = write!(out, "<td{class}>{}</td>", Isolated(cell));
                 }
             }
             out.push_str("</tr>\n");

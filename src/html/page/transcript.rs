@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::html::escape::Escaped;
+use crate::html::escape::{Escaped, Isolated, dir_auto};
 use crate::html::format::fixed;
 
 /// Who said something in a [`Transcript`].
@@ -96,20 +96,21 @@ impl Transcript<'_> {
             };
             let _ = write!(
                 out,
-                "<li class=\"msg {}\"><span class=\"{who_class}\">{}</span><p>{}</p>",
+                "<li class=\"msg {}\"><span class=\"{who_class}\">{}</span><p{}>{}</p>",
                 speaker.class(),
                 speaker.name(),
+                dir_auto(message.text),
                 Escaped(message.text)
             );
             if !message.buttons.is_empty() {
                 out.push_str("<ul class=\"chips\" aria-label=\"Buttons\">");
                 for button in message.buttons {
-                    let _ = write!(out, "<li>{}</li>", Escaped(button));
+                    let _ = write!(out, "<li{}>{}</li>", dir_auto(button), Escaped(button));
                 }
                 out.push_str("</ul>");
             }
             if let Some(note) = message.note {
-                let _ = write!(out, "<small class=\"how\">{}</small>", Escaped(note));
+                let _ = write!(out, "<small class=\"how\">{}</small>", Isolated(note));
             }
             let seconds = if message.at.is_finite() {
                 message.at.max(0.0)

@@ -34,6 +34,8 @@ mod validate;
 
 use regex::Regex;
 
+use crate::model::text_key::{pattern_form, text_key};
+
 pub use routes::IntentRoutes;
 pub use spec::{Category, Resolution, Scale};
 pub use turn::MAX_BOT_STEPS_PER_TURN;
@@ -176,7 +178,7 @@ impl Flow {
 pub struct Text {
     /// As written.
     pub text: String,
-    /// Lower-cased, for the customer to find what a question asks about.
+    /// Its [`text_key`], for the customer to find what a question asks about.
     pub lower: String,
     /// Words to read, for reading time.
     pub words: u32,
@@ -187,7 +189,7 @@ impl Text {
     pub fn new(text: &str) -> Text {
         Text {
             text: text.to_string(),
-            lower: text.to_lowercase(),
+            lower: text_key(text),
             words: u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX),
         }
     }
@@ -213,9 +215,11 @@ impl Title {
     }
 }
 
-/// How titles and typed text are compared: ignoring case and surrounding spaces.
+/// How titles, keywords and typed text are compared: their [`text_key`]
+/// (case, accents, Arabic letter variants, digits, white space and more;
+/// the rules are in that module).
 pub fn normalize(text: &str) -> String {
-    text.trim().to_lowercase()
+    text_key(text)
 }
 
 /// A named piece of free-text understanding.
@@ -223,15 +227,16 @@ pub fn normalize(text: &str) -> String {
 pub struct Intent {
     /// As in `intent NAME`, for transcripts.
     pub name: String,
-    /// Lower-cased; matched as whole words.
+    /// [`normalize`]d; matched as whole words in typed text's key.
     pub keywords: Vec<String>,
-    /// Matched against the text as typed.
+    /// Matched against the text as typed, digits and full-width forms
+    /// folded ([`pattern_form`]).
     pub regex: Option<Regex>,
 }
 
 impl Intent {
     /// Whether the bot understands typed text as this intent; `lower` is the
-    /// text lower-cased, `typed` as typed.
+    /// text [`normalize`]d, `typed` as typed.
     pub fn matches(&self, lower: &str, typed: &str) -> bool {
         self.keywords
             .iter()
@@ -239,7 +244,7 @@ impl Intent {
             || self
                 .regex
                 .as_ref()
-                .is_some_and(|regex| regex.is_match(typed))
+                .is_some_and(|regex| regex.is_match(&pattern_form(typed)))
     }
 }
 
@@ -469,6 +474,15 @@ pub struct Question {
     pub intent_routes: IntentRoutes,
 }
 
+impl Question {
+    /// Whether typed text is a valid answer: the pattern matches it trimmed,
+    /// with its digits and full-width forms folded ([`pattern_form`]), so
+    /// `[0-9]{4}` accepts `١٢٣٤`.
+    pub fn accepts(&self, typed: &str) -> bool {
+        self.pattern.is_match(&pattern_form(typed.trim()))
+    }
+}
+
 /// A backend call.
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -517,10 +531,10 @@ pub struct Survey {
 }
 
 impl Survey {
-    /// The score of a typed answer: its first digit from 1 to 5.
+    /// The score of a typed answer: its first digit from 1 to 5, in any
+    /// script [`pattern_form`] folds (`٥` is 5).
     pub fn typed_score(typed: &str) -> Option<u8> {
-        typed
-            .trim()
+        pattern_form(typed.trim())
             .chars()
             .next()
             .and_then(|c| c.to_digit(10))

@@ -5,6 +5,7 @@
 use aho_corasick::AhoCorasick;
 
 use super::{Intent, IntentId, NodeId, on_word_boundaries};
+use crate::model::text_key::pattern_form;
 
 /// The most keywords one matcher holds. Building an automaton takes time
 /// quadratic in its keywords in the worst case (aho-corasick 1.1 reorders
@@ -73,7 +74,7 @@ impl IntentRoutes {
     }
 
     /// The first route whose intent matches typed text: `key` is the text
-    /// lower-cased (normalised), `typed` as typed (for regex intents).
+    /// normalised (`normalize`), `typed` as typed (for regex intents).
     /// The same answer as trying [`Intent::matches`] route by route.
     pub fn first_match(
         &self,
@@ -98,12 +99,14 @@ impl IntentRoutes {
                 }
             }
         }
-        // ...unless an earlier route's regex matches.
+        // ...unless an earlier route's regex matches (on the text as typed,
+        // digits folded, as `Intent::matches` does).
+        let typed = pattern_form(typed);
         let by_regex = self.routes[..first].iter().position(|(intent, _)| {
             intents[*intent]
                 .regex
                 .as_ref()
-                .is_some_and(|regex| regex.is_match(typed))
+                .is_some_and(|regex| regex.is_match(&typed))
         });
         self.routes.get(by_regex.unwrap_or(first)).copied()
     }

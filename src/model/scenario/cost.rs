@@ -736,6 +736,7 @@ mod tests {
             "clinic/weekday",
             "shop/peak-hour",
             "shop/weekend-sale",
+            "telecom/evening",
         ] {
             let (scenario, _) = Loader::new()
                 .scenario(&root.join(format!("{file}.yaml")))

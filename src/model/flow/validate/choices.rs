@@ -165,13 +165,20 @@ impl Checker<'_> {
                 self.report(
                     Rule::DuplicateOption,
                     option_paths[i].clone(),
-                    format!(
-                        "`{}` is offered twice; the bot could not tell the taps apart",
-                        title.text
-                    ),
+                    if options[first].text == title.text {
+                        format!(
+                            "`{}` is offered twice; the bot could not tell the taps apart",
+                            title.text
+                        )
+                    } else {
+                        format!(
+                            "`{}` and `{}` are the same title once normalised; the bot could not tell them apart when typed",
+                            options[first].text, title.text
+                        )
+                    },
                 )
                 .help = Some(
-                    "give each option a title of its own (case does not tell them apart)".into(),
+                    "give each option a title of its own (case, accents and Arabic letter variants do not tell titles apart)".into(),
                 );
                 ok = false;
             }
