@@ -176,6 +176,14 @@ fn decide<'p>(
     let reading = minutes_at(f64::from(unread_words), behaviour.reading_wpm);
     let thinking = sample(behaviour.think.as_ref(), rng);
     let before_acting = noticed + reading + thinking;
+    // Some customers send media instead of answering (`behaviour.sends`);
+    // a persona without `sends` draws nothing here.
+    if let Some(media) = behaviour.sends.draw(rng) {
+        return Decision::Sends {
+            delay: before_acting + media.making(),
+            reply: Reply::Media(media),
+        };
+    }
 
     let prefers_typing = rng.random::<f64>() < behaviour.types_instead_of_tapping.get();
     let said = |said: &'p crate::model::persona::Said| {
@@ -280,6 +288,7 @@ fn with_typo(text: &str, rng: &mut impl Rng) -> String {
 mod tests {
     use super::*;
     use crate::model::flow::{Text, Title};
+    use crate::model::media::Media;
     use crate::model::persona::{Said, Template};
 
     fn goal(taps: &[&str], says: Option<&str>) -> Goal {
@@ -396,6 +405,33 @@ mod tests {
             panic!()
         };
         assert_eq!(delay, Millis(10_000 + 5_667));
+    }
+
+    #[test]
+    fn a_customer_who_sends_media_sends_it_instead_of_answering() {
+        let always = crate::model::media::Sends::new(
+            &[("audio".to_string(), crate::model::Probability::ONE)]
+                .into_iter()
+                .collect(),
+        )
+        .unwrap();
+        let behaviour = Behaviour {
+            sends: always,
+            ..Behaviour::default()
+        };
+        let options = titles(&["Returns"]);
+        let goal = goal(&["Returns"], None);
+        let mut rng = crate::random::seeded(1);
+        let decision = decide(&behaviour, &goal, Prompt::Options(&options), 0, &mut rng);
+        let Decision::Sends {
+            delay,
+            reply: Reply::Media(Media::Audio { seconds }),
+        } = decision
+        else {
+            panic!("expected a voice note")
+        };
+        // Recording it takes as long as it lasts.
+        assert_eq!(delay, Millis(u64::from(seconds) * 1_000));
     }
 
     #[test]

@@ -77,6 +77,7 @@ rules! {
     InvalidPersona => "P04", "invalid-persona", Error, "a persona has no goals, an impossible weight or speed, or a duplicate name";
     NoSurveyAnswers => "P05", "no-survey-answers", Warning, "the flow or an agent pool asks for CSAT, but no persona in the mix ever answers a survey";
     NoEngagement => "P06", "no-engagement", Warning, "the scenario sends customers messages first (campaigns, follow-ups), but a persona who gets them has no `engagement`: they never read one";
+    UnroutedMedia => "P07", "unrouted-media", Warning, "a persona sends a kind of media (an image, a voice note, a location, a sticker) that no node routes: every one falls to a fallback";
     // Scenarios.
     UnknownPersona => "S01", "unknown-persona", Error, "the mix names a persona that no persona file defines";
     MixSum => "S02", "mix-sum", Error, "the mix shares do not add up to 1";

@@ -76,6 +76,7 @@ pub mod calendar;
 pub mod distribution;
 pub mod duration;
 pub mod flow;
+pub mod media;
 pub mod outreach;
 pub mod persona;
 pub mod phrases;

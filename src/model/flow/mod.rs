@@ -38,6 +38,7 @@ pub use routes::IntentRoutes;
 pub use spec::{Category, Resolution, Scale};
 pub use turn::MAX_BOT_STEPS_PER_TURN;
 
+use crate::model::media::MediaRoutes;
 use crate::model::{Distribution, Millis, Probability};
 use crate::source::KeyPath;
 
@@ -281,6 +282,19 @@ pub struct Node {
     pub converts: Option<GoalId>,
     /// What the bot sends if the customer goes silent here.
     pub follow_up: Option<FollowUp>,
+    /// Where media a customer sends here leads (`on_media`); empty for
+    /// nodes that do not wait for the customer.
+    pub media: MediaRoutes,
+}
+
+impl Node {
+    /// Where this node can lead, as written: its kind's routes, then its
+    /// media routes.
+    pub fn successors(&self) -> Vec<NodeId> {
+        let mut successors = self.kind.successors();
+        successors.extend(self.media.targets());
+        successors
+    }
 }
 
 /// What a node does.
