@@ -7,8 +7,8 @@
 //! - a persona sends them with a chance per prompt (`behaviour.sends`,
 //!   [`Sends`]), drawn from the customer's own stream;
 //! - a flow routes them at a node that waits for the customer (`on_media`,
-//!   [`MediaRoutes`]); what it does not route falls to the node's fallback,
-//!   except a reaction, which the bot ignores;
+//!   [`crate::model::flow::MediaRoutes`]); what it does not route falls to
+//!   the node's fallback, except a reaction, which the bot ignores;
 //! - the funnel counts them per node, and live mode sends them as webhooks.
 //!
 //! ```yaml
@@ -28,7 +28,6 @@ use indexmap::IndexMap;
 use rand::RngExt;
 
 use super::Probability;
-use super::flow::NodeId;
 use crate::random::Draws;
 
 /// A kind of message a customer sends instead of text or a tap.
@@ -107,9 +106,6 @@ pub(crate) fn did_you_mean(key: &str, also: &[&'static str]) -> String {
             .chain(also.iter().copied()),
     )
 }
-
-/// The key in a flow's `on_media` that routes every kind but reactions.
-pub const ANY: &str = "any";
 
 /// The emoji a simulated customer reacts with: WhatsApp's six quick
 /// reactions, one drawn uniformly.
@@ -266,39 +262,6 @@ fn round6(degrees: f64) -> f64 {
     (degrees * 1e6).round() / 1e6
 }
 
-/// Where a node sends each kind a customer sends it (`on_media`); a kind
-/// without a route falls to the node's fallback (a reaction: ignored).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MediaRoutes {
-    routes: [Option<NodeId>; MediaKind::COUNT],
-}
-
-impl MediaRoutes {
-    /// Routes from kinds to nodes; `any` gives every kind but reactions a
-    /// route, unless the kind has one of its own (whatever the order
-    /// written).
-    pub fn new(kinds: &[(MediaKind, NodeId)], any: Option<NodeId>) -> MediaRoutes {
-        let mut routes = [None; MediaKind::COUNT];
-        for kind in MediaKind::ALL.into_iter().filter(|kind| kind.in_any()) {
-            routes[kind.index()] = any;
-        }
-        for (kind, target) in kinds {
-            routes[kind.index()] = Some(*target);
-        }
-        MediaRoutes { routes }
-    }
-
-    /// Where `kind` leads, if the node routes it.
-    pub fn route(&self, kind: MediaKind) -> Option<NodeId> {
-        self.routes[kind.index()]
-    }
-
-    /// Every node a route leads to, in kind order.
-    pub fn targets(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.routes.iter().flatten().copied()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,18 +345,6 @@ mod tests {
         assert_eq!(key, None);
         assert!(message.contains("add up to 1.1"), "{message}");
         assert!(sends(&[("audio", 0.5), ("image", 0.5)]).is_ok());
-    }
-
-    #[test]
-    fn any_routes_every_kind_but_reactions_and_yields_to_a_kind_s_own_route() {
-        let routes = MediaRoutes::new(&[(MediaKind::Audio, 7)], Some(2));
-        assert_eq!(routes.route(MediaKind::Audio), Some(7));
-        assert_eq!(routes.route(MediaKind::Image), Some(2));
-        assert_eq!(routes.route(MediaKind::Sticker), Some(2));
-        assert_eq!(routes.route(MediaKind::Reaction), None);
-        let reactions = MediaRoutes::new(&[(MediaKind::Reaction, 1)], None);
-        assert_eq!(reactions.route(MediaKind::Reaction), Some(1));
-        assert_eq!(reactions.route(MediaKind::Image), None);
     }
 
     #[test]

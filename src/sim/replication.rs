@@ -641,7 +641,7 @@ mod tests {
     /// A flow whose only prompt is a menu customers keep choosing "More"
     /// at, until the turn limit: every prompt is one chance to send media.
     const MEDIA_FLOW: &str = r#"
-flow: media
+flow: menu-loop
 start: menu
 nodes:
   menu:
@@ -667,7 +667,7 @@ personas:
 "#;
 
     const MEDIA_SCENARIO: &str = r#"
-scenario: media
+scenario: menu-loop
 flow: flow.yaml
 personas: [personas.yaml]
 duration: 60m
@@ -721,5 +721,59 @@ arrivals: {poisson: {per_hour: 600}}
         assert_eq!(menu.media_ignored, menu.media[MediaKind::Reaction.index()]);
         assert!(tallies.funnel[1].entered > 0);
         assert_eq!(tallies.funnel[1].media, [0; MediaKind::COUNT]);
+    }
+
+    #[test]
+    fn every_format_shows_media_only_when_personas_send_them() {
+        use crate::report::{Format, Report, Style, render_to_string};
+        let render = |personas: &str| {
+            let (scenario, _) = Loader::new()
+                .with_file("flow.yaml", MEDIA_FLOW)
+                .with_file("personas.yaml", personas)
+                .with_file("scenario.yaml", MEDIA_SCENARIO)
+                .scenario("scenario.yaml".as_ref())
+                .unwrap();
+            let tallies = replicate(&scenario, scenario.seed, 0);
+            let report = Report::new(&scenario, scenario.seed, 1, &tallies);
+            [
+                Format::Json,
+                Format::Yaml,
+                Format::Text,
+                Format::Markdown,
+                Format::Html,
+            ]
+            .map(|format| render_to_string(std::slice::from_ref(&report), format, Style::default()))
+        };
+        let [json, yaml, text, markdown, html] = render(MEDIA_PERSONAS);
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let media = &json["funnel"]["menu"]["media"];
+        for kind in ["image", "audio", "location", "sticker", "reaction"] {
+            assert!(media["received"][kind].as_u64().unwrap() > 0, "{media}");
+        }
+        let unrouted = media["received"]["location"].as_u64().unwrap()
+            + media["received"]["sticker"].as_u64().unwrap();
+        assert_eq!(media["fallback"].as_u64(), Some(unrouted));
+        assert_eq!(media["ignored"], media["received"]["reaction"]);
+        // Only nodes that received media have the block.
+        assert!(json["funnel"]["voice"].get("media").is_none());
+        assert!(
+            yaml.contains("    media:\n      received:\n        image: "),
+            "{yaml}"
+        );
+        for page in [&text, &markdown] {
+            assert!(page.contains("Media received"), "{page}");
+        }
+        assert!(html.contains("Media customers sent, per node"));
+        // Without `sends`, no format says a word about media.
+        let quiet = MEDIA_PERSONAS.replace(
+            "      sends: {audio: 0.1, image: 0.05, location: 0.03, sticker: 0.02, reaction: 0.04}\n",
+            "",
+        );
+        assert_ne!(quiet, MEDIA_PERSONAS);
+        for page in render(&quiet) {
+            for mark in ["\"media\"", "media:", "received", "Media"] {
+                assert!(!page.contains(mark), "{mark}: {page}");
+            }
+        }
     }
 }

@@ -27,6 +27,7 @@
 //! compiled for the engine's hot path: texts know their word counts, titles
 //! and keywords are lower-cased once, routes are node indices.
 
+mod media_routes;
 mod routes;
 pub(crate) mod spec;
 mod turn;
@@ -34,11 +35,11 @@ mod validate;
 
 use regex::Regex;
 
+pub use media_routes::{ANY, MediaRoutes};
 pub use routes::IntentRoutes;
 pub use spec::{Category, Resolution, Scale};
 pub use turn::MAX_BOT_STEPS_PER_TURN;
 
-use crate::model::media::MediaRoutes;
 use crate::model::{Distribution, Millis, Probability};
 use crate::source::KeyPath;
 

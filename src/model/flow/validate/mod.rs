@@ -16,7 +16,8 @@ use super::{
 };
 use crate::diagnostic::{Problem, Rule, Severity};
 use crate::limits::MAX_KEYWORD_LENGTH;
-use crate::model::media::{self, MediaKind, MediaRoutes};
+use crate::model::flow::{ANY, MediaRoutes};
+use crate::model::media::{self, MediaKind};
 use crate::model::{Distribution, Millis};
 use crate::source::KeyPath;
 use crate::text::{Suggestions, did_you_mean, list};
@@ -492,8 +493,8 @@ impl Checker<'_> {
             let key_path = path.key(key);
             let keys = MediaKind::ALL.map(MediaKind::key);
             let kind = MediaKind::from_key(key);
-            if kind.is_none() && key != media::ANY {
-                let suggestion = media::did_you_mean(key, &[media::ANY]);
+            if kind.is_none() && key != ANY {
+                let suggestion = media::did_you_mean(key, &[ANY]);
                 self.report(
                     Rule::UnofferedRoute,
                     key_path,
