@@ -31,6 +31,8 @@ pub(crate) struct Features<'s> {
     pub funnel: bool,
     /// Whether to keep the timers' distributions for charts.
     pub charts: bool,
+    /// Whether the funnel counts media: some persona sends them.
+    pub media: bool,
 }
 
 impl<'s> Features<'s> {
@@ -46,6 +48,11 @@ impl<'s> Features<'s> {
             goals: &flow.goals,
             funnel: true,
             charts,
+            media: scenario
+                .personas
+                .items()
+                .iter()
+                .any(|persona| persona.behaviour.sends.any()),
         }
     }
 }

@@ -36,20 +36,23 @@ use std::time::Duration;
 
 use crate::random::Draws;
 
-use crate::conversation::bot::{Bot, Channel, Hours, Left, Outgoing, Reply, Then, Typed};
+use crate::conversation::bot::{Bot, Channel, Heard, Hours, Left, Outgoing, Reply, Then, Typed};
 use crate::conversation::flow_bot::FlowBot;
 use crate::model::SimTime;
 use crate::model::flow::{
     ChoiceStyle, Flow, GoalId, NodeId, NodeKind, QueueId, Resolution, Scale, VariantId, normalize,
 };
+use crate::model::media::Media;
 
 /// What the customer sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Input<'a> {
     /// Typed text.
     Text(&'a str),
     /// A tap on the button or list row with this title.
     Tap(&'a str),
+    /// An image, a voice note, a location, a sticker or a reaction.
+    Media(Media),
 }
 
 /// One message of the bot, as WhatsApp shows it.
@@ -177,7 +180,14 @@ impl<'f> FlowSession<'f> {
         }
         if self.opened {
             let reply = self.reply_to(input);
-            self.bot.read(&reply);
+            // A reaction the flow does not route: the bot takes no notice,
+            // sends nothing and still waits where it was.
+            if self.bot.read(&reply) == Heard::Ignored {
+                return Turn {
+                    messages: Vec::new(),
+                    after: After::Waits,
+                };
+            }
         }
         self.opened = true;
         let mut channel = Recording {
@@ -222,6 +232,7 @@ impl<'f> FlowSession<'f> {
         };
         match input {
             Input::Text(text) => typed(text),
+            Input::Media(media) => Reply::Media(media),
             Input::Tap(title) => {
                 let key = normalize(title);
                 let options = match &self.flow.nodes[self.bot.node()].kind {

@@ -388,3 +388,82 @@ fn phrase_banks_are_checked_where_they_are_written() {
     );
     assert_eq!((code, stderr.as_str()), (0, ""), "{stderr}");
 }
+
+#[test]
+fn media_routes_name_known_kinds_and_existing_nodes() {
+    let (code, stderr) = run_with(
+        "media-kind",
+        "flow.yaml",
+        &FLOW.replace(
+            "      fallback: welcome\n",
+            "      fallback: welcome\n    on_media: {imgae: handoff, audio: handof}\n",
+        ),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr,
+        r#"error[F06]: `imgae` is no kind of message a customer sends (did you mean `image`?)
+  --> flow.yaml:11:16 (at `nodes.welcome.on_media.imgae`)
+   |
+11 |     on_media: {imgae: handoff, audio: handof}
+   |                ^^^^^
+   = help: `on_media` routes a kind (`image`, `audio`, `location`, `sticker` and `reaction`) or `any` (every kind but reactions) to a node
+
+error[F01]: no node is called `handof` (did you mean `handoff`?)
+  --> flow.yaml:11:32 (at `nodes.welcome.on_media.audio`)
+   |
+11 |     on_media: {imgae: handoff, audio: handof}
+   |                                ^^^^^
+   = help: a route names a node defined under `nodes:`
+
+error: the input has 2 errors, 0 warnings; nothing was simulated
+"#
+    );
+    // Only nodes that wait for the customer receive media.
+    let (code, stderr) = run_with(
+        "media-on-message",
+        "flow.yaml",
+        &FLOW.replace(
+            "    next: done\n",
+            "    next: done\n    on_media: {audio: handoff}\n",
+        ),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("error[F11]: a message node does not take `on_media`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_persona_sends_known_kinds_with_chances_up_to_one() {
+    let (code, stderr) = run_with(
+        "media-persona",
+        "personas.yaml",
+        &PERSONAS.replace(
+            "drop_per_turn: 0.02",
+            "drop_per_turn: 0.02\n      sends: {voice: 0.05}",
+        ),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "error[P04]: `voice` is no kind of message a customer sends (a voice note is `audio`); the kinds are `image`, `audio`, `location`, `sticker` and `reaction`\n --> personas.yaml:8:15 (at `personas[0].behaviour.sends.voice`)"
+        ),
+        "{stderr}"
+    );
+    let (code, stderr) = run_with(
+        "media-persona-sum",
+        "personas.yaml",
+        &PERSONAS.replace(
+            "drop_per_turn: 0.02",
+            "drop_per_turn: 0.02\n      sends: {audio: 0.7, image: 0.4}",
+        ),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("the chances add up to 1.1")
+            && stderr.contains("at `personas[0].behaviour.sends`"),
+        "{stderr}"
+    );
+}

@@ -38,14 +38,30 @@ fn another_seed_gives_another_report() {
 
 #[test]
 fn results_do_not_depend_on_the_number_of_threads() {
-    let scenario = common::load(&common::root().join("scenarios/shop/peak-hour.yaml"));
-    let yaml = |threads| {
-        let simulation = simulate(&scenario, &RunOptions::new().threads(threads), &|| {});
-        render_to_string(&[simulation.into_report()], Format::Yaml, Style::default())
-    };
-    let one = yaml(1);
-    for threads in [2, 3, 7] {
-        assert_eq!(one, yaml(threads), "{threads} threads");
+    // The shop's peak hour, and a scenario whose customers send media (the
+    // funnel's media counts are merged across replications too).
+    // (The second runs 6 replications rather than its one, to have some to
+    // share out.)
+    for (path, replications) in [
+        ("scenarios/shop/peak-hour.yaml", None),
+        ("tests/live/agree/scenario.yaml", Some(6)),
+    ] {
+        let scenario = common::load(&common::root().join(path));
+        let yaml = |threads| {
+            let mut options = RunOptions::new().threads(threads);
+            if let Some(replications) = replications {
+                options = options.replications(replications).unwrap();
+            }
+            let simulation = simulate(&scenario, &options, &|| {});
+            render_to_string(&[simulation.into_report()], Format::Yaml, Style::default())
+        };
+        let one = yaml(1);
+        for threads in [2, 3, 7] {
+            assert_eq!(one, yaml(threads), "{path}: {threads} threads");
+        }
+        if path.contains("agree") {
+            assert!(one.contains("    media:\n"), "{one}");
+        }
     }
 }
 

@@ -261,6 +261,31 @@ async fn the_same_customers_end_the_same_way_live_and_simulated() {
         // scores: the live report's CSAT is the simulation's, exactly.
         assert!(simulation.report().csat.is_some());
         assert_eq!(rehearsed.report.csat, simulation.report().csat);
+        // Media were sent on both clocks: photos the bot routes, voice
+        // notes it does not understand, and reactions it takes no notice
+        // of (live: it stayed quiet, and the customer answered the same
+        // screen).
+        let media = simulation.report().funnel["menu"]
+            .media
+            .clone()
+            .expect("the sender persona sends media");
+        for kind in ["image", "audio", "reaction"] {
+            assert!(
+                media.received.get(kind).is_some_and(|n| *n > 0),
+                "{media:?}"
+            );
+        }
+        assert!(media.fallback > 0 && media.ignored > 0, "{media:?}");
+        let lines: Vec<_> = rehearsed
+            .report
+            .transcripts
+            .iter()
+            .flat_map(|transcript| &transcript.lines)
+            .collect();
+        assert!(lines.iter().any(|line| line.text == "[image]"));
+        assert!(lines.iter().any(|line| {
+            line.text.starts_with("[reaction ") && line.understood_as.as_deref() == Some("ignored")
+        }));
         // Every ending the customer's side decides is among them, the
         // survey's included: live screens showing the flow's survey are
         // answered (or skipped) as in the simulation. (A customer who took

@@ -11,6 +11,7 @@ use live_support::*;
 use rehearse::live::{
     self, BotEvent, CustomerMessage, LiveConfig, Receipt, RetryPolicy, Shown, WebhookError,
 };
+use rehearse::model::media::Media;
 use serde_json::{Value, json};
 
 const ARABIC_AND_EMOJI: &str = "مرحبا، أين طلبي؟ 📦😀 👍🏽";
@@ -221,6 +222,83 @@ async fn taps_name_the_tapped_message_in_context() {
                    "list_reply": {"id": "r1", "title": "Express", "description": "Tomorrow"}})
         );
         assert!(messages[0].get("context").is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn media_webhooks_have_the_cloud_api_shapes() {
+    bounded(async {
+        let bot = TestBot::start(BotSetup::default()).await;
+        let stand_in = stand_in_for(&bot, |_| {}).await;
+        let hooks = stand_in.webhooks().clone();
+        let reacted_to = "wamid.HBgLbotmessage";
+        let sent = [
+            Media::Image,
+            Media::Audio { seconds: 12 },
+            Media::Location {
+                latitude: 48.858_37,
+                longitude: 2.294_481,
+            },
+            Media::Sticker,
+            Media::Reaction { emoji: "👍" },
+        ];
+        let mut ids = Vec::new();
+        for media in sent {
+            let delivered = hooks
+                .send_message(
+                    &ana(),
+                    CustomerMessage::Media {
+                        media,
+                        reacting_to: reacted_to.into(),
+                    },
+                )
+                .await
+                .unwrap();
+            ids.push(delivered.message_id);
+        }
+        let messages: Vec<Value> = bot.log(|log| {
+            log.webhooks
+                .iter()
+                .map(|w| w.json["entry"][0]["changes"][0]["value"]["messages"][0].clone())
+                .collect()
+        });
+        assert_eq!(messages.len(), 5);
+        for (message, id) in messages.iter().zip(&ids) {
+            assert_eq!(message["id"], json!(id));
+            assert!(message.get("text").is_none(), "{message}");
+            assert!(message.get("context").is_none(), "{message}");
+        }
+        // A file: an id to download it by, its type and its hash.
+        let file = |message: &Value, kind: &str, mime_type: &str| {
+            assert_eq!(message["type"], kind);
+            let file = &message[kind];
+            let media_id = file["id"].as_str().unwrap();
+            assert!(!media_id.is_empty() && media_id.bytes().all(|b| b.is_ascii_digit()));
+            assert_eq!(file["mime_type"], mime_type);
+            let sha256 = file["sha256"].as_str().unwrap();
+            assert_eq!(sha256.len(), 64);
+            assert!(sha256.bytes().all(|b| b.is_ascii_hexdigit()));
+            file.clone()
+        };
+        let image = file(&messages[0], "image", "image/jpeg");
+        assert!(image.get("voice").is_none() && image.get("caption").is_none());
+        let audio = file(&messages[1], "audio", "audio/ogg; codecs=opus");
+        assert_eq!(audio["voice"], true);
+        let sticker = file(&messages[3], "sticker", "image/webp");
+        assert_eq!(sticker["animated"], false);
+        // Each message has a media id of its own.
+        assert_ne!(image["id"], audio["id"]);
+        assert_eq!(messages[2]["type"], "location");
+        assert_eq!(
+            messages[2]["location"],
+            json!({"latitude": 48.858_37, "longitude": 2.294_481})
+        );
+        assert_eq!(messages[4]["type"], "reaction");
+        assert_eq!(
+            messages[4]["reaction"],
+            json!({"message_id": reacted_to, "emoji": "👍"})
+        );
     })
     .await;
 }

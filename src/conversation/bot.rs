@@ -11,6 +11,7 @@ use crate::model::SimTime;
 use crate::model::flow::{
     GoalId, NodeId, QueueId, Resolution, Survey, Template, Text, Title, VariantId,
 };
+use crate::model::media::{Media, MediaKind};
 
 /// A customer's message to the bot.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +20,8 @@ pub(crate) enum Reply<'p> {
     Tap(usize),
     /// Types text.
     Typed(Typed<'p>),
+    /// Sends an image, a voice note, a location, a sticker or a reaction.
+    Media(Media),
 }
 
 /// Typed text, with the key titles and intents are matched by.
@@ -66,10 +69,17 @@ pub(crate) enum Heard<'b> {
     Fallback,
     /// An answer not matching the question's pattern, or no score.
     Invalid,
+    /// Media of a kind the node routes (`on_media`).
+    Media(MediaKind),
+    /// A reaction the node does not route: the bot takes no notice, the
+    /// prompt stays on screen and the customer is still to answer it.
+    Ignored,
 }
 
 impl Heard<'_> {
-    /// Whether the bot understood: anything but a fallback or an invalid answer.
+    /// Whether the bot understood: anything but a fallback or an invalid
+    /// answer. (An ignored reaction is no misunderstanding: nothing was
+    /// asked of it.)
     pub fn understood(self) -> bool {
         !matches!(self, Heard::Fallback | Heard::Invalid)
     }

@@ -180,6 +180,14 @@ fn decide<'p>(
     let reading = minutes_at(f64::from(unread_words), behaviour.reading_wpm);
     let thinking = sample(behaviour.think.as_ref(), rng);
     let before_acting = noticed + reading + thinking;
+    // Some customers send media instead of answering (`behaviour.sends`);
+    // a persona without `sends` draws nothing here.
+    if let Some(media) = behaviour.sends.draw(rng) {
+        return Decision::Sends {
+            delay: before_acting + media.making(),
+            reply: Reply::Media(media),
+        };
+    }
 
     let prefers_typing = rng.random::<f64>() < behaviour.types_instead_of_tapping.get();
     // Drawn only by personas that can go off script, so that personas
@@ -323,6 +331,7 @@ fn with_typo(text: &str, rng: &mut impl Rng) -> String {
 mod tests {
     use super::*;
     use crate::model::flow::{Text, Title};
+    use crate::model::media::Media;
     use crate::model::persona::{KeyedBank, Template};
 
     static DEFAULT: std::sync::LazyLock<Behaviour> = std::sync::LazyLock::new(Behaviour::default);
@@ -570,6 +579,37 @@ mod tests {
             at_anything_else(&behaviour, &tapper),
             typed("can I pay by card?")
         );
+    }
+
+    #[test]
+    fn a_customer_who_sends_media_sends_it_instead_of_answering() {
+        let always = crate::model::media::Sends::new(
+            &[("audio".to_string(), crate::model::Probability::ONE)]
+                .into_iter()
+                .collect(),
+        )
+        .unwrap();
+        let behaviour = Behaviour {
+            sends: always,
+            ..Behaviour::default()
+        };
+        let options = titles(&["Returns"]);
+        let goal = goal(&["Returns"], None);
+        let mut rng = crate::random::seeded(1);
+        let prompt = Prompt::Options {
+            text: &Text::new("What can we do for you?"),
+            options: &options,
+        };
+        let decision = decide(&behaviour, &goal, prompt, 0, &mut rng);
+        let Decision::Sends {
+            delay,
+            reply: Reply::Media(Media::Audio { seconds }),
+        } = decision
+        else {
+            panic!("expected a voice note")
+        };
+        // Recording it takes as long as it lasts.
+        assert_eq!(delay, Millis(u64::from(seconds) * 1_000));
     }
 
     #[test]

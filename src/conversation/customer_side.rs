@@ -31,6 +31,7 @@ use super::flow_bot::score;
 use super::{Ending, Progress};
 use crate::metric::{Outcome, Reason};
 use crate::model::flow::Resolution;
+use crate::model::media::Media;
 use crate::model::{Millis, SimTime};
 
 /// One customer's side of one conversation.
@@ -246,6 +247,13 @@ impl<'s> CustomerSide<'s> {
         let experience = self.progress.experience(false, false);
         match self.customer.decide(prompt, words, &experience) {
             Decision::Leaves { .. } => None,
+            // A reaction to a message the business sent first does not
+            // write back: bots take no notice of it, and it opens no
+            // conversation. The customer did not answer.
+            Decision::Sends {
+                reply: Reply::Media(Media::Reaction { .. }),
+                ..
+            } => None,
             Decision::Sends { delay, reply } => Some((delay, reply)),
         }
     }

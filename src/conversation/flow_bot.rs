@@ -8,6 +8,7 @@ use crate::model::SimTime;
 use crate::model::flow::{
     Flow, IntentRoutes, MAX_BOT_STEPS_PER_TURN, NodeId, NodeKind, Resolution, Survey, Template,
 };
+use crate::model::media::MediaKind;
 
 /// A flow, played as a bot. Latencies and backend failures come from the
 /// bot's own random stream, so a change to the bot never reshuffles the
@@ -66,6 +67,7 @@ fn unit(bits: u64) -> f64 {
 pub(crate) fn score(survey: &Survey, reply: &Reply<'_>) -> Option<u8> {
     match reply {
         Reply::Tap(index) => survey.scores.get(*index).copied(),
+        Reply::Media(_) => None,
         Reply::Typed(typed) => survey
             .options
             .iter()
@@ -110,6 +112,20 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                     (question.invalid, Heard::Invalid)
                 }
             }
+            (kind, Reply::Media(media)) => {
+                let kind_sent = media.kind();
+                match (flow.nodes[self.node].media.route(kind_sent), kind) {
+                    (Some(target), _) => (Some(target), Heard::Media(kind_sent)),
+                    // Bots take no notice of a reaction they do not route:
+                    // the bot stays where it is, waiting for an answer.
+                    (None, _) if kind_sent == MediaKind::Reaction => return Heard::Ignored,
+                    (None, NodeKind::Choice(choice)) => (choice.fallback, Heard::Fallback),
+                    (None, NodeKind::Question(question)) => (question.invalid, Heard::Invalid),
+                    // A survey takes anything as no score, and moves on.
+                    (None, NodeKind::Survey(survey)) => (survey.next, Heard::Invalid),
+                    (None, _) => (None, Heard::Invalid),
+                }
+            }
             // Any answer moves a survey on; only a score counts.
             (NodeKind::Survey(survey), reply) => (
                 survey.next,
@@ -132,6 +148,10 @@ impl<'f> Bot<'f> for FlowBot<'f> {
         };
         let (target, heard) = match reply {
             Reply::Tap(index) => button(*index),
+            // Media in answer to a template is read as typed text the bot
+            // does not understand. (Customers never react to one: see
+            // `CustomerSide::considers`.)
+            Reply::Media(_) => (Some(template.fallback), Heard::Fallback),
             Reply::Typed(typed) => {
                 if let Some(index) = template.buttons.iter().position(|b| b.key == typed.key) {
                     button(index)
@@ -235,5 +255,121 @@ impl<'f> Bot<'f> for FlowBot<'f> {
 
     fn node(&self) -> NodeId {
         self.node
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversation::bot::Typed;
+    use crate::model::flow::QueueId;
+    use crate::model::media::Media;
+    use std::borrow::Cow;
+
+    struct Open;
+
+    impl Hours for Open {
+        fn open(&self, _queue: QueueId, _at: SimTime) -> bool {
+            true
+        }
+    }
+
+    /// A menu that routes voice notes and, through `any`, the other kinds
+    /// but reactions; a question that routes nothing.
+    const FLOW: &str = r#"
+flow: media
+start: menu
+nodes:
+  menu:
+    say: "What can we do?"
+    buttons: ["Track order"]
+    routes: {"Track order": order, fallback: menu}
+    on_media: {audio: voice, any: photo}
+  order:
+    say: "Your order number?"
+    expect: {pattern: "^A[0-9]{6}$"}
+    routes: {valid: done, invalid: order}
+  voice:
+    say: "We listen to voice notes."
+    next: done
+  photo:
+    say: "Nice picture."
+    next: done
+  done:
+    end: resolved
+"#;
+
+    fn flow() -> Flow {
+        match crate::load::Loader::new()
+            .with_file("flow.yaml", FLOW)
+            .flow("flow.yaml".as_ref())
+        {
+            Ok((flow, _)) => flow,
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    /// What the bot at `node` makes of `reply`, and where it would go.
+    fn read_at(flow: &Flow, node: &str, reply: Reply<'_>) -> (String, Option<String>) {
+        let mut bot = FlowBot::new(flow, &Open, crate::random::seeded(1));
+        let node = flow.nodes.iter().position(|n| n.id == node).unwrap();
+        bot.node = node;
+        bot.next = Some(usize::MAX);
+        let heard = bot.read(&reply);
+        let next = match bot.next {
+            Some(usize::MAX) => Some("unchanged".to_string()),
+            next => next.map(|next| flow.nodes[next].id.clone()),
+        };
+        (format!("{heard:?}"), next)
+    }
+
+    #[test]
+    fn media_take_their_kind_s_route_then_any_then_the_fallback_and_reactions_are_ignored() {
+        let flow = flow();
+        let at_menu = |media| read_at(&flow, "menu", Reply::Media(media));
+        assert_eq!(
+            at_menu(Media::Audio { seconds: 9 }),
+            ("Media(Audio)".into(), Some("voice".into()))
+        );
+        assert_eq!(
+            at_menu(Media::Sticker),
+            ("Media(Sticker)".into(), Some("photo".into()))
+        );
+        // `any` does not cover reactions: the bot takes no notice and
+        // stays where it was.
+        assert_eq!(
+            at_menu(Media::Reaction { emoji: "👍" }),
+            ("Ignored".into(), Some("unchanged".into()))
+        );
+        // A question routes no media: anything but a reaction is an
+        // invalid answer, and takes the `invalid` route.
+        let at_question = |media| read_at(&flow, "order", Reply::Media(media));
+        assert_eq!(
+            at_question(Media::Image),
+            ("Invalid".into(), Some("order".into()))
+        );
+        assert_eq!(
+            at_question(Media::Reaction { emoji: "🙏" }),
+            ("Ignored".into(), Some("unchanged".into()))
+        );
+        assert!(!Heard::Invalid.understood() && Heard::Ignored.understood());
+        // Typed text still goes where it went.
+        let typed = Reply::Typed(Typed {
+            text: Cow::Borrowed("hello"),
+            key: Cow::Borrowed("hello"),
+        });
+        assert_eq!(
+            read_at(&flow, "menu", typed),
+            ("Fallback".into(), Some("menu".into()))
+        );
+    }
+
+    #[test]
+    fn a_menu_without_media_routes_sends_media_to_its_fallback() {
+        let mut bare = flow();
+        bare.nodes[0].media = Default::default();
+        let mut bot = FlowBot::new(&bare, &Open, crate::random::seeded(1));
+        assert_eq!(bot.read(&Reply::Media(Media::Image)), Heard::Fallback);
+        assert_eq!(bot.next, Some(0));
     }
 }

@@ -270,6 +270,9 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
         self.side
             .answers(message_at, matches!(message, Answer::Template(_)));
         observer.replied(message_at, &reply, options, heard);
+        if let (Answer::Left(_), Reply::Media(media)) = (message, &reply) {
+            observer.media(self.bot.node(), media.kind(), heard);
+        }
         self.heard(heard);
         self.run(message_at, observer)
     }
@@ -317,27 +320,45 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
                 }
             };
             self.prompt = Some(prompt);
-            let turn = TurnOver {
+            let mut turn = TurnOver {
                 prompt,
                 unread_words,
                 first_message_at: first_reply_at,
                 last_message_at: delivered_at,
             };
-            let reply = match self.side.turn_over(turn) {
-                Move::Stops(ending) => return self.exit(ending),
-                Move::Sends { at, reply } => {
-                    message_at = at;
-                    reply
+            loop {
+                let reply = match self.side.turn_over(turn) {
+                    Move::Stops(ending) => return self.exit(ending),
+                    Move::Sends { at, reply } => {
+                        message_at = at;
+                        reply
+                    }
+                };
+                let heard = self.bot.read(&reply);
+                let options = match prompt {
+                    Prompt::Options { options, .. } => options,
+                    Prompt::Survey(survey) => &survey.options,
+                    Prompt::Question(_) => &[],
+                };
+                observer.replied(message_at, &reply, options, heard);
+                if let Reply::Media(media) = &reply {
+                    observer.media(self.bot.node(), media.kind(), heard);
                 }
-            };
-            let heard = self.bot.read(&reply);
-            let options = match prompt {
-                Prompt::Options { options, .. } => options,
-                Prompt::Survey(survey) => &survey.options,
-                Prompt::Question(_) => &[],
-            };
-            observer.replied(message_at, &reply, options, heard);
-            self.heard(heard);
+                if heard != Heard::Ignored {
+                    self.heard(heard);
+                    break;
+                }
+                // The bot took no notice (a reaction): nothing new arrives,
+                // the same prompt is still on screen, and the customer acts
+                // on it again. Each such message is a turn, so the turn
+                // limit bounds this.
+                turn = TurnOver {
+                    prompt,
+                    unread_words: 0,
+                    first_message_at: None,
+                    last_message_at: message_at,
+                };
+            }
         }
     }
 

@@ -3,10 +3,11 @@
 
 use super::bot::{Heard, Outgoing, Reply};
 use crate::model::flow::{NodeId, Title};
+use crate::model::media::MediaKind;
 use crate::model::{Millis, SimTime};
 
-/// Receives a conversation's events as they happen. Only `entered` and
-/// `bot_responded` feed the report; the rest is for transcripts.
+/// Receives a conversation's events as they happen. Only `entered`,
+/// `bot_responded` and `media` feed the report; the rest is for transcripts.
 pub(crate) trait Observer {
     /// The bot entered `node` (possibly not for the first time).
     fn entered(&mut self, node: NodeId);
@@ -19,6 +20,9 @@ pub(crate) trait Observer {
     /// the bot understood it as `heard`.
     fn replied(&mut self, _at: SimTime, _reply: &Reply<'_>, _options: &[Title], _heard: Heard<'_>) {
     }
+    /// The customer sent media of `kind` at `node`, and the bot took it as
+    /// `heard` (routed, its fallback, or ignored). Feeds the funnel.
+    fn media(&mut self, _node: NodeId, _kind: MediaKind, _heard: Heard<'_>) {}
 }
 
 /// Listens to nothing: for conversations that are simulated but not counted.

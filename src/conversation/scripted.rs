@@ -55,6 +55,7 @@ impl<'b> Bot<'b> for ScriptedBot<'b> {
         self.replies.push(match reply {
             Reply::Tap(index) => format!("tap {index}"),
             Reply::Typed(typed) => typed.text.to_string(),
+            Reply::Media(media) => media.shown(),
         });
         let understands = self
             .next

@@ -80,6 +80,7 @@ rules! {
     NoEngagement => "P06", "no-engagement", Warning, "the scenario sends customers messages first (campaigns, follow-ups), but a persona who gets them has no `engagement`: they never read one";
     UnheardReply => "P07", "unheard-reply", Warning, "a persona's reply (a phrasing of `replies`, or of a `says` with several) is typed where no route of the bot understands it";
     UnusedReply => "P08", "unused-reply", Warning, "a persona's `replies` key names no option and is found in no prompt's text: it is never typed";
+    UnroutedMedia => "P09", "unrouted-media", Warning, "a persona sends a kind of media (an image, a voice note, a location, a sticker) that no node routes: every one falls to a fallback";
     // Scenarios.
     UnknownPersona => "S01", "unknown-persona", Error, "the mix names a persona that no persona file defines";
     MixSum => "S02", "mix-sum", Error, "the mix shares do not add up to 1";

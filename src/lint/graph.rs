@@ -122,11 +122,7 @@ fn loops_without_exit(
 
 pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
     let node_path = |id: NodeId| KeyPath::root().key("nodes").key(&flow.nodes[id].id);
-    let edges: Vec<Vec<NodeId>> = flow
-        .nodes
-        .iter()
-        .map(|node| node.kind.successors())
-        .collect();
+    let edges: Vec<Vec<NodeId>> = flow.nodes.iter().map(|node| node.successors()).collect();
     // A template's answers enter the flow too (a campaign, a follow-up).
     let mut entries = vec![flow.start];
     entries.extend(

@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::diagnostic::{Problem, Rule};
 use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, normalize};
+use crate::model::media::MediaKind;
 use crate::model::persona::{Goal, Persona, Said, TemplatePart};
 use crate::source::KeyPath;
 use crate::text::Suggestions;
@@ -40,6 +41,8 @@ pub(crate) struct PersonaCheck<'f> {
     places: Vec<(String, Place<'f>)>,
     /// The intents some route listens for, each once.
     routed_intents: Vec<IntentId>,
+    /// Whether some node routes each kind of media (`on_media`), by kind.
+    media_routed: [bool; MediaKind::COUNT],
     /// Whether some question contains an answer key, by key.
     answered: RefCell<HashMap<String, bool>>,
     /// Whether a goal can finish, by its signature.
@@ -90,7 +93,11 @@ impl<'f> PersonaCheck<'f> {
         let mut written = HashSet::new();
         let mut routed = HashSet::new();
         let mut questions = Vec::new();
+        let mut media_routed = [false; MediaKind::COUNT];
         for node in &flow.nodes {
+            for kind in MediaKind::ALL {
+                media_routed[kind.index()] |= node.media.route(kind).is_some();
+            }
             match &node.kind {
                 NodeKind::Choice(choice) => {
                     for title in &choice.options {
@@ -145,6 +152,7 @@ impl<'f> PersonaCheck<'f> {
             questions,
             places,
             routed_intents,
+            media_routed,
             answered: RefCell::new(HashMap::new()),
             finishes: RefCell::new(HashMap::new()),
             budget: Cell::new(budget),
@@ -155,6 +163,7 @@ impl<'f> PersonaCheck<'f> {
     /// Findings for one persona, written at `path` (`personas[i]`) of its file.
     pub fn check(&self, persona: &Persona, path: &KeyPath) -> Vec<Problem> {
         let mut problems = Vec::new();
+        self.unrouted_media(persona, path, &mut problems);
         for (g, goal) in persona.goals.items().iter().enumerate() {
             let goal_path = path.key("goals").index(g);
             for (t, tap) in goal.taps.iter().enumerate() {
@@ -618,6 +627,38 @@ fn replies_len(signature: &Signature) -> usize {
         .replies
         .as_ref()
         .map_or(0, |replies| replies.replies.len())
+}
+
+impl PersonaCheck<'_> {
+    /// Kinds of media the persona sends that no node routes (rule P09):
+    /// every one falls to the fallback of the node it was sent at. A
+    /// reaction no node routes is ignored, which is what bots do, so it is
+    /// not flagged.
+    fn unrouted_media(&self, persona: &Persona, path: &KeyPath, problems: &mut Vec<Problem>) {
+        let sends = &persona.behaviour.sends;
+        for kind in MediaKind::ALL {
+            let chance = sends.chance(kind);
+            if chance == 0.0 || !kind.in_any() || self.media_routed[kind.index()] {
+                continue;
+            }
+            problems.push(
+                Problem::new(
+                    Rule::UnroutedMedia,
+                    path.key("behaviour").key("sends").key(kind.key()),
+                    format!(
+                        "persona `{}` sends `{}` at {} of prompts, but no node routes it: every one falls to the node's fallback, as text the bot does not understand",
+                        persona.name,
+                        kind.key(),
+                        crate::report::table::percent(chance),
+                    ),
+                )
+                .with_help(format!(
+                    "route it where the bot handles it, with `on_media: {{{}: NODE}}` (or `any: NODE`) on the nodes that wait for the customer",
+                    kind.key()
+                )),
+            );
+        }
+    }
 }
 
 /// One answer a template can produce: `A{digits:6}` gives `A111111`.

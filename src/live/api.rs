@@ -16,6 +16,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod media;
+pub use media::{Location, MediaFile, Reaction};
+
 /// The one value of `messaging_product` the API knows.
 pub const MESSAGING_PRODUCT: &str = "whatsapp";
 
@@ -126,6 +129,21 @@ pub struct InboundMessage {
     /// With `type: button`: a template's quick-reply tap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub button: Option<QuickReply>,
+    /// With `type: image`: a photo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<MediaFile>,
+    /// With `type: audio`: a voice note (`voice: true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<MediaFile>,
+    /// With `type: sticker`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sticker: Option<MediaFile>,
+    /// With `type: location`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// With `type: reaction`: an emoji on one of the bot's messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<Reaction>,
 }
 
 /// The `type` of an inbound message.
@@ -138,7 +156,17 @@ pub enum InboundType {
     Interactive,
     /// A template quick-reply tap.
     Button,
-    /// Anything rehearse does not send (media, location, ...).
+    /// A photo.
+    Image,
+    /// A voice note.
+    Audio,
+    /// A shared location.
+    Location,
+    /// A sticker.
+    Sticker,
+    /// A reaction to a message.
+    Reaction,
+    /// Anything rehearse does not send (video, documents, contacts, ...).
     #[serde(other)]
     Unsupported,
 }

@@ -36,6 +36,7 @@ use crate::conversation::customer::Customer;
 use crate::conversation::customer_side::{CustomerSide, Move, TurnOver};
 use crate::conversation::{Ending, Progress};
 use crate::metric::Reason;
+use crate::model::media::Media;
 use crate::model::scenario::Scenario;
 use crate::model::{Millis, SimTime};
 use crate::random::{Purpose, stream};
@@ -249,16 +250,20 @@ impl<'s> Talk<'_, 's> {
     /// marks it in the transcript if the bot did not understand it.
     fn heard(&mut self, understood: bool) {
         self.side.heard_as_given(understood);
-        if understood {
-            return;
+        if !understood {
+            self.mark_last_reply("not understood");
         }
+    }
+
+    /// Notes in the transcript how the bot took the customer's last message.
+    fn mark_last_reply(&mut self, how: &str) {
         if let Some(line) = self.lines.as_mut().and_then(|lines| {
             lines
                 .iter_mut()
                 .rev()
                 .find(|line| line.speaker == Speaker::Customer)
         }) {
-            line.understood_as = Some("not understood".to_owned());
+            line.understood_as = Some(how.to_owned());
         }
     }
 
@@ -287,7 +292,17 @@ impl<'s> Talk<'_, 's> {
         self.line(arrival, Speaker::Customer, opening, Vec::new(), false);
         let mut sent_at = arrival;
         let mut answering_reply = false;
+        // The last screen, for a reaction the bot takes no notice of: the
+        // customer acts on it again.
+        let mut previous: Vec<Seen> = Vec::new();
         loop {
+            let reacted = matches!(
+                message,
+                CustomerMessage::Media {
+                    media: Media::Reaction { .. },
+                    ..
+                }
+            );
             // The customer's message goes out; the bot may answer before its
             // webhook is answered, so the delivery runs beside the wait.
             let webhooks = self.setting.webhooks.clone();
@@ -306,11 +321,15 @@ impl<'s> Talk<'_, 's> {
             let mut delivered = false;
             let mut seen: Vec<Seen> = Vec::new();
             let mut fallback = false;
+            let mut ignored = false;
             // Wait for the bot's turn to be over.
             loop {
                 let deadline = match seen.last() {
                     Some(last) if last.is_choice() || seen.len() >= MAX_MESSAGES_PER_TURN => break,
                     Some(last) => Some(last.received.max(sent.wall) + quiet),
+                    // Bots commonly take no notice of a reaction: one that
+                    // stays quiet after it ignored it.
+                    None if reacted => Some(sent.wall + quiet),
                     None => gives_up_wall,
                 };
                 tokio::select! {
@@ -367,6 +386,10 @@ impl<'s> Talk<'_, 's> {
                         }
                     }
                     () = sleep_until(deadline) => {
+                        if seen.is_empty() && reacted {
+                            ignored = true;
+                            break;
+                        }
                         match (seen.is_empty(), gives_up) {
                             (true, Some(at)) => {
                                 return Ok(self.side.gave_up_waiting(at, sent.at));
@@ -377,19 +400,30 @@ impl<'s> Talk<'_, 's> {
                     }
                 }
             }
+            if ignored {
+                // The same screen as before the reaction, nothing new on it.
+                seen = std::mem::take(&mut previous);
+                self.mark_last_reply("ignored");
+            }
             let Some(last) = seen.last() else {
                 // The wait above ends only with something on screen.
                 return Err(Broken::CutOff);
             };
-            let (first_at, last_at, last_wall) = (seen[0].at, last.at, last.received);
-            if answering_reply {
+            let (first_at, last_at, last_wall) = match ignored {
+                false => (Some(seen[0].at), last.at, last.received),
+                true => (None, sent.at, sent.wall),
+            };
+            if answering_reply && !ignored {
                 self.heard(!fallback);
             }
-            let on_screen = OnScreen::new(&seen, &scenario.flow);
+            let mut on_screen = OnScreen::new(&seen, &scenario.flow);
+            if ignored {
+                on_screen.unread_words = 0;
+            }
             let turn = TurnOver {
                 prompt: on_screen.prompt(),
                 unread_words: on_screen.unread_words,
-                first_message_at: Some(first_at),
+                first_message_at: first_at,
                 last_message_at: last_at,
             };
             let (at, reply) = match self.side.turn_over(turn) {
@@ -418,6 +452,7 @@ impl<'s> Talk<'_, 's> {
             answering_reply = true;
             self.line(sent_at, Speaker::Customer, text, Vec::new(), tapped);
             message = next;
+            previous = seen;
         }
     }
 }

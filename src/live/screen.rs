@@ -97,6 +97,8 @@ pub(crate) struct OnScreen<'f> {
     /// Words of bot text to read (as the simulation counts them: the
     /// message texts, not the option titles).
     pub unread_words: u32,
+    /// The last bot message on screen, which a reaction marks.
+    last_message_id: String,
 }
 
 impl<'f> OnScreen<'f> {
@@ -144,6 +146,9 @@ impl<'f> OnScreen<'f> {
             question,
             survey,
             unread_words,
+            last_message_id: seen
+                .last()
+                .map_or_else(String::new, |last| last.message_id.clone()),
         }
     }
 
@@ -185,6 +190,14 @@ impl<'f> OnScreen<'f> {
                 // The persona logic taps only what is on offer.
                 None => (CustomerMessage::Text(String::new()), String::new(), false),
             },
+            Reply::Media(media) => (
+                CustomerMessage::Media {
+                    media: *media,
+                    reacting_to: self.last_message_id.clone(),
+                },
+                media.shown(),
+                false,
+            ),
             Reply::Typed(typed) => {
                 let text: &Cow<'_, str> = &typed.text;
                 (

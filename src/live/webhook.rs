@@ -21,12 +21,13 @@ use sha2::Sha256;
 
 use super::api::{
     self, ButtonReply, Change, ChangeValue, Contact, Context, Entry, InboundMessage, InboundType,
-    InteractiveReply, ListReply, Metadata, Profile, QuickReply, Status, StatusError, StatusKind,
-    Text, Webhook,
+    InteractiveReply, ListReply, Location, MediaFile, Metadata, Profile, QuickReply, Reaction,
+    Status, StatusError, StatusKind, Text, Webhook,
 };
 use super::json::to_ascii_json;
 use super::state::Shared;
 use super::{Customer, WebhookError};
+use crate::model::media::Media;
 
 /// The most rehearse reads of a body the bot answers (the handshake's
 /// challenge, a webhook's answer). Both are a few bytes; a longer body is a
@@ -77,7 +78,7 @@ impl RetryPolicy {
 }
 
 /// What a customer does, as a webhook tells the bot.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomerMessage {
     /// Typed text.
     Text(String),
@@ -109,6 +110,15 @@ pub enum CustomerMessage {
         payload: String,
         /// The button's label.
         text: String,
+    },
+    /// An image, a voice note, a location or a sticker; or a reaction to
+    /// the bot message `reacting_to`.
+    Media {
+        /// What the customer sends.
+        media: Media,
+        /// The bot message a reaction marks (its `wamid`); unused for the
+        /// other kinds.
+        reacting_to: String,
     },
 }
 
@@ -157,6 +167,66 @@ impl std::fmt::Debug for WebhookSender {
             .field("url", &self.inner.url.as_str())
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
+    }
+}
+
+/// Fills `inbound` (whose id is already set) with `media` as WhatsApp
+/// delivers it: `image {id, mime_type, sha256}`, `audio {..., voice: true}`,
+/// `sticker {..., animated: false}`, `location {latitude, longitude}` or
+/// `reaction {message_id, emoji}`. A file's media id is derived from the
+/// message id, and its SHA-256 is that of the id: rehearse sends no file,
+/// and its stand-in serves none on `GET /{media-id}`.
+fn media_message(inbound: &mut InboundMessage, media: Media, reacting_to: String) {
+    let file = |mime_type: &str| {
+        let id = (crate::model::flow::stable_hash(&inbound.id) >> 1).to_string();
+        let sha256 = hex::encode(<Sha256 as sha2::Digest>::digest(id.as_bytes()));
+        MediaFile {
+            id,
+            mime_type: mime_type.to_owned(),
+            sha256,
+            caption: None,
+            voice: None,
+            animated: None,
+        }
+    };
+    match media {
+        Media::Image => {
+            inbound.kind = InboundType::Image;
+            inbound.image = Some(file("image/jpeg"));
+        }
+        Media::Audio { .. } => {
+            inbound.kind = InboundType::Audio;
+            inbound.audio = Some(MediaFile {
+                voice: Some(true),
+                ..file("audio/ogg; codecs=opus")
+            });
+        }
+        Media::Sticker => {
+            inbound.kind = InboundType::Sticker;
+            inbound.sticker = Some(MediaFile {
+                animated: Some(false),
+                ..file("image/webp")
+            });
+        }
+        Media::Location {
+            latitude,
+            longitude,
+        } => {
+            inbound.kind = InboundType::Location;
+            inbound.location = Some(Location {
+                latitude,
+                longitude,
+                name: None,
+                address: None,
+            });
+        }
+        Media::Reaction { emoji } => {
+            inbound.kind = InboundType::Reaction;
+            inbound.reaction = Some(Reaction {
+                message_id: reacting_to,
+                emoji: emoji.to_owned(),
+            });
+        }
     }
 }
 
@@ -271,6 +341,11 @@ impl WebhookSender {
             text: None,
             interactive: None,
             button: None,
+            image: None,
+            audio: None,
+            sticker: None,
+            location: None,
+            reaction: None,
         };
         match message {
             CustomerMessage::Text(body) => inbound.text = Some(Text { body }),
@@ -305,6 +380,9 @@ impl WebhookSender {
                 inbound.context = Some(context(tapped));
                 inbound.kind = InboundType::Button;
                 inbound.button = Some(QuickReply { payload, text });
+            }
+            CustomerMessage::Media { media, reacting_to } => {
+                media_message(&mut inbound, media, reacting_to);
             }
         }
         let value = ChangeValue {

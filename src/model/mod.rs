@@ -78,6 +78,7 @@ pub mod calendar;
 pub mod distribution;
 pub mod duration;
 pub mod flow;
+pub mod media;
 pub mod outreach;
 pub mod persona;
 pub mod phrases;

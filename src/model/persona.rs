@@ -26,6 +26,7 @@
 //!       patience: {bot: {exponential: {mean: 3m}}, queue: {exponential: {mean: 4m}}}
 //!       leaves_after_fallbacks: 2
 //!       drop_per_turn: 0.02
+//!       sends: {audio: 0.05, image: 0.02}   # media instead of an answer, per prompt
 //! ```
 
 use indexmap::IndexMap;
@@ -36,6 +37,7 @@ pub use super::bank::Said;
 use super::bank::{Bank, BankSpec};
 use super::calendar::Schedule;
 use super::flow::Title;
+use super::media::Sends;
 use super::phrases::{MAX_PHRASES, Phrases};
 use super::weighted::Weighted;
 use super::{Distribution, Probability};
@@ -262,6 +264,9 @@ pub(crate) struct BehaviourSpec {
     pub leaves_after_fallbacks: Option<u32>,
     #[serde(default)]
     pub drop_per_turn: Probability,
+    /// Chances per prompt of sending media instead of answering, by kind.
+    #[serde(default)]
+    pub sends: IndexMap<String, Probability>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -301,6 +306,9 @@ pub struct Behaviour {
     pub leaves_after_fallbacks: Option<u32>,
     /// Chance of silently leaving at each turn.
     pub drop_per_turn: Probability,
+    /// Chances per prompt of sending an image, a voice note, a location, a
+    /// sticker or a reaction instead of answering.
+    pub sends: Sends,
 }
 
 impl Default for Behaviour {
@@ -318,6 +326,7 @@ impl Default for Behaviour {
             queue_patience: None,
             leaves_after_fallbacks: None,
             drop_per_turn: Probability::ZERO,
+            sends: Sends::default(),
         }
     }
 }
@@ -572,6 +581,21 @@ impl Persona {
                 }
             },
         };
+        let sends = match Sends::new(&spec.behaviour.sends) {
+            Ok(sends) => sends,
+            Err((key, message)) => {
+                let at = path.key("behaviour").key("sends");
+                found.push(
+                    Problem::new(
+                        Rule::InvalidPersona,
+                        key.map_or(at.clone(), |key| at.key(&key)),
+                        message,
+                    )
+                    .with_help("like `sends: {audio: 0.05, image: 0.02}`: the chance per prompt of sending each kind instead of answering (see docs/src/personas.md)"),
+                );
+                Sends::default()
+            }
+        };
         if spec.behaviour.leaves_after_fallbacks == Some(0) {
             found.push(invalid(
                 path.key("behaviour").key("leaves_after_fallbacks"),
@@ -684,6 +708,7 @@ impl Persona {
                 queue_patience: behaviour.patience.queue,
                 leaves_after_fallbacks: behaviour.leaves_after_fallbacks,
                 drop_per_turn: behaviour.drop_per_turn,
+                sends,
             },
         })
     }

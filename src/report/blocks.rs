@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::metric::{
     CostStat, CsatStat, Metric, Outcome, QueueStat, Rate, Reason, SendStat, Stat, Timer,
 };
+use crate::model::media::MediaKind;
 use crate::stats::Interval;
 use crate::tally::{CampaignTally, Histogram, QueueTally, Tally};
 
@@ -278,6 +279,45 @@ pub struct FunnelStep {
     /// left out.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub reasons: IndexMap<&'static str, u64>,
+    /// Media customers sent here; only in the report of a scenario whose
+    /// personas send media, and only at nodes that received some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<FunnelMedia>,
+}
+
+/// Media customers sent at one node, and what the bot did with them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FunnelMedia {
+    /// Received, by kind (`image`, `audio`, `location`, `sticker`,
+    /// `reaction`); kinds with none are left out.
+    pub received: IndexMap<&'static str, u64>,
+    /// Those the node has no `on_media` route for, which fell to its
+    /// fallback (counted as not understood).
+    pub fallback: u64,
+    /// Reactions the node does not route, which the bot ignored.
+    pub ignored: u64,
+}
+
+impl FunnelMedia {
+    /// From a node's counts; `None` when it received no media.
+    pub(crate) fn from_counts(counts: &crate::tally::NodeCounts) -> Option<FunnelMedia> {
+        let received: IndexMap<&'static str, u64> = MediaKind::ALL
+            .into_iter()
+            .zip(counts.media)
+            .filter(|(_, count)| *count > 0)
+            .map(|(kind, count)| (kind.key(), count))
+            .collect();
+        (!received.is_empty()).then_some(FunnelMedia {
+            received,
+            fallback: counts.media_fallback,
+            ignored: counts.media_ignored,
+        })
+    }
+
+    /// Everything received, of every kind.
+    pub fn total(&self) -> u64 {
+        self.received.values().sum()
+    }
 }
 
 impl FunnelStep {

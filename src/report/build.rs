@@ -79,6 +79,7 @@ impl Report {
             goals: &[],
             funnel: false,
             charts: true,
+            media: false,
         };
         let mut report = Report::build(scenario, seed, 1, tallies, &features);
         report.live = Some(live);
@@ -110,6 +111,10 @@ impl Report {
                     entered: counts.entered,
                     abandoned: counts.abandoned,
                     reasons,
+                    media: features
+                        .media
+                        .then(|| FunnelMedia::from_counts(counts))
+                        .flatten(),
                 };
                 (node.id.clone(), step)
             })

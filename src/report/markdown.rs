@@ -91,6 +91,9 @@ fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !report.funnel.is_empty() {
         draw(&table::funnel(report), out)?;
     }
+    if let Some(media) = table::media(report) {
+        draw(&media, out)?;
+    }
     if !report.queues.is_empty() {
         draw(&table::queues(report), out)?;
     }

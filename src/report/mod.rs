@@ -25,8 +25,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 pub use blocks::{
-    Breakdown, Ci95, Compliance, Cost, Csat, FunnelStep, Outcomes, QueueCi95, QueueReport, Rates,
-    ResponseTimes, Retention, Sends, TimeStats, Turns,
+    Breakdown, Ci95, Compliance, Cost, Csat, FunnelMedia, FunnelStep, Outcomes, QueueCi95,
+    QueueReport, Rates, ResponseTimes, Retention, Sends, TimeStats, Turns,
 };
 pub use distribution::{Distribution, Distributions, TimeBucket};
 pub use format::{Format, render_to_string};

@@ -350,6 +350,52 @@ pub(crate) fn funnel(report: &Report) -> Table {
     table
 }
 
+/// Media customers sent per node, by kind, and what the bot did with them:
+/// only nodes that received some, and only the kinds sent. `None` when
+/// no node received any (every report of a scenario whose personas send
+/// none).
+pub(crate) fn media(report: &Report) -> Option<Table> {
+    let received: Vec<(&String, &super::FunnelMedia)> = report
+        .funnel
+        .iter()
+        .filter_map(|(node, step)| Some((node, step.media.as_ref()?)))
+        .collect();
+    if received.is_empty() {
+        return None;
+    }
+    let kinds: Vec<&str> = crate::model::media::MediaKind::ALL
+        .into_iter()
+        .map(|kind| kind.key())
+        .filter(|key| {
+            received
+                .iter()
+                .any(|(_, media)| media.received.contains_key(key))
+        })
+        .collect();
+    let mut columns = kinds.clone();
+    columns.extend(["to fallback", "ignored"]);
+    let mut table = Table::new("Media received", &columns);
+    for (node, media) in received {
+        let count = |count: u64| {
+            if count == 0 {
+                Cell::muted("-")
+            } else {
+                Cell::new(thousands(count))
+            }
+        };
+        let mut row = vec![Cell::new(node.clone())];
+        row.extend(
+            kinds
+                .iter()
+                .map(|key| count(media.received.get(key).copied().unwrap_or(0))),
+        );
+        row.push(count(media.fallback));
+        row.push(count(media.ignored));
+        table.rows.push(row);
+    }
+    Some(table)
+}
+
 /// `58.3%`
 pub(crate) fn percent(fraction: f64) -> String {
     format!("{:.1}%", fraction * 100.0)

@@ -113,6 +113,9 @@ fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> 
     if !report.funnel.is_empty() {
         draw(&table::funnel(report), &paint, out)?;
     }
+    if let Some(media) = table::media(report) {
+        draw(&media, &paint, out)?;
+    }
     if !report.queues.is_empty() {
         draw(&table::queues(report), &paint, out)?;
     }

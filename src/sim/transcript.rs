@@ -64,12 +64,15 @@ impl Observer for Recorder<'_> {
                 true,
             ),
             Reply::Typed(typed) => (typed.text.to_string(), false),
+            Reply::Media(media) => (media.shown(), false),
         };
         let understood_as = match heard {
             Heard::Option(title) => format!("option \"{title}\""),
             Heard::Intent(intent) => format!("intent {intent}"),
             Heard::Valid => "valid answer".into(),
             Heard::Score(score) => format!("score {score}"),
+            Heard::Media(kind) => format!("{} route", kind.key()),
+            Heard::Ignored => "ignored".into(),
             Heard::Fallback | Heard::Invalid => "not understood".into(),
         };
         let line = Line {

@@ -10,6 +10,7 @@ use crate::metric::{
     CsatStat, Outcome, QueueStat, RETENTION_DAYS, Rate, Reason, SendStat, fraction, round_to,
 };
 use crate::model::Millis;
+use crate::model::media::MediaKind;
 
 mod histogram;
 
@@ -181,6 +182,27 @@ pub struct NodeCounts {
     pub abandoned: u64,
     /// Abandonments by [`Reason`], in `Reason::ALL` order.
     pub reasons: [u64; Reason::ALL.len()],
+    /// Media customers sent while at the node, by kind in
+    /// [`MediaKind::ALL`] order.
+    pub media: [u64; MediaKind::COUNT],
+    /// Of those, the ones the node does not route that fell to its
+    /// fallback (counted as not understood).
+    pub media_fallback: u64,
+    /// Of those, the reactions the node does not route, which the bot
+    /// ignored.
+    pub media_ignored: u64,
+}
+
+impl NodeCounts {
+    /// Counts media of `kind` received here, as the bot took it.
+    pub(crate) fn media(&mut self, kind: MediaKind, routed: bool, ignored: bool) {
+        self.media[kind.index()] += 1;
+        if ignored {
+            self.media_ignored += 1;
+        } else if !routed {
+            self.media_fallback += 1;
+        }
+    }
 }
 
 /// One agent queue over a run.
@@ -519,6 +541,11 @@ impl Tallies {
             for (mine, theirs) in mine.reasons.iter_mut().zip(theirs.reasons) {
                 *mine += theirs;
             }
+            for (mine, theirs) in mine.media.iter_mut().zip(theirs.media) {
+                *mine += theirs;
+            }
+            mine.media_fallback += theirs.media_fallback;
+            mine.media_ignored += theirs.media_ignored;
         }
         for (mine, theirs) in self.queues.iter_mut().zip(&other.queues) {
             mine.merge(theirs);

@@ -23,6 +23,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::get;
 use hmac::{Hmac, KeyInit, Mac};
 use rehearse::Flow;
+use rehearse::model::media::{Media, REACTIONS};
 use rehearse::session::{FlowSession, Input, Message, Options};
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -487,6 +488,24 @@ async fn webhook(State(bot): State<Arc<Bot>>, headers: HeaderMap, raw: Bytes) ->
                 .or_else(|| reply["list_reply"]["title"].as_str())
                 .map(|title| Incoming::Tap(title.to_owned()))
         }
+        Some("image") => Some(Incoming::Media(Media::Image)),
+        Some("sticker") => Some(Incoming::Media(Media::Sticker)),
+        // The bot cannot hear how long a voice note is without the file;
+        // the flow routes by kind alone.
+        Some("audio") => Some(Incoming::Media(Media::Audio { seconds: 0 })),
+        Some("location") => Some(Incoming::Media(Media::Location {
+            latitude: message["location"]["latitude"].as_f64().unwrap_or_default(),
+            longitude: message["location"]["longitude"]
+                .as_f64()
+                .unwrap_or_default(),
+        })),
+        Some("reaction") => {
+            let sent = message["reaction"]["emoji"].as_str().unwrap_or_default();
+            let emoji = REACTIONS.iter().find(|emoji| **emoji == sent).copied();
+            Some(Incoming::Media(Media::Reaction {
+                emoji: emoji.unwrap_or("👍"),
+            }))
+        }
         _ => None,
     };
     let task = {
@@ -495,6 +514,7 @@ async fn webhook(State(bot): State<Arc<Bot>>, headers: HeaderMap, raw: Bytes) ->
             let input = incoming.as_ref().map(|incoming| match incoming {
                 Incoming::Text(text) => Input::Text(text),
                 Incoming::Tap(title) => Input::Tap(title),
+                Incoming::Media(media) => Input::Media(*media),
             });
             bot.reply(message, input).await;
         }
@@ -526,6 +546,8 @@ enum Incoming {
     Text(String),
     /// A button or list row, by title.
     Tap(String),
+    /// An image, a voice note, a location, a sticker or a reaction.
+    Media(Media),
 }
 
 /// `sha256=<lowercase hex>` of `body` under `secret`.

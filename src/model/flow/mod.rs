@@ -27,6 +27,7 @@
 //! compiled for the engine's hot path: texts know their word counts, titles
 //! and keywords are lower-cased once, routes are node indices.
 
+mod media_routes;
 mod routes;
 pub(crate) mod spec;
 mod turn;
@@ -36,6 +37,7 @@ use regex::Regex;
 
 use crate::model::text_key::{pattern_form, text_key};
 
+pub use media_routes::{ANY, MediaRoutes};
 pub use routes::IntentRoutes;
 pub use spec::{Category, Resolution, Scale};
 pub use turn::MAX_BOT_STEPS_PER_TURN;
@@ -286,6 +288,19 @@ pub struct Node {
     pub converts: Option<GoalId>,
     /// What the bot sends if the customer goes silent here.
     pub follow_up: Option<FollowUp>,
+    /// Where media a customer sends here leads (`on_media`); empty for
+    /// nodes that do not wait for the customer.
+    pub media: MediaRoutes,
+}
+
+impl Node {
+    /// Where this node can lead, as written: its kind's routes, then its
+    /// media routes.
+    pub fn successors(&self) -> Vec<NodeId> {
+        let mut successors = self.kind.successors();
+        successors.extend(self.media.targets());
+        successors
+    }
 }
 
 /// What a node does.

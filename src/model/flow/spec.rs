@@ -123,6 +123,9 @@ pub(crate) struct NodeSpec {
     pub value: Option<f64>,
     /// What the bot sends when the customer goes silent here.
     pub follow_up: Option<FollowUpSpec>,
+    /// Where media the customer sends here leads, by kind (`image`,
+    /// `audio`, `location`, `sticker`, `reaction`, or `any`).
+    pub on_media: Option<IndexMap<String, String>>,
 }
 
 /// How a CSAT survey is answered.
@@ -164,10 +167,11 @@ pub(crate) enum Extra {
     Scale,
     Labels,
     FollowUp,
+    OnMedia,
 }
 
 impl Extra {
-    pub const ALL: [Extra; 8] = [
+    pub const ALL: [Extra; 9] = [
         Extra::Say,
         Extra::Header,
         Extra::Footer,
@@ -176,6 +180,7 @@ impl Extra {
         Extra::Scale,
         Extra::Labels,
         Extra::FollowUp,
+        Extra::OnMedia,
     ];
 
     pub fn key(self) -> &'static str {
@@ -188,6 +193,7 @@ impl Extra {
             Extra::Scale => "scale",
             Extra::Labels => "labels",
             Extra::FollowUp => "follow_up",
+            Extra::OnMedia => "on_media",
         }
     }
 }
@@ -219,8 +225,9 @@ impl Kind<'_> {
                 interactive || matches!(self, Kind::Question(_) | Kind::Call(_) | Kind::Split(_))
             }
             Extra::Scale | Extra::Labels => matches!(self, Kind::Survey(_)),
-            // Only nodes that wait for the customer can find them silent.
-            Extra::FollowUp => interactive || matches!(self, Kind::Question(_)),
+            // Only nodes that wait for the customer can find them silent,
+            // or receive what they send.
+            Extra::FollowUp | Extra::OnMedia => interactive || matches!(self, Kind::Question(_)),
         }
     }
 
@@ -240,6 +247,9 @@ impl Kind<'_> {
             (_, Extra::Scale | Extra::Labels) => "only a `csat` survey has a scale and labels",
             (_, Extra::FollowUp) => {
                 "only nodes that wait for the customer (buttons, lists, questions) can follow up on their silence"
+            }
+            (_, Extra::OnMedia) => {
+                "only nodes that wait for the customer (buttons, lists, questions) receive what they send"
             }
         }
     }
@@ -271,6 +281,7 @@ impl NodeSpec {
             Extra::Scale => self.scale.is_some(),
             Extra::Labels => self.labels.is_some(),
             Extra::FollowUp => self.follow_up.is_some(),
+            Extra::OnMedia => self.on_media.is_some(),
         }
     }
 }

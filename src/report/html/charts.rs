@@ -180,15 +180,20 @@ pub(super) fn funnel_section(report: &Report) -> Option<Section> {
     if report.funnel.is_empty() {
         return None;
     }
-    Some(
-        Section::new("Funnel")
-            .chart(
-                &funnel_chart(report),
-                "Nodes in flow order. A bar is the customers who reached the node; its hatched end, those who left there, with the main reason. The three nodes that lose the most are highlighted.",
-            )
-            .table(
-                &page_table("Per node, in flow order", &table::funnel(report))
-                    .folded("The funnel as a table"),
-            ),
-    )
+    let section = Section::new("Funnel")
+        .chart(
+            &funnel_chart(report),
+            "Nodes in flow order. A bar is the customers who reached the node; its hatched end, those who left there, with the main reason. The three nodes that lose the most are highlighted.",
+        )
+        .table(
+            &page_table("Per node, in flow order", &table::funnel(report))
+                .folded("The funnel as a table"),
+        );
+    Some(match table::media(report) {
+        Some(media) => section.table(&page_table(
+            "Media customers sent, per node: by kind, those with no route that fell to the node's fallback, and reactions the bot ignored",
+            &media,
+        )),
+        None => section,
+    })
 }

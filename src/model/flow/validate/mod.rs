@@ -16,6 +16,8 @@ use super::{
 };
 use crate::diagnostic::{Problem, Rule, Severity};
 use crate::limits::MAX_KEYWORD_LENGTH;
+use crate::model::flow::{ANY, MediaRoutes};
+use crate::model::media::{self, MediaKind};
 use crate::model::{Distribution, Millis};
 use crate::source::KeyPath;
 use crate::text::{Suggestions, did_you_mean, list};
@@ -68,12 +70,17 @@ impl Flow {
                         .map(Some),
                     None => Some(None),
                 };
+                let media = match &node.on_media {
+                    Some(routes) => checker.media_routes(&path.key("on_media"), routes),
+                    None => Some(MediaRoutes::default()),
+                };
                 let (kind, (converts, follow_up)) = kind.zip(converts.zip(follow_up))?;
                 Some(Node {
                     id: id.clone(),
                     kind,
                     converts,
                     follow_up,
+                    media: media?,
                 })
             })
             .collect();
@@ -470,6 +477,46 @@ impl Checker<'_> {
                 Some(Some(self.goals.len() - 1))
             }
         }
+    }
+
+    /// A node's `on_media`: a route per kind a customer sends (or `any`),
+    /// each to a node; `None` when a kind or a target is unknown.
+    fn media_routes(
+        &mut self,
+        path: &KeyPath,
+        routes: &indexmap::IndexMap<String, String>,
+    ) -> Option<MediaRoutes> {
+        let mut kinds = Vec::with_capacity(routes.len());
+        let mut any = None;
+        let mut ok = true;
+        for (key, target) in routes {
+            let key_path = path.key(key);
+            let keys = MediaKind::ALL.map(MediaKind::key);
+            let kind = MediaKind::from_key(key);
+            if kind.is_none() && key != ANY {
+                let suggestion = media::did_you_mean(key, &[ANY]);
+                self.report(
+                    Rule::UnofferedRoute,
+                    key_path,
+                    format!("`{key}` is no kind of message a customer sends{suggestion}"),
+                )
+                .help = Some(format!(
+                    "`on_media` routes a kind ({}) or `any` (every kind but reactions) to a node",
+                    list(keys)
+                ));
+                ok = false;
+                continue;
+            }
+            let Some(target) = self.resolve(target, key_path) else {
+                ok = false;
+                continue;
+            };
+            match kind {
+                Some(kind) => kinds.push((kind, target)),
+                None => any = Some(target),
+            }
+        }
+        ok.then(|| MediaRoutes::new(&kinds, any))
     }
 
     fn required_say(&mut self, path: &KeyPath, node: &NodeSpec, what: &str) -> Option<Text> {
