@@ -280,9 +280,18 @@ fn measure(
 /// unnoticed.
 const FULL_SIZE: ((f64, f64), f64) = ((0.936, 0.964), 0.04);
 
+/// 600 runs, not 300: the first 300 seeds (1,000–1,299) are an unlucky
+/// window for the skewed case's self-resolution under today's generator,
+/// its truth above the upper bound in 19 of them (6.3%, limit 5.2%), where
+/// the next 300 have 3 (1.0%) and the full size's 2,000 runs 3.0%. The runs
+/// are independent (no correlation between neighbouring seeds' shares,
+/// measured), so that is the chance excursion a three-error band lets
+/// through about once in 20 seedings, not a fault; over 600 runs the test
+/// judges a window no luckier than the full size. It takes about 6 s
+/// unoptimised.
 #[test]
 fn intervals_hold_their_level_on_a_skewed_queue() {
-    measure(&skewed(), 300, 4_000, None);
+    measure(&skewed(), 600, 4_000, None);
 }
 
 #[test]
