@@ -19,8 +19,9 @@ use std::collections::HashMap;
 use crate::lint::personas::PersonaCheck;
 use crate::model::Weighted;
 use crate::model::bank::Bank;
-use crate::model::flow::{Flow, NodeId, NodeKind, Title};
+use crate::model::flow::{Flow, NodeId, NodeKind, Text, Title};
 use crate::model::persona::{Behaviour, Goal, KeyedBank, Persona, Template};
+use crate::model::text_key::text_key;
 use crate::source::KeyPath;
 
 /// The most goals written: more is no longer a starting point to edit.
@@ -258,19 +259,30 @@ impl Walk<'_> {
     }
 }
 
-/// The prompt text of a choice or question, lower-cased.
-fn prompt_text(flow: &Flow, node: NodeId) -> Option<&str> {
+/// The prompt of a choice or question.
+fn prompt(flow: &Flow, node: NodeId) -> Option<&Text> {
     match &flow.nodes[node].kind {
-        NodeKind::Choice(choice) => Some(&choice.text.lower),
-        NodeKind::Question(question) => Some(&question.text.lower),
+        NodeKind::Choice(choice) => Some(&choice.text),
+        NodeKind::Question(question) => Some(&question.text),
         _ => None,
     }
 }
 
+/// The prompt text of a choice or question, as its text key.
+fn prompt_text(flow: &Flow, node: NodeId) -> Option<&str> {
+    prompt(flow, node).map(|text| text.lower.as_str())
+}
+
+/// Where a prompt's sentence ends: Latin and Arabic stops, question and
+/// exclamation marks, the Devanagari danda, and a line break (a bilingual
+/// greeting writes each language on its own line, often without a stop).
+const SENTENCE_ENDS: [char; 7] = ['.', '!', '?', '\u{061f}', '\u{06d4}', '\u{0964}', '\n'];
+
 /// What a reply or an answer at `node` is keyed by: the shortest sentence
-/// of two words or more of its text that no other prompt's text contains ("what do you need?"
-/// rather than the whole greeting), else the whole text; `None` when it has
-/// none. Keys are worked out once per node, in `keys`.
+/// or line of two words or more of its text that no other prompt's text
+/// contains ("what do you need?" rather than the whole greeting), else the
+/// whole text; `None` when it has none. Keys are worked out once per node,
+/// in `keys`.
 fn prompt_key(
     flow: &Flow,
     node: NodeId,
@@ -278,7 +290,8 @@ fn prompt_key(
 ) -> Option<String> {
     keys.entry(node)
         .or_insert_with(|| {
-            let text = prompt_text(flow, node)?.trim();
+            let written = prompt(flow, node)?;
+            let text = written.lower.trim();
             if text.is_empty() {
                 return None;
             }
@@ -294,16 +307,21 @@ fn prompt_key(
                         .map(|template| template.body.lower.as_str()),
                 )
                 .collect();
-            let mut sentences: Vec<&str> = text
-                .split_inclusive(['.', '!', '?'])
-                .map(str::trim)
+            // Split as written (the text key folds line breaks into
+            // spaces), then keyed as the whole text is.
+            let mut sentences: Vec<String> = written
+                .text
+                .split_inclusive(SENTENCE_ENDS)
+                .map(text_key)
+                .map(|sentence| sentence.trim().to_string())
                 .filter(|sentence| sentence.split_whitespace().count() >= 2)
+                .filter(|sentence| text.contains(sentence.as_str()))
                 .collect();
             sentences.sort_by_key(|sentence| sentence.len());
             let distinct = sentences
                 .into_iter()
-                .find(|sentence| !others.iter().any(|other| other.contains(sentence)));
-            Some(distinct.unwrap_or(text).to_string())
+                .find(|sentence| !others.iter().any(|other| other.contains(sentence.as_str())));
+            Some(distinct.unwrap_or_else(|| text.to_string()))
         })
         .clone()
 }
@@ -628,6 +646,45 @@ nodes:
         // menu > found, menu > ask > human, menu > human, menu > returns > done,
         // and the paths through "Main menu" back to the menu are cycles.
         assert_eq!(skeleton.goals, 4, "{yaml}");
+    }
+
+    #[test]
+    fn replies_are_keyed_by_a_line_or_an_arabic_question() {
+        let text = r#"flow: bilingual
+start: language
+nodes:
+  language:
+    say: "Bienvenue chez Atlas 👋\nمرحبا بكم في أطلس\n\nChoisissez votre langue / اختر لغتك"
+    buttons: ["Français", "العربية"]
+    routes: {"Français": done, "العربية": menu_ar, intent agent: human, fallback: language}
+  menu_ar:
+    say: "ماذا تريد أن تفعل؟ اختر من القائمة"
+    buttons: ["خطتي"]
+    routes: {"خطتي": done, intent agent: human, fallback: menu_ar}
+  done:
+    end: resolved
+  human:
+    handoff: {queue: support}
+intents:
+  agent: ["conseiller"]
+"#;
+        let flow = Loader::new()
+            .with_file("flow.yaml", text)
+            .flow(std::path::Path::new("flow.yaml"))
+            .unwrap()
+            .0;
+        let yaml = skeleton(&flow, "flow.yaml").yaml;
+        // A line of the greeting, not the whole four-line message.
+        assert!(
+            yaml.contains("\"bienvenue chez atlas 👋\": \"conseiller\""),
+            "{yaml}"
+        );
+        // The shorter of the menu's two sentences: the first ends with the
+        // Arabic question mark.
+        assert!(
+            yaml.contains("\"اختر من القايمه\": \"conseiller\""),
+            "{yaml}"
+        );
     }
 
     #[test]
