@@ -429,9 +429,11 @@ fn typed(scenario: &Scenario) -> f64 {
     personas
         .flat_map(|persona| {
             let behaviour = &persona.behaviour;
-            let off_script = (behaviour.off_script_rate.get() > 0.0)
-                .then(|| behaviour.off_script_says.longest())
-                .unwrap_or(0);
+            let off_script = if behaviour.off_script_rate.get() > 0.0 {
+                behaviour.off_script_says.longest()
+            } else {
+                0
+            };
             let goals = persona.goals.items().iter().flat_map(|goal| {
                 let says = goal.says.as_ref().map(|says| says.longest());
                 let replies = goal.replies.iter().map(|reply| reply.bank.longest());
