@@ -473,6 +473,44 @@ mod tests {
         assert_eq!(delay, Millis(10_000 + 5_667));
     }
 
+    #[test]
+    fn a_bilingual_customer_reads_and_types_each_script_at_its_speed() {
+        // Arabic at 120 words a minute, everything else at 240; typing
+        // Arabic at 24, everything else at 36.
+        let speeds = |arabic: f64, other: f64| {
+            let mut by_script = [other; Script::COUNT];
+            by_script[Script::Arabic.index()] = arabic;
+            Some(Speed::ByScript(by_script))
+        };
+        let behaviour = Behaviour {
+            reading_wpm: speeds(120.0, 240.0),
+            typing_wpm: speeds(24.0, 36.0),
+            ..Behaviour::default()
+        };
+        let options = titles(&["Returns"]);
+        let prompt = Prompt::Options {
+            text: &Text::new("Anything else?"),
+            options: &options,
+        };
+        // 10 Arabic and 10 Latin words: 10/120 + 10/240 minutes = 7.5s.
+        // "je veux أريد" types "je veux " (8 Latin characters) and "أريد"
+        // (4 Arabic ones): 8/5/36 + 4/5/24 minutes = 2.667s + 2s.
+        let unread =
+            ScriptCounts::only(Script::Arabic, 10).plus(ScriptCounts::only(Script::Latin, 10));
+        let says = goal(&[], Some("je veux أريد"));
+        let decision = decide(
+            &behaviour,
+            &says,
+            prompt,
+            unread,
+            &mut crate::random::seeded(1),
+        );
+        let Decision::Sends { delay, .. } = decision else {
+            panic!("expected a message")
+        };
+        assert_eq!(delay, Millis(7_500 + 4_667));
+    }
+
     fn typist() -> Behaviour {
         Behaviour {
             types_instead_of_tapping: crate::model::Probability::ONE,

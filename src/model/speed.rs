@@ -256,6 +256,29 @@ mod tests {
         assert_eq!(typist.time_to_type("06123"), Millis(2_000));
     }
 
+    #[test]
+    fn a_persona_file_gives_a_number_or_a_map() {
+        let personas = "personas:\n  - name: p\n    goals: [{want: hello, says: \"hi\"}]\n    behaviour:\n      reading_wpm: READING\n      typing_wpm: 36\n";
+        let load = |reading: &str| {
+            let loader = crate::load::Loader::new()
+                .with_file("p.yaml", personas.replace("READING", reading));
+            let checked = loader
+                .check_personas(std::path::Path::new("p.yaml"))
+                .unwrap();
+            assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+            checked.value.unwrap().remove(0).behaviour
+        };
+        let map = load("{latin: 240, hebrew: 150, other: 200}");
+        let mut expected = [200.0; Script::COUNT];
+        expected[Script::Latin.index()] = 240.0;
+        expected[Script::Hebrew.index()] = 150.0;
+        assert_eq!(map.reading_wpm, Some(Speed::ByScript(expected)));
+        assert_eq!(map.typing_wpm, Some(Speed::Every(36.0)));
+        // The same speed for every script is the number: such personas are
+        // equal, so `compare` pairs them.
+        assert_eq!(load("{latin: 240, other: 240}"), load("240"));
+    }
+
     fn messages(problems: Vec<Problem>) -> Vec<(String, String)> {
         problems
             .into_iter()
