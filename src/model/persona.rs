@@ -38,7 +38,7 @@ use super::bank::{Bank, BankSpec};
 use super::calendar::Schedule;
 use super::flow::Title;
 use super::media::Sends;
-use super::phrases::{MAX_PHRASES, Phrases};
+use super::phrases::{MAX_PHRASES, Phrases, phrases_at};
 use super::speed::{Speed, SpeedSpec};
 use super::weighted::Weighted;
 use super::{Distribution, Probability};
@@ -333,31 +333,6 @@ impl Default for Behaviour {
             sends: Sends::default(),
         }
     }
-}
-
-/// Checks a list of phrases (`done_when`, `handoff_when`, ...) written at
-/// `path`: not too many, none empty or overlong. The problem is located at
-/// the phrase at fault, or at the list.
-pub(crate) fn phrases_at(
-    phrases: &[String],
-    path: KeyPath,
-    rule: Rule,
-    help: &str,
-) -> Result<Phrases, Problem> {
-    if phrases.len() > MAX_PHRASES {
-        return Err(Problem::new(
-            rule,
-            path,
-            format!(
-                "{} phrases; at most {MAX_PHRASES} are matched",
-                phrases.len()
-            ),
-        )
-        .with_help(help.to_string()));
-    }
-    Phrases::new(phrases).map_err(|(index, error)| {
-        Problem::new(rule, path.index(index), error.to_string()).with_help(help.to_string())
-    })
 }
 
 // ---------------------------------------------------------------------------
