@@ -70,8 +70,8 @@ impl<'p> Customer<'p> {
     }
 
     /// Decides one turn. `unread_words` is how much bot text arrived since
-    /// the customer last wrote, per script; `experience` is what they went through so
-    /// far, for a survey's score.
+    /// the customer last wrote, per script; `experience` is what they went
+    /// through so far, for a survey's score.
     pub fn decide(
         &mut self,
         prompt: Prompt<'_>,
@@ -286,6 +286,7 @@ fn typed_title(title: &Title) -> Reply<'static> {
 fn reading_time(behaviour: &Behaviour, words: ScriptCounts) -> Millis {
     behaviour
         .reading_wpm
+        .as_ref()
         .map_or(Millis::ZERO, |speed| speed.time_to_read(words))
 }
 
@@ -293,6 +294,7 @@ fn reading_time(behaviour: &Behaviour, words: ScriptCounts) -> Millis {
 fn typing_time(behaviour: &Behaviour, text: &str) -> Millis {
     behaviour
         .typing_wpm
+        .as_ref()
         .map_or(Millis::ZERO, |speed| speed.time_to_type(text))
 }
 
