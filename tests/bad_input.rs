@@ -467,3 +467,55 @@ fn a_persona_sends_known_kinds_with_chances_up_to_one() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_speed_per_script_names_known_scripts_gives_other_and_stays_in_bounds() {
+    let cases = [
+        (
+            "speed-unknown-script",
+            "reading_wpm: {latin: 240, arabci: 180, other: 200}",
+            "error[P04]: `arabci` is no script a speed is given for (did you mean `arabic`?); the scripts are `latin`, `arabic`, `hebrew`, `cyrillic`, `devanagari` and `other`\n --> personas.yaml:8:33 (at `personas[0].behaviour.reading_wpm.arabci`)",
+        ),
+        (
+            "speed-without-other",
+            "typing_wpm: {latin: 36, arabic: 30}",
+            "error[P04]: a speed per script needs `other`: the speed for the scripts not named and for text with no letters, like `other: 200`\n --> personas.yaml:8:7 (at `personas[0].behaviour.typing_wpm`)",
+        ),
+        (
+            "speed-out-of-range",
+            "reading_wpm: {arabic: 0.5, other: 200}",
+            "error[P04]: a speed in words per minute must be between 1 and 10000, got 0.5\n --> personas.yaml:8:21 (at `personas[0].behaviour.reading_wpm.arabic`)",
+        ),
+    ];
+    for (name, speed, expected) in cases {
+        let (code, stderr) = run_with(
+            name,
+            "personas.yaml",
+            &PERSONAS.replace(
+                "drop_per_turn: 0.02",
+                &format!("drop_per_turn: 0.02\n      {speed}"),
+            ),
+        );
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(
+            stderr.contains("= help: like `"),
+            "{name}: the help shows both forms: {stderr}"
+        );
+    }
+    // Not a number or a map: what is expected, where.
+    let (code, stderr) = run_with(
+        "speed-text",
+        "personas.yaml",
+        &PERSONAS.replace(
+            "drop_per_turn: 0.02",
+            "drop_per_turn: 0.02\n      reading_wpm: fast",
+        ),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("words per minute, like `240`, or one speed per script")
+            && stderr.contains("personas.yaml:8:"),
+        "{stderr}"
+    );
+}

@@ -14,10 +14,8 @@ use crate::metric::Reason;
 use crate::model::bank::Bank;
 use crate::model::flow::{Scale, Survey, Title, normalize};
 use crate::model::persona::{Behaviour, Experience, Goal, Persona, TemplatePart};
+use crate::model::script::ScriptCounts;
 use crate::model::{Distribution, Millis, Weighted};
-
-/// A "word" for typing speed is five characters, as in typing tests.
-const CHARS_PER_TYPED_WORD: f64 = 5.0;
 
 /// The customer's decision for one turn.
 pub(crate) enum Decision<'p> {
@@ -72,12 +70,12 @@ impl<'p> Customer<'p> {
     }
 
     /// Decides one turn. `unread_words` is how much bot text arrived since
-    /// the customer last wrote; `experience` is what they went through so
-    /// far, for a survey's score.
+    /// the customer last wrote, per script; `experience` is what they went
+    /// through so far, for a survey's score.
     pub fn decide(
         &mut self,
         prompt: Prompt<'_>,
-        unread_words: u32,
+        unread_words: ScriptCounts,
         experience: &Experience,
     ) -> Decision<'p> {
         // A fresh stream per turn keeps later turns aligned even when this
@@ -102,7 +100,7 @@ impl<'p> Customer<'p> {
     fn answer_survey(
         &self,
         survey: &Survey,
-        unread_words: u32,
+        unread_words: ScriptCounts,
         experience: &Experience,
         rng: &mut Draws,
     ) -> Decision<'p> {
@@ -121,13 +119,13 @@ impl<'p> Customer<'p> {
                 reason: Reason::SurveySkipped,
             };
         };
-        let reading = minutes_at(f64::from(unread_words), behaviour.reading_wpm);
+        let reading = reading_time(behaviour, unread_words);
         let delay = noticed + reading;
         let reply = match survey.scale {
             Scale::Text => {
                 let digit = score.to_string();
                 return Decision::Sends {
-                    delay: delay + minutes_at(1.0 / CHARS_PER_TYPED_WORD, behaviour.typing_wpm),
+                    delay: delay + typing_time(behaviour, &digit),
                     reply: Reply::Typed(Typed {
                         key: Cow::Owned(digit.clone()),
                         text: Cow::Owned(digit),
@@ -167,7 +165,7 @@ fn decide<'p>(
     behaviour: &'p Behaviour,
     goal: &'p Goal,
     prompt: Prompt<'_>,
-    unread_words: u32,
+    unread_words: ScriptCounts,
     rng: &mut Draws,
 ) -> Decision<'p> {
     let noticed = sample(behaviour.read.as_ref(), rng);
@@ -177,7 +175,7 @@ fn decide<'p>(
             reason: Reason::Dropped,
         };
     }
-    let reading = minutes_at(f64::from(unread_words), behaviour.reading_wpm);
+    let reading = reading_time(behaviour, unread_words);
     let thinking = sample(behaviour.think.as_ref(), rng);
     let before_acting = noticed + reading + thinking;
     // Some customers send media instead of answering (`behaviour.sends`);
@@ -263,10 +261,7 @@ fn decide<'p>(
             typed.key = Cow::Owned(normalize(&text));
             typed.text = Cow::Owned(text);
         }
-        typing = minutes_at(
-            typed.text.chars().count() as f64 / CHARS_PER_TYPED_WORD,
-            behaviour.typing_wpm,
-        );
+        typing = typing_time(behaviour, &typed.text);
     }
     Decision::Sends {
         delay: before_acting + typing,
@@ -287,11 +282,20 @@ fn typed_title(title: &Title) -> Reply<'static> {
     })
 }
 
-/// How long `words` take at `words_per_minute`; instant when no speed is set.
-fn minutes_at(words: f64, words_per_minute: Option<f64>) -> Millis {
-    words_per_minute.map_or(Millis::ZERO, |wpm| {
-        Millis::from_secs_f64(words / wpm * 60.0)
-    })
+/// How long reading `words` takes; instant when the persona sets no speed.
+fn reading_time(behaviour: &Behaviour, words: ScriptCounts) -> Millis {
+    behaviour
+        .reading_wpm
+        .as_ref()
+        .map_or(Millis::ZERO, |speed| speed.time_to_read(words))
+}
+
+/// How long typing `text` takes; instant when the persona sets no speed.
+fn typing_time(behaviour: &Behaviour, text: &str) -> Millis {
+    behaviour
+        .typing_wpm
+        .as_ref()
+        .map_or(Millis::ZERO, |speed| speed.time_to_type(text))
 }
 
 fn render(parts: &[TemplatePart], rng: &mut Draws) -> String {
@@ -333,6 +337,8 @@ mod tests {
     use crate::model::flow::{Text, Title};
     use crate::model::media::Media;
     use crate::model::persona::{KeyedBank, Template};
+    use crate::model::script::Script;
+    use crate::model::speed::Speed;
 
     static DEFAULT: std::sync::LazyLock<Behaviour> = std::sync::LazyLock::new(Behaviour::default);
 
@@ -381,7 +387,7 @@ mod tests {
                 text: &Text::new("Anything else?"),
                 options: &options,
             },
-            0,
+            ScriptCounts::NONE,
             &mut rng,
         );
         assert_eq!(sends(decision), Reply::Tap(1));
@@ -399,7 +405,7 @@ mod tests {
                 text: &Text::new("Anything else?"),
                 options: &options,
             },
-            0,
+            ScriptCounts::NONE,
             &mut rng,
         );
         assert_eq!(sends(decision), typed("where is it"));
@@ -411,7 +417,7 @@ mod tests {
                 text: &Text::new("Anything else?"),
                 options: &options,
             },
-            0,
+            ScriptCounts::NONE,
             &mut rng,
         );
         assert!(matches!(decision, Decision::Leaves { .. }));
@@ -426,7 +432,7 @@ mod tests {
             &DEFAULT,
             &answerer,
             Prompt::Question(&question),
-            0,
+            ScriptCounts::NONE,
             &mut rng,
         );
         let Reply::Typed(answer) = sends(decision) else {
@@ -443,8 +449,8 @@ mod tests {
     #[test]
     fn reading_and_typing_take_time_at_the_given_speeds() {
         let behaviour = Behaviour {
-            reading_wpm: Some(240.0),
-            typing_wpm: Some(36.0),
+            reading_wpm: Some(Speed::Every(240.0)),
+            typing_wpm: Some(Speed::Every(36.0)),
             ..Behaviour::default()
         };
         let options = titles(&["Returns"]);
@@ -456,11 +462,55 @@ mod tests {
             text: &Text::new("Anything else?"),
             options: &options,
         };
-        let decision = decide(&behaviour, &typist, prompt, 40, &mut rng);
+        let decision = decide(
+            &behaviour,
+            &typist,
+            prompt,
+            ScriptCounts::only(Script::Latin, 40),
+            &mut rng,
+        );
         let Decision::Sends { delay, .. } = decision else {
             panic!()
         };
         assert_eq!(delay, Millis(10_000 + 5_667));
+    }
+
+    #[test]
+    fn a_bilingual_customer_reads_and_types_each_script_at_its_speed() {
+        // Arabic at 120 words a minute, everything else at 240; typing
+        // Arabic at 24, everything else at 36.
+        let speeds = |arabic: f64, other: f64| {
+            let mut by_script = [other; Script::COUNT];
+            by_script[Script::Arabic.index()] = arabic;
+            Some(Speed::ByScript(by_script))
+        };
+        let behaviour = Behaviour {
+            reading_wpm: speeds(120.0, 240.0),
+            typing_wpm: speeds(24.0, 36.0),
+            ..Behaviour::default()
+        };
+        let options = titles(&["Returns"]);
+        let prompt = Prompt::Options {
+            text: &Text::new("Anything else?"),
+            options: &options,
+        };
+        // 10 Arabic and 10 Latin words: 10/120 + 10/240 minutes = 7.5s.
+        // "je veux أريد" types "je veux " (8 Latin characters) and "أريد"
+        // (4 Arabic ones): 8/5/36 + 4/5/24 minutes = 2.667s + 2s.
+        let unread =
+            ScriptCounts::only(Script::Arabic, 10).plus(ScriptCounts::only(Script::Latin, 10));
+        let says = goal(&[], Some("je veux أريد"));
+        let decision = decide(
+            &behaviour,
+            &says,
+            prompt,
+            unread,
+            &mut crate::random::seeded(1),
+        );
+        let Decision::Sends { delay, .. } = decision else {
+            panic!("expected a message")
+        };
+        assert_eq!(delay, Millis(7_500 + 4_667));
     }
 
     fn typist() -> Behaviour {
@@ -489,7 +539,7 @@ mod tests {
             behaviour,
             goal,
             prompt,
-            0,
+            ScriptCounts::NONE,
             &mut crate::random::seeded(1),
         ))
     }
@@ -561,7 +611,7 @@ mod tests {
             &behaviour,
             &yes,
             prompt,
-            0,
+            ScriptCounts::NONE,
             &mut crate::random::seeded(1),
         ));
         assert_eq!(reply, typed("yes"));
@@ -600,7 +650,7 @@ mod tests {
             text: &Text::new("What can we do for you?"),
             options: &options,
         };
-        let decision = decide(&behaviour, &goal, prompt, 0, &mut rng);
+        let decision = decide(&behaviour, &goal, prompt, ScriptCounts::NONE, &mut rng);
         let Decision::Sends {
             delay,
             reply: Reply::Media(Media::Audio { seconds }),

@@ -32,6 +32,7 @@ use super::{Ending, Progress};
 use crate::metric::{Outcome, Reason};
 use crate::model::flow::Resolution;
 use crate::model::media::Media;
+use crate::model::script::ScriptCounts;
 use crate::model::{Millis, SimTime};
 
 /// One customer's side of one conversation.
@@ -63,8 +64,9 @@ pub(crate) struct CustomerSide<'s> {
 pub(crate) struct TurnOver<'p> {
     /// What the customer must answer.
     pub prompt: Prompt<'p>,
-    /// Words of bot text that arrived since the customer last wrote.
-    pub unread_words: u32,
+    /// Words of bot text that arrived since the customer last wrote, per
+    /// script.
+    pub unread_words: ScriptCounts,
     /// When the turn's first bot message arrived; `None` if it sent none.
     pub first_message_at: Option<SimTime>,
     /// When its last message arrived (when the customer's own message went
@@ -243,7 +245,11 @@ impl<'s> CustomerSide<'s> {
     /// The customer, having read a message the business sent first
     /// (`words` long, answering `prompt`), decides whether to answer it:
     /// `Some((delay, reply))` if they do.
-    pub fn considers(&mut self, prompt: Prompt<'_>, words: u32) -> Option<(Millis, Reply<'s>)> {
+    pub fn considers(
+        &mut self,
+        prompt: Prompt<'_>,
+        words: ScriptCounts,
+    ) -> Option<(Millis, Reply<'s>)> {
         let experience = self.progress.experience(false, false);
         match self.customer.decide(prompt, words, &experience) {
             Decision::Leaves { .. } => None,
@@ -300,7 +306,7 @@ mod tests {
     static TEXT: Text = Text {
         text: String::new(),
         lower: String::new(),
-        words: 0,
+        words: ScriptCounts::NONE,
     };
 
     fn options() -> Vec<Title> {
@@ -311,7 +317,7 @@ mod tests {
     fn turn(prompt: Prompt<'_>, at: u64) -> TurnOver<'_> {
         TurnOver {
             prompt,
-            unread_words: 4,
+            unread_words: ScriptCounts::only(crate::model::script::Script::Latin, 4),
             first_message_at: Some(SimTime(at)),
             last_message_at: SimTime(at),
         }

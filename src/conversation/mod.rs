@@ -29,6 +29,7 @@ use observer::Observer;
 use crate::metric::{Outcome, Reason};
 use crate::model::flow::{GoalId, NodeId, QueueId, Template, Text, Title, VariantId};
 use crate::model::persona::Experience;
+use crate::model::script::ScriptCounts;
 use crate::model::{Millis, SimTime};
 
 /// How a conversation leaves the bot, on either clock.
@@ -295,7 +296,7 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
                 message_at,
                 waiting_since: message_at,
                 first_reply_at: None,
-                unread_words: 0,
+                unread_words: ScriptCounts::NONE,
                 side: &mut self.side,
                 visited: &mut self.visited,
                 observer: &mut *observer,
@@ -354,7 +355,7 @@ impl<'s, B: Bot<'s>> Conversation<'s, B> {
                 // limit bounds this.
                 turn = TurnOver {
                     prompt,
-                    unread_words: 0,
+                    unread_words: ScriptCounts::NONE,
                     first_message_at: None,
                     last_message_at: message_at,
                 };
@@ -379,7 +380,7 @@ struct Screen<'o, 's, O> {
     /// The customer has been waiting for the bot since this moment.
     waiting_since: SimTime,
     first_reply_at: Option<SimTime>,
-    unread_words: u32,
+    unread_words: ScriptCounts,
     side: &'o mut CustomerSide<'s>,
     visited: &'o mut Visited,
     observer: &'o mut O,
@@ -416,7 +417,7 @@ impl<O: Observer> Channel for Screen<'_, '_, O> {
         }
         self.observer.delivered(at, message);
         self.waiting_since = at;
-        self.unread_words = self.unread_words.saturating_add(message.text.words);
+        self.unread_words = self.unread_words.plus(message.text.words);
     }
 
     fn converted(&mut self, goal: GoalId) {

@@ -3,6 +3,7 @@
 
 use super::bot::{Bot, Channel, Heard, Left, Outgoing, Prompt, Reply, Then};
 use crate::model::flow::{NodeId, QueueId, Resolution, Template, Text, Title};
+use crate::model::script::ScriptCounts;
 use crate::model::{Millis, SimTime};
 
 /// One answer of the script: after `delay`, send `texts` (each from a node
@@ -26,7 +27,7 @@ pub(crate) enum Scripted {
 static NO_TEXT: Text = Text {
     text: String::new(),
     lower: String::new(),
-    words: 0,
+    words: ScriptCounts::NONE,
 };
 
 /// Plays its steps in order, whatever the customer says; after the last

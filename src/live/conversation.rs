@@ -38,6 +38,7 @@ use crate::conversation::{Ending, Progress};
 use crate::metric::Reason;
 use crate::model::media::Media;
 use crate::model::scenario::Scenario;
+use crate::model::script::ScriptCounts;
 use crate::model::{Millis, SimTime};
 use crate::random::{Purpose, stream};
 use crate::report::transcript::{Line, Speaker};
@@ -418,7 +419,7 @@ impl<'s> Talk<'_, 's> {
             }
             let mut on_screen = OnScreen::new(&seen, &scenario.flow);
             if ignored {
-                on_screen.unread_words = 0;
+                on_screen.unread_words = ScriptCounts::NONE;
             }
             let turn = TurnOver {
                 prompt: on_screen.prompt(),

@@ -19,6 +19,7 @@ use super::webhook::CustomerMessage;
 use crate::conversation::bot::{Prompt, Reply};
 use crate::model::SimTime;
 use crate::model::flow::{Flow, NodeKind, Scale, Survey, Text, Title};
+use crate::model::script::ScriptCounts;
 
 /// One bot message the customer saw.
 #[derive(Debug, Clone)]
@@ -94,9 +95,9 @@ pub(crate) struct OnScreen<'f> {
     question: Text,
     /// The flow's survey this screen shows, if it shows one.
     survey: Option<&'f Survey>,
-    /// Words of bot text to read (as the simulation counts them: the
-    /// message texts, not the option titles).
-    pub unread_words: u32,
+    /// Words of bot text to read, per script (as the simulation counts
+    /// them: the message texts, not the option titles).
+    pub unread_words: ScriptCounts,
     /// The last bot message on screen, which a reaction marks.
     last_message_id: String,
 }
@@ -109,8 +110,8 @@ impl<'f> OnScreen<'f> {
         let unread_words = seen
             .iter()
             .filter_map(|seen| seen.shown.text())
-            .map(|text| Text::new(text).words)
-            .fold(0u32, u32::saturating_add);
+            .map(ScriptCounts::words)
+            .fold(ScriptCounts::NONE, ScriptCounts::plus);
         let mut taps = Vec::new();
         if let Some(last) = seen.last().filter(|last| last.is_choice()) {
             let message_id = &last.message_id;
@@ -301,7 +302,7 @@ nodes:
         ];
         let flow = flow();
         let on_screen = OnScreen::new(&screen, &flow);
-        assert_eq!(on_screen.unread_words, 6);
+        assert_eq!(on_screen.unread_words.total(), 6);
         let Prompt::Options {
             options: titles, ..
         } = on_screen.prompt()

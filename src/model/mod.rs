@@ -84,6 +84,8 @@ pub mod persona;
 pub mod phrases;
 pub mod probability;
 pub mod scenario;
+pub mod script;
+pub mod speed;
 pub mod text_key;
 pub mod weighted;
 

@@ -17,7 +17,7 @@
 //!     behaviour:
 //!       read: {lognormal: {median: 20s, p90: 4m}}
 //!       think: {lognormal: {median: 4s, p90: 20s}}
-//!       reading_wpm: 240
+//!       reading_wpm: {latin: 240, arabic: 180, other: 200}   # or one number for every script
 //!       typing_wpm: 36
 //!       types_instead_of_tapping: 0.15
 //!       typo_rate: 0.03
@@ -38,7 +38,8 @@ use super::bank::{Bank, BankSpec};
 use super::calendar::Schedule;
 use super::flow::Title;
 use super::media::Sends;
-use super::phrases::{MAX_PHRASES, Phrases};
+use super::phrases::{MAX_PHRASES, Phrases, phrases_at};
+use super::speed::{Speed, SpeedSpec};
 use super::weighted::Weighted;
 use super::{Distribution, Probability};
 use crate::diagnostic::{Problem, Rule};
@@ -249,8 +250,9 @@ fn one() -> f64 {
 pub(crate) struct BehaviourSpec {
     pub read: Option<Distribution>,
     pub think: Option<Distribution>,
-    pub reading_wpm: Option<f64>,
-    pub typing_wpm: Option<f64>,
+    /// Words per minute, or a map of them by script.
+    pub reading_wpm: Option<SpeedSpec>,
+    pub typing_wpm: Option<SpeedSpec>,
     #[serde(default)]
     pub types_instead_of_tapping: Probability,
     #[serde(default)]
@@ -285,10 +287,12 @@ pub struct Behaviour {
     pub read: Option<Distribution>,
     /// Time to decide what to do once the message is read.
     pub think: Option<Distribution>,
-    /// Reading speed for the bot's text, in words per minute.
-    pub reading_wpm: Option<f64>,
-    /// Typing speed for free text, in words per minute (taps take no typing).
-    pub typing_wpm: Option<f64>,
+    /// Reading speed for the bot's text, in words per minute, one for every
+    /// script or one per script.
+    pub reading_wpm: Option<Speed>,
+    /// Typing speed for free text, in words per minute (taps take no
+    /// typing), one for every script or one per script.
+    pub typing_wpm: Option<Speed>,
     /// Chance of typing a title instead of tapping it.
     pub types_instead_of_tapping: Probability,
     /// Chance that a typed message carries one typo.
@@ -329,36 +333,6 @@ impl Default for Behaviour {
             sends: Sends::default(),
         }
     }
-}
-
-/// The slowest reading or typing speed, in words per minute.
-pub const MIN_WPM: f64 = 1.0;
-/// The fastest reading or typing speed, in words per minute.
-pub const MAX_WPM: f64 = 10_000.0;
-
-/// Checks a list of phrases (`done_when`, `handoff_when`, ...) written at
-/// `path`: not too many, none empty or overlong. The problem is located at
-/// the phrase at fault, or at the list.
-pub(crate) fn phrases_at(
-    phrases: &[String],
-    path: KeyPath,
-    rule: Rule,
-    help: &str,
-) -> Result<Phrases, Problem> {
-    if phrases.len() > MAX_PHRASES {
-        return Err(Problem::new(
-            rule,
-            path,
-            format!(
-                "{} phrases; at most {MAX_PHRASES} are matched",
-                phrases.len()
-            ),
-        )
-        .with_help(help.to_string()));
-    }
-    Phrases::new(phrases).map_err(|(index, error)| {
-        Problem::new(rule, path.index(index), error.to_string()).with_help(help.to_string())
-    })
 }
 
 // ---------------------------------------------------------------------------
@@ -502,22 +476,14 @@ impl Persona {
                 ));
             }
         }
-        for (key, speed) in [
-            ("reading_wpm", spec.behaviour.reading_wpm),
-            ("typing_wpm", spec.behaviour.typing_wpm),
-        ] {
-            // Below one word a minute, a message would take days to read or
-            // type: a typo for a real speed, and a way to push clocks to
-            // their limit.
-            if let Some(wpm) = speed.filter(|wpm| !(MIN_WPM..=MAX_WPM).contains(wpm)) {
-                found.push(invalid(
-                    path.key("behaviour").key(key),
-                    format!(
-                        "a speed in words per minute must be between {MIN_WPM} and {MAX_WPM}, got {wpm}"
-                    ),
-                ));
-            }
-        }
+        let mut speed = |key: &str, written: Option<&SpeedSpec>| {
+            let written = written?;
+            Speed::validate(written, &path.key("behaviour"), key)
+                .map_err(|mut problems| found.append(&mut problems))
+                .ok()
+        };
+        let reading_wpm = speed("reading_wpm", spec.behaviour.reading_wpm.as_ref());
+        let typing_wpm = speed("typing_wpm", spec.behaviour.typing_wpm.as_ref());
         if let Some(satisfaction) = &spec.satisfaction {
             let parts = [
                 ("base", satisfaction.base),
@@ -698,8 +664,8 @@ impl Persona {
             behaviour: Behaviour {
                 read: behaviour.read,
                 think: behaviour.think,
-                reading_wpm: behaviour.reading_wpm,
-                typing_wpm: behaviour.typing_wpm,
+                reading_wpm,
+                typing_wpm,
                 types_instead_of_tapping: behaviour.types_instead_of_tapping,
                 typo_rate: behaviour.typo_rate,
                 off_script_rate: behaviour.off_script_rate,

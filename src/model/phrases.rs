@@ -13,6 +13,8 @@
 use aho_corasick::AhoCorasick;
 
 use super::text_key::text_key;
+use crate::diagnostic::{Problem, Rule};
+use crate::source::KeyPath;
 
 /// The most phrases one list may hold: a guard against a runaway file, far
 /// above what a person writes.
@@ -139,6 +141,31 @@ impl Phrases {
 /// as one space, trimmed).
 pub fn normalise(text: &str) -> String {
     text_key(text)
+}
+
+/// Checks a list of phrases (`done_when`, `handoff_when`, ...) written at
+/// `path`: not too many, none empty or overlong. The problem is located at
+/// the phrase at fault, or at the list.
+pub(crate) fn phrases_at(
+    phrases: &[String],
+    path: KeyPath,
+    rule: Rule,
+    help: &str,
+) -> Result<Phrases, Problem> {
+    if phrases.len() > MAX_PHRASES {
+        return Err(Problem::new(
+            rule,
+            path,
+            format!(
+                "{} phrases; at most {MAX_PHRASES} are matched",
+                phrases.len()
+            ),
+        )
+        .with_help(help.to_string()));
+    }
+    Phrases::new(phrases).map_err(|(index, error)| {
+        Problem::new(rule, path.index(index), error.to_string()).with_help(help.to_string())
+    })
 }
 
 #[cfg(test)]

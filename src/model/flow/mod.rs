@@ -35,6 +35,7 @@ mod validate;
 
 use regex::Regex;
 
+use crate::model::script::ScriptCounts;
 use crate::model::text_key::{pattern_form, text_key};
 
 pub use media_routes::{ANY, MediaRoutes};
@@ -182,8 +183,9 @@ pub struct Text {
     pub text: String,
     /// Its [`text_key`], for the customer to find what a question asks about.
     pub lower: String,
-    /// Words to read, for reading time.
-    pub words: u32,
+    /// Words to read, per script, for reading time: counted once here so
+    /// the engine never scans the text again.
+    pub words: ScriptCounts,
 }
 
 impl Text {
@@ -192,7 +194,7 @@ impl Text {
         Text {
             text: text.to_string(),
             lower: text_key(text),
-            words: u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX),
+            words: ScriptCounts::words(text),
         }
     }
 }

@@ -64,7 +64,7 @@ pub(super) fn live_settings(
     let root = KeyPath::root().key("live");
     let before = problems.len();
     let mut phrases =
-        |key: &str, written: &[String], help: &str| match crate::model::persona::phrases_at(
+        |key: &str, written: &[String], help: &str| match crate::model::phrases::phrases_at(
             written,
             root.key(key),
             Rule::InvalidScenario,
