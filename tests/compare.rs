@@ -1632,9 +1632,9 @@ fn a_changed_denominator_is_reported_with_the_standardised_difference() {
     // is exactly 0 by construction (each persona's scores come from the
     // same distribution under both flows), so its 95% interval misses 0
     // for one seed in 20 on average. The seed is fixed, so the test is
-    // deterministic; when it was written, seeds 1 to 20 held 0 in 19
-    // intervals (all but seed 10: +0.018 [+0.004, +0.031], against a crude
-    // change between -0.79 and -0.99 for every seed). The bound on the
+    // deterministic; measured again after the stream change (60c634c),
+    // seeds 1 to 20 held 0 in all 20 intervals (against a crude change
+    // between -0.77 and -0.91 for every seed). The bound on the
     // point, 0.15, is more than ten standard errors (about 0.01 here) and
     // a sixth of the crude drop.
     let standardised = &csat["standardised"];
