@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use crate::lint::personas::PersonaCheck;
 use crate::model::Weighted;
 use crate::model::bank::Bank;
-use crate::model::flow::{Flow, NodeId, NodeKind, Text, Title};
+use crate::model::flow::{Flow, IntentRoutes, NodeId, NodeKind, Text, Title};
 use crate::model::persona::{Behaviour, Goal, KeyedBank, Persona, Template};
 use crate::model::text_key::text_key;
 use crate::source::KeyPath;
@@ -207,20 +207,7 @@ impl Walk<'_> {
                         self.step(Step::Tap { node, option }, *next, depth);
                     }
                 }
-                for (intent, next) in choice.intent_routes.iter() {
-                    if let Some(keyword) = flow.intents[*intent].keywords.first() {
-                        let text = keyword.clone();
-                        self.step(
-                            Step::Types {
-                                node,
-                                text,
-                                to: *next,
-                            },
-                            *next,
-                            depth,
-                        );
-                    }
-                }
+                self.type_intents(flow, node, &choice.intent_routes, depth);
             }
             NodeKind::Question(question) => {
                 if let (Some(next), Some(text)) =
@@ -228,20 +215,7 @@ impl Walk<'_> {
                 {
                     self.step(Step::Answers { node, text }, next, depth);
                 }
-                for (intent, next) in question.intent_routes.iter() {
-                    if let Some(keyword) = flow.intents[*intent].keywords.first() {
-                        let text = keyword.clone();
-                        self.step(
-                            Step::Types {
-                                node,
-                                text,
-                                to: *next,
-                            },
-                            *next,
-                            depth,
-                        );
-                    }
-                }
+                self.type_intents(flow, node, &question.intent_routes, depth);
             }
             other => {
                 for next in other.successors() {
@@ -250,6 +224,25 @@ impl Walk<'_> {
             }
         }
         self.on_path[node] = false;
+    }
+
+    /// Steps that type each intent `node` routes: the intent's first
+    /// keyword.
+    fn type_intents(&mut self, flow: &Flow, node: NodeId, routes: &IntentRoutes, depth: usize) {
+        for (intent, next) in routes.iter() {
+            if let Some(keyword) = flow.intents[*intent].keywords.first() {
+                let text = keyword.clone();
+                self.step(
+                    Step::Types {
+                        node,
+                        text,
+                        to: *next,
+                    },
+                    *next,
+                    depth,
+                );
+            }
+        }
     }
 
     fn step(&mut self, step: Step, next: NodeId, depth: usize) {
