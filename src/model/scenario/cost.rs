@@ -396,7 +396,7 @@ fn longest_text(flow: &crate::model::flow::Flow) -> f64 {
         NodeKind::Survey(survey) => Some(&survey.question),
         NodeKind::Handoff(handoff) => handoff.text.as_ref(),
         NodeKind::End(end) => end.text.as_ref(),
-        NodeKind::Call(_) | NodeKind::Split(_) => None,
+        NodeKind::Call(_) | NodeKind::Split(_) | NodeKind::When(_) => None,
     });
     let follow_ups = flow
         .nodes
