@@ -6,8 +6,8 @@ use rand::{Rng, RngExt};
 use super::bot::{Bot, Channel, Heard, Hours, Left, Outgoing, Prompt, Reply, Then};
 use crate::model::SimTime;
 use crate::model::flow::{
-    Flow, IntentRoutes, MAX_BOT_STEPS_PER_TURN, NodeId, NodeKind, Resolution, Survey, Template,
-    Value, Vars,
+    Fill, Flow, IntentRoutes, MAX_BOT_STEPS_PER_TURN, NodeId, NodeKind, Resolution, Survey,
+    Template, Text, Value, Vars,
 };
 use crate::model::media::MediaKind;
 
@@ -195,8 +195,27 @@ impl<'f> Bot<'f> for FlowBot<'f> {
             return Ok(dead_end(at));
         };
         let mut now = at + flow.latency.sample(&mut self.rng);
-        let say = |text, options: &'f [_], at, channel: &mut C| {
-            channel.deliver(Outgoing { text, options }, at)
+        // A text naming variables is filled in as it is sent, so the
+        // customer reads (and takes the time to read) the text with values.
+        let say = |text: &'f Text,
+                   fill: Option<&Fill>,
+                   vars: &Vars,
+                   options: &'f [_],
+                   at,
+                   channel: &mut C| {
+            match fill {
+                None => channel.deliver(Outgoing { text, options }, at),
+                Some(fill) => {
+                    let sent = Text::new(&fill.render(&flow.vars, vars));
+                    channel.deliver(
+                        Outgoing {
+                            text: &sent,
+                            options,
+                        },
+                        at,
+                    )
+                }
+            }
         };
         for _ in 0..MAX_BOT_STEPS_PER_TURN {
             self.node = node;
@@ -207,24 +226,39 @@ impl<'f> Bot<'f> for FlowBot<'f> {
             for (var, value) in &flow.nodes[node].set {
                 self.vars.set(*var, value.clone());
             }
+            let fill = flow.nodes[node].fill.as_ref();
             let next = match &flow.nodes[node].kind {
                 NodeKind::Message { text, next } => {
-                    say(text, &[], now, channel);
+                    say(text, fill, &self.vars, &[], now, channel);
                     *next
                 }
                 NodeKind::Choice(choice) => {
-                    say(&choice.text, &choice.options, now, channel);
+                    say(
+                        &choice.text,
+                        fill,
+                        &self.vars,
+                        &choice.options,
+                        now,
+                        channel,
+                    );
                     return Ok(Then::Waits(Prompt::Options {
                         text: &choice.text,
                         options: &choice.options,
                     }));
                 }
                 NodeKind::Question(question) => {
-                    say(&question.text, &[], now, channel);
+                    say(&question.text, fill, &self.vars, &[], now, channel);
                     return Ok(Then::Waits(Prompt::Question(&question.text)));
                 }
                 NodeKind::Survey(survey) => {
-                    say(&survey.question, &survey.options, now, channel);
+                    say(
+                        &survey.question,
+                        None,
+                        &self.vars,
+                        &survey.options,
+                        now,
+                        channel,
+                    );
                     return Ok(Then::Waits(Prompt::Survey(survey)));
                 }
                 NodeKind::Split(split) => {
@@ -249,7 +283,7 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                         Some(closed)
                     } else {
                         if let Some(text) = &handoff.text {
-                            say(text, &[], now, channel);
+                            say(text, fill, &self.vars, &[], now, channel);
                         }
                         return Ok(Then::HandsOff {
                             queue: handoff.queue,
@@ -259,7 +293,7 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                 }
                 NodeKind::End(end) => {
                     if let Some(text) = &end.text {
-                        say(text, &[], now, channel);
+                        say(text, fill, &self.vars, &[], now, channel);
                     }
                     return Ok(Then::Ends {
                         resolution: end.resolution,
@@ -440,7 +474,7 @@ nodes:
   plain:
     end: unresolved
   ask:
-    say: "How many?"
+    say: "How many, {{VIP}} {vip}?"
     expect: {pattern: "^[0-9]+$"}
     capture: items
     routes: {valid: done, invalid: ask}
@@ -466,7 +500,8 @@ nodes:
             .collect();
         // The `when` node is entered (the funnel counts it) but says nothing.
         assert_eq!(names, ["mark", "route", "ask"]);
-        assert_eq!(log.said, ["Welcome back.", "How many?"]);
+        // The question's text is filled in as sent.
+        assert_eq!(log.said, ["Welcome back.", "How many, {VIP} true?"]);
         assert_eq!(bot.vars().get(0), Some(&Value::Bool(true)));
         assert_eq!(bot.vars().get(1), None);
         let typed = Reply::Typed(Typed {

@@ -28,6 +28,7 @@
 //! and keywords are lower-cased once, routes are node indices.
 
 pub mod expr;
+mod fill;
 mod media_routes;
 mod routes;
 pub(crate) mod spec;
@@ -40,6 +41,7 @@ use regex::Regex;
 use crate::model::script::ScriptCounts;
 use crate::model::text_key::{pattern_form, text_key};
 
+pub use fill::Fill;
 pub use media_routes::{ANY, MediaRoutes};
 pub use routes::IntentRoutes;
 pub use spec::{Category, Resolution, Scale};
@@ -306,6 +308,8 @@ pub struct Node {
     /// The values given to variables when the bot enters the node
     /// (`set:`), in file order; empty for most nodes, which never allocate.
     pub set: Vec<(VarId, Value)>,
+    /// Its `say:` text with the variables it names, when it names any.
+    pub fill: Option<Fill>,
 }
 
 impl Node {

@@ -7,7 +7,7 @@ use crate::diagnostic::Rule;
 use crate::model::flow::expr::{self, MAX_CONDITION_DEPTH, MAX_CONDITION_LENGTH};
 use crate::model::flow::spec::{BranchSpec, NodeSpec};
 use crate::model::flow::vars::{Value, Var, VarId, VarType};
-use crate::model::flow::{NodeKind, When};
+use crate::model::flow::{Fill, NodeKind, When};
 use crate::source::KeyPath;
 use crate::text::did_you_mean;
 
@@ -151,6 +151,25 @@ impl Checker<'_> {
             }
         }
         ok.then_some(values)
+    }
+
+    /// A node's `say:` with the variables it names: only in a flow that
+    /// declares variables, so older texts keep their braces as written.
+    /// `Some(None)` when there is nothing to fill, `None` on error.
+    pub(super) fn fill(&mut self, path: &KeyPath, node: &NodeSpec) -> Option<Option<Fill>> {
+        let Some(text) = node.say.as_deref().filter(|_| !self.spec.vars.is_empty()) else {
+            return Some(None);
+        };
+        match Fill::parse(text, &self.vars) {
+            Ok(fill) => Some(fill),
+            Err(why) => {
+                self.report(Rule::InvalidCondition, path.key("say"), why).help = Some(
+                    "in a flow with `vars:`, `{VAR}` in `say:` is the variable's value; `{{` and `}}` write `{` and `}`"
+                        .into(),
+                );
+                None
+            }
+        }
     }
 
     /// A question's `capture:`: `Some(None)` without one, `None` on error.

@@ -78,6 +78,7 @@ impl Flow {
                     None => Some(MediaRoutes::default()),
                 };
                 let set = checker.set(&path, node);
+                let fill = checker.fill(&path, node);
                 let (kind, (converts, follow_up)) = kind.zip(converts.zip(follow_up))?;
                 Some(Node {
                     id: id.clone(),
@@ -86,6 +87,7 @@ impl Flow {
                     follow_up,
                     media: media?,
                     set: set?,
+                    fill: fill?,
                 })
             })
             .collect();
