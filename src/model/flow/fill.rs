@@ -69,6 +69,27 @@ impl Fill {
             .then_some(Fill(pieces)))
     }
 
+    /// The most bytes filling in can add to the text as written, when a
+    /// text variable holds at most `longest_text` bytes: for the cost
+    /// estimate of transcripts.
+    pub(crate) fn most_added(&self, declared: &[Var], longest_text: f64) -> f64 {
+        self.0
+            .iter()
+            .map(|piece| match piece {
+                Piece::Literal(_) => 0.0,
+                Piece::Var(var) => match &declared[*var].ty {
+                    VarType::Text => longest_text,
+                    // f64's longest form, and `false`.
+                    VarType::Number => 24.0,
+                    VarType::Boolean => 5.0,
+                    VarType::OneOf(words) => {
+                        words.iter().map(String::len).max().unwrap_or(0) as f64
+                    }
+                },
+            })
+            .sum()
+    }
+
     /// The text as sent with these values.
     pub fn render(&self, declared: &[Var], values: &Vars) -> String {
         let mut text = String::new();
@@ -142,5 +163,20 @@ mod tests {
                 .unwrap_err()
                 .contains("never closed")
         );
+    }
+
+    #[test]
+    fn the_cost_estimate_counts_the_longest_value_each_variable_can_hold() {
+        let mut declared = vars();
+        declared.push(Var {
+            name: "name".into(),
+            ty: VarType::Text,
+            default: None,
+        });
+        let fill = Fill::parse("{items} {tier} {name}", &declared)
+            .unwrap()
+            .unwrap();
+        // A number's longest form, `silver`, and the longest text.
+        assert_eq!(fill.most_added(&declared, 100.0), 24.0 + 6.0 + 100.0);
     }
 }
