@@ -17,7 +17,7 @@
 //! and types as it goes, against the declared variables, so a condition
 //! that loads is one the bot can always evaluate.
 
-use super::vars::{Value, Var, VarId, VarType, Vars};
+use super::vars::{Literal, Value, Var, VarId, VarType, Vars};
 use crate::model::text_key::text_key;
 use crate::text::did_you_mean;
 
@@ -464,16 +464,9 @@ impl Parser<'_> {
         let value = match (&declared.ty, literal) {
             // Kept as its key, so the bot compares it as it reads typed text.
             (VarType::Text, Literal::Text(text)) => Value::Text(text_key(&text)),
-            (ty, literal) => {
-                let literal = match literal {
-                    Literal::Number(n) => super::vars::Literal::Number(n),
-                    Literal::Text(t) => super::vars::Literal::Text(t),
-                    Literal::Bool(b) => super::vars::Literal::Bool(b),
-                };
-                Value::from_literal(ty, &literal).map_err(|why| {
-                    self.error_at(literal_at, format!("`{name}` is compared with {why}"))
-                })?
-            }
+            (ty, literal) => Value::from_literal(ty, &literal).map_err(|why| {
+                self.error_at(literal_at, format!("`{name}` is compared with {why}"))
+            })?,
         };
         Ok(Condition::Compare { var, op, value })
     }
@@ -489,13 +482,6 @@ impl Parser<'_> {
             test
         })
     }
-}
-
-/// A literal as the condition writes it.
-enum Literal {
-    Number(f64),
-    Text(String),
-    Bool(bool),
 }
 
 fn is_keyword(word: &str) -> bool {
