@@ -519,3 +519,31 @@ fn a_speed_per_script_names_known_scripts_gives_other_and_stays_in_bounds() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_condition_that_does_not_parse_names_the_line_and_the_character() {
+    let flow = FLOW
+        .replace("start: welcome\n", "start: welcome\nvars:\n  items: number\n")
+        .replace(
+            "      \"Returns\": returns_info\n",
+            "      \"Returns\": by_items\n",
+        )
+        .replace(
+            "  handoff:\n",
+            "  by_items:\n    when:\n      - {if: \"items >> 3\", goto: handoff}\n      - {else: returns_info}\n  handoff:\n",
+        );
+    let (code, stderr) = run_with("bad-condition", "flow.yaml", &flow);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        r#"error[F15]: at character 8 of the condition: expected a value after `>`: a number, `true`, `false`, a word or 'quoted text', found `>`
+  --> flow.yaml:18:10 (at `nodes.by_items.when[0].if`)
+   |
+18 |       - {if: "items >> 3", goto: handoff}
+   |          ^^
+   = help: a condition compares a variable with a value (`total >= 100`, `tier == gold`, `name is set`), joined by `and`, `or`, `not` and parentheses; at most 500 characters and 16 levels deep
+
+error: the input has 1 error, 0 warnings; nothing was simulated
+"#
+    );
+}

@@ -414,3 +414,92 @@ fn a_survey_never_turns_the_end_decided_before_it_into_an_abandonment() {
     assert_eq!(report.response_time.resolution.max, Some(2.0));
     assert_eq!(report.csat.as_ref().map(|csat| csat.mean), Some(Some(5.0)));
 }
+
+/// Variables: the answer to "how many items?" is captured as a number, a
+/// `when` node routes on it, a `set` marks big orders gold and a second
+/// `when` routes on that. `when` nodes are silent and instant.
+const VARS_FLOW: &str = r#"
+flow: vars
+start: ask
+latency: {fixed: 2s}
+vars:
+  items: number
+  tier: {one_of: [gold, plain], default: plain}
+nodes:
+  ask:
+    say: "How many items?"
+    expect: {pattern: "^[0-9]+$"}
+    capture: items
+    routes: {valid: by_items, invalid: ask}
+  by_items:
+    when:
+      - {if: "items >= 10", goto: big}
+      - {else: small}
+  big:
+    say: "A big order."
+    set: {tier: gold}
+    next: by_tier
+  small:
+    say: "A small order."
+    next: by_tier
+  by_tier:
+    when:
+      - {if: "tier == gold and items is set", goto: gold_end}
+      - {else: plain_end}
+  gold_end:
+    end: resolved
+  plain_end:
+    end: unresolved
+"#;
+
+const VARS_PERSONAS: &str = r#"
+personas:
+  - name: five
+    goals: [{want: a few, says: "5"}]
+    behaviour: {read: {fixed: 10s}}
+  - name: fifty
+    goals: [{want: many, says: "50"}]
+    behaviour: {read: {fixed: 10s}}
+"#;
+
+fn run_vars(persona: &str) -> Report {
+    let scenario = format!(
+        "scenario: {persona}\nflow: flow.yaml\npersonas: [personas.yaml]\nmix: {{{persona}: 1}}\nseed: 1\n\
+         duration: 30m\nreplications: 1\nmax_turns: 5\narrivals: {{poisson: {{per_hour: 60}}}}\n"
+    );
+    let dir = common::write_files(
+        &format!("engine-vars-{persona}"),
+        &[
+            ("flow.yaml", VARS_FLOW),
+            ("personas.yaml", VARS_PERSONAS),
+            ("scenario.yaml", &scenario),
+        ],
+    );
+    common::report(&common::load(&dir.join("scenario.yaml")))
+}
+
+#[test]
+fn a_captured_number_routes_customers_answering_5_and_50_to_different_ends() {
+    use rehearse::metric::Outcome;
+    let five = run_vars("five");
+    let fifty = run_vars("fifty");
+    assert!(five.conversations > 10 && fifty.conversations > 10);
+    // 5 < 10: small, tier stays at its default (plain), unresolved end.
+    assert_eq!(five.outcomes.get(Outcome::Unresolved), 1.0);
+    assert_eq!(five.funnel["small"].entered, five.conversations);
+    assert_eq!(five.funnel["big"].entered, 0);
+    assert_eq!(five.funnel["plain_end"].entered, five.conversations);
+    // 50 >= 10: big, which sets the tier to gold, then the gold end.
+    assert_eq!(fifty.outcomes.get(Outcome::SelfResolved), 1.0);
+    assert_eq!(fifty.funnel["big"].entered, fifty.conversations);
+    assert_eq!(fifty.funnel["gold_end"].entered, fifty.conversations);
+    // `when` nodes count in the funnel like every node the bot passes.
+    for report in [&five, &fifty] {
+        assert_eq!(report.funnel["by_items"].entered, report.conversations);
+        assert_eq!(report.funnel["by_tier"].entered, report.conversations);
+        // Silent and instant: each reply still takes the bot's 2s, no more.
+        assert_eq!(report.response_time.bot.max, Some(2.0));
+        assert_eq!(report.response_time.bot.p50, Some(2.0));
+        assert_eq!((report.turns.mean, report.turns.max), (1.0, 1));
+    }
+}

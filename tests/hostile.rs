@@ -1131,3 +1131,38 @@ fn lint_reports_a_parse_error_in_every_format_and_lints_the_rest() {
         assert_eq!(rules[index]["id"], code);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Conditions over variables: length and nesting are bounded before parsing
+
+#[test]
+fn conditions_past_their_length_or_nesting_are_refused_where_written() {
+    let with_condition = |condition: &str| {
+        FLOW.replace("start: welcome\n", "start: welcome\nvars:\n  n: number\n")
+            .replace("\"Returns\": returns_info", "\"Returns\": by_n")
+            .replace(
+                "  done:\n",
+                &format!(
+                    "  by_n:\n    when:\n      - {{if: \"{condition}\", goto: done}}\n      - {{else: returns_info}}\n  done:\n"
+                ),
+            )
+    };
+    let long = format!("n > 1{}", " or n > 1".repeat(200_000));
+    let deep = format!("{}n > 1{}", "(".repeat(200), ")".repeat(200));
+    for (name, condition, says) in [
+        ("long-condition", long.as_str(), "at most 500 characters"),
+        ("deep-condition", deep.as_str(), "nests at most 16"),
+    ] {
+        let flow = with_condition(condition);
+        let dir = files(name, &[("flow.yaml", &flow)]);
+        let ran = bounded(&dir, &["run", "scenario.yaml"]);
+        assert_eq!(ran.code, Some(2), "{name}: {}", ran.both());
+        assert!(
+            ran.stderr.contains("[F15]") && ran.stderr.contains(says),
+            "{name}: {}",
+            ran.stderr
+        );
+        // The condition's line is shown cut, never whole.
+        assert!(ran.stderr.len() < 2_000, "{name}: {}", ran.stderr.len());
+    }
+}

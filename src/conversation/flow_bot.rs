@@ -6,7 +6,8 @@ use rand::{Rng, RngExt};
 use super::bot::{Bot, Channel, Heard, Hours, Left, Outgoing, Prompt, Reply, Then};
 use crate::model::SimTime;
 use crate::model::flow::{
-    Flow, IntentRoutes, MAX_BOT_STEPS_PER_TURN, NodeId, NodeKind, Resolution, Survey, Template,
+    Fill, Flow, IntentRoutes, MAX_BOT_STEPS_PER_TURN, NodeId, NodeKind, Resolution, Survey,
+    Template, Text, Value, Vars,
 };
 use crate::model::media::MediaKind;
 
@@ -24,6 +25,10 @@ pub(crate) struct FlowBot<'f> {
     /// Drawn first from the bot's stream; each split mixes it with its own
     /// key, so a variant does not depend on the draws made before it.
     split_seed: u64,
+    /// This conversation's variables: empty (no allocation) for a flow
+    /// that declares none. Changed by `set:` when the bot enters a node and
+    /// by `capture:` when a question gets a valid answer; never by a draw.
+    vars: Vars,
 }
 
 impl<'f> FlowBot<'f> {
@@ -38,7 +43,14 @@ impl<'f> FlowBot<'f> {
             node: flow.start,
             next: Some(flow.start),
             split_seed,
+            vars: Vars::new(&flow.vars),
         }
+    }
+
+    /// The conversation's variables as they stand.
+    #[cfg(test)]
+    pub fn vars(&self) -> &Vars {
+        &self.vars
     }
 
     /// The first intent route whose intent matches the typed text.
@@ -107,6 +119,11 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                 {
                     (Some(target), Heard::Intent(intent))
                 } else if question.accepts(&typed.text) {
+                    if let Some(var) = question.capture
+                        && let Some(value) = Value::captured(&flow.vars[var].ty, &typed.text)
+                    {
+                        self.vars.set(var, value);
+                    }
                     (question.valid, Heard::Valid)
                 } else {
                     (question.invalid, Heard::Invalid)
@@ -178,8 +195,27 @@ impl<'f> Bot<'f> for FlowBot<'f> {
             return Ok(dead_end(at));
         };
         let mut now = at + flow.latency.sample(&mut self.rng);
-        let say = |text, options: &'f [_], at, channel: &mut C| {
-            channel.deliver(Outgoing { text, options }, at)
+        // A text naming variables is filled in as it is sent, so the
+        // customer reads (and takes the time to read) the text with values.
+        let say = |text: &'f Text,
+                   fill: Option<&Fill>,
+                   vars: &Vars,
+                   options: &'f [_],
+                   at,
+                   channel: &mut C| {
+            match fill {
+                None => channel.deliver(Outgoing { text, options }, at),
+                Some(fill) => {
+                    let sent = Text::new(&fill.render(&flow.vars, vars));
+                    channel.deliver(
+                        Outgoing {
+                            text: &sent,
+                            options,
+                        },
+                        at,
+                    )
+                }
+            }
         };
         for _ in 0..MAX_BOT_STEPS_PER_TURN {
             self.node = node;
@@ -187,24 +223,42 @@ impl<'f> Bot<'f> for FlowBot<'f> {
             if let Some(goal) = flow.nodes[node].converts {
                 channel.converted(goal);
             }
+            for (var, value) in &flow.nodes[node].set {
+                self.vars.set(*var, value.clone());
+            }
+            let fill = flow.nodes[node].fill.as_ref();
             let next = match &flow.nodes[node].kind {
                 NodeKind::Message { text, next } => {
-                    say(text, &[], now, channel);
+                    say(text, fill, &self.vars, &[], now, channel);
                     *next
                 }
                 NodeKind::Choice(choice) => {
-                    say(&choice.text, &choice.options, now, channel);
+                    say(
+                        &choice.text,
+                        fill,
+                        &self.vars,
+                        &choice.options,
+                        now,
+                        channel,
+                    );
                     return Ok(Then::Waits(Prompt::Options {
                         text: &choice.text,
                         options: &choice.options,
                     }));
                 }
                 NodeKind::Question(question) => {
-                    say(&question.text, &[], now, channel);
+                    say(&question.text, fill, &self.vars, &[], now, channel);
                     return Ok(Then::Waits(Prompt::Question(&question.text)));
                 }
                 NodeKind::Survey(survey) => {
-                    say(&survey.question, &survey.options, now, channel);
+                    say(
+                        &survey.question,
+                        None,
+                        &self.vars,
+                        &survey.options,
+                        now,
+                        channel,
+                    );
                     return Ok(Then::Waits(Prompt::Survey(survey)));
                 }
                 NodeKind::Split(split) => {
@@ -213,6 +267,8 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                     channel.assigned(variant);
                     Some(route)
                 }
+                // Instant and silent: no draw, no message.
+                NodeKind::When(when) => Some(when.route(&self.vars)),
                 NodeKind::Call(call) => {
                     now = now + call.latency.sample(&mut self.rng);
                     let failed = self.rng.random::<f64>() < call.fails.get();
@@ -227,7 +283,7 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                         Some(closed)
                     } else {
                         if let Some(text) = &handoff.text {
-                            say(text, &[], now, channel);
+                            say(text, fill, &self.vars, &[], now, channel);
                         }
                         return Ok(Then::HandsOff {
                             queue: handoff.queue,
@@ -237,7 +293,7 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                 }
                 NodeKind::End(end) => {
                     if let Some(text) = &end.text {
-                        say(text, &[], now, channel);
+                        say(text, fill, &self.vars, &[], now, channel);
                     }
                     return Ok(Then::Ends {
                         resolution: end.resolution,
@@ -371,5 +427,88 @@ nodes:
         let mut bot = FlowBot::new(&bare, &Open, crate::random::seeded(1));
         assert_eq!(bot.read(&Reply::Media(Media::Image)), Heard::Fallback);
         assert_eq!(bot.next, Some(0));
+    }
+
+    /// Records the nodes the bot enters and the texts it sends.
+    #[derive(Default)]
+    struct Log {
+        entered: Vec<NodeId>,
+        said: Vec<String>,
+    }
+
+    impl Channel for Log {
+        fn enter(&mut self, node: NodeId, _at: SimTime) -> Result<(), Left> {
+            self.entered.push(node);
+            Ok(())
+        }
+        fn still_working(&mut self, _at: SimTime) -> Result<(), Left> {
+            Ok(())
+        }
+        fn deliver(&mut self, message: Outgoing<'_>, _at: SimTime) {
+            self.said.push(message.text.text.clone());
+        }
+        fn converted(&mut self, _goal: crate::model::flow::GoalId) {}
+        fn assigned(&mut self, _variant: crate::model::flow::VariantId) {}
+    }
+
+    #[test]
+    fn set_then_when_routes_on_the_value_just_set_and_capture_stores_the_answer() {
+        let flow = match crate::load::Loader::new()
+            .with_file(
+                "flow.yaml",
+                r#"
+flow: vars
+start: mark
+vars:
+  vip: {type: boolean, default: false}
+  items: number
+nodes:
+  mark:
+    say: "Welcome back."
+    set: {vip: true}
+    next: route
+  route:
+    when:
+      - {if: "vip == false", goto: plain}
+      - {else: ask}
+  plain:
+    end: unresolved
+  ask:
+    say: "How many, {{VIP}} {vip}?"
+    expect: {pattern: "^[0-9]+$"}
+    capture: items
+    routes: {valid: done, invalid: ask}
+  done:
+    end: resolved
+"#,
+            )
+            .flow("flow.yaml".as_ref())
+        {
+            Ok((flow, _)) => flow,
+            Err(error) => panic!("{error}"),
+        };
+        let mut bot = FlowBot::new(&flow, &Open, crate::random::seeded(1));
+        let mut log = Log::default();
+        assert!(matches!(
+            bot.respond(SimTime::ZERO, &mut log),
+            Ok(Then::Waits(Prompt::Question(_)))
+        ));
+        let names: Vec<&str> = log
+            .entered
+            .iter()
+            .map(|&n| flow.nodes[n].id.as_str())
+            .collect();
+        // The `when` node is entered (the funnel counts it) but says nothing.
+        assert_eq!(names, ["mark", "route", "ask"]);
+        // The question's text is filled in as sent.
+        assert_eq!(log.said, ["Welcome back.", "How many, {VIP} true?"]);
+        assert_eq!(bot.vars().get(0), Some(&Value::Bool(true)));
+        assert_eq!(bot.vars().get(1), None);
+        let typed = Reply::Typed(Typed {
+            text: Cow::Borrowed(" 12 "),
+            key: Cow::Borrowed("12"),
+        });
+        assert_eq!(bot.read(&typed), Heard::Valid);
+        assert_eq!(bot.vars().get(1), Some(&Value::Number(12.0)));
     }
 }

@@ -59,6 +59,9 @@ rules! {
     SplitShares => "F12", "split-shares", Error, "an A/B split has fewer than two variants, shares that are not fractions adding up to 1, or a variant name used twice";
     InvalidFollowUp => "F13", "invalid-follow-up", Error, "a follow-up names no template, has neither `say` nor `template`, or waits 0 or more than 30 days";
     KeywordCollision => "F14", "keyword-collision", Warning, "two intents routed at the same node have the same keyword once normalised (case, accents, Arabic letter variants, digits): the route listed first always wins";
+    InvalidCondition => "F15", "invalid-condition", Error, "a variable, `set`, `capture` or `when` condition cannot be read: an unknown variable, a value of the wrong type, a condition that does not parse, a `when` without `else`, or a `{VAR}` in `say:` that names no variable";
+    UnreachableBranch => "F16", "unreachable-branch", Warning, "a branch of a `when` node can never be taken: an earlier branch has the same condition, or one that always holds";
+    UnsetVariable => "F17", "unset-variable", Warning, "a condition reads a variable that no `default`, `set` or `capture` ever gives a value";
     // What WhatsApp accepts (see docs/src/lint-rules.md).
     ButtonCount => "W01", "button-count", Error, "WhatsApp allows 1 to 3 reply buttons";
     ButtonTitle => "W02", "button-title", Error, "a reply button title is empty or longer than 20 characters";

@@ -7,6 +7,7 @@
 //! WhatsApp's limits, and personas against the flow. Both kinds of finding
 //! become diagnostics with a rule, a file, a line and column, and help.
 
+mod conditions;
 mod graph;
 mod keywords;
 mod loading;
@@ -25,6 +26,7 @@ pub(crate) fn check_flow(flow: &Flow) -> Vec<Problem> {
     let mut problems = Vec::new();
     graph::check(flow, &mut problems);
     keywords::check(flow, &mut problems);
+    conditions::check(flow, &mut problems);
     whatsapp::check(flow, &mut problems);
     problems
 }

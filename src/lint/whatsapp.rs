@@ -180,7 +180,7 @@ pub(crate) fn check(flow: &Flow, problems: &mut Vec<Problem>) {
                     ));
                 }
             }
-            NodeKind::Call(_) | NodeKind::Split(_) => {}
+            NodeKind::Call(_) | NodeKind::Split(_) | NodeKind::When(_) => {}
             NodeKind::Choice(choice) => {
                 problems.extend(body("say", &choice.text.text, INTERACTIVE_BODY));
                 for (key, text) in [("header", &choice.header), ("footer", &choice.footer)] {

@@ -27,21 +27,26 @@
 //! compiled for the engine's hot path: texts know their word counts, titles
 //! and keywords are lower-cased once, routes are node indices.
 
+pub mod expr;
+mod fill;
 mod media_routes;
 mod routes;
 pub(crate) mod spec;
 mod turn;
 mod validate;
+pub mod vars;
 
 use regex::Regex;
 
 use crate::model::script::ScriptCounts;
 use crate::model::text_key::{pattern_form, text_key};
 
+pub use fill::Fill;
 pub use media_routes::{ANY, MediaRoutes};
 pub use routes::IntentRoutes;
 pub use spec::{Category, Resolution, Scale};
 pub use turn::MAX_BOT_STEPS_PER_TURN;
+pub use vars::{Value, Var, VarId, VarType, Vars};
 
 use crate::model::{Distribution, Millis, Probability};
 use crate::source::KeyPath;
@@ -84,6 +89,8 @@ pub struct Flow {
     pub(crate) variants: Vec<String>,
     /// The message templates the business may send first, in file order.
     pub(crate) templates: Vec<Template>,
+    /// The variables a conversation keeps, in file order (`vars:`).
+    pub(crate) vars: Vec<Var>,
 }
 
 /// An approved message template: what the business may send outside the
@@ -168,6 +175,11 @@ impl Flow {
     /// Its message templates, in file order.
     pub fn templates(&self) -> &[Template] {
         &self.templates
+    }
+
+    /// The declared variables, in file order.
+    pub fn vars(&self) -> &[Var] {
+        &self.vars
     }
 
     /// Whether the bot ever writes first: a node follows up on silence.
@@ -293,6 +305,11 @@ pub struct Node {
     /// Where media a customer sends here leads (`on_media`); empty for
     /// nodes that do not wait for the customer.
     pub media: MediaRoutes,
+    /// The values given to variables when the bot enters the node
+    /// (`set:`), in file order; empty for most nodes, which never allocate.
+    pub set: Vec<(VarId, Value)>,
+    /// Its `say:` text with the variables it names, when it names any.
+    pub fill: Option<Fill>,
 }
 
 impl Node {
@@ -329,6 +346,29 @@ pub enum NodeKind {
     End(End),
     /// Sends each customer on to one variant, by share (an A/B test).
     Split(Split),
+    /// Sends the customer on by conditions over the variables: silent and
+    /// instant, like a split.
+    When(When),
+}
+
+/// A condition node: the first branch whose condition holds is taken, else
+/// `otherwise`.
+#[derive(Debug, Clone)]
+pub struct When {
+    /// Conditions with where each leads, in file order.
+    pub branches: Vec<(expr::Condition, NodeId)>,
+    /// Where the bot goes when no condition holds (`else`).
+    pub otherwise: NodeId,
+}
+
+impl When {
+    /// Where the bot goes with these values.
+    pub fn route(&self, vars: &Vars) -> NodeId {
+        self.branches
+            .iter()
+            .find(|(condition, _)| condition.holds(vars))
+            .map_or(self.otherwise, |(_, to)| *to)
+    }
 }
 
 /// An A/B split: the variant is drawn from the bot's stream, so a customer
@@ -374,6 +414,12 @@ impl NodeKind {
                 .collect(),
             NodeKind::Call(call) => call.ok.into_iter().chain(call.error).collect(),
             NodeKind::Split(split) => split.variants.items().iter().map(|(_, to)| *to).collect(),
+            NodeKind::When(when) => when
+                .branches
+                .iter()
+                .map(|(_, to)| *to)
+                .chain(std::iter::once(when.otherwise))
+                .collect(),
             NodeKind::End(_) => Vec::new(),
         }
     }
@@ -489,6 +535,8 @@ pub struct Question {
     pub invalid: Option<NodeId>,
     /// Typed text matching an intent, tried before the pattern.
     pub intent_routes: IntentRoutes,
+    /// The variable a valid answer is stored in (`capture:`).
+    pub capture: Option<VarId>,
 }
 
 impl Question {

@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 use regex::Regex;
 use serde::{Deserialize, Deserializer, de};
 
+use super::vars::{Literal, VarSpec};
 use crate::model::{Distribution, Millis, Probability};
 
 #[derive(Debug, Deserialize)]
@@ -20,6 +21,9 @@ pub(crate) struct FlowSpec {
     pub latency: Option<Distribution>,
     #[serde(default)]
     pub intents: IndexMap<String, IntentSpec>,
+    /// The conversation's variables, with their types and defaults.
+    #[serde(default)]
+    pub vars: IndexMap<String, VarSpec>,
     pub nodes: IndexMap<String, NodeSpec>,
     /// Message templates the business may send first (campaigns and
     /// follow-ups), by name.
@@ -126,6 +130,25 @@ pub(crate) struct NodeSpec {
     /// Where media the customer sends here leads, by kind (`image`,
     /// `audio`, `location`, `sticker`, `reaction`, or `any`).
     pub on_media: Option<IndexMap<String, String>>,
+    /// Values given to variables when the bot enters the node.
+    pub set: Option<IndexMap<String, Literal>>,
+    /// The variable a question's valid answer is stored in.
+    pub capture: Option<String>,
+    /// A condition node's branches: the first that holds is taken.
+    pub when: Option<Vec<BranchSpec>>,
+}
+
+/// One branch of a `when:` node as written: `{if: "total > 10", goto:
+/// NODE}`, or the last, `{else: NODE}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BranchSpec {
+    #[serde(default, rename = "if")]
+    pub condition: Option<String>,
+    #[serde(default)]
+    pub goto: Option<String>,
+    #[serde(default, rename = "else")]
+    pub otherwise: Option<String>,
 }
 
 /// How a CSAT survey is answered.
@@ -154,6 +177,7 @@ pub(crate) enum Kind<'a> {
     Survey(&'a str),
     End(Resolution),
     Split(&'a IndexMap<String, f64>),
+    When(&'a [BranchSpec]),
 }
 
 /// The keys a node may have beside its kind key.
@@ -168,10 +192,11 @@ pub(crate) enum Extra {
     Labels,
     FollowUp,
     OnMedia,
+    Capture,
 }
 
 impl Extra {
-    pub const ALL: [Extra; 9] = [
+    pub const ALL: [Extra; 10] = [
         Extra::Say,
         Extra::Header,
         Extra::Footer,
@@ -181,6 +206,7 @@ impl Extra {
         Extra::Labels,
         Extra::FollowUp,
         Extra::OnMedia,
+        Extra::Capture,
     ];
 
     pub fn key(self) -> &'static str {
@@ -194,6 +220,7 @@ impl Extra {
             Extra::Labels => "labels",
             Extra::FollowUp => "follow_up",
             Extra::OnMedia => "on_media",
+            Extra::Capture => "capture",
         }
     }
 }
@@ -211,6 +238,7 @@ impl Kind<'_> {
             Kind::Survey(_) => "csat",
             Kind::End(_) => "end",
             Kind::Split(_) => "split",
+            Kind::When(_) => "when",
         }
     }
 
@@ -218,7 +246,10 @@ impl Kind<'_> {
     pub fn takes(self, extra: Extra) -> bool {
         let interactive = matches!(self, Kind::Buttons(_) | Kind::List(_));
         match extra {
-            Extra::Say => !matches!(self, Kind::Call(_) | Kind::Survey(_) | Kind::Split(_)),
+            Extra::Say => !matches!(
+                self,
+                Kind::Call(_) | Kind::Survey(_) | Kind::Split(_) | Kind::When(_)
+            ),
             Extra::Header | Extra::Footer => interactive,
             Extra::Next => matches!(self, Kind::Message | Kind::Survey(_)),
             Extra::Routes => {
@@ -228,6 +259,7 @@ impl Kind<'_> {
             // Only nodes that wait for the customer can find them silent,
             // or receive what they send.
             Extra::FollowUp | Extra::OnMedia => interactive || matches!(self, Kind::Question(_)),
+            Extra::Capture => matches!(self, Kind::Question(_)),
         }
     }
 
@@ -238,9 +270,15 @@ impl Kind<'_> {
             (Kind::Split(_), Extra::Say) => {
                 "a split is silent: it only sends each customer on to a variant"
             }
+            (Kind::When(_), Extra::Say) => {
+                "a `when` node is silent: it only sends the customer on by its conditions"
+            }
             (_, Extra::Say) => "a call is silent; put the text in the node before or after it",
             (_, Extra::Header | Extra::Footer) => {
                 "only reply buttons and lists carry a header and a footer"
+            }
+            (Kind::When(_), Extra::Routes | Extra::Next) => {
+                "a `when` node moves on by its branches: `{if: CONDITION, goto: NODE}`, then `{else: NODE}`"
             }
             (_, Extra::Next) => "this node moves on through `routes`, or ends the conversation",
             (_, Extra::Routes) => "a message moves on with `next`; handoff and end nodes are final",
@@ -250,6 +288,9 @@ impl Kind<'_> {
             }
             (_, Extra::OnMedia) => {
                 "only nodes that wait for the customer (buttons, lists, questions) receive what they send"
+            }
+            (_, Extra::Capture) => {
+                "only a question (`expect:`) captures the customer's answer; use `set:` to give a variable a value here"
             }
         }
     }
@@ -267,6 +308,7 @@ impl NodeSpec {
         kinds.extend(self.csat.as_deref().map(Kind::Survey));
         kinds.extend(self.end.map(Kind::End));
         kinds.extend(self.split.as_ref().map(Kind::Split));
+        kinds.extend(self.when.as_deref().map(Kind::When));
         kinds
     }
 
@@ -282,6 +324,7 @@ impl NodeSpec {
             Extra::Labels => self.labels.is_some(),
             Extra::FollowUp => self.follow_up.is_some(),
             Extra::OnMedia => self.on_media.is_some(),
+            Extra::Capture => self.capture.is_some(),
         }
     }
 }

@@ -180,7 +180,8 @@ impl Cost {
             tallies,
         };
         let transcript = f64::from(scenario.max_turns)
-            * (f64::from(flow.longest_turn()) * (longest_text(flow) + bytes::LINE)
+            * (f64::from(flow.longest_turn())
+                * (longest_text(flow, typed(scenario)) + bytes::LINE)
                 + MAX_TEMPLATE_CHARS as f64
                 + bytes::LINE);
         let work = conversations * steps_per_conversation
@@ -387,28 +388,54 @@ impl Cost {
     }
 }
 
-/// The longest message the flow sends, in bytes.
-fn longest_text(flow: &crate::model::flow::Flow) -> f64 {
-    let nodes = flow.nodes.iter().filter_map(|node| match &node.kind {
-        NodeKind::Message { text, .. } => Some(text),
-        NodeKind::Choice(choice) => Some(&choice.text),
-        NodeKind::Question(question) => Some(&question.text),
-        NodeKind::Survey(survey) => Some(&survey.question),
-        NodeKind::Handoff(handoff) => handoff.text.as_ref(),
-        NodeKind::End(end) => end.text.as_ref(),
-        NodeKind::Call(_) | NodeKind::Split(_) => None,
+/// The longest message the flow sends, in bytes, variables filled in: a
+/// text variable holds at most what a customer types (`typed`) or the
+/// longest text a `set:` or `default` gives one.
+fn longest_text(flow: &crate::model::flow::Flow, typed: f64) -> f64 {
+    use crate::model::flow::Value;
+    let written = flow
+        .vars
+        .iter()
+        .filter_map(|var| var.default.as_ref())
+        .chain(
+            flow.nodes
+                .iter()
+                .flat_map(|node| node.set.iter().map(|(_, value)| value)),
+        )
+        .map(|value| match value {
+            Value::Text(text) => text.len(),
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0) as f64;
+    let variable = typed.max(written);
+    let added = |node: &crate::model::flow::Node| {
+        node.fill
+            .as_ref()
+            .map_or(0.0, |fill| fill.most_added(&flow.vars, variable))
+    };
+    let nodes = flow.nodes.iter().filter_map(|node| {
+        let text = match &node.kind {
+            NodeKind::Message { text, .. } => Some(text),
+            NodeKind::Choice(choice) => Some(&choice.text),
+            NodeKind::Question(question) => Some(&question.text),
+            NodeKind::Survey(survey) => Some(&survey.question),
+            NodeKind::Handoff(handoff) => handoff.text.as_ref(),
+            NodeKind::End(end) => end.text.as_ref(),
+            NodeKind::Call(_) | NodeKind::Split(_) | NodeKind::When(_) => None,
+        }?;
+        Some(text.text.len() as f64 + added(node))
     });
     let follow_ups = flow
         .nodes
         .iter()
         .filter_map(|node| node.follow_up.as_ref()?.text.as_ref());
     let templates = flow.templates.iter().map(|template| &template.body);
-    nodes
-        .chain(follow_ups)
+    follow_ups
         .chain(templates)
-        .map(|text| text.text.len())
-        .max()
-        .unwrap_or(0) as f64
+        .map(|text| text.text.len() as f64)
+        .chain(nodes)
+        .fold(0.0, f64::max)
 }
 
 /// The longest text a customer types, in bytes: a phrasing of a goal's

@@ -3,6 +3,7 @@
 //! first, so `lint` can show them all.
 
 mod choices;
+mod conditions;
 mod messages;
 
 use std::cell::OnceCell;
@@ -39,6 +40,7 @@ impl Flow {
             queue_ids: HashMap::new(),
             node_names: OnceCell::new(),
             intent_names: OnceCell::new(),
+            vars: Vec::new(),
         };
         let root = KeyPath::root();
         if spec.nodes.is_empty() {
@@ -50,6 +52,7 @@ impl Flow {
         }
         let start = checker.resolve(&spec.start, root.key("start"));
         let intents = checker.intents();
+        checker.vars = checker.vars();
         let templates: Vec<Option<Template>> = spec
             .templates
             .iter()
@@ -74,6 +77,8 @@ impl Flow {
                     Some(routes) => checker.media_routes(&path.key("on_media"), routes),
                     None => Some(MediaRoutes::default()),
                 };
+                let set = checker.set(&path, node);
+                let fill = checker.fill(&path, node);
                 let (kind, (converts, follow_up)) = kind.zip(converts.zip(follow_up))?;
                 Some(Node {
                     id: id.clone(),
@@ -81,6 +86,8 @@ impl Flow {
                     converts,
                     follow_up,
                     media: media?,
+                    set: set?,
+                    fill: fill?,
                 })
             })
             .collect();
@@ -91,6 +98,7 @@ impl Flow {
         let queues = std::mem::take(&mut checker.queues);
         let goals = std::mem::take(&mut checker.goals);
         let variants = std::mem::take(&mut checker.variants);
+        let vars = std::mem::take(&mut checker.vars);
         problems.append(&mut checker.problems);
         if has_errors {
             return None;
@@ -112,6 +120,7 @@ impl Flow {
             goals,
             variants,
             templates,
+            vars,
         })
     }
 }
@@ -175,6 +184,8 @@ struct Checker<'a> {
     node_names: OnceCell<Suggestions<'a>>,
     /// Intent names likewise.
     intent_names: OnceCell<Suggestions<'a>>,
+    /// The declared variables, checked before the nodes that use them.
+    vars: Vec<crate::model::flow::Var>,
 }
 
 impl Checker<'_> {
@@ -317,15 +328,17 @@ impl Checker<'_> {
             }
             Kind::Question(expect) => {
                 let text = self.required_say(path, node, "a question");
+                let capture = self.capture(path, node);
                 let mut question = Question {
                     text: text.unwrap_or_else(|| Text::new("")),
                     pattern: expect.pattern.0.clone(),
                     valid: None,
                     invalid: None,
                     intent_routes: IntentRoutes::default(),
+                    capture: capture.flatten(),
                 };
                 let mut intent_routes = Vec::new();
-                let mut ok = node.say.is_some();
+                let mut ok = node.say.is_some() && capture.is_some();
                 for (key, target) in node.routes.iter().flatten() {
                     let key_path = path.key("routes").key(key);
                     let target = self.resolve(target, key_path.clone());
@@ -406,6 +419,7 @@ impl Checker<'_> {
                 })
             }
             Kind::Split(shares) => self.split(path, node, shares)?,
+            Kind::When(branches) => self.when(path, branches)?,
             Kind::End(resolution) => NodeKind::End(End {
                 text: node.say.as_deref().map(Text::new),
                 resolution,
