@@ -6,8 +6,8 @@ use rand::{Rng, RngExt};
 use super::bot::{Bot, Channel, Heard, Hours, Left, Outgoing, Prompt, Reply, Then};
 use crate::model::SimTime;
 use crate::model::flow::{
-    Fill, Flow, IntentRoutes, MAX_BOT_STEPS_PER_TURN, NodeId, NodeKind, Resolution, Survey,
-    Template, Text, Value, Vars,
+    Flow, IntentRoutes, MAX_BOT_STEPS_PER_TURN, NodeId, NodeKind, Resolution, Survey, Template,
+    Text, Value, Vars,
 };
 use crate::model::media::MediaKind;
 
@@ -51,6 +51,22 @@ impl<'f> FlowBot<'f> {
     #[cfg(test)]
     pub fn vars(&self) -> &Vars {
         &self.vars
+    }
+
+    /// Applies `node`'s `set:` as the bot enters it, and fills in its text
+    /// if it names variables: the customer reads (and takes the time to
+    /// read) the text with values. Kept out of line, off the path of flows
+    /// without variables.
+    #[inline(never)]
+    fn enter_with_vars(&mut self, node: NodeId) -> Option<Text> {
+        let flow = self.flow;
+        for (var, value) in &flow.nodes[node].set {
+            self.vars.set(*var, value.clone());
+        }
+        flow.nodes[node]
+            .fill
+            .as_ref()
+            .map(|fill| Text::new(&fill.render(&flow.vars, &self.vars)))
     }
 
     /// The first intent route whose intent matches the typed text.
@@ -195,27 +211,8 @@ impl<'f> Bot<'f> for FlowBot<'f> {
             return Ok(dead_end(at));
         };
         let mut now = at + flow.latency.sample(&mut self.rng);
-        // A text naming variables is filled in as it is sent, so the
-        // customer reads (and takes the time to read) the text with values.
-        let say = |text: &'f Text,
-                   fill: Option<&Fill>,
-                   vars: &Vars,
-                   options: &'f [_],
-                   at,
-                   channel: &mut C| {
-            match fill {
-                None => channel.deliver(Outgoing { text, options }, at),
-                Some(fill) => {
-                    let sent = Text::new(&fill.render(&flow.vars, vars));
-                    channel.deliver(
-                        Outgoing {
-                            text: &sent,
-                            options,
-                        },
-                        at,
-                    )
-                }
-            }
+        let say = |text: &Text, options: &'f [_], at, channel: &mut C| {
+            channel.deliver(Outgoing { text, options }, at)
         };
         for _ in 0..MAX_BOT_STEPS_PER_TURN {
             self.node = node;
@@ -223,42 +220,31 @@ impl<'f> Bot<'f> for FlowBot<'f> {
             if let Some(goal) = flow.nodes[node].converts {
                 channel.converted(goal);
             }
-            for (var, value) in &flow.nodes[node].set {
-                self.vars.set(*var, value.clone());
-            }
-            let fill = flow.nodes[node].fill.as_ref();
+            // Flows without variables (most) skip this with one branch.
+            let filled = if flow.vars.is_empty() {
+                None
+            } else {
+                self.enter_with_vars(node)
+            };
+            let sent = |text: &'f Text| filled.as_ref().unwrap_or(text);
             let next = match &flow.nodes[node].kind {
                 NodeKind::Message { text, next } => {
-                    say(text, fill, &self.vars, &[], now, channel);
+                    say(sent(text), &[], now, channel);
                     *next
                 }
                 NodeKind::Choice(choice) => {
-                    say(
-                        &choice.text,
-                        fill,
-                        &self.vars,
-                        &choice.options,
-                        now,
-                        channel,
-                    );
+                    say(sent(&choice.text), &choice.options, now, channel);
                     return Ok(Then::Waits(Prompt::Options {
                         text: &choice.text,
                         options: &choice.options,
                     }));
                 }
                 NodeKind::Question(question) => {
-                    say(&question.text, fill, &self.vars, &[], now, channel);
+                    say(sent(&question.text), &[], now, channel);
                     return Ok(Then::Waits(Prompt::Question(&question.text)));
                 }
                 NodeKind::Survey(survey) => {
-                    say(
-                        &survey.question,
-                        None,
-                        &self.vars,
-                        &survey.options,
-                        now,
-                        channel,
-                    );
+                    say(&survey.question, &survey.options, now, channel);
                     return Ok(Then::Waits(Prompt::Survey(survey)));
                 }
                 NodeKind::Split(split) => {
@@ -283,7 +269,7 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                         Some(closed)
                     } else {
                         if let Some(text) = &handoff.text {
-                            say(text, fill, &self.vars, &[], now, channel);
+                            say(sent(text), &[], now, channel);
                         }
                         return Ok(Then::HandsOff {
                             queue: handoff.queue,
@@ -293,7 +279,7 @@ impl<'f> Bot<'f> for FlowBot<'f> {
                 }
                 NodeKind::End(end) => {
                     if let Some(text) = &end.text {
-                        say(text, fill, &self.vars, &[], now, channel);
+                        say(sent(text), &[], now, channel);
                     }
                     return Ok(Then::Ends {
                         resolution: end.resolution,
