@@ -222,8 +222,14 @@ impl<'de> Deserialize<'de> for VarSpec {
 pub struct Vars(Vec<Option<Value>>);
 
 impl Vars {
-    /// Every variable of `vars` at its default (or unset).
+    /// Every variable of `vars` at its default (or unset). Inlined, with
+    /// a plain empty store for a flow without variables: every
+    /// conversation makes one.
+    #[inline]
     pub fn new(vars: &[Var]) -> Vars {
+        if vars.is_empty() {
+            return Vars(Vec::new());
+        }
         Vars(vars.iter().map(|var| var.default.clone()).collect())
     }
 
