@@ -275,9 +275,13 @@ fn decide<'p>(
 /// both are normalised, so this is the one rewording every bot understands;
 /// shorter forms ("no" for "No, that's all") belong in a persona's
 /// `replies`, where lint checks them against the flow.
+///
+/// The title's key is already its text key, and a key is its own key (a
+/// property test in `text_key`), so it serves as both the text and
+/// the key: it is copied, not normalised again.
 fn typed_title(title: &Title) -> Reply<'static> {
     Reply::Typed(Typed {
-        key: Cow::Owned(normalize(&title.key)),
+        key: Cow::Owned(title.key.clone()),
         text: Cow::Owned(title.key.clone()),
     })
 }
