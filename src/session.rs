@@ -40,7 +40,7 @@ use crate::conversation::bot::{Bot, Channel, Heard, Hours, Left, Outgoing, Reply
 use crate::conversation::flow_bot::FlowBot;
 use crate::model::SimTime;
 use crate::model::flow::{
-    ChoiceStyle, Flow, GoalId, NodeId, NodeKind, QueueId, Resolution, Scale, VariantId, normalize,
+    ChoiceStyle, Flow, GoalId, NodeId, NodeKind, QueueId, Resolution, Scale, VariantId, text_key,
 };
 use crate::model::media::Media;
 
@@ -227,14 +227,14 @@ impl<'f> FlowSession<'f> {
         let typed = |text: &str| {
             Reply::Typed(Typed {
                 text: Cow::Owned(text.to_owned()),
-                key: Cow::Owned(normalize(text)),
+                key: Cow::Owned(text_key(text)),
             })
         };
         match input {
             Input::Text(text) => typed(text),
             Input::Media(media) => Reply::Media(media),
             Input::Tap(title) => {
-                let key = normalize(title);
+                let key = text_key(title);
                 let options = match &self.flow.nodes[self.bot.node()].kind {
                     NodeKind::Choice(choice) => &choice.options[..],
                     NodeKind::Survey(survey) => &survey.options[..],

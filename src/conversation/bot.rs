@@ -29,7 +29,7 @@ pub(crate) enum Reply<'p> {
 pub(crate) struct Typed<'p> {
     /// As typed.
     pub text: std::borrow::Cow<'p, str>,
-    /// Its text key ([`crate::model::flow::normalize`]: case, accents, letter variants, digits and white space folded).
+    /// Its text key ([`crate::model::flow::text_key`]: case, accents, letter variants, digits and white space folded).
     pub key: std::borrow::Cow<'p, str>,
 }
 

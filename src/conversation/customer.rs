@@ -12,7 +12,7 @@ use rand_distr::{Distribution as _, StandardNormal};
 use super::bot::{Prompt, Reply, Typed};
 use crate::metric::Reason;
 use crate::model::bank::Bank;
-use crate::model::flow::{Scale, Survey, Title, normalize};
+use crate::model::flow::{Scale, Survey, Title, text_key};
 use crate::model::persona::{Behaviour, Experience, Goal, Persona, TemplatePart};
 use crate::model::script::ScriptCounts;
 use crate::model::{Distribution, Millis, Weighted};
@@ -235,7 +235,7 @@ fn decide<'p>(
             .map(|(_, template)| {
                 let text = render(&template.0, rng);
                 Reply::Typed(Typed {
-                    key: Cow::Owned(normalize(&text)),
+                    key: Cow::Owned(text_key(&text)),
                     text: Cow::Owned(text),
                 })
             })
@@ -258,7 +258,7 @@ fn decide<'p>(
     if let Reply::Typed(typed) = &mut reply {
         if rng.random::<f64>() < behaviour.typo_rate.get() {
             let text = with_typo(&typed.text, rng);
-            typed.key = Cow::Owned(normalize(&text));
+            typed.key = Cow::Owned(text_key(&text));
             typed.text = Cow::Owned(text);
         }
         typing = typing_time(behaviour, &typed.text);
@@ -270,7 +270,7 @@ fn decide<'p>(
 }
 
 /// An option's title typed instead of tapped, with no slip: the title as the
-/// bot normalises what it reads ([`normalize`]: trimmed and lower-cased).
+/// bot normalises what it reads ([`text_key`]: case, accents, letter variants and white space folded).
 /// The bot takes a typed title only when it equals an option's title once
 /// both are normalised, so this is the one rewording every bot understands;
 /// shorter forms ("no" for "No, that's all") belong in a persona's
@@ -375,7 +375,7 @@ mod tests {
     fn typed(text: &str) -> Reply<'static> {
         Reply::Typed(Typed {
             text: Cow::Owned(text.to_string()),
-            key: Cow::Owned(normalize(text)),
+            key: Cow::Owned(text_key(text)),
         })
     }
 
@@ -527,7 +527,7 @@ mod tests {
     fn reply(key: &str, phrasings: &[&str]) -> KeyedBank {
         KeyedBank {
             written: key.to_string(),
-            title: normalize(key),
+            title: text_key(key),
             bank: Bank::equal(phrasings).unwrap(),
         }
     }
@@ -576,7 +576,7 @@ mod tests {
             panic!("a typed title")
         };
         assert_eq!(typed.key, title.key);
-        assert_eq!(normalize(&typed.text), title.key);
+        assert_eq!(text_key(&typed.text), title.key);
     }
 
     #[test]

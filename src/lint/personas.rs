@@ -14,7 +14,7 @@ use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::diagnostic::{Problem, Rule};
-use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, normalize};
+use crate::model::flow::{Flow, IntentId, NodeId, NodeKind, text_key};
 use crate::model::media::MediaKind;
 use crate::model::persona::{Goal, Persona, Said, TemplatePart};
 use crate::source::KeyPath;
@@ -430,7 +430,7 @@ impl<'f> PersonaCheck<'f> {
         options.dedup();
         let mut intents: Vec<IntentId> = typed(goal)
             .flat_map(|said| {
-                let lower = normalize(&said.text);
+                let lower = text_key(&said.text);
                 self.routed_intents
                     .iter()
                     .copied()
@@ -528,7 +528,7 @@ impl<'f> PersonaCheck<'f> {
     ) -> u64 {
         let flow = self.flow;
         let by_intent = |routes: &[(IntentId, NodeId)], text: &str, moves: &mut Vec<NodeId>| {
-            let lower = normalize(text);
+            let lower = text_key(text);
             moves.extend(
                 routes
                     .iter()

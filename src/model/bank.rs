@@ -18,7 +18,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, de::value::MapAccessDeserializer};
 
 use super::answer::MAX_TEMPLATE_CHARS;
-use super::flow::normalize;
+use super::flow::text_key;
 use super::phrases::MAX_PHRASES;
 use super::weighted::Weighted;
 use crate::diagnostic::{Problem, Rule};
@@ -143,7 +143,7 @@ impl<'de> Deserialize<'de> for BankSpec {
 pub struct Said {
     /// As typed.
     pub text: String,
-    /// [`normalize`]d.
+    /// Its [`text_key`].
     pub key: String,
 }
 
@@ -152,7 +152,7 @@ impl Said {
     pub fn new(text: &str) -> Said {
         Said {
             text: text.to_string(),
-            key: normalize(text),
+            key: text_key(text),
         }
     }
 }
@@ -224,7 +224,7 @@ impl Bank {
             }
             // One string keeps its old meaning, even empty; in a list, an
             // empty phrasing is a slip.
-            if !spec.single && normalize(&phrasing.text).is_empty() {
+            if !spec.single && text_key(&phrasing.text).is_empty() {
                 return Err(invalid(at, "an empty phrasing".to_string()));
             }
             weighted.push((phrasing.weight, Said::new(&phrasing.text)));

@@ -373,7 +373,7 @@ pub struct Goal {
     /// What the customer types when no option they want is on offer, or
     /// at a question they have no answer for.
     pub says: Option<Bank>,
-    /// Replies to questions: the key ([`normalize`]d) is matched inside the
+    /// Replies to questions: the key (text key) is matched inside the
     /// bot's text key, the first match wins.
     pub answers: Vec<(String, Template)>,
     /// What they type when they mean an option, or at a prompt, in the
@@ -394,7 +394,7 @@ pub struct Goal {
 pub struct KeyedBank {
     /// As written.
     pub written: String,
-    /// [`crate::model::flow::normalize`]d: compared with option titles,
+    /// Its [`crate::model::flow::text_key`]: compared with option titles,
     /// and looked for in a prompt's text key.
     pub title: String,
     /// What they type.
@@ -579,7 +579,7 @@ impl Persona {
             let answers = goal
                 .answers
                 .into_iter()
-                .map(|(key, template)| (crate::model::flow::normalize(&key), template))
+                .map(|(key, template)| (crate::model::flow::text_key(&key), template))
                 .collect();
             let done_when = Phrases::new(&goal.done_when).unwrap_or_default();
             let says = goal
@@ -597,7 +597,7 @@ impl Persona {
             }
             for (key, spec) in goal.replies.into_iter().take(MAX_PHRASES) {
                 let at = goal_path.key("replies").key(&key);
-                let title = crate::model::flow::normalize(&key);
+                let title = crate::model::flow::text_key(&key);
                 if title.is_empty() {
                     found.push(invalid(
                         at,

@@ -347,7 +347,7 @@ fn goal_of(
                 let key = prompt_key(flow, *node, keys)?;
                 labels.push(format!("\"{text}\""));
                 replies.push(KeyedBank {
-                    title: crate::model::flow::normalize(&key),
+                    title: crate::model::flow::text_key(&key),
                     written: key,
                     bank: Bank::one(text),
                 });
@@ -427,7 +427,7 @@ fn follows(flow: &Flow, goal: &Goal, path: &Path) -> bool {
                 .answers
                 .iter()
                 .find(|(key, _)| question.text.lower.contains(key.as_str()));
-            let key = crate::model::flow::normalize(text);
+            let key = crate::model::flow::text_key(text);
             first.is_some_and(|(_, template)| {
                 template.0
                     == Template::try_from(text.clone())

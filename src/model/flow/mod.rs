@@ -39,7 +39,10 @@ pub mod vars;
 use regex::Regex;
 
 use crate::model::script::ScriptCounts;
-use crate::model::text_key::{pattern_form, text_key};
+use crate::model::text_key::pattern_form;
+/// How titles, keywords and typed text are compared (the rules are in
+/// that module); here because every user of a flow compares text.
+pub use crate::model::text_key::text_key;
 
 pub use fill::Fill;
 pub use media_routes::{ANY, MediaRoutes};
@@ -217,7 +220,7 @@ impl Text {
 pub struct Title {
     /// As written.
     pub text: String,
-    /// [`normalize`]d: titles are told apart as people read them.
+    /// Its [`text_key`]: titles are told apart as people read them.
     pub key: String,
 }
 
@@ -226,16 +229,9 @@ impl Title {
     pub fn new(text: &str) -> Title {
         Title {
             text: text.to_string(),
-            key: normalize(text),
+            key: text_key(text),
         }
     }
-}
-
-/// How titles, keywords and typed text are compared: their [`text_key`]
-/// (case, accents, Arabic letter variants, digits, white space and more;
-/// the rules are in that module).
-pub fn normalize(text: &str) -> String {
-    text_key(text)
 }
 
 /// A named piece of free-text understanding.
@@ -243,7 +239,7 @@ pub fn normalize(text: &str) -> String {
 pub struct Intent {
     /// As in `intent NAME`, for transcripts.
     pub name: String,
-    /// [`normalize`]d; matched as whole words in typed text's key.
+    /// Each keyword's [`text_key`]; matched as whole words in typed text's key.
     pub keywords: Vec<String>,
     /// Matched against the text as typed, digits and full-width forms
     /// folded ([`pattern_form`]).
@@ -252,7 +248,7 @@ pub struct Intent {
 
 impl Intent {
     /// Whether the bot understands typed text as this intent; `lower` is the
-    /// text [`normalize`]d, `typed` as typed.
+    /// text's [`text_key`], `typed` as typed.
     pub fn matches(&self, lower: &str, typed: &str) -> bool {
         self.keywords
             .iter()
@@ -452,7 +448,7 @@ pub struct Choice {
 }
 
 impl Choice {
-    /// The option whose title is typed (already [`normalize`]d) text.
+    /// The option whose title is typed text, already as its [`text_key`].
     pub fn option_typed(&self, key: &str) -> Option<usize> {
         self.options.iter().position(|option| option.key == key)
     }

@@ -74,7 +74,7 @@ impl IntentRoutes {
     }
 
     /// The first route whose intent matches typed text: `key` is the text
-    /// normalised (`normalize`), `typed` as typed (for regex intents).
+    /// normalised (`text_key`), `typed` as typed (for regex intents).
     /// The same answer as trying [`Intent::matches`] route by route.
     pub fn first_match(
         &self,

@@ -105,16 +105,16 @@ impl Value {
                     .filter(|n| n.is_finite())
                     .map(Value::Number)
             }
-            VarType::Boolean => match crate::model::flow::normalize(typed).as_str() {
+            VarType::Boolean => match crate::model::flow::text_key(typed).as_str() {
                 "true" | "yes" => Some(Value::Bool(true)),
                 "false" | "no" => Some(Value::Bool(false)),
                 _ => None,
             },
             VarType::OneOf(words) => {
-                let key = crate::model::flow::normalize(typed);
+                let key = crate::model::flow::text_key(typed);
                 words
                     .iter()
-                    .position(|word| crate::model::flow::normalize(word) == key)
+                    .position(|word| crate::model::flow::text_key(word) == key)
                     .map(Value::Choice)
             }
         }

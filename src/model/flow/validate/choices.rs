@@ -10,7 +10,7 @@ use super::{Checker, MAX_MARKS};
 use crate::diagnostic::Rule;
 use crate::model::flow::spec::NodeSpec;
 use crate::model::flow::{
-    Choice, ChoiceStyle, IntentId, IntentRoutes, NodeId, NodeKind, Text, Title, normalize,
+    Choice, ChoiceStyle, IntentId, IntentRoutes, NodeId, NodeKind, Text, Title, text_key,
 };
 use crate::source::KeyPath;
 use crate::text::{Suggestions, did_you_mean, list};
@@ -252,7 +252,7 @@ impl Checker<'_> {
                     (Some(intent), Some(target)) => read.intents.push((intent, target)),
                     _ => read.ok = false,
                 }
-            } else if let Some(&option) = index.get(normalize(key).as_str()) {
+            } else if let Some(&option) = index.get(text_key(key).as_str()) {
                 read.options[option] = target;
                 read.written[option] = Some(key_path);
             } else {

@@ -7,9 +7,7 @@ use super::Checker;
 use crate::diagnostic::Rule;
 use crate::model::Millis;
 use crate::model::flow::spec::{FollowUpSpec, NodeSpec, Scale, TemplateSpec};
-use crate::model::flow::{
-    FollowUp, IntentRoutes, NodeId, Survey, Template, Text, Title, normalize,
-};
+use crate::model::flow::{FollowUp, IntentRoutes, NodeId, Survey, Template, Text, Title, text_key};
 use crate::source::KeyPath;
 use crate::text::did_you_mean;
 
@@ -46,7 +44,7 @@ impl Checker<'_> {
         let opt_out = match &spec.opt_out {
             None => None,
             Some(title) => {
-                let found = buttons.iter().position(|b| b.key == normalize(title));
+                let found = buttons.iter().position(|b| b.key == text_key(title));
                 if found.is_none() {
                     let suggestion = did_you_mean(title, spec.buttons.iter().map(String::as_str));
                     self.report(

@@ -13,7 +13,7 @@ use super::spec::{Extra, FlowSpec, Kind, NodeSpec};
 use super::{
     Call, ChoiceStyle, End, Flow, Goal, GoalId, Handoff, Intent, IntentRoutes, List,
     MAX_BOT_STEPS_PER_TURN, Node, NodeId, NodeKind, Question, Resolution, Row, Section, Survey,
-    Template, Text, Title, normalize,
+    Template, Text, Title, text_key,
 };
 use crate::diagnostic::{Problem, Rule, Severity};
 use crate::limits::MAX_KEYWORD_LENGTH;
@@ -228,7 +228,7 @@ impl Checker<'_> {
             }
             intents.push(Intent {
                 name: name.clone(),
-                keywords: intent.keywords.iter().map(|k| normalize(k)).collect(),
+                keywords: intent.keywords.iter().map(|k| text_key(k)).collect(),
                 regex: intent.regex.as_ref().map(|pattern| pattern.0.clone()),
             });
         }
